@@ -1,0 +1,162 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import { createDb, type Db } from './platform/db/pool.ts';
+import { createServer } from './platform/http/server.ts';
+import { authenticate } from './platform/http/auth.hooks.ts';
+import { MetadataRegistry } from './platform/metadata/registry.ts';
+import { MetadataService } from './platform/metadata/metadata.service.ts';
+import { RecordsService } from './platform/records/records.service.ts';
+import { AuthService } from './platform/identity/auth.service.ts';
+import { UsersService } from './platform/identity/users.service.ts';
+import { JobsService } from './platform/jobs/jobs.service.ts';
+import { platformJobs } from './platform/jobs/platform.jobs.ts';
+import { EventDispatcher } from './platform/events/dispatcher.ts';
+import { WebhooksService } from './platform/events/webhooks.service.ts';
+import { NotifyService } from './platform/notify/notify.service.ts';
+import { ImportService } from './platform/io/import.service.ts';
+import { ExportService } from './platform/io/export.service.ts';
+import { registerIdentityRoutes } from './platform/identity/identity.routes.ts';
+import { registerRecordRoutes } from './platform/records/records.routes.ts';
+import { registerMetadataRoutes } from './platform/metadata/metadata.routes.ts';
+import { registerAuditRoutes } from './platform/audit/audit.routes.ts';
+import { registerJobRoutes } from './platform/jobs/jobs.routes.ts';
+import { registerWebhookRoutes } from './platform/events/webhooks.routes.ts';
+import { registerNotifyRoutes } from './platform/notify/notify.routes.ts';
+import { registerIoRoutes } from './platform/io/io.routes.ts';
+import type { Platform } from './platform/platform.ts';
+import type { ModuleDef } from './platform/module.ts';
+import { modules as allModules } from './modules/index.ts';
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  platform: Platform;
+  /** Starts background work: event dispatch, webhook sending, pg-boss jobs. */
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: Config;
+  databaseUrl: string;
+  modules?: ModuleDef[];
+  logger?: boolean;
+  poolSize?: number;
+}
+
+/** Assembles platform services and module routes into one Fastify app. */
+export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
+  const { config } = opts;
+  const mods = opts.modules ?? allModules;
+  const db: Db = createDb(opts.databaseUrl, opts.poolSize ?? 10);
+  const app = await createServer({
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger: opts.logger ?? true,
+  });
+  await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
+
+  const registry = new MetadataRegistry(
+    db,
+    mods.flatMap((m) => m.objects),
+  );
+  const records = new RecordsService(db, registry);
+  const auth = new AuthService(db, {
+    idleMinutes: config.sessionIdleMinutes,
+    absoluteHours: config.sessionAbsoluteHours,
+  });
+  const jobs = new JobsService(db, opts.databaseUrl, app.log);
+  const events = new EventDispatcher(db, opts.databaseUrl, app.log);
+  const webhooks = new WebhooksService(db, app.log);
+  const filesDir = path.join(config.dataDir, 'files');
+  const platform: Platform = {
+    config,
+    db,
+    log: app.log,
+    registry,
+    metadata: new MetadataService(db, registry),
+    records,
+    auth,
+    users: new UsersService(db),
+    jobs,
+    events,
+    webhooks,
+    notify: new NotifyService(db),
+    imports: new ImportService(db, records, filesDir, app.log),
+    exports: new ExportService(db, records),
+  };
+  for (const j of platformJobs(registry)) jobs.register(j);
+  for (const m of mods) for (const j of m.jobs ?? []) jobs.register(j);
+  events.subscribe(webhooks.subscriber());
+
+  app.get(
+    '/api/v1/health',
+    { schema: { tags: ['health'], summary: 'Liveness and database check', security: [] } },
+    async (_req, reply) => {
+      try {
+        await sql`select 1`.execute(db.kysely);
+        return { status: 'ok' };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable' });
+      }
+    },
+  );
+
+  const protectedScope = (fn: (scoped: FastifyInstance) => void): void => {
+    void app.register(async (scoped) => {
+      scoped.addHook('onRequest', authenticate(auth));
+      fn(scoped);
+    });
+  };
+  registerIdentityRoutes(app, {
+    db,
+    auth,
+    users: platform.users,
+    secureCookies: config.secureCookies,
+    protectedScope,
+  });
+  protectedScope((scoped) => {
+    registerMetadataRoutes(scoped, registry, platform.metadata);
+    registerRecordRoutes(scoped, records);
+    registerIoRoutes(scoped, platform.imports, platform.exports);
+    registerAuditRoutes(scoped, db, records);
+    registerJobRoutes(scoped, jobs);
+    registerWebhookRoutes(scoped, webhooks);
+    registerNotifyRoutes(scoped, db, platform.notify);
+    for (const m of mods) m.routes?.(scoped, platform);
+  });
+
+  let workers = false;
+  return {
+    app,
+    platform,
+    async startWorkers() {
+      workers = true;
+      await events.start();
+      webhooks.start();
+      if (config.runJobs) await jobs.start();
+    },
+    async close() {
+      await app.close();
+      if (workers) {
+        await events.stop();
+        webhooks.stop();
+        await jobs.stop();
+      }
+      await db.close();
+    },
+  };
+}
+
+/** Module migration sources in order: platform first. */
+export function migrationSources(mods: ModuleDef[] = allModules): { module: string; dir: string }[] {
+  return [
+    {
+      module: 'platform',
+      dir: path.join(path.dirname(new URL(import.meta.url).pathname), 'platform', 'migrations'),
+    },
+    ...mods.map((m) => ({ module: m.name, dir: m.migrationsDir })),
+  ];
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (two levels above server/src). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface Config {
+  /** External PostgreSQL; when absent Flywheel runs its embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  adminPassword: string | undefined;
+  logLevel: string;
+  /** Sessions end after this much inactivity (minutes). */
+  sessionIdleMinutes: number;
+  /** Sessions end this long after login whatever the activity (hours). */
+  sessionAbsoluteHours: number;
+  /** Behind TLS (or a TLS-terminating proxy) cookies are marked Secure. */
+  secureCookies: boolean;
+  bodyLimitBytes: number;
+  runJobs: boolean;
+}
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.FLYWHEEL_DATA_DIR ?? path.join(repoRoot, 'data')),
+    port: intEnv('PORT', 3000),
+    host: process.env.HOST ?? '0.0.0.0',
+    adminPassword: process.env.FLYWHEEL_ADMIN_PASSWORD || undefined,
+    logLevel: process.env.LOG_LEVEL ?? 'info',
+    sessionIdleMinutes: intEnv('FLYWHEEL_SESSION_IDLE_MINUTES', 120),
+    sessionAbsoluteHours: intEnv('FLYWHEEL_SESSION_ABSOLUTE_HOURS', 24 * 7),
+    secureCookies: process.env.FLYWHEEL_SECURE_COOKIES === 'true',
+    bodyLimitBytes: intEnv('FLYWHEEL_BODY_LIMIT', 5 * 1024 * 1024),
+    runJobs: process.env.FLYWHEEL_JOBS !== 'off',
+    ...overrides,
+  };
+}

@@ -1,0 +1,115 @@
+import { defineObject } from '../../platform/metadata/types.ts';
+import type { Labels } from '../../platform/i18n/i18n.ts';
+
+const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
+const opt = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
+
+export const accountObject = defineObject({
+  apiName: 'account',
+  label: L('客户', 'Account'),
+  pluralLabel: L('客户', 'Accounts'),
+  module: 'accounts',
+  table: 'account',
+  nameField: 'name',
+  searchFields: ['name', 'phone', 'credit_code'],
+  fields: [
+    { apiName: 'name', type: 'text', label: L('客户名称', 'Account name'), required: true, maxLength: 200 },
+    {
+      apiName: 'credit_code',
+      type: 'text',
+      label: L('统一社会信用代码', 'Unified social credit code'),
+      unique: true,
+      maxLength: 18,
+    },
+    { apiName: 'industry', type: 'text', label: L('行业', 'Industry'), maxLength: 100 },
+    { apiName: 'province', type: 'text', label: L('省份', 'Province'), maxLength: 50 },
+    { apiName: 'city', type: 'text', label: L('城市', 'City'), maxLength: 50 },
+    {
+      apiName: 'size',
+      type: 'select',
+      label: L('企业规模', 'Company size'),
+      options: [
+        opt('1-49', '1-49人', '1–49'),
+        opt('50-199', '50-199人', '50–199'),
+        opt('200-499', '200-499人', '200–499'),
+        opt('500-999', '500-999人', '500–999'),
+        opt('1000+', '1000人以上', '1,000+'),
+      ],
+    },
+    {
+      apiName: 'type',
+      type: 'select',
+      label: L('客户类型', 'Type'),
+      defaultValue: 'prospect',
+      options: [
+        opt('prospect', '潜在客户', 'Prospect'),
+        opt('customer', '成交客户', 'Customer'),
+        opt('partner', '合作伙伴', 'Partner'),
+        opt('competitor', '竞争对手', 'Competitor'),
+      ],
+    },
+    {
+      apiName: 'grade',
+      type: 'select',
+      label: L('客户等级', 'Grade'),
+      options: [opt('A', 'A类', 'A'), opt('B', 'B类', 'B'), opt('C', 'C类', 'C'), opt('D', 'D类', 'D')],
+    },
+    {
+      apiName: 'tags',
+      type: 'multi_select',
+      label: L('标签', 'Tags'),
+      options: [
+        opt('key', '重点客户', 'Key account'),
+        opt('kA', 'KA', 'KA'),
+        opt('smb', '中小企业', 'SMB'),
+        opt('gov', '政企', 'Government'),
+        opt('renewal_risk', '续费风险', 'Renewal risk'),
+      ],
+    },
+    { apiName: 'phone', type: 'phone', label: L('电话', 'Phone') },
+    { apiName: 'website', type: 'url', label: L('网址', 'Website') },
+    { apiName: 'annual_revenue', type: 'currency', label: L('年营业额', 'Annual revenue'), min: 0 },
+    { apiName: 'employees', type: 'number', label: L('员工人数', 'Employees'), min: 0 },
+    { apiName: 'parent_id', type: 'lookup', lookup: 'account', label: L('上级客户', 'Parent account') },
+    { apiName: 'description', type: 'long_text', label: L('备注', 'Description') },
+  ],
+});
+
+export const contactObject = defineObject({
+  apiName: 'contact',
+  label: L('联系人', 'Contact'),
+  pluralLabel: L('联系人', 'Contacts'),
+  module: 'accounts',
+  table: 'contact',
+  nameField: 'name',
+  searchFields: ['name', 'mobile', 'email'],
+  fields: [
+    { apiName: 'name', type: 'text', label: L('姓名', 'Name'), required: true, maxLength: 100 },
+    {
+      apiName: 'account_id',
+      type: 'lookup',
+      lookup: 'account',
+      label: L('所属客户', 'Account'),
+      required: true,
+    },
+    { apiName: 'mobile', type: 'phone', label: L('手机', 'Mobile') },
+    { apiName: 'email', type: 'email', label: L('邮箱', 'E-mail') },
+    { apiName: 'title', type: 'text', label: L('职务', 'Title'), maxLength: 100 },
+    { apiName: 'department', type: 'text', label: L('部门', 'Department'), maxLength: 100 },
+    {
+      apiName: 'role',
+      type: 'select',
+      label: L('角色', 'Role'),
+      options: [
+        opt('decision_maker', '决策人', 'Decision maker'),
+        opt('key_person', '关键人', 'Key person'),
+        opt('champion', '支持者', 'Champion'),
+        opt('system_admin', '系统管理员', 'System admin'),
+        opt('department_head', '部门负责人', 'Department head'),
+        opt('user', '使用者', 'User'),
+      ],
+    },
+    { apiName: 'reports_to', type: 'lookup', lookup: 'contact', label: L('汇报对象', 'Reports to') },
+    { apiName: 'is_key_user', type: 'boolean', label: L('关键用户', 'Key user'), defaultValue: false },
+  ],
+});

@@ -1,0 +1,5 @@
+import type { ModuleDef } from '../platform/module.ts';
+import { accountsModule } from './accounts/index.ts';
+
+/** Business modules in dependency order (migrations run in this order). */
+export const modules: ModuleDef[] = [accountsModule];

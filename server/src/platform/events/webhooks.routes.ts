@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { adminOf } from '../http/auth.hooks.ts';
+import type { WebhooksService } from './webhooks.service.ts';
+
+export function registerWebhookRoutes(app: FastifyInstance, webhooks: WebhooksService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['webhooks'];
+  const id = z.object({ id: z.string() });
+  r.get('/api/v1/admin/webhooks', { schema: { tags, summary: 'Registered webhooks' } }, async (req) => ({
+    data: await webhooks.list(adminOf(req)),
+  }));
+  r.post(
+    '/api/v1/admin/webhooks',
+    {
+      schema: {
+        tags,
+        summary: 'Register a webhook; the signing secret is returned once',
+        body: z.strictObject({
+          url: z.string().max(2000),
+          event_types: z.array(z.string().max(100)).min(1).max(100),
+          description: z.string().max(200).optional(),
+        }),
+      },
+    },
+    async (req, reply) => reply.status(201).send({ data: await webhooks.create(adminOf(req), req.body) }),
+  );
+  r.patch(
+    '/api/v1/admin/webhooks/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Pause/resume or change event types',
+        params: id,
+        body: z.strictObject({
+          active: z.boolean().optional(),
+          event_types: z.array(z.string().max(100)).min(1).optional(),
+        }),
+      },
+    },
+    async (req) => ({ data: await webhooks.update(adminOf(req), req.params.id, req.body) }),
+  );
+  r.delete(
+    '/api/v1/admin/webhooks/:id',
+    { schema: { tags, summary: 'Remove a webhook', params: id } },
+    async (req, reply) => {
+      await webhooks.remove(adminOf(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+  r.get(
+    '/api/v1/admin/webhooks/:id/deliveries',
+    { schema: { tags, summary: 'Delivery log', params: id } },
+    async (req) => ({
+      data: await webhooks.deliveries(adminOf(req), req.params.id),
+    }),
+  );
+  r.post(
+    '/api/v1/admin/webhooks/:id/deliveries/:delivery/replay',
+    {
+      schema: {
+        tags,
+        summary: 'Send a delivery again',
+        params: z.object({ id: z.string(), delivery: z.string() }),
+      },
+    },
+    async (req, reply) => {
+      await webhooks.replay(adminOf(req), req.params.id, req.params.delivery);
+      return reply.status(202).send({ data: { queued: true } });
+    },
+  );
+}

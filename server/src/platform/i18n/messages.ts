@@ -1,0 +1,78 @@
+import type { Labels } from './i18n.ts';
+
+/** Server-side message catalog (errors and field issues). Keys are stable; texts may change. */
+export const messages = {
+  // error codes
+  validation_failed: { 'zh-CN': '提交的数据有误', 'en-US': 'The request has invalid data' },
+  bad_request: { 'zh-CN': '请求格式有误', 'en-US': 'The request is malformed' },
+  invalid_json: { 'zh-CN': '请求体不是有效的 JSON', 'en-US': 'The request body is not valid JSON' },
+  unauthorized: { 'zh-CN': '请先登录', 'en-US': 'Please sign in' },
+  session_expired: {
+    'zh-CN': '登录已过期，请重新登录',
+    'en-US': 'Your session has expired; please sign in again',
+  },
+  invalid_credentials: { 'zh-CN': '邮箱或密码不正确', 'en-US': 'Incorrect e-mail or password' },
+  account_locked: {
+    'zh-CN': '登录失败次数过多，账号已锁定，请在 {minutes} 分钟后重试',
+    'en-US': 'Too many failed sign-ins; the account is locked. Try again in {minutes} minutes',
+  },
+  account_disabled: { 'zh-CN': '账号已停用', 'en-US': 'This account is disabled' },
+  totp_required: { 'zh-CN': '请输入动态验证码', 'en-US': 'Enter your authenticator code' },
+  totp_invalid: { 'zh-CN': '动态验证码不正确', 'en-US': 'The authenticator code is incorrect' },
+  tenant_required: {
+    'zh-CN': '该邮箱属于多个租户，请指定租户',
+    'en-US': 'This e-mail belongs to several tenants; please name the tenant',
+  },
+  csrf_failed: {
+    'zh-CN': '安全校验失败，请刷新页面后重试',
+    'en-US': 'Security check failed; reload the page and retry',
+  },
+  forbidden: { 'zh-CN': '没有权限执行此操作', 'en-US': 'You do not have permission to do this' },
+  not_found: { 'zh-CN': '记录不存在', 'en-US': 'Not found' },
+  object_not_found: { 'zh-CN': '对象不存在', 'en-US': 'No such object' },
+  route_not_found: { 'zh-CN': '接口不存在', 'en-US': 'No such endpoint' },
+  version_conflict: {
+    'zh-CN': '记录已被他人修改，请刷新后重试',
+    'en-US': 'Someone else changed this record; reload and try again',
+  },
+  duplicate_value: { 'zh-CN': '存在重复的值', 'en-US': 'A record with this value already exists' },
+  payload_too_large: { 'zh-CN': '请求体过大', 'en-US': 'The request body is too large' },
+  rate_limited: { 'zh-CN': '请求过于频繁，请稍后再试', 'en-US': 'Too many requests; please slow down' },
+  internal: { 'zh-CN': '服务器内部错误', 'en-US': 'Internal server error' },
+  weak_password: { 'zh-CN': '密码不符合要求', 'en-US': 'The password does not meet the policy' },
+  job_not_found: { 'zh-CN': '任务不存在', 'en-US': 'No such job' },
+  import_not_ready: {
+    'zh-CN': '导入任务当前状态不允许此操作',
+    'en-US': 'The import is not in a state that allows this',
+  },
+  // field issues
+  required: { 'zh-CN': '必填', 'en-US': 'is required' },
+  unknown_field: { 'zh-CN': '未知字段', 'en-US': 'is not a known field' },
+  read_only: { 'zh-CN': '只读字段，不可修改', 'en-US': 'is read-only' },
+  expected_type: { 'zh-CN': '应为{type}', 'en-US': 'must be {type}' },
+  too_long: { 'zh-CN': '长度不能超过 {max}', 'en-US': 'must be at most {max} characters' },
+  too_small: { 'zh-CN': '不能小于 {min}', 'en-US': 'must be at least {min}' },
+  too_large: { 'zh-CN': '不能大于 {max}', 'en-US': 'must be at most {max}' },
+  invalid_option: { 'zh-CN': '不是有效选项：{value}', 'en-US': 'is not an allowed option: {value}' },
+  invalid_email: { 'zh-CN': '邮箱格式不正确', 'en-US': 'is not a valid e-mail address' },
+  invalid_phone: { 'zh-CN': '电话号码格式不正确', 'en-US': 'is not a valid phone number' },
+  invalid_url: { 'zh-CN': '网址格式不正确', 'en-US': 'is not a valid URL' },
+  invalid_date: { 'zh-CN': '日期格式应为 YYYY-MM-DD', 'en-US': 'must be a date (YYYY-MM-DD)' },
+  invalid_datetime: { 'zh-CN': '时间格式应为 ISO 8601', 'en-US': 'must be an ISO 8601 date-time' },
+  invalid_currency: { 'zh-CN': '币种代码无效', 'en-US': 'is not a valid currency code' },
+  invalid_reference: { 'zh-CN': '关联的记录不存在', 'en-US': 'refers to a record that does not exist' },
+  not_unique: { 'zh-CN': '该值已被其他记录使用', 'en-US': 'is already used by another record' },
+  invalid_operator: {
+    'zh-CN': '不支持的筛选运算符 {op}',
+    'en-US': 'does not support the filter operator {op}',
+  },
+  invalid_value: { 'zh-CN': '值无效', 'en-US': 'has an invalid value' },
+  invalid_cursor: { 'zh-CN': '分页游标无效', 'en-US': 'is not a valid cursor' },
+  not_sortable: { 'zh-CN': '该字段不能排序', 'en-US': 'cannot be sorted on' },
+  password_too_short: { 'zh-CN': '密码至少 {min} 个字符', 'en-US': 'must be at least {min} characters' },
+  password_common: { 'zh-CN': '密码过于常见，容易被猜中', 'en-US': 'is too common and easy to guess' },
+  in_use: { 'zh-CN': '已被使用', 'en-US': 'is already in use' },
+  too_many: { 'zh-CN': '最多 {max} 条', 'en-US': 'allows at most {max} items' },
+} as const satisfies Record<string, Labels>;
+
+export type MessageKey = keyof typeof messages;

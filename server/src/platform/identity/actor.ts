@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/pool.ts';
+import { rolePermissionsSchema, type Actor } from '../access/permissions.ts';
+import { isLocale, type Locale } from '../i18n/i18n.ts';
+
+interface ActorRow {
+  user_id: string | null;
+  department_id: string | null;
+  user_locale: string | null;
+  role_id: string;
+  role_key: string;
+  is_admin: boolean;
+  permissions: unknown;
+  time_zone: string;
+  currency: string;
+  tenant_locale: string;
+  subtree: string[] | null;
+}
+
+/** Loads what permission checks need about a user (or an API key's role) in one query. */
+export async function loadActor(
+  db: Db,
+  tenantId: string,
+  who: { userId: string | null; roleId?: string; apiKeyId?: string | null },
+): Promise<Actor | undefined> {
+  const r = await sql<ActorRow>`
+    select u.id as user_id, u.department_id, u.locale as user_locale,
+           r.id as role_id, r.key as role_key, r.is_admin, r.permissions,
+           tn.time_zone, tn.currency, tn.locale as tenant_locale,
+           (case when u.department_id is null then null else (
+             with recursive sub(id) as (
+               select d.id from department d where d.tenant_id = ${tenantId} and d.id = u.department_id
+               union all
+               select d.id from department d join sub on d.parent_id = sub.id where d.tenant_id = ${tenantId})
+             select array_agg(id) from sub) end) as subtree
+    from tenant tn
+    join role r on r.tenant_id = tn.id and r.id = coalesce(${who.roleId ?? null}::uuid, (select role_id from app_user where tenant_id = ${tenantId} and id = ${who.userId}))
+    left join app_user u on u.tenant_id = tn.id and u.id = ${who.userId}
+    where tn.id = ${tenantId}`.execute(db.kysely);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const locale: Locale = isLocale(row.user_locale)
+    ? row.user_locale
+    : isLocale(row.tenant_locale)
+      ? row.tenant_locale
+      : 'zh-CN';
+  return {
+    tenantId,
+    userId: row.user_id,
+    apiKeyId: who.apiKeyId ?? null,
+    roleId: row.role_id,
+    roleKey: row.role_key,
+    isAdmin: row.is_admin,
+    permissions: rolePermissionsSchema.parse(row.permissions),
+    departmentId: row.department_id,
+    subtreeDepartmentIds: row.subtree ?? [],
+    locale,
+    timeZone: row.time_zone,
+    currency: row.currency,
+  };
+}

@@ -1,0 +1,400 @@
+import { z } from 'zod';
+import QRCode from 'qrcode';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf, adminOf, CSRF_COOKIE, SESSION_COOKIE } from '../http/auth.hooks.ts';
+import { notFound } from '../http/errors.ts';
+import { isUuid } from '../db/ids.ts';
+import { LOCALES } from '../i18n/i18n.ts';
+import { SCOPES } from '../access/permissions.ts';
+import type { AuthService } from './auth.service.ts';
+import type { UsersService } from './users.service.ts';
+import { findTenantById } from './tenants.service.ts';
+import type { Db } from '../db/pool.ts';
+import { sql } from 'kysely';
+import { TenantDb } from '../db/tenant-db.ts';
+import { writeAudit } from '../audit/audit.ts';
+
+const labels = z.object({ 'zh-CN': z.string().min(1).max(80), 'en-US': z.string().min(1).max(80) });
+const idParams = z.object({ id: z.string() });
+
+export interface IdentityRouteDeps {
+  db: Db;
+  auth: AuthService;
+  users: UsersService;
+  secureCookies: boolean;
+  /** Wraps protected routes: runs authentication first. */
+  protectedScope: (fn: (app: FastifyInstance) => void) => void;
+}
+
+function setSessionCookies(
+  reply: FastifyReply,
+  token: string,
+  csrf: string,
+  expires: Date,
+  secure: boolean,
+): void {
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires });
+  reply.setCookie(CSRF_COOKIE, csrf, { httpOnly: false, sameSite: 'lax', secure, path: '/', expires });
+}
+
+export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRouteDeps): void {
+  const { auth, users } = deps;
+  const pub = app.withTypeProvider<ZodTypeProvider>();
+
+  pub.post(
+    '/api/v1/auth/login',
+    {
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with e-mail and password (and TOTP code when enrolled)',
+        security: [],
+        body: z.strictObject({
+          tenant: z.string().max(40).optional(),
+          email: z.string().min(1).max(254),
+          password: z.string().min(1).max(1024),
+          totp: z.string().max(32).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const s = await auth.login({ ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] });
+      setSessionCookies(reply, s.token, s.csrfToken, s.expiresAt, deps.secureCookies);
+      return {
+        data: {
+          csrf_token: s.csrfToken,
+          expires_at: s.expiresAt.toISOString(),
+          user_id: s.userId,
+          tenant_id: s.tenantId,
+        },
+      };
+    },
+  );
+
+  deps.protectedScope((scoped) => {
+    const r = scoped.withTypeProvider<ZodTypeProvider>();
+    r.post(
+      '/api/v1/auth/logout',
+      { schema: { tags: ['auth'], summary: 'Sign out this session' } },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        if (req.sessionId) await auth.logout(actor.tenantId, req.sessionId);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+        return reply.status(204).send();
+      },
+    );
+    r.post(
+      '/api/v1/auth/logout-all',
+      { schema: { tags: ['auth'], summary: 'Sign out every session of the current user' } },
+      async (req, reply) => {
+        const n = await auth.logoutEverywhere(actorOf(req));
+        reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+        return { data: { sessions_ended: n } };
+      },
+    );
+
+    r.get(
+      '/api/v1/me',
+      { schema: { tags: ['auth'], summary: 'The signed-in user, tenant and permissions' } },
+      async (req) => {
+        const a = actorOf(req);
+        const tenant = await findTenantById(deps.db, a.tenantId);
+        const user = a.userId ? await users.getUser(a.tenantId, a.userId) : null;
+        return {
+          data: {
+            user,
+            tenant: tenant && {
+              id: tenant.id,
+              slug: tenant.slug,
+              name: tenant.name,
+              time_zone: tenant.time_zone,
+              currency: tenant.currency,
+              locale: tenant.locale,
+            },
+            role: { id: a.roleId, key: a.roleKey, is_admin: a.isAdmin, permissions: a.permissions },
+            locale: a.locale,
+            via: a.apiKeyId ? 'api_key' : 'session',
+          },
+        };
+      },
+    );
+    r.patch(
+      '/api/v1/me',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Update own profile (language)',
+          body: z.strictObject({
+            locale: z.enum(LOCALES).optional(),
+            name: z.string().min(1).max(80).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const a = actorOf(req);
+        if (!a.userId) throw notFound();
+        return { data: await users.updateUser({ ...a, isAdmin: true }, a.userId, req.body) };
+      },
+    );
+    r.post(
+      '/api/v1/me/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change own password',
+          body: z.strictObject({
+            current_password: z.string().max(1024),
+            new_password: z.string().max(1024),
+          }),
+        },
+      },
+      async (req, reply) => {
+        await auth.changePassword(actorOf(req), req.body.current_password, req.body.new_password);
+        return reply.status(204).send();
+      },
+    );
+    r.post(
+      '/api/v1/me/totp/enroll',
+      { schema: { tags: ['auth'], summary: 'Start TOTP enrolment: secret, otpauth URI and QR code' } },
+      async (req) => {
+        const e = await auth.totpEnroll(actorOf(req));
+        return { data: { secret: e.secret, otpauth_uri: e.uri, qr_data_url: await QRCode.toDataURL(e.uri) } };
+      },
+    );
+    r.post(
+      '/api/v1/me/totp/confirm',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Confirm TOTP with a code; returns recovery codes once',
+          body: z.strictObject({ code: z.string().max(12) }),
+        },
+      },
+      async (req) => ({
+        data: { recovery_codes: await auth.totpConfirm(actorOf(req), req.body.code) },
+      }),
+    );
+    r.post(
+      '/api/v1/me/totp/disable',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn TOTP off (needs the password)',
+          body: z.strictObject({ password: z.string().max(1024) }),
+        },
+      },
+      async (req, reply) => {
+        await auth.totpDisable(actorOf(req), req.body.password);
+        return reply.status(204).send();
+      },
+    );
+
+    // --- administration ---
+    const admin = ['admin'];
+    r.get('/api/v1/admin/users', { schema: { tags: admin, summary: 'Users' } }, async (req) => ({
+      data: await users.listUsers(adminOf(req).tenantId),
+    }));
+    r.post(
+      '/api/v1/admin/users',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Create a user',
+          body: z.strictObject({
+            email: z.string().max(254),
+            name: z.string().max(80),
+            password: z.string().max(1024),
+            role: z.string().max(40),
+            department_id: z.string().nullable().optional(),
+            locale: z.enum(LOCALES).nullable().optional(),
+          }),
+        },
+      },
+      async (req, reply) => reply.status(201).send({ data: await users.createUser(adminOf(req), req.body) }),
+    );
+    r.patch(
+      '/api/v1/admin/users/:id',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Update a user (role, department, status)',
+          params: idParams,
+          body: z.strictObject({
+            name: z.string().max(80).optional(),
+            role: z.string().max(40).optional(),
+            department_id: z.string().nullable().optional(),
+            status: z.enum(['active', 'disabled']).optional(),
+            locale: z.enum(LOCALES).nullable().optional(),
+          }),
+        },
+      },
+      async (req) => ({ data: await users.updateUser(adminOf(req), req.params.id, req.body) }),
+    );
+    r.post(
+      '/api/v1/admin/users/:id/unlock',
+      { schema: { tags: admin, summary: 'Lift a login lockout', params: idParams } },
+      async (req, reply) => {
+        await users.unlockUser(adminOf(req), req.params.id);
+        return reply.status(204).send();
+      },
+    );
+    r.get(
+      '/api/v1/departments',
+      { schema: { tags: admin, summary: 'Department tree (flat list with parent ids)' } },
+      async (req) => ({
+        data: await users.listDepartments(actorOf(req).tenantId),
+      }),
+    );
+    r.post(
+      '/api/v1/admin/departments',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Create a department',
+          body: z.strictObject({ name: z.string().max(80), parent_id: z.string().nullable().optional() }),
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send({ data: await users.createDepartment(adminOf(req), req.body) }),
+    );
+    r.patch(
+      '/api/v1/admin/departments/:id',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Rename or move a department',
+          params: idParams,
+          body: z.strictObject({
+            name: z.string().max(80).optional(),
+            parent_id: z.string().nullable().optional(),
+          }),
+        },
+      },
+      async (req) => ({ data: await users.updateDepartment(adminOf(req), req.params.id, req.body) }),
+    );
+    const permissionsBody = z.strictObject({
+      objects: z.record(
+        z.string(),
+        z.strictObject({
+          create: z.boolean().optional(),
+          read: z.boolean().optional(),
+          update: z.boolean().optional(),
+          delete: z.boolean().optional(),
+          import: z.boolean().optional(),
+          export: z.boolean().optional(),
+          scope: z.enum(SCOPES).optional(),
+        }),
+      ),
+      fields: z.record(z.string(), z.record(z.string(), z.enum(['hidden', 'read']))).optional(),
+    });
+    r.get(
+      '/api/v1/admin/roles',
+      { schema: { tags: admin, summary: 'Roles and their permissions' } },
+      async (req) => ({ data: await users.listRoles(adminOf(req).tenantId) }),
+    );
+    r.post(
+      '/api/v1/admin/roles',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Create a role',
+          body: z.strictObject({ key: z.string().max(40), name: labels, permissions: permissionsBody }),
+        },
+      },
+      async (req, reply) => reply.status(201).send({ data: await users.createRole(adminOf(req), req.body) }),
+    );
+    r.patch(
+      '/api/v1/admin/roles/:id',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Change a role',
+          params: idParams,
+          body: z.strictObject({
+            name: labels.optional(),
+            permissions: permissionsBody.optional(),
+            version: z.number().int().optional(),
+          }),
+        },
+      },
+      async (req) => ({ data: await users.updateRole(adminOf(req), req.params.id, req.body) }),
+    );
+    r.get(
+      '/api/v1/admin/api-keys',
+      { schema: { tags: admin, summary: 'API keys (never the secret)' } },
+      async (req) => {
+        const a = adminOf(req);
+        return {
+          data: await TenantDb.for(deps.db, a.tenantId).query(
+            sql`select k.id, k.name, k.prefix, r.key as role, k.created_at, k.last_used_at, k.revoked_at from api_key k join role r on r.tenant_id = k.tenant_id and r.id = k.role_id where k.tenant_id = ${a.tenantId} order by k.created_at`,
+          ),
+        };
+      },
+    );
+    r.post(
+      '/api/v1/admin/api-keys',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Create an API key (the key is returned once)',
+          body: z.strictObject({ name: z.string().max(80), role: z.string().max(40) }),
+        },
+      },
+      async (req, reply) => {
+        const a = adminOf(req);
+        const k = await auth.createApiKey(a.tenantId, {
+          name: req.body.name,
+          roleKey: req.body.role,
+          createdBy: a.userId,
+        });
+        return reply.status(201).send({ data: { id: k.id, key: k.key, prefix: k.prefix } });
+      },
+    );
+    r.delete(
+      '/api/v1/admin/api-keys/:id',
+      { schema: { tags: admin, summary: 'Revoke an API key', params: idParams } },
+      async (req, reply) => {
+        const a = adminOf(req);
+        if (!isUuid(req.params.id)) throw notFound();
+        const tdb = TenantDb.for(deps.db, a.tenantId);
+        const n = await tdb.transaction(async (tx) => {
+          const count = await tx.exec0(
+            sql`update api_key set revoked_at = now() where tenant_id = ${a.tenantId} and id = ${req.params.id} and revoked_at is null`,
+          );
+          if (count) {
+            await writeAudit(tx, a, [
+              {
+                action: 'admin',
+                object: 'api_key',
+                recordId: req.params.id,
+                changes: { revoked: [false, true] },
+              },
+            ]);
+          }
+          return count;
+        });
+        if (!n) throw notFound();
+        return reply.status(204).send();
+      },
+    );
+    r.get(
+      '/api/v1/admin/login-log',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Sign-in attempts (newest first)',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        },
+      },
+      async (req) => {
+        const a = adminOf(req);
+        return {
+          data: await TenantDb.for(deps.db, a.tenantId).query(
+            sql`select id, user_id, email, at, ip, user_agent, result from login_log where tenant_id = ${a.tenantId} order by at desc limit ${req.query.limit}`,
+          ),
+        };
+      },
+    );
+  });
+}

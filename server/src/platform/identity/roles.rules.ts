@@ -1,0 +1,65 @@
+import type { Labels } from '../i18n/i18n.ts';
+import type { ObjectPermission, RolePermissions } from '../access/permissions.ts';
+
+export interface RoleTemplate {
+  key: string;
+  name: Labels;
+  isAdmin: boolean;
+  permissions: RolePermissions;
+}
+
+const full = (scope: ObjectPermission['scope']): ObjectPermission => ({
+  create: true,
+  read: true,
+  update: true,
+  delete: true,
+  import: true,
+  export: true,
+  scope,
+});
+
+/** Roles every new tenant starts with; admins edit them afterwards. */
+export function defaultRoles(objects: string[]): RoleTemplate[] {
+  const each = (p: ObjectPermission): Record<string, ObjectPermission> =>
+    Object.fromEntries(objects.map((o) => [o, p]));
+  return [
+    {
+      key: 'admin',
+      name: { 'zh-CN': '系统管理员', 'en-US': 'Administrator' },
+      isAdmin: true,
+      permissions: { objects: {}, fields: {} },
+    },
+    {
+      key: 'sales_manager',
+      name: { 'zh-CN': '销售经理', 'en-US': 'Sales manager' },
+      isAdmin: false,
+      permissions: { objects: each(full('subtree')), fields: {} },
+    },
+    {
+      key: 'sales_rep',
+      name: { 'zh-CN': '销售代表', 'en-US': 'Sales rep' },
+      isAdmin: false,
+      permissions: {
+        objects: each({ ...full('own'), delete: false, import: false, export: false }),
+        fields: {},
+      },
+    },
+    {
+      key: 'read_only',
+      name: { 'zh-CN': '只读用户', 'en-US': 'Read-only' },
+      isAdmin: false,
+      permissions: {
+        objects: each({
+          create: false,
+          read: true,
+          update: false,
+          delete: false,
+          import: false,
+          export: false,
+          scope: 'all',
+        }),
+        fields: {},
+      },
+    },
+  ];
+}

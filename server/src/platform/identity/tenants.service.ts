@@ -1,0 +1,113 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/pool.ts';
+import { TenantDb } from '../db/tenant-db.ts';
+import { newId } from '../db/ids.ts';
+import { AppError, invalid } from '../http/errors.ts';
+import { checkPassword, hashPassword } from './passwords.ts';
+import { defaultRoles } from './roles.rules.ts';
+
+export interface NewTenant {
+  slug: string;
+  name: string;
+  adminEmail: string;
+  adminPassword: string;
+  adminName?: string;
+  timeZone?: string;
+  currency?: string;
+  locale?: 'zh-CN' | 'en-US';
+}
+
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  time_zone: string;
+  currency: string;
+  locale: string;
+  settings: TenantSettings;
+}
+
+export interface TenantSettings {
+  security?: {
+    lockoutThreshold?: number;
+    lockoutMinutes?: number;
+    sessionIdleMinutes?: number;
+    sessionAbsoluteHours?: number;
+  };
+  smtp?: { host: string; port: number; secure?: boolean; user?: string; password?: string; from: string };
+  [k: string]: unknown;
+}
+
+const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
+  const r =
+    await sql<TenantRow>`select id, slug, name, time_zone, currency, locale, settings from tenant where slug = ${slug}`.execute(
+      db.kysely,
+    );
+  return r.rows[0];
+}
+
+export async function findTenantById(db: Db, id: string): Promise<TenantRow | undefined> {
+  const r =
+    await sql<TenantRow>`select id, slug, name, time_zone, currency, locale, settings from tenant where id = ${id}`.execute(
+      db.kysely,
+    );
+  return r.rows[0];
+}
+
+export async function listTenants(db: Db): Promise<TenantRow[]> {
+  const r =
+    await sql<TenantRow>`select id, slug, name, time_zone, currency, locale, settings from tenant order by created_at`.execute(
+      db.kysely,
+    );
+  return r.rows;
+}
+
+/** Creates a tenant with its default roles, a root department and its first admin. */
+export async function createTenant(
+  db: Db,
+  t: NewTenant,
+  standardObjects: string[],
+): Promise<{ tenantId: string; adminUserId: string }> {
+  const issues = [];
+  if (!SLUG_RE.test(t.slug)) issues.push({ field: 'slug', issue: 'invalid_value' as const });
+  if (!t.name.trim()) issues.push({ field: 'name', issue: 'required' as const });
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t.adminEmail))
+    issues.push({ field: 'admin_email', issue: 'invalid_email' as const });
+  issues.push(...checkPassword(t.adminPassword, t.adminEmail, 'admin_password'));
+  if (issues.length) throw invalid(issues);
+  if (await findTenantBySlug(db, t.slug))
+    throw new AppError('conflict', 'duplicate_value', [{ field: 'slug', issue: 'in_use' }]);
+  const tenantId = newId();
+  const passwordHash = await hashPassword(t.adminPassword);
+  const tdb = TenantDb.for(db, tenantId);
+  const adminUserId = newId();
+  await tdb.transaction(async (tx) => {
+    await tx.exec0(
+      sql`insert into tenant (id, slug, name, time_zone, currency, locale) values (${tenantId}, ${t.slug}, ${t.name.trim()}, ${t.timeZone ?? 'Asia/Shanghai'}, ${t.currency ?? 'CNY'}, ${t.locale ?? 'zh-CN'})`,
+    );
+    let adminRoleId = '';
+    for (const r of defaultRoles(standardObjects)) {
+      const id = newId();
+      if (r.isAdmin) adminRoleId = id;
+      await tx.exec0(
+        sql`insert into role (tenant_id, id, key, name, is_admin, permissions) values (${tenantId}, ${id}, ${r.key}, ${JSON.stringify(r.name)}::jsonb, ${r.isAdmin}, ${JSON.stringify(r.permissions)}::jsonb)`,
+      );
+    }
+    const deptId = newId();
+    await tx.exec0(
+      sql`insert into department (tenant_id, id, name) values (${tenantId}, ${deptId}, ${t.name.trim()})`,
+    );
+    await tx.exec0(
+      sql`insert into app_user (tenant_id, id, email, name, password_hash, role_id, department_id) values (${tenantId}, ${adminUserId}, ${t.adminEmail.toLowerCase()}, ${t.adminName ?? 'Admin'}, ${passwordHash}, ${adminRoleId}, ${deptId})`,
+    );
+  });
+  return { tenantId, adminUserId };
+}
+
+/** A readable random password for generated admin accounts (printed once). */
+export function generatePassword(): string {
+  return crypto.randomBytes(12).toString('base64url');
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf, adminOf } from '../http/auth.hooks.ts';
+import { can } from '../access/permissions.ts';
+import type { MetadataRegistry } from './registry.ts';
+import { newFieldSchema, newObjectSchema, type MetadataService } from './metadata.service.ts';
+
+export function registerMetadataRoutes(
+  app: FastifyInstance,
+  registry: MetadataRegistry,
+  metadata: MetadataService,
+): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['metadata'];
+  r.get(
+    '/api/v1/metadata/objects',
+    { schema: { tags, summary: 'Objects the caller may read' } },
+    async (req) => {
+      const actor = actorOf(req);
+      const all = [...(await registry.objects(actor.tenantId)).values()].filter((o) =>
+        can(actor, o.apiName, 'read'),
+      );
+      return { data: all.map((o) => metadata.describe(actor, o)) };
+    },
+  );
+  r.get(
+    '/api/v1/metadata/objects/:object',
+    { schema: { tags, summary: 'One object with its fields', params: z.object({ object: z.string() }) } },
+    async (req) => {
+      const actor = actorOf(req);
+      const obj = await registry.get(actor.tenantId, req.params.object);
+      return { data: metadata.describe(actor, obj) };
+    },
+  );
+  r.post(
+    '/api/v1/metadata/objects',
+    { schema: { tags, summary: 'Create a custom object (admin)', body: newObjectSchema } },
+    async (req, reply) => {
+      const actor = adminOf(req);
+      const obj = await metadata.createObject(actor, req.body);
+      return reply.status(201).send({ data: metadata.describe(actor, obj) });
+    },
+  );
+  r.post(
+    '/api/v1/metadata/objects/:object/fields',
+    {
+      schema: {
+        tags,
+        summary: 'Add a custom field (admin)',
+        params: z.object({ object: z.string() }),
+        body: newFieldSchema,
+      },
+    },
+    async (req, reply) => {
+      const actor = adminOf(req);
+      await metadata.createField(actor, req.params.object, req.body);
+      const obj = await registry.get(actor.tenantId, req.params.object);
+      return reply.status(201).send({ data: metadata.describe(actor, obj) });
+    },
+  );
+}

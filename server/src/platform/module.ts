@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { ObjectDef } from './metadata/types.ts';
+import type { JobDef } from './jobs/jobs.types.ts';
+import type { Platform } from './platform.ts';
+
+/** What a business module hands to the platform (see DESIGN.md "Shape of a domain module"). */
+export interface ModuleDef {
+  name: string;
+  migrationsDir: string;
+  objects: ObjectDef[];
+  jobs?: JobDef[];
+  /** Registers the module's own routes (already inside the authenticated scope). */
+  routes?(app: FastifyInstance, platform: Platform): void;
+}

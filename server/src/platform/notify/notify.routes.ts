@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Db } from '../db/pool.ts';
+import { TenantDb } from '../db/tenant-db.ts';
+import { actorOf, adminOf } from '../http/auth.hooks.ts';
+import { writeAudit } from '../audit/audit.ts';
+import type { NotifyService } from './notify.service.ts';
+
+export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: NotifyService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/v1/notifications',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'My notifications and the unread count',
+        querystring: z.object({
+          unread: z.enum(['true', 'false']).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (req) =>
+      notify.list(actorOf(req), { unreadOnly: req.query.unread === 'true', limit: req.query.limit }),
+  );
+  r.post(
+    '/api/v1/notifications/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark one (or `all`) as read',
+        params: z.object({ id: z.string() }),
+      },
+    },
+    async (req) => ({
+      data: { marked: await notify.markRead(actorOf(req), req.params.id === 'all' ? 'all' : req.params.id) },
+    }),
+  );
+  r.get(
+    '/api/v1/admin/mail-outbox',
+    { schema: { tags: ['admin'], summary: 'E-mails stored (no SMTP) or sent' } },
+    async (req) => {
+      const a = adminOf(req);
+      return {
+        data: await TenantDb.for(db, a.tenantId).query(
+          sql`select id, to_address, subject, body, status, error, created_at, sent_at from mail_outbox where tenant_id = ${a.tenantId} order by created_at desc limit 200`,
+        ),
+      };
+    },
+  );
+  r.put(
+    '/api/v1/admin/settings/smtp',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Set (or clear with null) the SMTP server for outgoing mail',
+        body: z
+          .strictObject({
+            host: z.string().min(1).max(200),
+            port: z.number().int().min(1).max(65535),
+            secure: z.boolean().optional(),
+            user: z.string().max(200).optional(),
+            password: z.string().max(200).optional(),
+            from: z.string().email(),
+          })
+          .nullable(),
+      },
+    },
+    async (req, reply) => {
+      const a = adminOf(req);
+      await TenantDb.for(db, a.tenantId).transaction(async (tx) => {
+        await tx.exec0(
+          req.body
+            ? sql`update tenant set settings = jsonb_set(settings, '{smtp}', ${JSON.stringify(req.body)}::jsonb) where id = ${a.tenantId}`
+            : sql`update tenant set settings = settings - 'smtp' where id = ${a.tenantId}`,
+        );
+        await writeAudit(tx, a, [
+          {
+            action: 'admin',
+            object: 'settings',
+            recordId: null,
+            changes: {
+              smtp: [
+                null,
+                req.body ? { ...req.body, password: req.body.password ? '***' : undefined } : null,
+              ],
+            },
+          },
+        ]);
+      });
+      return reply.status(204).send();
+    },
+  );
+}

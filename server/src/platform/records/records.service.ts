@@ -1,0 +1,727 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/pool.ts';
+import { TenantDb } from '../db/tenant-db.ts';
+import { newId, isUuid } from '../db/ids.ts';
+import { isPgError, PG_FK_VIOLATION, PG_UNIQUE_VIOLATION } from '../db/pg-errors.ts';
+import { can, fieldAccess, type Actor } from '../access/permissions.ts';
+import { scopePredicate } from '../access/scope.sql.ts';
+import { AppError, forbidden, invalid, notFound, type FieldIssue } from '../http/errors.ts';
+import { fieldOf, type MetadataRegistry } from '../metadata/registry.ts';
+import type { FieldDef, HookContext, ObjectDef, Rec } from '../metadata/types.ts';
+import { coerceValue } from '../metadata/values.rules.ts';
+import { writeAudit, type AuditEntry } from '../audit/audit.ts';
+import { emitEvents, type DomainEvent } from '../events/outbox.ts';
+import { compileFilter } from './filter.sql.ts';
+import { afterCursor, type KeyPart } from './keyset.sql.ts';
+import { decodeCursor, encodeCursor, escapeLike, QuerySyntaxError, type ListQuery } from './query.rules.ts';
+import { columnValues, fieldExpr, rowToRecord, sameValue } from './storage.ts';
+
+export interface ListResult {
+  data: Rec[];
+  next_cursor: string | null;
+  total?: number;
+}
+
+export const MAX_BULK = 1000;
+
+type Row = Record<string, unknown>;
+
+interface WriteOptions {
+  /** Prefix for error field names in batches: `records[3].name`. */
+  batch?: boolean;
+  /** fromText: values come from CSV/XLSX cells. */
+  fromText?: boolean;
+}
+
+/**
+ * The generic records engine: list/get/create/update/delete/restore for every object,
+ * standard or custom, with permissions, field security, audit and outbox in one place.
+ */
+export class RecordsService {
+  constructor(
+    private readonly db: Db,
+    readonly registry: MetadataRegistry,
+  ) {}
+
+  tdb(actor: Actor): TenantDb {
+    return TenantDb.for(this.db, actor.tenantId);
+  }
+
+  async object(actor: Actor, apiName: string): Promise<ObjectDef> {
+    return this.registry.get(actor.tenantId, apiName);
+  }
+
+  /** Fields this actor may see on this object. */
+  visibleFields(actor: Actor, obj: ObjectDef): FieldDef[] {
+    return obj.fields.filter((f) => fieldAccess(actor, obj.apiName, f.apiName) !== 'hidden');
+  }
+
+  private base(
+    obj: ObjectDef,
+    actor: Actor,
+    deleted: 'exclude' | 'only' | 'any' = 'exclude',
+  ): RawBuilder<boolean> {
+    const parts: RawBuilder<boolean>[] = [sql<boolean>`t.tenant_id = ${actor.tenantId}`];
+    if (obj.isCustom) parts.push(sql<boolean>`t.object = ${obj.apiName}`);
+    if (deleted === 'exclude') parts.push(sql<boolean>`t.deleted_at is null`);
+    if (deleted === 'only') parts.push(sql<boolean>`t.deleted_at is not null`);
+    parts.push(scopePredicate(actor, obj.apiName));
+    return sql<boolean>`${sql.join(parts, sql` and `)}`;
+  }
+
+  /** Removes hidden fields and applies `fields=` selection. */
+  private present(actor: Actor, obj: ObjectDef, rec: Rec, fields?: string[]): Rec {
+    const out: Rec = {};
+    for (const f of this.visibleFields(actor, obj)) {
+      if (fields && f.apiName !== 'id' && !fields.includes(f.apiName)) continue;
+      out[f.apiName] = rec[f.apiName];
+    }
+    if (rec.deleted_at !== undefined) out.deleted_at = rec.deleted_at;
+    return out;
+  }
+
+  private checkFieldList(actor: Actor, obj: ObjectDef, names: string[] | undefined, param: string): void {
+    if (!names) return;
+    const issues: FieldIssue[] = [];
+    for (const n of names) {
+      const f = fieldOf(obj, n);
+      if (!f || fieldAccess(actor, obj.apiName, n) === 'hidden')
+        issues.push({ field: `${param}.${n}`, issue: 'unknown_field' });
+    }
+    if (issues.length) throw new AppError('bad_request', 'bad_request', issues);
+  }
+
+  async list(actor: Actor, object: string, q: ListQuery): Promise<ListResult> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'read')) throw forbidden();
+    this.checkFieldList(actor, obj, q.fields, 'fields');
+    const where: RawBuilder<boolean>[] = [
+      this.base(obj, actor, q.deleted),
+      compileFilter(obj, actor, q.filter),
+    ];
+    if (q.q) where.push(this.searchPredicate(obj, actor, q.q));
+
+    // Sort keys, then id as the unique tie-breaker.
+    const keys: KeyPart[] = [];
+    for (const s of q.sort) {
+      const f = fieldOf(obj, s.field);
+      if (!f || fieldAccess(actor, object, s.field) === 'hidden')
+        throw new AppError('bad_request', 'bad_request', [
+          { field: `sort.${s.field}`, issue: 'unknown_field' },
+        ]);
+      if (f.type === 'multi_select' || f.type === 'long_text' || f.apiName === 'id')
+        throw new AppError('bad_request', 'bad_request', [
+          { field: `sort.${s.field}`, issue: 'not_sortable' },
+        ]);
+      keys.push({
+        expr: fieldExpr(f),
+        desc: s.desc,
+        notNull: Boolean(f.system) || (f.required && !f.isCustom),
+      });
+    }
+    const lastDesc = q.sort.length ? (q.sort[q.sort.length - 1]?.desc ?? true) : true;
+    keys.push({ expr: sql.ref('t.id'), desc: lastDesc, notNull: true });
+    const sortSpec = q.sort.map((s) => `${s.desc ? '-' : ''}${s.field}`).join(',');
+
+    const countWhere = sql.join(where, sql` and `);
+    if (q.cursor) {
+      let values: unknown[];
+      try {
+        values = decodeCursor(q.cursor, sortSpec, keys.length);
+      } catch (e) {
+        if (e instanceof QuerySyntaxError)
+          throw new AppError('bad_request', 'bad_request', [{ field: 'cursor', issue: 'invalid_cursor' }]);
+        throw e;
+      }
+      if (!isUuid(values[values.length - 1]))
+        throw new AppError('bad_request', 'bad_request', [{ field: 'cursor', issue: 'invalid_cursor' }]);
+      where.push(afterCursor(keys, values));
+    }
+    const order = sql.join(keys.map((k) => (k.desc ? sql`${k.expr} desc` : sql`${k.expr} asc`)));
+    const keyCols = sql.join(keys.map((k, i) => sql`(${k.expr})::text as ${sql.ref(`__k${i}`)}`));
+    const tdb = this.tdb(actor);
+    const rows = await tdb.query(
+      sql<Row>`select t.*, ${keyCols} from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}`,
+    );
+    const hasMore = rows.length > q.limit;
+    const page = hasMore ? rows.slice(0, q.limit) : rows;
+    const last = page[page.length - 1];
+    const nextCursor =
+      hasMore && last
+        ? encodeCursor({ sort: sortSpec, values: keys.map((_, i) => last[`__k${i}`] ?? null) })
+        : null;
+    const data = page.map((r) =>
+      this.present(actor, obj, this.toRec(obj, r, q.deleted === 'only'), q.fields),
+    );
+    if (q.expand.length) await this.expand(actor, obj, data, q.expand);
+    const result: ListResult = { data, next_cursor: nextCursor };
+    if (q.count) {
+      const c = await tdb.one(
+        sql<{ n: number }>`select count(*)::int8 as n from ${sql.table(obj.table)} t where ${countWhere}`,
+      );
+      result.total = c?.n ?? 0;
+    }
+    return result;
+  }
+
+  private toRec(obj: ObjectDef, row: Row, withDeleted: boolean): Rec {
+    const rec = rowToRecord(obj, row);
+    if (withDeleted)
+      rec.deleted_at = row.deleted_at instanceof Date ? row.deleted_at.toISOString() : row.deleted_at;
+    return rec;
+  }
+
+  private searchPredicate(obj: ObjectDef, actor: Actor, text: string): RawBuilder<boolean> {
+    const pattern = `%${escapeLike(text.trim())}%`;
+    const parts = obj.searchFields
+      .map((n) => fieldOf(obj, n))
+      .filter(
+        (f): f is FieldDef => f !== undefined && fieldAccess(actor, obj.apiName, f.apiName) !== 'hidden',
+      )
+      .map((f) => sql<boolean>`${fieldExpr(f)} ilike ${pattern}`);
+    return parts.length ? sql<boolean>`(${sql.join(parts, sql` or `)})` : sql<boolean>`false`;
+  }
+
+  /** One level of lookup expansion into `_expand`, showing only what the reader may see. */
+  private async expand(actor: Actor, obj: ObjectDef, data: Rec[], names: string[]): Promise<void> {
+    const tdb = this.tdb(actor);
+    for (const name of names) {
+      const f = fieldOf(obj, name);
+      if (
+        !f ||
+        fieldAccess(actor, obj.apiName, name) === 'hidden' ||
+        (f.type !== 'lookup' && f.type !== 'user')
+      )
+        throw new AppError('bad_request', 'bad_request', [
+          { field: `expand.${name}`, issue: 'unknown_field' },
+        ]);
+      const ids = [...new Set(data.map((r) => r[name]).filter((v): v is string => typeof v === 'string'))];
+      const found = new Map<string, Rec>();
+      if (ids.length && f.type === 'user') {
+        const users = await tdb.query(
+          sql<{
+            id: string;
+            name: string;
+            email: string;
+          }>`select id, name, email from app_user where tenant_id = ${actor.tenantId} and id = any(${ids}::uuid[])`,
+        );
+        for (const u of users) found.set(u.id, { id: u.id, name: u.name, email: u.email });
+      } else if (ids.length && f.lookup) {
+        const target = await this.object(actor, f.lookup);
+        if (can(actor, target.apiName, 'read')) {
+          const nameField = fieldOf(target, target.nameField);
+          const showName = nameField && fieldAccess(actor, target.apiName, nameField.apiName) !== 'hidden';
+          const rows = await tdb.query(
+            sql<Row>`select t.* from ${sql.table(target.table)} t where ${this.base(target, actor)} and t.id = any(${ids}::uuid[])`,
+          );
+          for (const r of rows) {
+            const rec = rowToRecord(target, r);
+            found.set(String(r.id), { id: r.id, name: showName ? rec[target.nameField] : null });
+          }
+        }
+      }
+      for (const r of data) {
+        const id = r[name];
+        const exp = (r._expand ??= {}) as Rec;
+        exp[name] = typeof id === 'string' ? (found.get(id) ?? { id }) : null;
+      }
+    }
+  }
+
+  async get(
+    actor: Actor,
+    object: string,
+    id: string,
+    opts: { fields?: string[]; expand?: string[] } = {},
+  ): Promise<Rec> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'read')) throw forbidden();
+    this.checkFieldList(actor, obj, opts.fields, 'fields');
+    if (!isUuid(id)) throw notFound();
+    const row = await this.tdb(actor).one(
+      sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor)} and t.id = ${id}`,
+    );
+    if (!row) throw notFound();
+    const rec = this.present(actor, obj, rowToRecord(obj, row), opts.fields);
+    if (opts.expand?.length) await this.expand(actor, obj, [rec], opts.expand);
+    return rec;
+  }
+
+  /** Validates client input for a write; returns typed values keyed by field. */
+  private validateInput(
+    actor: Actor,
+    obj: ObjectDef,
+    input: unknown,
+    op: 'create' | 'update',
+    prefix: string,
+    opts: WriteOptions,
+  ): { values: Map<string, unknown>; issues: FieldIssue[]; version?: number } {
+    const issues: FieldIssue[] = [];
+    const values = new Map<string, unknown>();
+    let version: number | undefined;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return {
+        values,
+        issues: [{ field: prefix || 'body', issue: 'expected_type', params: { type: 'object' } }],
+      };
+    }
+    for (const [key, raw] of Object.entries(input as Record<string, unknown>)) {
+      const name = `${prefix}${key}`;
+      if (op === 'update' && key === 'version') {
+        if (typeof raw !== 'number' || !Number.isInteger(raw))
+          issues.push({ field: name, issue: 'expected_type', params: { type: 'integer' } });
+        else version = raw;
+        continue;
+      }
+      if (op === 'update' && key === 'id') continue;
+      const f = fieldOf(obj, key);
+      const access = f ? fieldAccess(actor, obj.apiName, key) : 'hidden';
+      if (!f || access === 'hidden') {
+        issues.push({ field: name, issue: 'unknown_field' });
+        continue;
+      }
+      if (f.system || f.readOnly || access === 'read') {
+        issues.push({ field: name, issue: 'read_only' });
+        continue;
+      }
+      const c = coerceValue(f, raw, opts.fromText, actor.currency);
+      if (!c.ok) issues.push({ field: name, ...c.issue });
+      else values.set(key, c.value);
+    }
+    return version === undefined ? { values, issues } : { values, issues, version };
+  }
+
+  /** Checks lookups point at live records of the tenant, and unique fields are unique. */
+  private async checkReferencesAndUniques(
+    tx: TenantDb,
+    obj: ObjectDef,
+    records: Array<{ rec: Rec; prefix: string; id: string; touched: Set<string> }>,
+    issues: FieldIssue[],
+  ): Promise<void> {
+    for (const f of obj.fields) {
+      if (f.type !== 'lookup' && f.type !== 'user') continue;
+      const ids = [
+        ...new Set(
+          records
+            .filter((r) => r.touched.has(f.apiName))
+            .map((r) => r.rec[f.apiName])
+            .filter((v): v is string => typeof v === 'string'),
+        ),
+      ];
+      if (!ids.length) continue;
+      let existing: Set<string>;
+      if (f.type === 'user') {
+        const rows = await tx.query(
+          sql<{
+            id: string;
+          }>`select id from app_user where tenant_id = ${tx.tenantId} and id = any(${ids}::uuid[])`,
+        );
+        existing = new Set(rows.map((r) => r.id));
+      } else {
+        const target = await this.registry.get(tx.tenantId, f.lookup ?? '');
+        const rows = await tx.query(
+          sql<{
+            id: string;
+          }>`select id from ${sql.table(target.table)} where tenant_id = ${tx.tenantId} and id = any(${ids}::uuid[]) and deleted_at is null ${
+            target.isCustom ? sql`and object = ${target.apiName}` : sql``
+          }`,
+        );
+        existing = new Set(rows.map((r) => r.id));
+      }
+      for (const r of records) {
+        const v = r.rec[f.apiName];
+        if (r.touched.has(f.apiName) && typeof v === 'string' && !existing.has(v))
+          issues.push({ field: `${r.prefix}${f.apiName}`, issue: 'invalid_reference' });
+      }
+    }
+    for (const f of obj.fields) {
+      if (!f.unique) continue;
+      const keyOf = (v: unknown): string => (typeof v === 'string' ? v.toLowerCase() : JSON.stringify(v));
+      const seen = new Map<string, number>();
+      const candidates = records.filter(
+        (r) => r.touched.has(f.apiName) && r.rec[f.apiName] !== null && r.rec[f.apiName] !== undefined,
+      );
+      for (const r of candidates) {
+        const k = keyOf(r.rec[f.apiName]);
+        if (seen.has(k)) issues.push({ field: `${r.prefix}${f.apiName}`, issue: 'not_unique' });
+        seen.set(k, 1);
+      }
+      if (!candidates.length) continue;
+      if (f.isCustom) {
+        // No per-field unique index on jsonb: serialise writers of this field, then check.
+        await tx.exec0(
+          sql`select pg_advisory_xact_lock(hashtext(${`${tx.tenantId}:${obj.apiName}:${f.apiName}`}))`,
+        );
+      }
+      const vals = candidates.map((r) => String(r.rec[f.apiName]));
+      const ids = candidates.map((r) => r.id);
+      const rows = await tx.query(
+        sql<{
+          v: string;
+        }>`select ${fieldExpr(f)}::text as v from ${sql.table(obj.table)} t where t.tenant_id = ${tx.tenantId} and t.deleted_at is null ${
+          obj.isCustom ? sql`and t.object = ${obj.apiName}` : sql``
+        } and lower(${fieldExpr(f)}::text) = any(${vals.map((v) => v.toLowerCase())}::text[]) and not (t.id = any(${ids}::uuid[]))`,
+      );
+      const taken = new Set(rows.map((r) => r.v.toLowerCase()));
+      for (const r of candidates)
+        if (taken.has(String(r.rec[f.apiName]).toLowerCase()))
+          issues.push({ field: `${r.prefix}${f.apiName}`, issue: 'not_unique' });
+    }
+  }
+
+  private hookContext(actor: Actor, tx: TenantDb, events: DomainEvent[]): HookContext {
+    return {
+      tenantId: actor.tenantId,
+      userId: actor.userId,
+      tx,
+      emit: async (type, payload) => {
+        events.push({ type, payload, ...(typeof payload.id === 'string' ? { recordId: payload.id } : {}) });
+      },
+    };
+  }
+
+  async create(actor: Actor, object: string, input: unknown): Promise<Rec> {
+    const [rec] = await this.createMany(actor, object, [input]);
+    return rec as Rec;
+  }
+
+  /** All-or-nothing creation of up to MAX_BULK records (one transaction, batched inserts). */
+  async createMany(
+    actor: Actor,
+    object: string,
+    inputs: unknown[],
+    opts: WriteOptions = {},
+    outerTx?: TenantDb,
+  ): Promise<Rec[]> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'create')) throw forbidden();
+    const batch = opts.batch ?? inputs.length > 1;
+    const issues: FieldIssue[] = [];
+    const prepared = inputs.map((input, i) => {
+      const prefix = batch ? `records[${i}].` : '';
+      const v = this.validateInput(actor, obj, input, 'create', prefix, opts);
+      issues.push(...v.issues);
+      const rec: Rec = {};
+      for (const f of obj.fields) {
+        if (f.system) continue;
+        if (v.values.has(f.apiName)) rec[f.apiName] = v.values.get(f.apiName);
+        else if (f.defaultValue !== undefined) rec[f.apiName] = f.defaultValue;
+        else rec[f.apiName] = null;
+      }
+      if (!v.values.has('owner_id')) rec.owner_id = actor.userId;
+      return { rec, prefix, id: newId(), touched: new Set(Object.keys(rec).filter((k) => rec[k] !== null)) };
+    });
+    const run = async (tx: TenantDb): Promise<Rec[]> => {
+      const events: DomainEvent[] = [];
+      const hc = this.hookContext(actor, tx, events);
+      if (obj.hooks?.beforeWrite)
+        for (const p of prepared) await obj.hooks.beforeWrite(hc, { op: 'create', after: p.rec });
+      for (const p of prepared)
+        for (const f of obj.fields)
+          if (f.required && !f.system && (p.rec[f.apiName] === null || p.rec[f.apiName] === undefined))
+            issues.push({ field: `${p.prefix}${f.apiName}`, issue: 'required' });
+      if (!issues.length) await this.checkReferencesAndUniques(tx, obj, prepared, issues);
+      if (issues.length) throw invalid(dedupe(issues));
+
+      const created = await this.insertRows(tx, actor, obj, prepared);
+      const audits: AuditEntry[] = created.map((rec) => ({
+        action: 'create',
+        object,
+        recordId: String(rec.id),
+        changes: Object.fromEntries(
+          obj.fields
+            .filter((f) => !f.system && rec[f.apiName] !== null)
+            .map((f) => [f.apiName, [null, rec[f.apiName]]]),
+        ),
+      }));
+      await writeAudit(tx, actor, audits);
+      for (const rec of created) {
+        events.push({
+          type: `${object}.created`,
+          object,
+          recordId: String(rec.id),
+          payload: { object, id: rec.id, record: rec },
+        });
+        if (obj.hooks?.afterWrite) await obj.hooks.afterWrite(hc, { op: 'create', after: rec });
+      }
+      await emitEvents(tx, actor.userId, events);
+      return created;
+    };
+    const created = await this.translate(obj, () =>
+      outerTx ? outerTx.transaction(run) : this.tdb(actor).transaction(run),
+    );
+    return created.map((r) => this.present(actor, obj, r));
+  }
+
+  private async insertRows(
+    tx: TenantDb,
+    actor: Actor,
+    obj: ObjectDef,
+    prepared: Array<{ rec: Rec; id: string }>,
+  ): Promise<Rec[]> {
+    const standard = obj.fields.filter((f) => !f.isCustom && !f.system && f.apiName !== 'owner_id');
+    const custom = obj.fields.filter((f) => f.isCustom);
+    const cols = ['tenant_id', 'id', 'owner_id', 'created_by', 'updated_by', 'custom'];
+    if (obj.isCustom) cols.push('object');
+    for (const f of standard) for (const [c] of columnValues(f, null)) cols.push(c);
+    const rowsSql = prepared.map(({ rec, id }) => {
+      const customVals: Record<string, unknown> = {};
+      for (const f of custom)
+        if (rec[f.apiName] !== null && rec[f.apiName] !== undefined) customVals[f.apiName] = rec[f.apiName];
+      const vals: unknown[] = [
+        tx.tenantId,
+        id,
+        rec.owner_id ?? null,
+        actor.userId,
+        actor.userId,
+        JSON.stringify(customVals),
+      ];
+      if (obj.isCustom) vals.push(obj.apiName);
+      for (const f of standard) for (const [, v] of columnValues(f, rec[f.apiName])) vals.push(v);
+      return sql`(${sql.join(vals.map((v, i) => (cols[i] === 'custom' ? sql`${v}::jsonb` : sql`${v}`)))})`;
+    });
+    const out: Rec[] = [];
+    // Stay well below PostgreSQL's 65,535 bind parameters per statement.
+    const per = Math.max(1, Math.floor(30_000 / cols.length));
+    for (let i = 0; i < rowsSql.length; i += per) {
+      const rows = await tx.query(
+        sql<Row>`insert into ${sql.table(obj.table)} (${sql.join(cols.map((c) => sql.id(c)))}) values ${sql.join(rowsSql.slice(i, i + per))} returning *`,
+      );
+      out.push(...rows.map((r) => rowToRecord(obj, r)));
+    }
+    return out;
+  }
+
+  async update(
+    actor: Actor,
+    object: string,
+    id: string,
+    input: unknown,
+    opts: { expectedVersion?: number | undefined; tx?: TenantDb | undefined; fromText?: boolean } = {},
+  ): Promise<Rec> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'read')) throw forbidden();
+    if (!isUuid(id)) throw notFound();
+    const v = this.validateInput(actor, obj, input, 'update', '', { fromText: opts.fromText ?? false });
+    const version = v.version ?? opts.expectedVersion;
+    const outerTx = opts.tx;
+    const run = async (tx: TenantDb): Promise<Rec> => {
+      const row = await tx.one(
+        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor)} and t.id = ${id} for update`,
+      );
+      if (!row) throw notFound();
+      if (!can(actor, object, 'update')) throw forbidden();
+      if (v.issues.length) throw invalid(v.issues);
+      const before = rowToRecord(obj, row);
+      if (version !== undefined && before.version !== version)
+        throw new AppError('conflict', 'version_conflict');
+      const after: Rec = { ...before };
+      for (const [k, val] of v.values) after[k] = val;
+      const events: DomainEvent[] = [];
+      const hc = this.hookContext(actor, tx, events);
+      if (obj.hooks?.beforeWrite) await obj.hooks.beforeWrite(hc, { op: 'update', before, after });
+      const changed = obj.fields.filter((f) => !f.system && !sameValue(before[f.apiName], after[f.apiName]));
+      if (!changed.length) return before;
+      const issues: FieldIssue[] = [];
+      for (const f of changed)
+        if (f.required && (after[f.apiName] === null || after[f.apiName] === undefined))
+          issues.push({ field: f.apiName, issue: 'required' });
+      if (!issues.length)
+        await this.checkReferencesAndUniques(
+          tx,
+          obj,
+          [{ rec: after, prefix: '', id, touched: new Set(changed.map((f) => f.apiName)) }],
+          issues,
+        );
+      if (issues.length) throw invalid(issues);
+
+      const sets = [sql`version = t.version + 1`, sql`updated_at = now()`, sql`updated_by = ${actor.userId}`];
+      const customSet: Record<string, unknown> = {};
+      const customUnset: string[] = [];
+      for (const f of changed) {
+        if (f.isCustom) {
+          const val = after[f.apiName];
+          if (val === null || val === undefined) customUnset.push(f.apiName);
+          else customSet[f.apiName] = val;
+        } else
+          for (const [c, val] of columnValues(f, after[f.apiName])) sets.push(sql`${sql.id(c)} = ${val}`);
+      }
+      if (Object.keys(customSet).length || customUnset.length)
+        sets.push(sql`custom = (t.custom - ${customUnset}::text[]) || ${JSON.stringify(customSet)}::jsonb`);
+      const updated = await tx.one(
+        sql<Row>`update ${sql.table(obj.table)} t set ${sql.join(sets)} where t.tenant_id = ${tx.tenantId} and t.id = ${id} returning *`,
+      );
+      if (!updated) throw notFound();
+      const rec = rowToRecord(obj, updated);
+      const changes = Object.fromEntries(
+        changed.map((f) => [f.apiName, [before[f.apiName], rec[f.apiName]]]),
+      ) as Record<string, [unknown, unknown]>;
+      await writeAudit(tx, actor, [{ action: 'update', object, recordId: id, changes }]);
+      events.push({
+        type: `${object}.updated`,
+        object,
+        recordId: id,
+        payload: { object, id, changes: toChangeMap(changes), record: rec },
+      });
+      if (obj.hooks?.afterWrite) await obj.hooks.afterWrite(hc, { op: 'update', before, after: rec });
+      await emitEvents(tx, actor.userId, events);
+      return rec;
+    };
+    const rec = await this.translate(obj, () =>
+      outerTx ? outerTx.transaction(run) : this.tdb(actor).transaction(run),
+    );
+    return this.present(actor, obj, rec);
+  }
+
+  async delete(actor: Actor, object: string, id: string, outerTx?: TenantDb): Promise<void> {
+    await this.setDeleted(actor, object, id, true, outerTx);
+  }
+
+  async restore(actor: Actor, object: string, id: string): Promise<Rec> {
+    return this.setDeleted(actor, object, id, false);
+  }
+
+  /** Soft delete into the recycle bin, or restore from it. */
+  private async setDeleted(
+    actor: Actor,
+    object: string,
+    id: string,
+    del: boolean,
+    outerTx?: TenantDb,
+  ): Promise<Rec> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'read')) throw forbidden();
+    if (!isUuid(id)) throw notFound();
+    const run = async (tx: TenantDb): Promise<Rec> => {
+      const row = await tx.one(
+        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor, del ? 'exclude' : 'only')} and t.id = ${id} for update`,
+      );
+      if (!row) throw notFound();
+      if (!can(actor, object, 'delete')) throw forbidden();
+      const rec = rowToRecord(obj, row);
+      if (!del) {
+        const issues: FieldIssue[] = [];
+        await this.checkReferencesAndUniques(
+          tx,
+          obj,
+          [
+            {
+              rec,
+              prefix: '',
+              id,
+              touched: new Set(obj.fields.filter((f) => f.unique).map((f) => f.apiName)),
+            },
+          ],
+          issues,
+        );
+        const dup = issues.find((i) => i.issue === 'not_unique');
+        if (dup) throw new AppError('conflict', 'duplicate_value', [dup]);
+      }
+      await tx.exec0(
+        sql`update ${sql.table(obj.table)} set deleted_at = ${del ? sql`now()` : sql`null`}, updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
+      );
+      await writeAudit(tx, actor, [
+        { action: del ? 'delete' : 'restore', object, recordId: id, changes: {} },
+      ]);
+      const events: DomainEvent[] = [
+        {
+          type: `${object}.${del ? 'deleted' : 'restored'}`,
+          object,
+          recordId: id,
+          payload: { object, id, record: rec },
+        },
+      ];
+      if (obj.hooks?.afterWrite)
+        await obj.hooks.afterWrite(this.hookContext(actor, tx, events), {
+          op: del ? 'delete' : 'restore',
+          after: rec,
+        });
+      await emitEvents(tx, actor.userId, events);
+      return { ...rec, version: Number(rec.version) + 1 };
+    };
+    const rec = await this.translate(obj, () =>
+      outerTx ? outerTx.transaction(run) : this.tdb(actor).transaction(run),
+    );
+    return this.present(actor, obj, rec);
+  }
+
+  /** Bulk create / update / delete, all-or-nothing. */
+  async bulk(
+    actor: Actor,
+    object: string,
+    action: 'create' | 'update' | 'delete',
+    records: unknown[],
+  ): Promise<Rec[]> {
+    if (records.length > MAX_BULK)
+      throw invalid([{ field: 'records', issue: 'too_many', params: { max: MAX_BULK } }]);
+    if (action === 'create') return this.createMany(actor, object, records, { batch: true });
+    const obj = await this.object(actor, object);
+    return this.translate(obj, () =>
+      this.tdb(actor).transaction(async (tx) => {
+        const out: Rec[] = [];
+        for (const [i, r] of records.entries()) {
+          const body = (typeof r === 'object' && r !== null ? r : {}) as Rec;
+          const id = body.id;
+          if (typeof id !== 'string' || !isUuid(id))
+            throw invalid([{ field: `records[${i}].id`, issue: 'invalid_value' }]);
+          try {
+            if (action === 'delete') {
+              await this.delete(actor, object, id, tx);
+              out.push({ id });
+            } else {
+              const { id: _id, ...rest } = body;
+              out.push(await this.update(actor, object, id, rest, { tx }));
+            }
+          } catch (e) {
+            if (e instanceof AppError) throw prefixIssues(e, `records[${i}].`);
+            throw e;
+          }
+        }
+        return out;
+      }),
+    );
+  }
+
+  /** PostgreSQL constraint errors → 409/422 naming the field; never a 500. */
+  private async translate<T>(obj: ObjectDef, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isPgError(err)) {
+        const field =
+          obj.fields.find((f) => !f.isCustom && err.constraint?.includes(`_${f.column ?? f.apiName}_`))
+            ?.apiName ?? 'record';
+        if (err.code === PG_UNIQUE_VIOLATION)
+          throw new AppError('conflict', 'duplicate_value', [{ field, issue: 'not_unique' }]);
+        if (err.code === PG_FK_VIOLATION) throw invalid([{ field, issue: 'invalid_reference' }]);
+      }
+      throw err;
+    }
+  }
+}
+
+function toChangeMap(
+  changes: Record<string, [unknown, unknown]>,
+): Record<string, { old: unknown; new: unknown }> {
+  return Object.fromEntries(Object.entries(changes).map(([k, [o, n]]) => [k, { old: o, new: n }]));
+}
+
+function dedupe(issues: FieldIssue[]): FieldIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.field}:${i.issue}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function prefixIssues(e: AppError, prefix: string): AppError {
+  if (!e.details.length) return e;
+  return new AppError(
+    e.code,
+    e.messageKey,
+    e.details.map((d) => ({ ...d, field: `${prefix}${d.field}` })),
+    e.params,
+  );
+}
