@@ -55,6 +55,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitBytes,
     logger: opts.logger ?? true,
+    trustProxy: config.trustProxy,
   });
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
 
@@ -115,6 +116,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     auth,
     users: platform.users,
     secureCookies: config.secureCookies,
+    loginRateLimit: config.loginRateLimit,
     protectedScope,
   });
   protectedScope((scoped) => {

@@ -20,6 +20,10 @@ export interface Config {
   secureCookies: boolean;
   bodyLimitBytes: number;
   runJobs: boolean;
+  /** Trust X-Forwarded-For (only behind a proxy you control: it decides the client IP for rate limits). */
+  trustProxy: boolean;
+  /** Sign-in attempts per minute per client IP. */
+  loginRateLimit: number;
 }
 
 function intEnv(name: string, fallback: number): number {
@@ -43,6 +47,8 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     secureCookies: process.env.FLYWHEEL_SECURE_COOKIES === 'true',
     bodyLimitBytes: intEnv('FLYWHEEL_BODY_LIMIT', 5 * 1024 * 1024),
     runJobs: process.env.FLYWHEEL_JOBS !== 'off',
+    trustProxy: process.env.FLYWHEEL_TRUST_PROXY === 'true',
+    loginRateLimit: intEnv('FLYWHEEL_LOGIN_RATE_LIMIT', 20),
     ...overrides,
   };
 }

@@ -9,7 +9,12 @@ import { modules } from '../src/modules/index.ts';
 export const PASSWORD = 'Correct-Horse-42';
 
 export async function testApp(): Promise<BuiltApp> {
-  const config = loadConfig({ dataDir: inject('dataDir'), runJobs: false, logLevel: 'silent' });
+  const config = loadConfig({
+    dataDir: inject('dataDir'),
+    runJobs: false,
+    logLevel: 'silent',
+    trustProxy: true,
+  });
   return buildApp({ config, databaseUrl: inject('databaseUrl'), logger: false, poolSize: 5 });
 }
 

@@ -30,6 +30,7 @@ export interface ServerOptions {
   logLevel: string;
   bodyLimitBytes: number;
   logger?: boolean;
+  trustProxy: boolean;
 }
 
 function zodIssue(keyword: string, message: string): FieldIssue['issue'] {
@@ -59,7 +60,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     bodyLimit: opts.bodyLimitBytes,
     genReqId: () => newId(),
     requestIdHeader: 'x-request-id',
-    trustProxy: true,
+    trustProxy: opts.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

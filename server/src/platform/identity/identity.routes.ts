@@ -23,6 +23,7 @@ export interface IdentityRouteDeps {
   auth: AuthService;
   users: UsersService;
   secureCookies: boolean;
+  loginRateLimit: number;
   /** Wraps protected routes: runs authentication first. */
   protectedScope: (fn: (app: FastifyInstance) => void) => void;
 }
@@ -45,7 +46,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
   pub.post(
     '/api/v1/auth/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password (and TOTP code when enrolled)',
