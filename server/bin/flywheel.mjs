@@ -5,4 +5,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runCli } = await import('../src/main.ts');
-await runCli(process.argv.slice(2));
+const result = await runCli(process.argv.slice(2));
+// One-shot commands exit explicitly: open handles (pools, exit hooks) must not decide the code.
+if (result !== 'running') process.exit(result);

@@ -105,6 +105,9 @@ async function start(args: ParsedArgs): Promise<void> {
     log('stopped');
     process.exit(0);
   };
+  // embedded-postgres installs async-exit-hook, which answers SIGTERM with exit code 143 before
+  // our shutdown finishes; Flywheel owns the shutdown order (HTTP, workers, then PostgreSQL).
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(sig);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
@@ -115,7 +118,8 @@ async function tenantBySlug(db: Db, slug: string): Promise<string> {
   return t.id;
 }
 
-export async function runCli(argv: string[]): Promise<void> {
+/** Runs a CLI command; resolves to its exit code, or 'running' when the server was started. */
+export async function runCli(argv: string[]): Promise<number | 'running'> {
   const args = parseArgs(argv);
   const [cmd, sub] = args.positionals;
   const config = loadConfig();
@@ -124,13 +128,13 @@ export async function runCli(argv: string[]): Promise<void> {
       case undefined:
       case 'start':
         await start(args);
-        return;
+        return 'running';
       case 'migrate': {
         const d = await openDatabase(config, (m) => console.log(m));
         const r = await migrate(d.url, migrationSources());
         console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : 'database is up to date');
         await d.embedded?.stop();
-        return;
+        return 0;
       }
       case 'demo':
         await withDb(config, async (db, url) => {
@@ -146,7 +150,7 @@ export async function runCli(argv: string[]): Promise<void> {
             await built.close();
           }
         });
-        return;
+        return 0;
       case 'tenant':
         if (sub !== 'create') break;
         await withDb(config, async (db) => {
@@ -162,7 +166,7 @@ export async function runCli(argv: string[]): Promise<void> {
           );
           console.log(`tenant created: ${r.tenantId}`);
         });
-        return;
+        return 0;
       case 'user':
         if (sub !== 'create') break;
         await withDb(config, async (db) => {
@@ -178,7 +182,7 @@ export async function runCli(argv: string[]): Promise<void> {
           );
           console.log(`user created: ${u.id}`);
         });
-        return;
+        return 0;
       case 'api-key':
         if (sub !== 'create') break;
         await withDb(config, async (db) => {
@@ -190,19 +194,19 @@ export async function runCli(argv: string[]): Promise<void> {
           });
           console.log(k.key);
         });
-        return;
+        return 0;
       case 'help':
       case '--help':
         console.log(HELP);
-        return;
+        return 0;
     }
     console.error(HELP);
-    process.exitCode = 2;
+    return 2;
   } catch (err) {
     if (err instanceof AppError) {
       const e = serializeError(err, 'en-US').error;
       console.error(`error: ${e.message}${e.details.map((d) => `\n  ${d.field}: ${d.issue}`).join('')}`);
     } else console.error(`error: ${(err as Error).message}`);
-    process.exitCode = 1;
+    return 1;
   }
 }

@@ -21,7 +21,7 @@ export function authenticate(auth: AuthService) {
     if (header?.startsWith('Bearer ')) {
       const actor = await auth.resolveApiKey(header.slice(7).trim());
       if (!actor) throw new AppError('unauthorized', 'unauthorized');
-      req.actor = actor;
+      req.actor = withRequestLocale(req, actor);
       return;
     }
     const token = req.cookies[SESSION_COOKIE];
@@ -34,10 +34,15 @@ export function authenticate(auth: AuthService) {
       if (typeof sent !== 'string' || !safeEqual(sent, s.csrfToken))
         throw new AppError('forbidden', 'csrf_failed');
     }
-    req.actor = s.actor;
+    req.actor = withRequestLocale(req, s.actor);
     req.sessionId = s.sessionId;
-    req.locale = req.headers['accept-language'] ? req.locale : s.actor.locale;
+    req.locale = req.actor.locale;
   };
+}
+
+/** An explicit Accept-Language wins over the user's saved language (exports, messages). */
+function withRequestLocale(req: FastifyRequest, actor: Actor): Actor {
+  return req.headers['accept-language'] ? { ...actor, locale: req.locale } : actor;
 }
 
 /** The authenticated actor (routes run after `authenticate`). */

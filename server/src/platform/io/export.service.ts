@@ -30,9 +30,18 @@ export class ExportService {
   ): Promise<{ stream: Readable; fileName: string }> {
     const obj = await this.records.object(actor, object);
     if (!can(actor, object, 'export') || !can(actor, object, 'read')) throw forbidden();
-    const fields = this.records
+    // id, then the object's own fields, then ownership and timestamps (the version counter is internal).
+    const visible = this.records
       .visibleFields(actor, obj)
-      .filter((f) => !q.fields || f.apiName === 'id' || q.fields.includes(f.apiName));
+      .filter(
+        (f) => f.apiName !== 'version' && (!q.fields || f.apiName === 'id' || q.fields.includes(f.apiName)),
+      );
+    const trailing = ['owner_id', 'created_at', 'created_by', 'updated_at', 'updated_by'];
+    const fields = [
+      ...visible.filter((f) => f.apiName === 'id'),
+      ...visible.filter((f) => f.apiName !== 'id' && !trailing.includes(f.apiName)),
+      ...trailing.flatMap((n) => visible.filter((f) => f.apiName === n)),
+    ];
     // Validate the query (fields, filters, sort) before the response starts streaming.
     const first = await this.records.list(actor, object, { ...q, limit: PAGE, count: false, expand: [] });
     await TenantDb.for(this.db, actor.tenantId).transaction((tx) =>

@@ -334,13 +334,15 @@ export class ImportService {
     if (job.policy !== 'create' && job.match_field) {
       const mf = fieldOf(obj, job.match_field);
       if (!mf) throw new Error('match field vanished');
-      const keyOf = (v: unknown): string | undefined => {
+      // Look up by the exact stored value; match case-insensitively (e-mails, codes).
+      const exact = (v: unknown): string | undefined => {
         if (mf.apiName === 'id') return typeof v === 'string' ? v.toLowerCase() : undefined;
         const c = coerceValue(mf, v, true, actor.currency);
-        return c.ok && c.value !== null ? String(c.value).toLowerCase() : undefined;
+        return c.ok && c.value !== null ? String(c.value) : undefined;
       };
+      const keyOf = (v: unknown): string | undefined => exact(v)?.toLowerCase();
       const keys = [
-        ...new Set(inputs.map((i) => keyOf(i.input[mf.apiName])).filter((k): k is string => k !== undefined)),
+        ...new Set(inputs.map((i) => exact(i.input[mf.apiName])).filter((k): k is string => k !== undefined)),
       ];
       const existing = new Map<string, { id: string }>();
       if (keys.length) {

@@ -45,7 +45,7 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
       const a = adminOf(req);
       return {
         data: await TenantDb.for(db, a.tenantId).query(
-          sql`select id, to_address, subject, body, status, error, created_at, sent_at from mail_outbox where tenant_id = ${a.tenantId} order by created_at desc limit 200`,
+          sql`select id, to_address, subject, body, status, error, created_at, sent_at from mail_outbox where tenant_id = ${a.tenantId} order by created_at desc, id desc limit 200`,
         ),
       };
     },

@@ -34,7 +34,7 @@ export class NotifyService {
     const tdb = TenantDb.for(this.db, actor.tenantId);
     const data = await tdb.query(sql`select id, kind, title, body, link, created_at, read_at from notification
       where tenant_id = ${actor.tenantId} and user_id = ${actor.userId} ${opts.unreadOnly ? sql`and read_at is null` : sql``}
-      order by created_at desc limit ${opts.limit}`);
+      order by created_at desc, id desc limit ${opts.limit}`);
     const c = await tdb.one(
       sql<{
         n: number;

@@ -420,7 +420,7 @@ export class RecordsService {
         for (const f of obj.fields)
           if (f.required && !f.system && (p.rec[f.apiName] === null || p.rec[f.apiName] === undefined))
             issues.push({ field: `${p.prefix}${f.apiName}`, issue: 'required' });
-      if (!issues.length) await this.checkReferencesAndUniques(tx, obj, prepared, issues);
+      await this.checkReferencesAndUniques(tx, obj, prepared, issues);
       if (issues.length) throw invalid(dedupe(issues));
 
       const created = await this.insertRows(tx, actor, obj, prepared);

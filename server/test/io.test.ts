@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import type { LightMyRequestResponse } from 'fastify';
+import type { BuiltApp } from '../src/app.ts';
+import { json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
+
+type Rec = Record<string, unknown> & { id: string };
+type Job = {
+  id: string;
+  status: string;
+  headers: string[];
+  mapping: Record<string, string>;
+  total_rows: number;
+  processed_rows: number;
+  created_rows: number;
+  updated_rows: number;
+  skipped_rows: number;
+  failed_rows: number;
+  errors: { row: number; field: string; column: string; issue: string }[];
+  has_failed_file: boolean;
+};
+
+let built: BuiltApp;
+let admin: Client;
+
+beforeAll(async () => {
+  built = await testApp();
+  const t = await newTenant(built);
+  admin = await login(built.app, t.adminEmail);
+});
+afterAll(async () => built.close());
+
+async function upload(
+  c: Client,
+  object: string,
+  fileName: string,
+  content: Buffer,
+): Promise<LightMyRequestResponse> {
+  const boundary = '----flywheel' + Date.now();
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const headers = (c as unknown as { headers: Record<string, string> }).headers;
+  return built.app.inject({
+    method: 'POST',
+    url: `/api/v1/objects/${object}/imports`,
+    headers: { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([head, content, tail]),
+  });
+}
+
+async function runImport(jobId: string): Promise<Job> {
+  const start = await admin.post(`/api/v1/imports/${jobId}/run`);
+  expect(start.statusCode, start.body).toBe(202);
+  for (let i = 0; i < 200; i++) {
+    const j = json<{ data: Job }>(await admin.get(`/api/v1/imports/${jobId}`)).data;
+    if (j.status !== 'running') return j;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('import did not finish');
+}
+
+describe('import', () => {
+  it('maps Chinese headers automatically, dry-runs with a per-row report, imports good rows and returns failed rows', async () => {
+    const csv = [
+      '客户名称,省份,年营业额,企业规模,员工人数,忽略列',
+      'IO-甲公司,浙江省,"1,234.56",50-199人,120,x',
+      'IO-乙公司,江苏省,abc,巨大,12,x',
+      ',上海市,5,,3,x',
+      'IO-丙公司,广东省,0.5,,7,x',
+    ].join('\n');
+    const up = await upload(admin, 'account', '客户.csv', Buffer.from(csv, 'utf8'));
+    expect(up.statusCode, up.body).toBe(201);
+    const job = json<{ data: Job }>(up).data;
+    expect(job.headers).toEqual(['客户名称', '省份', '年营业额', '企业规模', '员工人数', '忽略列']);
+    expect(job.mapping).toEqual({
+      客户名称: 'name',
+      省份: 'province',
+      年营业额: 'annual_revenue',
+      企业规模: 'size',
+      员工人数: 'employees',
+    });
+    const conf = await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'create' });
+    expect(conf.statusCode, conf.body).toBe(200);
+
+    const dry = json<{ data: Job }>(await admin.post(`/api/v1/imports/${job.id}/dry-run`)).data;
+    expect(dry).toMatchObject({ status: 'validated', total_rows: 4, created_rows: 2, failed_rows: 2 });
+    expect(dry.errors.map((e) => [e.row, e.column])).toEqual([
+      [3, '年营业额'],
+      [3, '企业规模'],
+      [4, '客户名称'],
+    ]);
+    expect(
+      json<{ data: Rec[] }>(await admin.get('/api/v1/objects/account?filter[name][starts_with]=IO-')).data,
+    ).toHaveLength(0);
+
+    const done = await runImport(job.id);
+    expect(done).toMatchObject({
+      status: 'completed',
+      processed_rows: 4,
+      created_rows: 2,
+      failed_rows: 2,
+      has_failed_file: true,
+    });
+    const rows = json<{ data: Rec[] }>(
+      await admin.get('/api/v1/objects/account?filter[name][starts_with]=IO-&sort=name'),
+    ).data;
+    expect(rows.map((r) => [r.name, r.annual_revenue, r.size])).toEqual([
+      ['IO-丙公司', { amount: 50, currency: 'CNY' }, null],
+      ['IO-甲公司', { amount: 123456, currency: 'CNY' }, '50-199'],
+    ]);
+    const failed = await admin.get(`/api/v1/imports/${job.id}/failed-rows`);
+    expect(failed.statusCode).toBe(200);
+    const lines = failed.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('错误原因');
+    expect(lines[1]).toContain('IO-乙公司');
+    expect(lines[1]).toContain('企业规模');
+    const audit = json<{ data: { action: string }[] }>(await admin.get('/api/v1/audit?object=account')).data;
+    expect(audit.some((a) => a.action === 'import')).toBe(true);
+  });
+
+  it('reads GBK-encoded CSV (as saved by Chinese Excel) and updates existing records by a unique field', async () => {
+    await admin.post('/api/v1/objects/account', { name: 'GBK-旧名', credit_code: '91330000GBK000001X' });
+    const text =
+      '客户名称,统一社会信用代码,城市\r\nGBK-新名,91330000GBK000001X,杭州市\r\nGBK-新客户,91330000GBK000002X,宁波市\r\n';
+    const gbk = Buffer.from(new TextEncoder().encode('')); // placeholder to keep types simple
+    void gbk;
+    const { default: iconvLite } = await import('./gbk-encode.ts');
+    const up = await upload(admin, 'account', 'gbk.csv', iconvLite(text));
+    expect(up.statusCode, up.body).toBe(201);
+    const job = json<{ data: Job }>(up).data;
+    expect(job.headers).toEqual(['客户名称', '统一社会信用代码', '城市']);
+    const bad = await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'update', match_field: 'city' });
+    expect(bad.statusCode).toBe(422);
+    expect(
+      (await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'update', match_field: 'credit_code' }))
+        .statusCode,
+    ).toBe(200);
+    const done = await runImport(job.id);
+    expect(done.errors).toEqual([]);
+    expect(done).toMatchObject({ status: 'completed', created_rows: 1, updated_rows: 1, failed_rows: 0 });
+    const rows = json<{ data: Rec[] }>(
+      await admin.get('/api/v1/objects/account?filter[name][starts_with]=GBK-&sort=name'),
+    ).data;
+    expect(rows.map((r) => [r.name, r.city])).toEqual([
+      ['GBK-新名', '杭州市'],
+      ['GBK-新客户', '宁波市'],
+    ]);
+  });
+
+  it('imports XLSX and refuses users without import permission or unknown files', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('客户');
+    ws.addRow(['Account name', 'City', 'Employees']);
+    ws.addRow(['XLSX-One', '成都市', 10]);
+    ws.addRow(['XLSX-Two', '武汉市', 20]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const up = await upload(admin, 'account', 'accounts.xlsx', buf);
+    expect(up.statusCode, up.body).toBe(201);
+    const job = json<{ data: Job }>(up).data;
+    expect(job.mapping).toEqual({ 'Account name': 'name', City: 'city', Employees: 'employees' });
+    await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'create' });
+    expect(await runImport(job.id)).toMatchObject({ status: 'completed', created_rows: 2 });
+    expect((await upload(admin, 'account', 'notes.txt', Buffer.from('hello'))).statusCode).toBe(422);
+    const rep = await userWithRole(admin, 'sales_rep');
+    expect((await upload(rep, 'account', 'a.csv', Buffer.from('name\nx'))).statusCode).toBe(403);
+  });
+});
+
+describe('export', () => {
+  it('exports the filtered, sorted list as CSV and XLSX with localised headers and major-unit money', async () => {
+    await admin.post('/api/v1/objects/account/bulk', {
+      action: 'create',
+      records: [
+        {
+          name: 'EX-1',
+          annual_revenue: { amount: 100_050, currency: 'CNY' },
+          tags: ['key', 'smb'],
+          employees: 5,
+        },
+        { name: 'EX-2', employees: 50 },
+        { name: 'OTHER' },
+      ],
+    });
+    const csv = await admin.get(
+      '/api/v1/objects/account/export?format=csv&filter[name][starts_with]=EX-&sort=-employees&fields=name,annual_revenue,tags',
+      { 'accept-language': 'en-US' },
+    );
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines).toEqual([
+      'ID,Account name,Tags,Annual revenue',
+      expect.stringMatching(/,EX-2,,$/),
+      expect.stringMatching(/,EX-1,key;smb,1000.50$/),
+    ]);
+    const xlsx = await admin.get(
+      '/api/v1/objects/account/export?format=xlsx&filter[name][starts_with]=EX-&sort=name',
+    );
+    expect(xlsx.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.worksheets[0];
+    expect(sheet?.getRow(1).getCell(2).value).toBe('客户名称');
+    expect(sheet?.rowCount).toBe(3);
+    expect((await admin.get('/api/v1/objects/account/export?format=pdf')).statusCode).toBe(400);
+    expect((await admin.get('/api/v1/objects/account/export?filter[nope][eq]=1')).statusCode).toBe(400);
+  });
+});
