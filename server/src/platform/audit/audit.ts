@@ -21,14 +21,22 @@ export interface AuditActor {
 /** Writes audit rows in the caller's transaction (DESIGN rule 5). */
 export async function writeAudit(tx: TenantDb, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  for (let i = 0; i < entries.length; i += 1000) {
-    const chunk = entries.slice(i, i + 1000);
-    const rows = chunk.map(
-      (e) =>
-        sql`(${tx.tenantId}, ${newId()}, ${actor.userId}, ${actor.apiKeyId}, ${e.action}, ${e.object}, ${e.recordId}, ${JSON.stringify(e.changes)}::jsonb, ${JSON.stringify(e.meta ?? {})}::jsonb)`,
-    );
+  const rows = entries.map((e) => ({
+    tenant_id: tx.tenantId,
+    id: newId(),
+    actor_user_id: actor.userId,
+    actor_api_key_id: actor.apiKeyId,
+    action: e.action,
+    object: e.object,
+    record_id: e.recordId,
+    changes: e.changes,
+    meta: e.meta ?? {},
+  }));
+  for (let i = 0; i < rows.length; i += 2000) {
     await tx.exec0(
-      sql`insert into audit_log (tenant_id, id, actor_user_id, actor_api_key_id, action, object, record_id, changes, meta) values ${sql.join(rows)}`,
+      sql`insert into audit_log (tenant_id, id, actor_user_id, actor_api_key_id, action, object, record_id, changes, meta)
+          select tenant_id, id, actor_user_id, actor_api_key_id, action, object, record_id, changes, meta
+          from jsonb_populate_recordset(null::audit_log, ${JSON.stringify(rows.slice(i, i + 2000))}::jsonb)`,
     );
   }
 }

@@ -21,15 +21,20 @@ export async function emitEvents(
   events: DomainEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  for (let i = 0; i < events.length; i += 1000) {
-    const rows = events
-      .slice(i, i + 1000)
-      .map(
-        (e) =>
-          sql`(${tx.tenantId}, ${newId()}, ${e.type}, ${e.object ?? null}, ${e.recordId ?? null}, ${actorUserId}, ${JSON.stringify(e.payload)}::jsonb)`,
-      );
+  const rows = events.map((e) => ({
+    tenant_id: tx.tenantId,
+    id: newId(),
+    type: e.type,
+    object: e.object ?? null,
+    record_id: e.recordId ?? null,
+    actor_user_id: actorUserId,
+    payload: e.payload,
+  }));
+  for (let i = 0; i < rows.length; i += 2000) {
     await tx.exec0(
-      sql`insert into outbox_event (tenant_id, id, type, object, record_id, actor_user_id, payload) values ${sql.join(rows)}`,
+      sql`insert into outbox_event (tenant_id, id, type, object, record_id, actor_user_id, payload)
+          select tenant_id, id, type, object, record_id, actor_user_id, payload
+          from jsonb_populate_recordset(null::outbox_event, ${JSON.stringify(rows.slice(i, i + 2000))}::jsonb)`,
     );
   }
   await tx.exec0(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);

@@ -14,10 +14,7 @@ const common = new Set(
 
 /** Strips what people append to a weak base ("Password123!", "admin2026#"). */
 function baseOf(pw: string): string {
-  return pw
-    .toLowerCase()
-    .replace(/[^a-z0-9@]+$/g, '')
-    .replace(/\d+$/g, '');
+  return pw.toLowerCase().replace(/[^a-z]+$/g, '');
 }
 
 /** Password policy (pure): length, bundled common-password list, trivial patterns, own e-mail. */

@@ -103,6 +103,8 @@ export class RecordsService {
 
     // Sort keys, then id as the unique tie-breaker.
     const keys: KeyPart[] = [];
+    // The same keys over the outer query's alias `s` (see below).
+    const outerKeys: RawBuilder<unknown>[] = [];
     for (const s of q.sort) {
       const f = fieldOf(obj, s.field);
       if (!f || fieldAccess(actor, object, s.field) === 'hidden')
@@ -118,9 +120,11 @@ export class RecordsService {
         desc: s.desc,
         notNull: Boolean(f.system) || (f.required && !f.isCustom),
       });
+      outerKeys.push(fieldExpr(f, 's'));
     }
     const lastDesc = q.sort.length ? (q.sort[q.sort.length - 1]?.desc ?? true) : true;
     keys.push({ expr: sql.ref('t.id'), desc: lastDesc, notNull: true });
+    outerKeys.push(sql.ref('s.id'));
     const sortSpec = q.sort.map((s) => `${s.desc ? '-' : ''}${s.field}`).join(',');
 
     const countWhere = sql.join(where, sql` and `);
@@ -138,10 +142,13 @@ export class RecordsService {
       where.push(afterCursor(keys, values));
     }
     const order = sql.join(keys.map((k) => (k.desc ? sql`${k.expr} desc` : sql`${k.expr} asc`)));
-    const keyCols = sql.join(keys.map((k, i) => sql`(${k.expr})::text as ${sql.ref(`__k${i}`)}`));
+    const outerOrder = sql.join(outerKeys.map((e, i) => (keys[i]?.desc ? sql`${e} desc` : sql`${e} asc`)));
+    // Cursor values as text (timestamps keep their microseconds), computed for the page only:
+    // in the inner query they would be evaluated for every row the sort has to look at.
+    const keyCols = sql.join(outerKeys.map((e, i) => sql`(${e})::text as ${sql.ref(`__k${i}`)}`));
     const tdb = this.tdb(actor);
     const rows = await tdb.query(
-      sql<Row>`select t.*, ${keyCols} from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}`,
+      sql<Row>`select s.*, ${keyCols} from (select t.* from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}) s order by ${outerOrder}`,
     );
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
@@ -464,28 +471,29 @@ export class RecordsService {
     const cols = ['tenant_id', 'id', 'owner_id', 'created_by', 'updated_by', 'custom'];
     if (obj.isCustom) cols.push('object');
     for (const f of standard) for (const [c] of columnValues(f, null)) cols.push(c);
-    const rowsSql = prepared.map(({ rec, id }) => {
+    const objects = prepared.map(({ rec, id }) => {
       const customVals: Record<string, unknown> = {};
       for (const f of custom)
         if (rec[f.apiName] !== null && rec[f.apiName] !== undefined) customVals[f.apiName] = rec[f.apiName];
-      const vals: unknown[] = [
-        tx.tenantId,
+      const row: Record<string, unknown> = {
+        tenant_id: tx.tenantId,
         id,
-        rec.owner_id ?? null,
-        actor.userId,
-        actor.userId,
-        JSON.stringify(customVals),
-      ];
-      if (obj.isCustom) vals.push(obj.apiName);
-      for (const f of standard) for (const [, v] of columnValues(f, rec[f.apiName])) vals.push(v);
-      return sql`(${sql.join(vals.map((v, i) => (cols[i] === 'custom' ? sql`${v}::jsonb` : sql`${v}`)))})`;
+        owner_id: rec.owner_id ?? null,
+        created_by: actor.userId,
+        updated_by: actor.userId,
+        custom: customVals,
+      };
+      if (obj.isCustom) row.object = obj.apiName;
+      for (const f of standard) for (const [c, v] of columnValues(f, rec[f.apiName])) row[c] = v;
+      return row;
     });
     const out: Rec[] = [];
-    // Stay well below PostgreSQL's 65,535 bind parameters per statement.
-    const per = Math.max(1, Math.floor(30_000 / cols.length));
-    for (let i = 0; i < rowsSql.length; i += per) {
+    const colList = sql.join(cols.map((c) => sql.id(c)));
+    // The whole batch travels as one jsonb parameter, typed by the table's own row type: no
+    // per-value bind parameters to build, send and parse.
+    for (let i = 0; i < objects.length; i += 1000) {
       const rows = await tx.query(
-        sql<Row>`insert into ${sql.table(obj.table)} (${sql.join(cols.map((c) => sql.id(c)))}) values ${sql.join(rowsSql.slice(i, i + per))} returning *`,
+        sql<Row>`insert into ${sql.table(obj.table)} (${colList}) select ${colList} from jsonb_populate_recordset(null::${sql.table(obj.table)}, ${JSON.stringify(objects.slice(i, i + 1000))}::jsonb) returning *`,
       );
       out.push(...rows.map((r) => rowToRecord(obj, r)));
     }
