@@ -27,6 +27,7 @@ import { registerWebhookRoutes } from './platform/events/webhooks.routes.ts';
 import { registerNotifyRoutes } from './platform/notify/notify.routes.ts';
 import { registerIoRoutes } from './platform/io/io.routes.ts';
 import type { Platform } from './platform/platform.ts';
+import { loadActor } from './platform/identity/actor.ts';
 import type { ModuleDef } from './platform/module.ts';
 import { modules as allModules } from './modules/index.ts';
 
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     bodyLimitBytes: config.bodyLimitBytes,
     logger: opts.logger ?? true,
     trustProxy: config.trustProxy,
+    behindTls: config.secureCookies,
   });
   await app.register(multipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1 } });
 
@@ -77,7 +79,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     db,
     log: app.log,
     registry,
-    metadata: new MetadataService(db, registry),
+    metadata: new MetadataService(db, registry, app.log),
     records,
     auth,
     users: new UsersService(db),
@@ -131,6 +133,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   });
 
   let workers = false;
+  let resumeTimer: NodeJS.Timeout | undefined;
+  const resumeImports = (): void => {
+    void platform.imports
+      .resumeStale((tenantId, userId) => loadActor(db, tenantId, { userId }))
+      .catch((err: unknown) => app.log.error({ err }, 'resuming imports failed'));
+  };
   return {
     app,
     platform,
@@ -138,10 +146,13 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       workers = true;
       await events.start();
       webhooks.start();
+      resumeImports();
+      resumeTimer = setInterval(resumeImports, 60_000);
       if (config.runJobs) await jobs.start();
     },
     async close() {
       await app.close();
+      if (resumeTimer) clearInterval(resumeTimer);
       if (workers) {
         await events.stop();
         webhooks.stop();

@@ -238,7 +238,14 @@ describe('two-factor (TOTP)', () => {
     expect(noCode.statusCode).toBe(401);
     expect(json<ErrBody>(noCode).error.details[0]?.field).toBe('totp');
     expect((await loginReq({ email, password: PASSWORD, totp: '123456' })).statusCode).toBe(401);
-    expect((await loginReq({ email, password: PASSWORD, totp: totp.generate() })).statusCode).toBe(200);
+    // the code used to confirm is spent; the next time step's code works once
+    const confirmed = totp.generate();
+    expect((await loginReq({ email, password: PASSWORD, totp: confirmed })).statusCode).toBe(401);
+    const next = totp.generate({ timestamp: Date.now() + 30_000 });
+    expect((await loginReq({ email, password: PASSWORD, totp: next })).statusCode).toBe(200);
+    expect((await loginReq({ email, password: PASSWORD, totp: next })).statusCode).toBe(401);
+    // re-enrolling over a working second factor is refused
+    expect((await user.post('/api/v1/me/totp/enroll')).statusCode).toBe(409);
     expect((await loginReq({ email, password: PASSWORD, totp: codes[0] })).statusCode).toBe(200);
     expect((await loginReq({ email, password: PASSWORD, totp: codes[0] })).statusCode).toBe(401);
   });
@@ -271,5 +278,68 @@ describe('health and documentation', () => {
     });
     expect(r.statusCode).toBe(404);
     expect(r.json()).toMatchObject({ error: { code: 'not_found', message: 'No such endpoint' } });
+  });
+});
+
+describe('account changes need a real session', () => {
+  it('API keys cannot change the creator’s password or 2FA, and stop when the creator is disabled', async () => {
+    const owner = await userWithRole(admin, 'sales_manager');
+    const ownerId = owner.userId ?? '';
+    // an admin-created key acting for `owner` (as if owner had created it)
+    const k = await built.platform.auth.createApiKey(tenant.tenantId, {
+      name: 'owner key',
+      roleKey: 'sales_manager',
+      createdBy: ownerId,
+    });
+    const key = apiKeyClient(built.app, k.key);
+    expect((await key.get('/api/v1/me')).statusCode).toBe(200);
+    for (const [url, body] of [
+      ['/api/v1/me/password', { current_password: PASSWORD, new_password: 'Another-Secret-77' }],
+      ['/api/v1/me/totp/enroll', {}],
+      ['/api/v1/auth/logout-all', {}],
+    ] as const) {
+      const r = await key.post(url, body);
+      expect(r.statusCode, url).toBe(403);
+    }
+    expect((await admin.patch(`/api/v1/admin/users/${ownerId}`, { status: 'disabled' })).statusCode).toBe(
+      200,
+    );
+    expect((await key.get('/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('changing the password ends the user’s other sessions', async () => {
+    const u = await userWithRole(admin, 'sales_rep');
+    const email = json<{ data: { user: { email: string } } }>(await u.get('/api/v1/me')).data.user.email;
+    const other = await login(built.app, email);
+    const r = await u.post('/api/v1/me/password', {
+      current_password: PASSWORD,
+      new_password: 'Brand-New-Secret-31',
+    });
+    expect(r.statusCode, r.body).toBe(204);
+    expect((await u.get('/api/v1/me')).statusCode).toBe(200);
+    expect((await other.get('/api/v1/me')).statusCode).toBe(401);
+    expect(
+      (
+        await u.post('/api/v1/me/password', {
+          current_password: 'wrong-one-123',
+          new_password: 'Whatever-Secret-9',
+        })
+      ).statusCode,
+    ).toBe(422);
+  });
+
+  it('refuses blank department ids with 422 instead of failing', async () => {
+    const r = await admin.post('/api/v1/admin/users', {
+      email: `d${Date.now()}@x.test`,
+      name: 'D',
+      password: PASSWORD,
+      role: 'sales_rep',
+      department_id: '',
+    });
+    expect(r.statusCode).toBe(422);
+    expect(json<ErrBody>(r).error.details[0]?.field).toBe('department_id');
+    expect((await admin.post('/api/v1/admin/departments', { name: 'x', parent_id: '' })).statusCode).toBe(
+      422,
+    );
   });
 });

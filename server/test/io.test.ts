@@ -215,3 +215,81 @@ describe('export', () => {
     expect((await admin.get('/api/v1/objects/account/export?filter[nope][eq]=1')).statusCode).toBe(400);
   });
 });
+
+describe('import robustness', () => {
+  it('refuses to run a match policy without a match field, and matches by id', async () => {
+    const acc = json<{ data: Rec }>(await admin.post('/api/v1/objects/account', { name: 'ID-match' })).data;
+    const job = json<{ data: Job }>(
+      await upload(admin, 'account', 'ids.csv', Buffer.from(`ID,City\n${acc.id},厦门市\n`)),
+    ).data;
+    expect(job.mapping).toEqual({ ID: 'id', City: 'city' });
+    expect(
+      (await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'skip', match_field: null })).statusCode,
+    ).toBe(422);
+    expect(
+      (await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'update', match_field: 'id' })).statusCode,
+    ).toBe(200);
+    const done = await runImport(job.id);
+    expect(done).toMatchObject({ updated_rows: 1, created_rows: 0 });
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/account/${acc.id}`)).data.city).toBe(
+      '厦门市',
+    );
+  });
+
+  it('resumes an interrupted import after its last committed chunk', async () => {
+    const lines = ['客户名称,城市'];
+    for (let i = 0; i < 2500; i++) lines.push(`RES-${String(i).padStart(4, '0')},上海市`);
+    const job = json<{ data: Job }>(
+      await upload(admin, 'account', 'resume.csv', Buffer.from(lines.join('\n'))),
+    ).data;
+    await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'create' });
+    // Simulate a process that committed the first chunk (1,000 rows) and died.
+    const { sql } = await import('kysely');
+    const { TenantDb } = await import('../src/platform/db/tenant-db.ts');
+    const actorId = admin.userId ?? '';
+    const me = json<{ data: { tenant: { id: string } } }>(await admin.get('/api/v1/me')).data.tenant.id;
+    const { loadActor } = await import('../src/platform/identity/actor.ts');
+    const actor = await loadActor(built.platform.db, me, { userId: actorId });
+    if (!actor) throw new Error('actor');
+    await built.platform.records.createMany(
+      actor,
+      'account',
+      lines.slice(1, 1001).map((l) => ({ name: l.split(',')[0], city: '上海市' })),
+    );
+    await TenantDb.for(built.platform.db, me).exec0(
+      sql`update import_job set status = 'running', processed_rows = 1000, created_rows = 1000, heartbeat_at = now() - interval '5 minutes' where tenant_id = ${me} and id = ${job.id}`,
+    );
+    expect(
+      await built.platform.imports.resumeStale((t, u) => loadActor(built.platform.db, t, { userId: u })),
+    ).toBeGreaterThanOrEqual(1);
+    const done = await built.platform.imports.waitFor(actor, job.id);
+    expect(done).toMatchObject({
+      status: 'completed',
+      processed_rows: 2500,
+      created_rows: 2500,
+      failed_rows: 0,
+    });
+    const count = json<{ total: number }>(
+      await admin.get('/api/v1/objects/account?filter[name][starts_with]=RES-&count=true&limit=1'),
+    ).total;
+    expect(count).toBe(2500);
+    // a fresh heartbeat is not taken over
+    expect(
+      await built.platform.imports.resumeStale((t, u) => loadActor(built.platform.db, t, { userId: u })),
+    ).toBe(0);
+  });
+
+  it('neutralises spreadsheet formulas on export and restores the text on import', async () => {
+    await admin.post('/api/v1/objects/account', {
+      name: '=HYPERLINK("http://evil")',
+      phone: '+86 138 0000 0000',
+    });
+    const csv = await admin.get(
+      '/api/v1/objects/account/export?format=csv&filter[name][starts_with]=' +
+        encodeURIComponent('=HYPER') +
+        '&fields=name,phone',
+    );
+    expect(csv.body).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csv.body).toContain(`'+86 138 0000 0000`);
+  });
+});

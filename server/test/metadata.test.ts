@@ -210,3 +210,45 @@ describe('custom objects', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('custom fields across tenants', () => {
+  it('the same api name may have different types in different tenants (indexes are per tenant)', async () => {
+    const other = await newTenant(built);
+    const otherAdmin = await login(built.app, other.adminEmail);
+    expect(
+      (
+        await admin.post('/api/v1/metadata/objects/account/fields', {
+          api_name: 'score__c',
+          type: 'number',
+          label: { 'en-US': 'Score' },
+          indexed: true,
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(
+      (
+        await otherAdmin.post('/api/v1/metadata/objects/account/fields', {
+          api_name: 'score__c',
+          type: 'text',
+          label: { 'en-US': 'Score' },
+          indexed: true,
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect((await admin.post('/api/v1/objects/account', { name: 'num', score__c: 12 })).statusCode).toBe(201);
+    const r = await otherAdmin.post('/api/v1/objects/account', { name: 'text', score__c: 'high' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(
+      json<{ data: Rec[] }>(
+        await admin.get('/api/v1/objects/account?sort=-score__c&filter[score__c][gte]=10'),
+      ).data.map((x) => x.name),
+    ).toEqual(['num']);
+  });
+
+  it('limits filter nesting depth for and and or alike', async () => {
+    let node: Record<string, unknown> = { field: 'name', op: 'eq', value: 'x' };
+    for (let i = 0; i < 8; i++) node = { or: [node] };
+    const r = await admin.post('/api/v1/objects/account/query', { filter: node });
+    expect(r.statusCode).toBe(400);
+  });
+});

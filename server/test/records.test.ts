@@ -57,7 +57,7 @@ describe('records engine: create, read, update, delete', () => {
     expect(fields).toEqual(['annual_revenue', 'name', 'nope', 'size', 'website']);
     expect(body.error.details.find((d) => d.field === 'nope')?.issue).toBe('is not a known field');
     const zh = json<ErrBody>(await admin.post('/api/v1/objects/account', {}, { 'accept-language': 'zh-CN' }));
-    expect(zh.error.details).toEqual([{ field: 'name', issue: '必填' }]);
+    expect(zh.error.details).toEqual([{ field: 'name', issue: '必填', code: 'required' }]);
     const after = json<{ total: number }>(
       await admin.get('/api/v1/objects/account?count=true&limit=1'),
     ).total;
@@ -125,7 +125,9 @@ describe('records engine: create, read, update, delete', () => {
       credit_code: '91330100ma2b3c4d5e',
     });
     expect(dup.statusCode).toBe(422);
-    expect(json<ErrBody>(dup).error.details).toEqual([{ field: 'credit_code', issue: expect.any(String) }]);
+    expect(json<ErrBody>(dup).error.details).toEqual([
+      { field: 'credit_code', issue: expect.any(String), code: 'not_unique' },
+    ]);
     const badRef = await admin.post('/api/v1/objects/contact', {
       name: '张伟',
       account_id: '01900000-0000-7000-8000-000000000000',
@@ -296,7 +298,7 @@ describe('bulk writes', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(json<ErrBody>(res).error.details).toEqual([
-      { field: 'records[1].employees', issue: expect.any(String) },
+      { field: 'records[1].employees', issue: expect.any(String), code: 'expected_type' },
     ]);
     const count = json<{ total: number }>(
       await admin.get(`/api/v1/objects/account?filter[name][starts_with]=${tag}&count=true`),

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase, dropDatabase } from '../src/platform/db/embedded.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'flywheel.mjs');
@@ -38,16 +39,16 @@ async function freePort(): Promise<number> {
 }
 
 function env(port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = {
-    ...process.env,
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.DATABASE_URL;
+  return {
+    ...base,
     FLYWHEEL_DATA_DIR: dataDir,
     PORT: String(port),
     FLYWHEEL_ADMIN_PASSWORD: PASSWORD,
     LOG_LEVEL: 'warn',
     ...extra,
   };
-  delete e.DATABASE_URL;
-  return e;
 }
 
 async function startServer(
@@ -138,13 +139,19 @@ describe('start-up, CLI and crash recovery (embedded PostgreSQL)', () => {
   });
 
   it('runs against an external PostgreSQL given DATABASE_URL (same code path, migrations idempotent)', async () => {
-    const port = await freePort();
-    const srv = await startServer(port, { DATABASE_URL: inject('databaseUrl') });
-    const r = await run(process.execPath, [BIN, 'migrate'], {
-      env: { ...env(port), DATABASE_URL: inject('databaseUrl') },
-    });
-    expect(r.stdout).toContain('database is up to date');
-    srv.child.kill('SIGTERM');
-    expect(await new Promise((res) => srv.child.once('exit', res))).toBe(0);
+    // A database of its own on the test server: this server's workers must not consume other tests' events.
+    const name = `flywheel_ext_${process.pid}`;
+    const url = await createDatabase(inject('databaseUrl'), name);
+    try {
+      const port = await freePort();
+      const srv = await startServer(port, { DATABASE_URL: url });
+      expect(srv.output()).toContain('created tenant "demo"');
+      const r = await run(process.execPath, [BIN, 'migrate'], { env: { ...env(port), DATABASE_URL: url } });
+      expect(r.stdout).toContain('database is up to date');
+      srv.child.kill('SIGTERM');
+      expect(await new Promise((res) => srv.child.once('exit', res))).toBe(0);
+    } finally {
+      await dropDatabase(inject('databaseUrl'), name);
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/pool.ts';
 import { TenantDb } from '../db/tenant-db.ts';
 import { actorOf } from '../http/auth.hooks.ts';
-import { forbidden } from '../http/errors.ts';
+import { AppError, forbidden } from '../http/errors.ts';
 import { fieldAccess } from '../access/permissions.ts';
 import { isUuid } from '../db/ids.ts';
 import type { RecordsService } from '../records/records.service.ts';
@@ -37,15 +37,18 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, records: Recor
           object: z.string().max(64).optional(),
           id: z.string().max(64).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
-          before: z.string().datetime({ offset: true }).optional(),
+          before: z.string().max(64).optional().describe('id of the last entry of the previous page'),
         }),
       },
     },
     async (req) => {
       const actor = actorOf(req);
       const { object, id, limit, before } = req.query;
+      if (before !== undefined && !isUuid(before))
+        throw new AppError('bad_request', 'bad_request', [{ field: 'before', issue: 'invalid_cursor' }]);
       if (id !== undefined) {
-        if (!object) throw forbidden();
+        if (!object)
+          throw new AppError('bad_request', 'bad_request', [{ field: 'object', issue: 'required' }]);
         // Reading the record first applies object permission and record scope (404 if not visible).
         await records.get(actor, object, id);
       } else if (!actor.isAdmin) throw forbidden();
@@ -55,8 +58,8 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, records: Recor
         where a.tenant_id = ${actor.tenantId}
           ${object ? sql`and a.object = ${object}` : sql``}
           ${id && isUuid(id) ? sql`and a.record_id = ${id}` : sql``}
-          ${before ? sql`and a.at < ${before}` : sql``}
-        order by a.at desc, a.id desc limit ${limit}`);
+          ${before ? sql`and a.id < ${before}` : sql``}
+        order by a.id desc limit ${limit}`);
       return {
         data: rows.map((r) => ({
           ...r,

@@ -117,11 +117,16 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as StateFile)
       : undefined;
     const ownerAlive = state !== undefined && state.ownerPid !== process.pid && isAlive(state.ownerPid);
-    if (
-      ownerAlive &&
-      opts.allowAttach !== false &&
-      (await canConnect(urlFor(running.port, creds.password, 'postgres')))
-    ) {
+    if (ownerAlive) {
+      // A live Flywheel owns it: attach (CLI next to a running server) — never kill it.
+      if (opts.allowAttach === false)
+        throw new Error(
+          `the embedded PostgreSQL in ${pgDir} is in use by Flywheel process ${state.ownerPid}`,
+        );
+      if (!(await canConnect(urlFor(running.port, creds.password, 'postgres'))))
+        throw new Error(
+          `cannot connect to the embedded PostgreSQL of process ${state.ownerPid} on port ${running.port}`,
+        );
       log(`attaching to the embedded PostgreSQL on port ${running.port} (owned by pid ${state.ownerPid})`);
       return {
         url: urlFor(running.port, creds.password),

@@ -88,18 +88,20 @@ export class EventDispatcher {
       });
   }
 
-  /** Dispatches everything pending (also used by tests to wait for delivery). */
+  /** Dispatches everything pending and due (also used by tests to wait for delivery). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const batch = await sql<{ tenant_id: string; id: string }>`
         select tenant_id, id from outbox_event
-        where dispatched_at is null and attempts < ${MAX_ATTEMPTS}
-          and (attempts = 0 or created_at < now() - make_interval(secs => power(2, attempts)::int))
+        where dispatched_at is null and attempts < ${MAX_ATTEMPTS} and next_attempt_at <= now()
         order by seq limit 100`.execute(this.db.kysely);
       if (!batch.rows.length) return total;
-      for (const e of batch.rows) total += await this.dispatchOne(e.tenant_id, e.id);
-      if (this.stopped) return total;
+      let done = 0;
+      for (const e of batch.rows) done += await this.dispatchOne(e.tenant_id, e.id);
+      total += done;
+      // Nothing we could take (locked by another node, or failing): wait for the next tick.
+      if (done === 0 || this.stopped) return total;
     }
   }
 
@@ -124,10 +126,15 @@ export class EventDispatcher {
         return 1;
       });
     } catch (err) {
-      this.log.warn({ err, event: id }, 'event subscriber failed; will retry');
-      await tdb.exec0(
-        sql`update outbox_event set attempts = attempts + 1, last_error = ${(err as Error).message} where tenant_id = ${tenantId} and id = ${id}`,
-      );
+      // Retry after 2, 4, 8 … seconds from this failure; after MAX_ATTEMPTS it stays for an operator.
+      const r = await tdb.one(sql<{
+        attempts: number;
+      }>`update outbox_event set attempts = attempts + 1, last_error = ${(err as Error).message},
+          next_attempt_at = now() + make_interval(secs => power(2, attempts + 1)::int)
+        where tenant_id = ${tenantId} and id = ${id} returning attempts`);
+      if ((r?.attempts ?? 0) >= MAX_ATTEMPTS)
+        this.log.error({ err, event: id }, 'event given up after retries');
+      else this.log.warn({ err, event: id }, 'event subscriber failed; will retry');
       return 0;
     }
   }

@@ -179,62 +179,85 @@ export class WebhooksService {
   async sendDue(): Promise<number> {
     let attempted = 0;
     for (;;) {
-      const due = await sql<{ tenant_id: string; id: string }>`select tenant_id, id from webhook_delivery
-        where status = 'pending' and next_attempt_at <= now() order by next_attempt_at limit 20`.execute(
-        this.db.kysely,
-      );
-      if (!due.rows.length) return attempted;
-      for (const d of due.rows) attempted += await this.sendOne(d.tenant_id, d.id);
+      const claimed = await this.claim(SEND_BATCH);
+      if (!claimed.length) return attempted;
+      // A few at a time: one slow receiver must not hold up the others.
+      for (let i = 0; i < claimed.length; i += SEND_CONCURRENCY)
+        await Promise.all(claimed.slice(i, i + SEND_CONCURRENCY).map((d) => this.send(d)));
+      attempted += claimed.length;
     }
   }
 
-  private async sendOne(tenantId: string, id: string): Promise<number> {
-    const tdb = TenantDb.for(this.db, tenantId);
-    return tdb.transaction(async (tx) => {
-      const d = await tx.one(sql<{
-        url: string;
-        secret: string;
-        payload: unknown;
-        attempts: number;
-        event_type: string;
-      }>`
-        select w.url, w.secret, d.payload, d.attempts, d.event_type from webhook_delivery d join webhook w on w.tenant_id = d.tenant_id and w.id = d.webhook_id
-        where d.tenant_id = ${tenantId} and d.id = ${id} and d.status = 'pending' and d.next_attempt_at <= now() for update of d skip locked`);
-      if (!d) return 0;
-      const body = JSON.stringify(d.payload);
-      const ts = Math.floor(Date.now() / 1000);
-      let status: number | null = null;
-      let error: string | null = null;
-      try {
-        const res = await fetch(d.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Flywheel-Webhooks/1',
-            'x-flywheel-event': d.event_type,
-            'x-flywheel-delivery': id,
-            'x-flywheel-signature': signPayload(d.secret, ts, body),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-          redirect: 'manual',
-        });
-        status = res.status;
-        await res.body?.cancel();
-      } catch (err) {
-        error = (err as Error).message;
-      }
-      const attempts = d.attempts + 1;
-      if (status !== null && status >= 200 && status < 300) {
-        await tx.exec0(
-          sql`update webhook_delivery set status = 'succeeded', attempts = ${attempts}, last_status_code = ${status}, last_error = null, delivered_at = now() where tenant_id = ${tenantId} and id = ${id}`,
-        );
-      } else {
-        const failed = attempts >= MAX_DELIVERY_ATTEMPTS;
-        await tx.exec0(sql`update webhook_delivery set status = ${failed ? 'failed' : 'pending'}, attempts = ${attempts}, last_status_code = ${status},
-          last_error = ${error ?? `HTTP ${status}`}, next_attempt_at = now() + make_interval(secs => ${backoffSeconds(attempts)}) where tenant_id = ${tenantId} and id = ${id}`);
-      }
-      return 1;
-    });
+  /**
+   * Leases due deliveries of active webhooks by pushing their next attempt past the send
+   * timeout, so no other node takes them meanwhile and a crash mid-send means a retry, not a loss.
+   */
+  private async claim(limit: number): Promise<Claimed[]> {
+    const r = await sql<Claimed>`
+      with due as (
+        select d.tenant_id, d.id from webhook_delivery d
+        join webhook w on w.tenant_id = d.tenant_id and w.id = d.webhook_id and w.active
+        where d.status = 'pending' and d.next_attempt_at <= now()
+        order by d.next_attempt_at limit ${limit}
+        for update of d skip locked)
+      update webhook_delivery d set next_attempt_at = now() + interval '2 minutes'
+      from due, webhook w
+      where d.tenant_id = due.tenant_id and d.id = due.id and w.tenant_id = d.tenant_id and w.id = d.webhook_id
+      returning d.tenant_id, d.id, w.url, w.secret, d.payload, d.attempts, d.event_type`.execute(
+      this.db.kysely,
+    );
+    return r.rows;
+  }
+
+  private async send(d: Claimed): Promise<void> {
+    const body = JSON.stringify(d.payload);
+    const ts = Math.floor(Date.now() / 1000);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Flywheel-Webhooks/1',
+          'x-flywheel-event': d.event_type,
+          'x-flywheel-delivery': d.id,
+          'x-flywheel-signature': signPayload(d.secret, ts, body),
+        },
+        body,
+        signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+        redirect: 'manual',
+      });
+      status = res.status;
+      await res.body?.cancel();
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const attempts = d.attempts + 1;
+    const tdb = TenantDb.for(this.db, d.tenant_id);
+    if (status !== null && status >= 200 && status < 300) {
+      await tdb.exec0(
+        sql`update webhook_delivery set status = 'succeeded', attempts = ${attempts}, last_status_code = ${status}, last_error = null, delivered_at = now() where tenant_id = ${d.tenant_id} and id = ${d.id}`,
+      );
+      return;
+    }
+    const failed = attempts >= MAX_DELIVERY_ATTEMPTS;
+    await tdb.exec0(sql`update webhook_delivery set status = ${failed ? 'failed' : 'pending'}, attempts = ${attempts}, last_status_code = ${status},
+      last_error = ${error ?? `HTTP ${status}`}, next_attempt_at = now() + make_interval(secs => ${backoffSeconds(attempts)})
+      where tenant_id = ${d.tenant_id} and id = ${d.id}`);
   }
 }
+
+interface Claimed {
+  tenant_id: string;
+  id: string;
+  url: string;
+  secret: string;
+  payload: unknown;
+  attempts: number;
+  event_type: string;
+}
+
+const SEND_BATCH = 20;
+const SEND_CONCURRENCY = 5;
+const SEND_TIMEOUT_MS = 10_000;

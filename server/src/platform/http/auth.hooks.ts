@@ -51,6 +51,13 @@ export function actorOf(req: FastifyRequest): Actor {
   return req.actor;
 }
 
+/** For changes to the signed-in person's own account: API keys (which act for their creator) may not. */
+export function sessionActorOf(req: FastifyRequest): Actor {
+  const a = actorOf(req);
+  if (!req.sessionId || a.apiKeyId) throw new AppError('forbidden', 'session_required');
+  return a;
+}
+
 export function adminOf(req: FastifyRequest): Actor {
   const a = actorOf(req);
   if (!a.isAdmin) throw forbidden();

@@ -54,7 +54,7 @@ export const badRequest = (details: FieldIssue[] = []): AppError =>
   new AppError('bad_request', 'bad_request', details);
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details: { field: string; issue: string }[] };
+  error: { code: ErrorCode; message: string; details: { field: string; issue: string; code: string }[] };
 }
 
 export function serializeError(err: AppError, locale: Locale): ErrorBody {
@@ -65,6 +65,8 @@ export function serializeError(err: AppError, locale: Locale): ErrorBody {
       details: err.details.map((d) => ({
         field: d.field,
         issue: format(messages[d.issue][locale], d.params),
+        // machine-readable issue key, for clients that branch on it
+        code: d.issue,
       })),
     },
   };

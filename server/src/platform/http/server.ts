@@ -31,6 +31,8 @@ export interface ServerOptions {
   bodyLimitBytes: number;
   logger?: boolean;
   trustProxy: boolean;
+  /** Served over HTTPS (directly or via a TLS-terminating proxy). */
+  behindTls: boolean;
 }
 
 function zodIssue(keyword: string, message: string): FieldIssue['issue'] {
@@ -83,8 +85,11 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Only behind TLS: on plain HTTP (a LAN address) it would break every request of the page.
+        upgradeInsecureRequests: opts.behindTls ? [] : null,
       },
     },
+    hsts: opts.behindTls,
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

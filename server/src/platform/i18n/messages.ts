@@ -40,6 +40,14 @@ export const messages = {
   rate_limited: { 'zh-CN': '请求过于频繁，请稍后再试', 'en-US': 'Too many requests; please slow down' },
   internal: { 'zh-CN': '服务器内部错误', 'en-US': 'Internal server error' },
   weak_password: { 'zh-CN': '密码不符合要求', 'en-US': 'The password does not meet the policy' },
+  totp_already_enabled: {
+    'zh-CN': '已开启双重验证，请先关闭后再重新绑定',
+    'en-US': 'Two-factor sign-in is already on; turn it off before enrolling again',
+  },
+  session_required: {
+    'zh-CN': '此操作需要用账号密码登录，不能使用 API 密钥',
+    'en-US': 'This needs a signed-in user session, not an API key',
+  },
   job_not_found: { 'zh-CN': '任务不存在', 'en-US': 'No such job' },
   import_not_ready: {
     'zh-CN': '导入任务当前状态不允许此操作',

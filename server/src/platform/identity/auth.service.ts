@@ -26,6 +26,7 @@ interface LoginUser {
   locked_until: Date | null;
   totp_enabled: boolean;
   totp_secret: string | null;
+  totp_last_step: number | null;
   recovery_codes: string[];
   settings: TenantSettings;
 }
@@ -87,7 +88,7 @@ export class AuthService {
     const email = input.email.trim().toLowerCase();
     const r = await sql<LoginUser>`
       select u.tenant_id, u.id, u.email, u.password_hash, u.status, u.failed_logins, u.locked_until,
-             u.totp_enabled, u.totp_secret, u.recovery_codes, t.settings
+             u.totp_enabled, u.totp_secret, u.totp_last_step, u.recovery_codes, t.settings
       from app_user u join tenant t on t.id = u.tenant_id
       where u.email = ${email} and (${input.tenant ?? null}::text is null or t.slug = ${input.tenant ?? null})`.execute(
       this.db.kysely,
@@ -108,11 +109,15 @@ export class AuthService {
     }
     const tdb = TenantDb.for(this.db, user.tenant_id);
     const fail = async (result: string, key: 'invalid_credentials' | 'totp_invalid'): Promise<never> => {
-      const failures = user.failed_logins + 1;
-      const lock = failures >= sec.threshold;
-      await tdb.exec0(
-        sql`update app_user set failed_logins = ${lock ? 0 : failures}, locked_until = ${lock ? new Date(now.getTime() + sec.lockMinutes * 60_000) : null} where tenant_id = ${user.tenant_id} and id = ${user.id}`,
+      // Counted in SQL: parallel wrong guesses each count.
+      const r = await tdb.one(
+        sql<{ locked: boolean }>`update app_user set
+            failed_logins = case when failed_logins + 1 >= ${sec.threshold} then 0 else failed_logins + 1 end,
+            locked_until = case when failed_logins + 1 >= ${sec.threshold} then now() + make_interval(mins => ${sec.lockMinutes}) else locked_until end
+          where tenant_id = ${user.tenant_id} and id = ${user.id}
+          returning coalesce(locked_until > now(), false) as locked`,
       );
+      const lock = r?.locked ?? false;
       await this.logLogin(user.tenant_id, user.id, email, input, lock ? `${result}_locked` : result);
       if (lock) throw new AppError('locked', 'account_locked', [], { minutes: sec.lockMinutes });
       throw new AppError('unauthorized', key);
@@ -129,9 +134,15 @@ export class AuthService {
         throw new AppError('unauthorized', 'totp_required', [{ field: 'totp', issue: 'required' }]);
       }
       const code = input.totp.replace(/\s/g, '');
-      const totpOk = verifyTotp(user.totp_secret, code);
+      const step = totpStep(user.totp_secret, code);
+      // A code is good once: a step at or before the last accepted one is a replay.
+      const totpOk = step !== null && (user.totp_last_step === null || step > user.totp_last_step);
       const recoveryIdx = totpOk ? -1 : user.recovery_codes.indexOf(sha256(code.toLowerCase()));
       if (!totpOk && recoveryIdx < 0) return fail('bad_totp', 'totp_invalid');
+      if (totpOk)
+        await tdb.exec0(
+          sql`update app_user set totp_last_step = ${step} where tenant_id = ${user.tenant_id} and id = ${user.id}`,
+        );
       if (recoveryIdx >= 0) {
         const rest = user.recovery_codes.filter((_, i) => i !== recoveryIdx);
         await tdb.exec0(
@@ -219,12 +230,15 @@ export class AuthService {
       created_by: string | null;
       revoked_at: Date | null;
       last_used_at: Date | null;
+      creator_status: string | null;
     }>`
-      select key_hash, role_id, created_by, revoked_at, last_used_at from api_key where tenant_id = ${t.tenantId} and id = ${t.id}`.execute(
-      this.db.kysely,
-    );
+      select k.key_hash, k.role_id, k.created_by, k.revoked_at, k.last_used_at, u.status as creator_status
+      from api_key k left join app_user u on u.tenant_id = k.tenant_id and u.id = k.created_by
+      where k.tenant_id = ${t.tenantId} and k.id = ${t.id}`.execute(this.db.kysely);
     const k = r.rows[0];
     if (!k || k.revoked_at || !safeEqual(k.key_hash, sha256(t.secret))) return undefined;
+    // A key acts for its creator: it stops with them.
+    if (k.creator_status !== null && k.creator_status !== 'active') return undefined;
     if (!k.last_used_at || Date.now() - k.last_used_at.getTime() > 60_000)
       await TenantDb.for(this.db, t.tenantId).exec0(
         sql`update api_key set last_used_at = now() where tenant_id = ${t.tenantId} and id = ${t.id}`,
@@ -246,7 +260,8 @@ export class AuthService {
     const id = newId();
     const secret = randomToken();
     const key = composeToken('fwk', tenantId, id, secret);
-    const prefix = key.slice(0, 12);
+    // Shown in lists to tell keys apart: the start of the secret, never enough to use it.
+    const prefix = `fwk_…${secret.slice(0, 6)}`;
     await tdb.transaction(async (tx) => {
       await tx.exec0(
         sql`insert into api_key (tenant_id, id, name, role_id, key_hash, prefix, created_by) values (${tenantId}, ${id}, ${input.name.trim()}, ${role.id}, ${sha256(secret)}, ${prefix}, ${input.createdBy})`,
@@ -263,7 +278,8 @@ export class AuthService {
     return { id, key, prefix };
   }
 
-  async changePassword(actor: Actor, current: string, next: string): Promise<void> {
+  /** Changes the password and ends every other session of the user (a leaked session dies with the old password). */
+  async changePassword(actor: Actor, current: string, next: string, keepSessionId?: string): Promise<void> {
     const tdb = TenantDb.for(this.db, actor.tenantId);
     const u = await tdb.one(
       sql<{
@@ -280,6 +296,9 @@ export class AuthService {
       await tx.exec0(
         sql`update app_user set password_hash = ${h}, updated_at = now() where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
       );
+      await tx.exec0(
+        sql`update session set revoked_at = now() where tenant_id = ${actor.tenantId} and user_id = ${actor.userId} and revoked_at is null and id is distinct from ${keepSessionId ?? null}::uuid`,
+      );
       await writeAudit(tx, actor, [
         { action: 'admin', object: 'user', recordId: actor.userId, changes: { password: ['***', '***'] } },
       ]);
@@ -292,8 +311,11 @@ export class AuthService {
     const u = await tdb.one(
       sql<{
         email: string;
-      }>`select email from app_user where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
+        totp_enabled: boolean;
+      }>`select email, totp_enabled from app_user where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
     );
+    // Re-enrolling would silently replace a working second factor: disable it first (needs the password).
+    if (u?.totp_enabled) throw new AppError('conflict', 'totp_already_enabled');
     const tenant = await findTenantById(this.db, actor.tenantId);
     const secret = new OTPAuth.Secret({ size: 20 });
     const totp = new OTPAuth.TOTP({
@@ -315,8 +337,8 @@ export class AuthService {
         totp_secret: string | null;
       }>`select totp_secret from app_user where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
     );
-    if (!u?.totp_secret || !verifyTotp(u.totp_secret, code.replace(/\s/g, '')))
-      throw invalid([{ field: 'code', issue: 'invalid_value' }]);
+    const step = u?.totp_secret ? totpStep(u.totp_secret, code.replace(/\s/g, '')) : null;
+    if (step === null) throw invalid([{ field: 'code', issue: 'invalid_value' }]);
     const codes = Array.from({ length: 10 }, () =>
       randomToken(6)
         .toLowerCase()
@@ -325,7 +347,7 @@ export class AuthService {
     );
     await tdb.transaction(async (tx) => {
       await tx.exec0(
-        sql`update app_user set totp_enabled = true, recovery_codes = ${JSON.stringify(codes.map(sha256))}::jsonb where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
+        sql`update app_user set totp_enabled = true, totp_last_step = ${step}, recovery_codes = ${JSON.stringify(codes.map(sha256))}::jsonb where tenant_id = ${actor.tenantId} and id = ${actor.userId}`,
       );
       await writeAudit(tx, actor, [
         { action: 'admin', object: 'user', recordId: actor.userId, changes: { totp_enabled: [false, true] } },
@@ -354,8 +376,10 @@ export class AuthService {
   }
 }
 
-export function verifyTotp(secretBase32: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+/** The 30-second time step a code belongs to (±1 step of clock drift), or null if wrong. */
+export function totpStep(secretBase32: string, code: string, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secretBase32) });
-  return totp.validate({ token: code, window: 1 }) !== null;
+  const delta = totp.validate({ token: code, window: 1, timestamp: now });
+  return delta === null ? null : Math.floor(now / 1000 / 30) + delta;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, adminOf, CSRF_COOKIE, SESSION_COOKIE } from '../http/auth.hooks.ts';
+import { actorOf, adminOf, CSRF_COOKIE, SESSION_COOKIE, sessionActorOf } from '../http/auth.hooks.ts';
 import { notFound } from '../http/errors.ts';
 import { isUuid } from '../db/ids.ts';
 import { LOCALES } from '../i18n/i18n.ts';
@@ -89,7 +89,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       '/api/v1/auth/logout-all',
       { schema: { tags: ['auth'], summary: 'Sign out every session of the current user' } },
       async (req, reply) => {
-        const n = await auth.logoutEverywhere(actorOf(req));
+        const n = await auth.logoutEverywhere(sessionActorOf(req));
         reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
         return { data: { sessions_ended: n } };
       },
@@ -133,9 +133,9 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         },
       },
       async (req) => {
-        const a = actorOf(req);
+        const a = sessionActorOf(req);
         if (!a.userId) throw notFound();
-        return { data: await users.updateUser({ ...a, isAdmin: true }, a.userId, req.body) };
+        return { data: await users.updateUser(a, a.userId, req.body) };
       },
     );
     r.post(
@@ -151,7 +151,12 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         },
       },
       async (req, reply) => {
-        await auth.changePassword(actorOf(req), req.body.current_password, req.body.new_password);
+        await auth.changePassword(
+          sessionActorOf(req),
+          req.body.current_password,
+          req.body.new_password,
+          req.sessionId,
+        );
         return reply.status(204).send();
       },
     );
@@ -159,7 +164,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       '/api/v1/me/totp/enroll',
       { schema: { tags: ['auth'], summary: 'Start TOTP enrolment: secret, otpauth URI and QR code' } },
       async (req) => {
-        const e = await auth.totpEnroll(actorOf(req));
+        const e = await auth.totpEnroll(sessionActorOf(req));
         return { data: { secret: e.secret, otpauth_uri: e.uri, qr_data_url: await QRCode.toDataURL(e.uri) } };
       },
     );
@@ -173,7 +178,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         },
       },
       async (req) => ({
-        data: { recovery_codes: await auth.totpConfirm(actorOf(req), req.body.code) },
+        data: { recovery_codes: await auth.totpConfirm(sessionActorOf(req), req.body.code) },
       }),
     );
     r.post(
@@ -186,7 +191,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         },
       },
       async (req, reply) => {
-        await auth.totpDisable(actorOf(req), req.body.password);
+        await auth.totpDisable(sessionActorOf(req), req.body.password);
         return reply.status(204).send();
       },
     );

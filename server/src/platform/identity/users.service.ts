@@ -82,7 +82,8 @@ export class UsersService {
       sql<{ id: string }>`select id from role where tenant_id = ${actor.tenantId} and key = ${input.role}`,
     );
     if (!role) issues.push({ field: 'role', issue: 'invalid_option', params: { value: input.role } });
-    if (input.department_id) await this.checkDepartment(tdb, input.department_id, issues);
+    if (input.department_id !== undefined && input.department_id !== null)
+      await this.checkDepartment(tdb, input.department_id, issues);
     if (issues.length) throw invalid(issues);
     const dup = await tdb.one(
       sql<{ id: string }>`select id from app_user where tenant_id = ${actor.tenantId} and email = ${email}`,
@@ -141,7 +142,8 @@ export class UsersService {
       if (!role) issues.push({ field: 'role', issue: 'invalid_option', params: { value: input.role } });
       roleId = role?.id;
     }
-    if (input.department_id) await this.checkDepartment(tdb, input.department_id, issues);
+    if (input.department_id !== undefined && input.department_id !== null)
+      await this.checkDepartment(tdb, input.department_id, issues);
     if (input.name !== undefined && !input.name.trim()) issues.push({ field: 'name', issue: 'required' });
     if (issues.length) throw invalid(issues);
     await tdb.transaction(async (tx) => {
@@ -193,7 +195,8 @@ export class UsersService {
     const tdb = this.tdb(actor.tenantId);
     const issues: FieldIssue[] = [];
     if (!input.name.trim()) issues.push({ field: 'name', issue: 'required' });
-    if (input.parent_id) await this.checkDepartment(tdb, input.parent_id, issues, 'parent_id');
+    if (input.parent_id !== undefined && input.parent_id !== null)
+      await this.checkDepartment(tdb, input.parent_id, issues, 'parent_id');
     if (issues.length) throw invalid(issues);
     const id = newId();
     await tdb.transaction(async (tx) => {
@@ -222,7 +225,7 @@ export class UsersService {
     if (!before) throw notFound();
     const issues: FieldIssue[] = [];
     if (input.name !== undefined && !input.name.trim()) issues.push({ field: 'name', issue: 'required' });
-    if (input.parent_id) {
+    if (input.parent_id !== undefined && input.parent_id !== null) {
       if (!all.some((d) => d.id === input.parent_id))
         issues.push({ field: 'parent_id', issue: 'invalid_reference' });
       // Refuse cycles: the new parent may not be the department itself or below it.

@@ -17,8 +17,17 @@ export function toCell(f: FieldDef, v: unknown): string | number | boolean | nul
     case 'boolean':
       return v as number | boolean;
     default:
-      return String(v);
+      return neutraliseFormula(String(v));
   }
+}
+
+/**
+ * Spreadsheet programs run cells starting with = + - @ as formulas ("CSV injection"); user text
+ * such as a company name gets a leading apostrophe so it stays text. Numbers and money are not
+ * touched (a negative amount is not a formula).
+ */
+export function neutraliseFormula(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
 const norm = (s: string): string =>
@@ -59,7 +68,8 @@ export function rowToInput(headers: string[], cells: string[], mapping: Record<s
     const field = mapping[h];
     if (!field) return;
     const v = cells[i];
-    if (v !== undefined && v !== '') input[field] = v;
+    // undo neutraliseFormula, so exported files import back unchanged
+    if (v !== undefined && v !== '') input[field] = /^'[=+\-@]/.test(v) ? v.slice(1) : v;
   });
   return input;
 }

@@ -69,9 +69,12 @@ export class ImportService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
+  /** Fields a column may map to (plus `id`, which only serves to match existing records). */
   private writable(actor: Actor, obj: ObjectDef): FieldDef[] {
     return obj.fields.filter(
-      (f) => !f.system && !f.readOnly && fieldAccess(actor, obj.apiName, f.apiName) === 'edit',
+      (f) =>
+        f.apiName === 'id' ||
+        (!f.system && !f.readOnly && fieldAccess(actor, obj.apiName, f.apiName) === 'edit'),
     );
   }
 
@@ -81,7 +84,13 @@ export class ImportService {
     return obj;
   }
 
-  async upload(actor: Actor, object: string, fileName: string, stream: Readable): Promise<ImportJobView> {
+  async upload(
+    actor: Actor,
+    object: string,
+    fileName: string,
+    stream: Readable,
+    isTruncated: () => boolean = () => false,
+  ): Promise<ImportJobView> {
     const obj = await this.check(actor, object);
     const ext = path.extname(fileName).toLowerCase();
     const format: ImportFormat | undefined = ext === '.csv' ? 'csv' : ext === '.xlsx' ? 'xlsx' : undefined;
@@ -94,6 +103,10 @@ export class ImportService {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${id}${ext}`);
     await pipeline(stream, fs.createWriteStream(file));
+    if (isTruncated()) {
+      fs.rmSync(file, { force: true });
+      throw new AppError('payload_too_large', 'payload_too_large');
+    }
     let headers: string[] = [];
     try {
       for await (const row of readRows(file, format)) {
@@ -168,8 +181,9 @@ export class ImportService {
         fieldAccess(actor, obj.apiName, match) === 'hidden'
       )
         issues.push({ field: 'match_field', issue: 'invalid_value' });
-      else if (!targets.has(match) && match !== 'id')
-        issues.push({ field: 'match_field', issue: 'required' });
+      else if (!targets.has(match)) issues.push({ field: 'match_field', issue: 'required' });
+      if (policy === 'update' && !can(actor, obj.apiName, 'update'))
+        issues.push({ field: 'policy', issue: 'invalid_value' });
     }
     if (issues.length) throw invalid(issues);
     await TenantDb.for(this.db, actor.tenantId)
@@ -182,6 +196,7 @@ export class ImportService {
   async dryRun(actor: Actor, id: string): Promise<ImportJobView> {
     const job = await this.get(actor, id);
     if (!['uploaded', 'validated'].includes(job.status)) throw new AppError('conflict', 'import_not_ready');
+    assertConfigured(job);
     await this.process(actor, job, true);
     return this.get(actor, id);
   }
@@ -190,8 +205,9 @@ export class ImportService {
   async start(actor: Actor, id: string): Promise<ImportJobView> {
     const job = await this.get(actor, id);
     if (!['uploaded', 'validated'].includes(job.status)) throw new AppError('conflict', 'import_not_ready');
+    assertConfigured(job);
     await TenantDb.for(this.db, actor.tenantId)
-      .exec0(sql`update import_job set status = 'running', processed_rows = 0, created_rows = 0, updated_rows = 0, skipped_rows = 0, failed_rows = 0, errors = '[]'
+      .exec0(sql`update import_job set status = 'running', heartbeat_at = now(), processed_rows = 0, created_rows = 0, updated_rows = 0, skipped_rows = 0, failed_rows = 0, errors = '[]'
       where tenant_id = ${actor.tenantId} and id = ${id}`);
     const fresh = await this.get(actor, id);
     this.running.add(id);
@@ -204,6 +220,35 @@ export class ImportService {
       })
       .finally(() => this.running.delete(id));
     return fresh;
+  }
+
+  /**
+   * Picks up imports whose process died (no committed chunk for two minutes) and continues them
+   * after their last committed chunk. Safe with several nodes: the claim is one conditional UPDATE.
+   */
+  async resumeStale(
+    loadActorFor: (tenantId: string, userId: string) => Promise<Actor | undefined>,
+  ): Promise<number> {
+    const stale = await sql<{ tenant_id: string; id: string; created_by: string | null }>`
+      update import_job set heartbeat_at = now()
+      where status = 'running' and (heartbeat_at is null or heartbeat_at < now() - interval '2 minutes')
+      returning tenant_id, id, created_by`.execute(this.db.kysely);
+    for (const j of stale.rows) {
+      const actor = j.created_by ? await loadActorFor(j.tenant_id, j.created_by) : undefined;
+      if (!actor || this.running.has(j.id)) continue;
+      const job = await this.get(actor, j.id);
+      this.log.info({ import: j.id, from: job.processed_rows }, 'resuming import');
+      this.running.add(j.id);
+      void this.process(actor, job, false, true)
+        .catch(async (err: unknown) => {
+          this.log.error({ err, import: j.id }, 'import failed');
+          await TenantDb.for(this.db, j.tenant_id).exec0(
+            sql`update import_job set status = 'failed', finished_at = now() where tenant_id = ${j.tenant_id} and id = ${j.id}`,
+          );
+        })
+        .finally(() => this.running.delete(j.id));
+    }
+    return stale.rows.length;
   }
 
   /** Resolves when a background import has finished (tests, CLI). */
@@ -224,20 +269,32 @@ export class ImportService {
       : undefined;
   }
 
-  private async process(actor: Actor, job: ImportJobView, dryRun: boolean): Promise<void> {
+  private async process(actor: Actor, job: ImportJobView, dryRun: boolean, resume = false): Promise<void> {
     const obj = await this.check(actor, job.object);
     const tdb = TenantDb.for(this.db, actor.tenantId);
     const failedPath = path.join(this.filesDir, 'imports', actor.tenantId, `${job.id}-failed.csv`);
-    const failedOut = dryRun ? undefined : fs.createWriteStream(failedPath);
-    failedOut?.write(
-      stringify([[...job.headers, actor.locale === 'zh-CN' ? '错误原因' : 'Error']], { bom: true }),
-    );
+    const failedOut = dryRun ? undefined : fs.createWriteStream(failedPath, { flags: resume ? 'a' : 'w' });
+    if (!resume)
+      failedOut?.write(
+        stringify([[...job.headers, actor.locale === 'zh-CN' ? '错误原因' : 'Error']], { bom: true }),
+      );
     const columnOf = Object.fromEntries(Object.entries(job.mapping).map(([h, f]) => [f, h]));
-    const counters = { processed: 0, created: 0, updated: 0, skipped: 0, failed: 0 };
-    const errors: RowError[] = [];
+    // A resumed import continues from its last committed chunk, with the counters it had then.
+    const counters = resume
+      ? {
+          processed: job.processed_rows,
+          created: job.created_rows,
+          updated: job.updated_rows,
+          skipped: job.skipped_rows,
+          failed: job.failed_rows,
+        }
+      : { processed: 0, created: 0, updated: 0, skipped: 0, failed: 0 };
+    const skipRows = resume ? job.processed_rows : 0;
+    const errors: RowError[] = resume ? [...job.errors] : [];
     let headers: string[] | undefined;
     let chunk: Array<{ rowNo: number; cells: string[] }> = [];
     let rowNo = 1;
+    const describe = (i: FieldIssue): string => fmt(messages[i.issue][actor.locale], i.params);
 
     const flush = async (): Promise<void> => {
       if (!chunk.length) return;
@@ -247,9 +304,20 @@ export class ImportService {
       const work = async (tx: TenantDb): Promise<void> => {
         await this.writeChunk(actor, obj, job, rows, rowErrors, counters, tx);
         counters.processed += rows.length;
+        for (const r of rows)
+          for (const i of rowErrors.get(r.rowNo) ?? [])
+            if (errors.length < MAX_REPORTED_ERRORS)
+              errors.push({
+                row: r.rowNo,
+                field: i.field,
+                column: columnOf[i.field] ?? null,
+                issue: describe(i),
+              });
+        // Progress, counters and the error report commit with the chunk's records.
         if (!dryRun)
           await tx.exec0(sql`update import_job set processed_rows = ${counters.processed}, created_rows = ${counters.created}, updated_rows = ${counters.updated},
-            skipped_rows = ${counters.skipped}, failed_rows = ${counters.failed} where tenant_id = ${actor.tenantId} and id = ${job.id}`);
+            skipped_rows = ${counters.skipped}, failed_rows = ${counters.failed}, errors = ${JSON.stringify(errors)}::jsonb, heartbeat_at = now()
+            where tenant_id = ${actor.tenantId} and id = ${job.id}`);
       };
       if (dryRun) {
         await tdb
@@ -264,18 +332,7 @@ export class ImportService {
       for (const r of rows) {
         const issues = rowErrors.get(r.rowNo);
         if (!issues) continue;
-        for (const i of issues) {
-          if (errors.length < MAX_REPORTED_ERRORS)
-            errors.push({
-              row: r.rowNo,
-              field: i.field,
-              column: columnOf[i.field] ?? null,
-              issue: fmt(messages[i.issue][actor.locale], i.params),
-            });
-        }
-        const text = issues
-          .map((i) => `${columnOf[i.field] ?? i.field}: ${fmt(messages[i.issue][actor.locale], i.params)}`)
-          .join('; ');
+        const text = issues.map((i) => `${columnOf[i.field] ?? i.field}: ${describe(i)}`).join('; ');
         failedOut?.write(stringify([[...r.cells, text]]));
       }
     };
@@ -286,6 +343,7 @@ export class ImportService {
         continue;
       }
       rowNo += 1;
+      if (rowNo - 1 <= skipRows) continue;
       chunk.push({ rowNo, cells });
       if (chunk.length >= CHUNK) await flush();
     }
@@ -381,7 +439,8 @@ export class ImportService {
       }
     }
     // Create in one batch; rows the engine rejects are reported and the rest retried.
-    let pending = toCreate;
+    // `id` only matches existing records; new ones get their own.
+    let pending = toCreate.map(({ rowNo, input: { id: _id, ...rest } }) => ({ rowNo, input: rest }));
     for (let attempt = 0; pending.length && attempt < 3; attempt++) {
       try {
         await this.records.createMany(
@@ -419,5 +478,12 @@ export class ImportService {
 }
 
 class RollbackDryRun extends Error {}
+
+/** Matching existing records needs a match field, or every row would silently be created. */
+function assertConfigured(job: ImportJobView): void {
+  if (job.policy !== 'create' && !job.match_field)
+    throw invalid([{ field: 'match_field', issue: 'required' }]);
+  if (!Object.keys(job.mapping).length) throw invalid([{ field: 'mapping', issue: 'required' }]);
+}
 
 export type { Rec };

@@ -75,8 +75,13 @@ export function registerIoRoutes(app: FastifyInstance, imports: ImportService, e
       if (!req.isMultipart()) throw invalid([{ field: 'file', issue: 'required' }]);
       const file = await req.file();
       if (!file) throw invalid([{ field: 'file', issue: 'required' }]);
-      const job = await imports.upload(actorOf(req), req.params.object, file.filename, file.file);
-      if (file.file.truncated) throw new AppError('payload_too_large', 'payload_too_large');
+      const job = await imports.upload(
+        actorOf(req),
+        req.params.object,
+        file.filename,
+        file.file,
+        () => file.file.truncated,
+      );
       return reply.status(201).send({ data: job });
     },
   );

@@ -74,7 +74,7 @@ export class JobsService {
     }
   }
 
-  /** Runs one job for one tenant and records the run; throws if the job fails. */
+  /** Runs one job for one tenant and records the run; a failure is recorded (status 'failed', error) and returned. */
   async run(tenantId: string, name: string, asOf: string, trigger: string): Promise<JobRunView> {
     const job = this.jobs.get(name);
     if (!job) throw new AppError('not_found', 'job_not_found');
@@ -92,7 +92,7 @@ export class JobsService {
       await tdb.exec0(
         sql`update job_run set finished_at = now(), status = 'failed', error = ${(err as Error).message} where tenant_id = ${tenantId} and id = ${id}`,
       );
-      throw err;
+      this.log.error({ err, job: name, tenantId }, 'job failed');
     }
     const row = await tdb.one(
       sql<JobRunView>`select id, job, as_of, trigger, started_at, finished_at, status, result, error from job_run where tenant_id = ${tenantId} and id = ${id}`,

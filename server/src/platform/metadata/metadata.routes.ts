@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, adminOf } from '../http/auth.hooks.ts';
 import { can } from '../access/permissions.ts';
+import { forbidden } from '../http/errors.ts';
 import type { MetadataRegistry } from './registry.ts';
 import { newFieldSchema, newObjectSchema, type MetadataService } from './metadata.service.ts';
 
@@ -30,6 +31,7 @@ export function registerMetadataRoutes(
     async (req) => {
       const actor = actorOf(req);
       const obj = await registry.get(actor.tenantId, req.params.object);
+      if (!can(actor, obj.apiName, 'read')) throw forbidden();
       return { data: metadata.describe(actor, obj) };
     },
   );

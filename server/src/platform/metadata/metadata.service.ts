@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/pool.ts';
 import { TenantDb } from '../db/tenant-db.ts';
-import { newId } from '../db/ids.ts';
+import { newId, isUuid } from '../db/ids.ts';
 import { AppError, invalid, type FieldIssue } from '../http/errors.ts';
 import type { Actor } from '../access/permissions.ts';
 import { fieldAccess } from '../access/permissions.ts';
@@ -65,6 +67,7 @@ export class MetadataService {
   constructor(
     private readonly db: Db,
     private readonly registry: MetadataRegistry,
+    private readonly log?: FastifyBaseLogger,
   ) {}
 
   /** Metadata as a reader sees it: hidden fields left out, access level per field. */
@@ -151,26 +154,38 @@ export class MetadataService {
       ]);
     });
     this.registry.invalidate(actor.tenantId);
-    if (input.indexed || input.unique) await this.indexField(obj, def);
+    if (input.indexed || input.unique) await this.indexField(actor.tenantId, obj, def);
     return def;
   }
 
-  /** One expression index per (table, field name), shared by tenants that use the same name. */
-  private async indexField(obj: ObjectDef, f: FieldDef): Promise<void> {
+  /**
+   * An expression index for one tenant's custom field. Partial on the tenant: another tenant may
+   * use the same api name with another type, and its values must never reach this cast.
+   */
+  private async indexField(tenantId: string, obj: ObjectDef, f: FieldDef): Promise<void> {
     if (f.type === 'multi_select' || f.type === 'long_text' || f.type === 'boolean') return;
+    if (!isUuid(tenantId)) throw new Error('tenant id expected');
     const cast = f.type === 'number' || f.type === 'percent' ? '::numeric' : '';
-    const path =
+    const expr =
       f.type === 'currency'
-        ? `(custom->'${f.apiName}'->>'amount')::numeric`
-        : `(custom->>'${f.apiName}')${cast}`;
-    const name = `cf_${obj.table}_${f.apiName}`.slice(0, 63);
-    const prefix = obj.isCustom ? 'tenant_id, object' : 'tenant_id';
-    // api_name matched ^[a-z][a-z0-9_]*__c$ and the table comes from code: safe to inline.
-    await sql
-      .raw(
-        `create index concurrently if not exists ${name} on ${obj.table} (${prefix}, (${path})) where deleted_at is null`,
-      )
-      .execute(this.db.kysely);
+        ? `((custom->'${f.apiName}'->>'amount')::numeric)`
+        : `((custom->>'${f.apiName}')${cast})`;
+    const hash = crypto
+      .createHash('sha1')
+      .update(`${tenantId}:${obj.table}:${f.apiName}`)
+      .digest('hex')
+      .slice(0, 16);
+    const name = `cf_${obj.table.slice(0, 20)}_${hash}`;
+    const where = `tenant_id = '${tenantId}'${obj.isCustom ? ` and object = '${obj.apiName}'` : ''} and deleted_at is null`;
+    // api_name matched ^[a-z][a-z0-9_]*__c$, the tenant id is a checked UUID, the table comes from code.
+    try {
+      await sql
+        .raw(`create index concurrently if not exists ${name} on ${obj.table} (${expr}) where ${where}`)
+        .execute(this.db.kysely);
+    } catch (err) {
+      // The field works without its index (only slower on large objects); do not fail the request.
+      this.log?.warn({ err, field: f.apiName }, 'could not create the custom field index');
+    }
   }
 
   async createObject(actor: Actor, input: NewObject): Promise<ObjectDef> {

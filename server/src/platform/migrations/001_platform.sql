@@ -50,6 +50,8 @@ create table app_user (
   locked_until timestamptz,
   totp_secret text,
   totp_enabled boolean not null default false,
+  -- last accepted TOTP time step: a code is good once
+  totp_last_step bigint,
   recovery_codes jsonb not null default '[]',
   version int not null default 1,
   created_at timestamptz not null default now(),
@@ -187,6 +189,7 @@ create table outbox_event (
   created_at timestamptz not null default now(),
   dispatched_at timestamptz,
   attempts int not null default 0,
+  next_attempt_at timestamptz not null default now(),
   last_error text,
   primary key (tenant_id, id)
 );
@@ -285,7 +288,7 @@ create table import_job (
   format text not null,
   headers jsonb not null default '[]',
   mapping jsonb not null default '{}',
-  policy text not null default 'skip' check (policy in ('skip', 'update', 'create')),
+  policy text not null default 'create' check (policy in ('skip', 'update', 'create')),
   match_field text,
   status text not null default 'uploaded',
   total_rows int,
@@ -296,6 +299,8 @@ create table import_job (
   failed_rows int not null default 0,
   errors jsonb not null default '[]',
   failed_file_path text,
+  -- touched with every committed chunk; a running import whose heartbeat stops is resumed elsewhere
+  heartbeat_at timestamptz,
   created_by uuid,
   created_at timestamptz not null default now(),
   finished_at timestamptz,

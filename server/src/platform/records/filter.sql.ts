@@ -136,7 +136,7 @@ export function compileFilter(
 }
 
 function compileNode(obj: ObjectDef, actor: Actor, n: FilterNode, depth: number): RawBuilder<boolean> {
-  if (typeof n !== 'object' || n === null) throw fail('filter', 'invalid_value');
+  if (depth > MAX_DEPTH || typeof n !== 'object' || n === null) throw fail('filter', 'invalid_value');
   if ('field' in n) return compileCondition(obj, actor, n);
   const g = n as { and?: unknown; or?: unknown };
   if (Array.isArray(g.and) && g.or === undefined)

@@ -24,6 +24,9 @@ export interface ListResult {
 
 export const MAX_BULK = 1000;
 
+/** System columns declared NOT NULL on every record table. */
+const NOT_NULL_SYSTEM = new Set(['id', 'created_at', 'updated_at', 'version']);
+
 type Row = Record<string, unknown>;
 
 interface WriteOptions {
@@ -77,6 +80,7 @@ export class RecordsService {
       out[f.apiName] = rec[f.apiName];
     }
     if (rec.deleted_at !== undefined) out.deleted_at = rec.deleted_at;
+    if (rec._expand !== undefined) out._expand = rec._expand;
     return out;
   }
 
@@ -118,7 +122,8 @@ export class RecordsService {
       keys.push({
         expr: fieldExpr(f),
         desc: s.desc,
-        notNull: Boolean(f.system) || (f.required && !f.isCustom),
+        // created_by/updated_by are null for writes by user-less API keys
+        notNull: NOT_NULL_SYSTEM.has(f.apiName) || (f.required && !f.isCustom),
       });
       outerKeys.push(fieldExpr(f, 's'));
     }
@@ -157,10 +162,10 @@ export class RecordsService {
       hasMore && last
         ? encodeCursor({ sort: sortSpec, values: keys.map((_, i) => last[`__k${i}`] ?? null) })
         : null;
-    const data = page.map((r) =>
-      this.present(actor, obj, this.toRec(obj, r, q.deleted === 'only'), q.fields),
-    );
-    if (q.expand.length) await this.expand(actor, obj, data, q.expand);
+    // Expand on whole records, so a lookup left out of `fields=` can still be expanded.
+    const full = page.map((r) => this.toRec(obj, r, q.deleted === 'only'));
+    if (q.expand.length) await this.expand(actor, obj, full, q.expand);
+    const data = full.map((r) => this.present(actor, obj, r, q.fields));
     const result: ListResult = { data, next_cursor: nextCursor };
     if (q.count) {
       const c = await tdb.one(
@@ -249,9 +254,9 @@ export class RecordsService {
       sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor)} and t.id = ${id}`,
     );
     if (!row) throw notFound();
-    const rec = this.present(actor, obj, rowToRecord(obj, row), opts.fields);
-    if (opts.expand?.length) await this.expand(actor, obj, [rec], opts.expand);
-    return rec;
+    const full = rowToRecord(obj, row);
+    if (opts.expand?.length) await this.expand(actor, obj, [full], opts.expand);
+    return this.present(actor, obj, full, opts.fields);
   }
 
   /** Validates client input for a write; returns typed values keyed by field. */
@@ -696,9 +701,15 @@ export class RecordsService {
       return await fn();
     } catch (err) {
       if (isPgError(err)) {
+        // The longest column name found in the constraint name is the field (not `id` inside `tenant_id_…`).
         const field =
-          obj.fields.find((f) => !f.isCustom && err.constraint?.includes(`_${f.column ?? f.apiName}_`))
-            ?.apiName ?? 'record';
+          obj.fields
+            .filter(
+              (f) =>
+                !f.isCustom && f.apiName !== 'id' && err.constraint?.includes(`_${f.column ?? f.apiName}_`),
+            )
+            .sort((a, b) => (b.column ?? b.apiName).length - (a.column ?? a.apiName).length)[0]?.apiName ??
+          'record';
         if (err.code === PG_UNIQUE_VIOLATION)
           throw new AppError('conflict', 'duplicate_value', [{ field, issue: 'not_unique' }]);
         if (err.code === PG_FK_VIOLATION) throw invalid([{ field, issue: 'invalid_reference' }]);
