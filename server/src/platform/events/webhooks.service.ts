@@ -35,7 +35,7 @@ export interface WebhookView {
 /** Outbound webhooks: registration, a subscriber that queues deliveries, and the sender. */
 export class WebhooksService {
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  private background: Promise<unknown> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -166,17 +166,21 @@ export class WebhooksService {
   }
 
   kick(): void {
-    if (this.busy) return;
-    this.busy = true;
-    void this.sendDue()
+    if (this.background) return;
+    this.background = this.sendAll()
       .catch((err: unknown) => this.log.error({ err }, 'webhook sending failed'))
       .finally(() => {
-        this.busy = false;
+        this.background = undefined;
       });
   }
 
-  /** Sends every due delivery once; returns how many were attempted. */
+  /** Sends every due delivery (after any background run in progress); returns how many were attempted. */
   async sendDue(): Promise<number> {
+    if (this.background) await this.background;
+    return this.sendAll();
+  }
+
+  private async sendAll(): Promise<number> {
     let attempted = 0;
     for (;;) {
       const claimed = await this.claim(SEND_BATCH);
