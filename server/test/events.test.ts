@@ -54,6 +54,16 @@ describe('transactional outbox', () => {
     expect(seen.filter((e) => e.record_id === acc.id)).toHaveLength(2);
   });
 
+  it('drains a backlog larger than one batch', async () => {
+    const res = await admin.post('/api/v1/objects/account/bulk', {
+      action: 'create',
+      records: Array.from({ length: 250 }, (_, i) => ({ name: `backlog-${i}` })),
+    });
+    const ids = new Set(json<{ data: Rec[] }>(res).data.map((r) => r.id));
+    await built.platform.events.drain();
+    expect(seen.filter((e) => e.record_id !== null && ids.has(e.record_id)).length).toBe(250);
+  });
+
   it('a failed write emits nothing', async () => {
     const before = await sql<{
       n: number;

@@ -38,6 +38,8 @@ export class EventDispatcher {
   private running = false;
   private again = false;
   private stopped = true;
+  /** stop() was called: background drains end after their current batch. */
+  private stopping = false;
 
   constructor(
     private readonly db: Db,
@@ -52,6 +54,7 @@ export class EventDispatcher {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.stopping = false;
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('error', () => undefined);
     client.on('notification', () => this.kick());
@@ -64,6 +67,7 @@ export class EventDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
@@ -101,7 +105,7 @@ export class EventDispatcher {
       for (const e of batch.rows) done += await this.dispatchOne(e.tenant_id, e.id);
       total += done;
       // Nothing we could take (locked by another node, or failing): wait for the next tick.
-      if (done === 0 || this.stopped) return total;
+      if (done === 0 || this.stopping) return total;
     }
   }
 
