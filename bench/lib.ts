@@ -23,6 +23,47 @@ export async function time(
   return { median: at(0.5), p95: at(0.95), n: samples.length };
 }
 
+/**
+ * Times two ways of doing the same work, alternating them call by call, so cache warmth and
+ * machine noise hit both alike.
+ */
+export async function compare(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  iterations: number,
+  warmup = Math.min(10, iterations),
+): Promise<[Stats, Stats]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    for (const [fn, out] of i % 2 === 0
+      ? ([
+          [a, sa],
+          [b, sb],
+        ] as const)
+      : ([
+          [b, sb],
+          [a, sa],
+        ] as const)) {
+      const t0 = process.hrtime.bigint();
+      await fn();
+      out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return [stats(sa), stats(sb)];
+}
+
+function stats(samples: number[]): Stats {
+  samples.sort((x, y) => x - y);
+  const at = (q: number): number =>
+    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0;
+  return { median: at(0.5), p95: at(0.95), n: samples.length };
+}
+
 export interface Row {
   name: string;
   unit: string;

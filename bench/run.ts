@@ -26,7 +26,7 @@ import { modules } from '../server/src/modules/index.ts';
 import { migrationSources } from '../server/src/app.ts';
 import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
 import { accounts, importCsv, TIERS } from './generate.ts';
-import { latencyRow, table, throughputRow, time, type Row } from './lib.ts';
+import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
 const arg = (name: string, fallback: number): number => {
@@ -142,20 +142,17 @@ async function main(): Promise<void> {
       ...over,
     });
 
-    // 1. list, standard field filter + sort
-    const fwList = await time(
+    // 1. list, standard field filter + sort (each pair alternates call by call: same cache, same noise)
+    const [fwList, rawList] = await compare(
       () =>
         p.records.list(
           actor,
           'account',
           listQuery({
-            filter: [{ field: 'province', op: 'eq', value: provinces[k++ % provinces.length] }],
+            filter: [{ field: 'province', op: 'eq', value: provinces[k % provinces.length] }],
             sort: [{ field: 'annual_revenue', desc: true }],
           }),
         ),
-      ITER,
-    );
-    const rawList = await time(
       () =>
         raw.query(
           'select * from account where tenant_id = $1 and deleted_at is null and province = $2 order by annual_revenue desc, id desc limit 51',
@@ -173,19 +170,16 @@ async function main(): Promise<void> {
     );
 
     // 2. list, custom field filter + sort
-    const fwCustom = await time(
+    const [fwCustom, rawCustom] = await compare(
       () =>
         p.records.list(
           actor,
           'account',
           listQuery({
-            filter: [{ field: 'tier__c', op: 'eq', value: TIERS[k++ % TIERS.length] }],
+            filter: [{ field: 'tier__c', op: 'eq', value: TIERS[k % TIERS.length] }],
             sort: [{ field: 'seats__c', desc: true }],
           }),
         ),
-      ITER,
-    );
-    const rawCustom = await time(
       () =>
         raw.query(
           `select * from account where tenant_id = $1 and deleted_at is null and custom @> $2::jsonb order by (custom->>'seats__c')::numeric desc, id desc limit 51`,
@@ -196,8 +190,8 @@ async function main(): Promise<void> {
     rows.push(latencyRow('list: filter tier__c = X, sort -seats__c (custom fields)', fwCustom, rawCustom));
 
     // 3. get by id
-    const fwGet = await time(() => p.records.get(actor, 'account', ids[k++ % ids.length] ?? ''), ITER * 3);
-    const rawGet = await time(
+    const [fwGet, rawGet] = await compare(
+      () => p.records.get(actor, 'account', ids[k % ids.length] ?? ''),
       () =>
         raw.query('select * from account where tenant_id = $1 and id = $2 and deleted_at is null', [
           t.tenantId,

@@ -26,6 +26,11 @@ import { registerJobRoutes } from './platform/jobs/jobs.routes.ts';
 import { registerWebhookRoutes } from './platform/events/webhooks.routes.ts';
 import { registerNotifyRoutes } from './platform/notify/notify.routes.ts';
 import { registerIoRoutes } from './platform/io/io.routes.ts';
+import { registerViewRoutes } from './platform/views/views.routes.ts';
+import { ViewsService } from './platform/views/views.service.ts';
+import { registerSearchRoutes } from './platform/records/search.routes.ts';
+import { serveWebApp } from './platform/http/web.ts';
+import { repoRoot } from './config.ts';
 import type { Platform } from './platform/platform.ts';
 import { loadActor } from './platform/identity/actor.ts';
 import type { ModuleDef } from './platform/module.ts';
@@ -129,8 +134,13 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registerJobRoutes(scoped, jobs);
     registerWebhookRoutes(scoped, webhooks);
     registerNotifyRoutes(scoped, db, platform.notify);
+    registerViewRoutes(scoped, new ViewsService(db, registry));
+    registerSearchRoutes(scoped, records);
     for (const m of mods) m.routes?.(scoped, platform);
   });
+
+  // The web app (when built) from the same process and port.
+  await serveWebApp(app, path.join(repoRoot, 'web', 'dist'));
 
   let workers = false;
   let resumeTimer: NodeJS.Timeout | undefined;

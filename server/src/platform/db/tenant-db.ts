@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Db, Schema } from './pool.ts';
+import type pg from 'pg';
 import { isUuid } from './ids.ts';
 
 type Executor = Kysely<Schema> | Transaction<Schema>;
@@ -14,14 +15,22 @@ export class TenantDb {
     readonly tenantId: string,
     private readonly exec: Executor,
     readonly inTransaction: boolean,
+    private readonly pool: pg.Pool | undefined,
   ) {}
 
   static for(db: Db, tenantId: string): TenantDb {
     if (!isUuid(tenantId)) throw new Error('TenantDb needs a tenant id');
-    return new TenantDb(tenantId, db.kysely, false);
+    return new TenantDb(tenantId, db.kysely, false, db.pool);
   }
 
   async query<R>(q: RawBuilder<R>): Promise<R[]> {
+    if (this.pool) {
+      // Outside a transaction a statement goes straight to the pool: Kysely still compiles and
+      // binds it, but its per-query connection handling (~0.2 ms) is skipped on hot reads.
+      const c = q.compile(this.exec);
+      const res = await this.pool.query(c.sql, [...c.parameters]);
+      return res.rows as R[];
+    }
     const res = await q.execute(this.exec);
     return res.rows;
   }
@@ -40,7 +49,7 @@ export class TenantDb {
     if (this.inTransaction) return fn(this);
     return (this.exec as Kysely<Schema>).transaction().execute(async (trx) => {
       await sql`select set_config('flywheel.tenant_id', ${this.tenantId}, true)`.execute(trx);
-      return fn(new TenantDb(this.tenantId, trx, true));
+      return fn(new TenantDb(this.tenantId, trx, true, undefined));
     });
   }
 }

@@ -385,6 +385,83 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       },
     );
     r.get(
+      '/api/v1/admin/settings',
+      { schema: { tags: admin, summary: 'Tenant settings (security, SMTP without its password)' } },
+      async (req) => {
+        const a = adminOf(req);
+        const t = await findTenantById(deps.db, a.tenantId);
+        const smtp = t?.settings.smtp;
+        return {
+          data: {
+            time_zone: t?.time_zone,
+            currency: t?.currency,
+            locale: t?.locale,
+            security: {
+              lockout_threshold: t?.settings.security?.lockoutThreshold ?? 5,
+              lockout_minutes: t?.settings.security?.lockoutMinutes ?? 15,
+              session_idle_minutes: t?.settings.security?.sessionIdleMinutes ?? null,
+              session_absolute_hours: t?.settings.security?.sessionAbsoluteHours ?? null,
+            },
+            smtp: smtp ? { ...smtp, password: smtp.password ? '***' : undefined } : null,
+          },
+        };
+      },
+    );
+    r.put(
+      '/api/v1/admin/settings/security',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Lockout and session expiry for this tenant',
+          body: z.strictObject({
+            lockout_threshold: z.number().int().min(3).max(20),
+            lockout_minutes: z
+              .number()
+              .int()
+              .min(1)
+              .max(24 * 60),
+            session_idle_minutes: z
+              .number()
+              .int()
+              .min(5)
+              .max(7 * 24 * 60)
+              .nullable(),
+            session_absolute_hours: z
+              .number()
+              .int()
+              .min(1)
+              .max(90 * 24)
+              .nullable(),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const a = adminOf(req);
+        const b = req.body;
+        const security = {
+          lockoutThreshold: b.lockout_threshold,
+          lockoutMinutes: b.lockout_minutes,
+          ...(b.session_idle_minutes !== null ? { sessionIdleMinutes: b.session_idle_minutes } : {}),
+          ...(b.session_absolute_hours !== null ? { sessionAbsoluteHours: b.session_absolute_hours } : {}),
+        };
+        await TenantDb.for(deps.db, a.tenantId).transaction(async (tx) => {
+          const before = await findTenantById(deps.db, a.tenantId);
+          await tx.exec0(
+            sql`update tenant set settings = jsonb_set(settings, '{security}', ${JSON.stringify(security)}::jsonb) where id = ${a.tenantId}`,
+          );
+          await writeAudit(tx, a, [
+            {
+              action: 'admin',
+              object: 'settings',
+              recordId: null,
+              changes: { security: [before?.settings.security ?? null, security] },
+            },
+          ]);
+        });
+        return reply.status(204).send();
+      },
+    );
+    r.get(
       '/api/v1/admin/login-log',
       {
         schema: {

@@ -3,7 +3,7 @@ import type { Db } from '../db/pool.ts';
 import { TenantDb } from '../db/tenant-db.ts';
 import { newId, isUuid } from '../db/ids.ts';
 import { isPgError, PG_FK_VIOLATION, PG_UNIQUE_VIOLATION } from '../db/pg-errors.ts';
-import { can, fieldAccess, type Actor } from '../access/permissions.ts';
+import { can, fieldAccess, objectPermission, type Actor } from '../access/permissions.ts';
 import { scopePredicate } from '../access/scope.sql.ts';
 import { AppError, forbidden, invalid, notFound, type FieldIssue } from '../http/errors.ts';
 import { fieldOf, type MetadataRegistry } from '../metadata/registry.ts';
@@ -14,7 +14,7 @@ import { emitEvents, type DomainEvent } from '../events/outbox.ts';
 import { compileFilter } from './filter.sql.ts';
 import { afterCursor, type KeyPart } from './keyset.sql.ts';
 import { decodeCursor, encodeCursor, escapeLike, QuerySyntaxError, type ListQuery } from './query.rules.ts';
-import { columnValues, fieldExpr, rowToRecord, sameValue } from './storage.ts';
+import { columnValues, cursorValue, fieldExpr, rowToRecord, sameValue } from './storage.ts';
 
 export interface ListResult {
   data: Rec[];
@@ -68,14 +68,21 @@ export class RecordsService {
     if (obj.isCustom) parts.push(sql<boolean>`t.object = ${obj.apiName}`);
     if (deleted === 'exclude') parts.push(sql<boolean>`t.deleted_at is null`);
     if (deleted === 'only') parts.push(sql<boolean>`t.deleted_at is not null`);
-    parts.push(scopePredicate(actor, obj.apiName));
+    // 'all' needs no predicate (keeps the statement as small as a hand-written one).
+    if (objectPermission(actor, obj.apiName).scope !== 'all') parts.push(scopePredicate(actor, obj.apiName));
     return sql<boolean>`${sql.join(parts, sql` and `)}`;
   }
 
   /** Removes hidden fields and applies `fields=` selection. */
-  private present(actor: Actor, obj: ObjectDef, rec: Rec, fields?: string[]): Rec {
+  private present(
+    actor: Actor,
+    obj: ObjectDef,
+    rec: Rec,
+    fields?: string[],
+    visible = this.visibleFields(actor, obj),
+  ): Rec {
     const out: Rec = {};
-    for (const f of this.visibleFields(actor, obj)) {
+    for (const f of visible) {
       if (fields && f.apiName !== 'id' && !fields.includes(f.apiName)) continue;
       out[f.apiName] = rec[f.apiName];
     }
@@ -99,14 +106,13 @@ export class RecordsService {
     const obj = await this.object(actor, object);
     if (!can(actor, object, 'read')) throw forbidden();
     this.checkFieldList(actor, obj, q.fields, 'fields');
-    const where: RawBuilder<boolean>[] = [
-      this.base(obj, actor, q.deleted),
-      compileFilter(obj, actor, q.filter),
-    ];
+    const where: RawBuilder<boolean>[] = [this.base(obj, actor, q.deleted)];
+    if (q.filter.length) where.push(compileFilter(obj, actor, q.filter));
     if (q.q) where.push(this.searchPredicate(obj, actor, q.q));
 
     // Sort keys, then id as the unique tie-breaker.
     const keys: KeyPart[] = [];
+    const sortFields: FieldDef[] = [];
     // The same keys over the outer query's alias `s` (see below).
     const outerKeys: RawBuilder<unknown>[] = [];
     for (const s of q.sort) {
@@ -126,6 +132,7 @@ export class RecordsService {
         notNull: NOT_NULL_SYSTEM.has(f.apiName) || (f.required && !f.isCustom),
       });
       outerKeys.push(fieldExpr(f, 's'));
+      sortFields.push(f);
     }
     const lastDesc = q.sort.length ? (q.sort[q.sort.length - 1]?.desc ?? true) : true;
     keys.push({ expr: sql.ref('t.id'), desc: lastDesc, notNull: true });
@@ -147,25 +154,32 @@ export class RecordsService {
       where.push(afterCursor(keys, values));
     }
     const order = sql.join(keys.map((k) => (k.desc ? sql`${k.expr} desc` : sql`${k.expr} asc`)));
-    const outerOrder = sql.join(outerKeys.map((e, i) => (keys[i]?.desc ? sql`${e} desc` : sql`${e} asc`)));
-    // Cursor values as text (timestamps keep their microseconds), computed for the page only:
-    // in the inner query they would be evaluated for every row the sort has to look at.
-    const keyCols = sql.join(outerKeys.map((e, i) => sql`(${e})::text as ${sql.ref(`__k${i}`)}`));
     const tdb = this.tdb(actor);
-    const rows = await tdb.query(
-      sql<Row>`select s.*, ${keyCols} from (select t.* from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}) s order by ${outerOrder}`,
-    );
+    const base = sql`select t.* from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}`;
+    // Timestamp columns keep microseconds that a JS Date drops: their cursor values come from
+    // PostgreSQL as text — computed in an outer query over the page only, not for every row
+    // the sort looks at. Every other key is exact in JS.
+    const needsDbText = sortFields.some((f) => f.type === 'datetime' && !f.isCustom);
+    let rows: Row[];
+    let cursorOf: (row: Row) => unknown[];
+    if (needsDbText) {
+      const outerOrder = sql.join(outerKeys.map((e, i) => (keys[i]?.desc ? sql`${e} desc` : sql`${e} asc`)));
+      const keyCols = sql.join(outerKeys.map((e, i) => sql`(${e})::text as ${sql.ref(`__k${i}`)}`));
+      rows = await tdb.query(sql<Row>`select s.*, ${keyCols} from (${base}) s order by ${outerOrder}`);
+      cursorOf = (row) => keys.map((_, i) => row[`__k${i}`] ?? null);
+    } else {
+      rows = await tdb.query(sql<Row>`${base}`);
+      cursorOf = (row) => [...sortFields.map((f) => cursorValue(f, row)), row.id];
+    }
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
-    const nextCursor =
-      hasMore && last
-        ? encodeCursor({ sort: sortSpec, values: keys.map((_, i) => last[`__k${i}`] ?? null) })
-        : null;
+    const nextCursor = hasMore && last ? encodeCursor({ sort: sortSpec, values: cursorOf(last) }) : null;
     // Expand on whole records, so a lookup left out of `fields=` can still be expanded.
     const full = page.map((r) => this.toRec(obj, r, q.deleted === 'only'));
     if (q.expand.length) await this.expand(actor, obj, full, q.expand);
-    const data = full.map((r) => this.present(actor, obj, r, q.fields));
+    const visible = this.visibleFields(actor, obj);
+    const data = full.map((r) => this.present(actor, obj, r, q.fields, visible));
     const result: ListResult = { data, next_cursor: nextCursor };
     if (q.count) {
       const c = await tdb.one(

@@ -62,3 +62,15 @@ export function rowToRecord(obj: ObjectDef, row: Record<string, unknown>): Rec {
 export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
+
+/** A row's value of a sort key as the keyset cursor stores it (same meaning as fieldExpr). */
+export function cursorValue(f: FieldDef, row: Record<string, unknown>): unknown {
+  if (f.isCustom) {
+    const v = ((row.custom ?? {}) as Record<string, unknown>)[f.apiName];
+    if (v === undefined || v === null) return null;
+    return f.type === 'currency' ? (v as { amount: number }).amount : v;
+  }
+  const v = row[f.column ?? f.apiName];
+  if (v instanceof Date) return v.toISOString();
+  return v ?? null;
+}
