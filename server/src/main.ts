@@ -36,9 +36,9 @@ interface Database {
 }
 
 /** DATABASE_URL, or the embedded server (attaching to a running Flywheel's one). */
-async function openDatabase(config: Config, log: (m: string) => void): Promise<Database> {
+async function openDatabase(config: Config, log: (m: string) => void, allowAttach = true): Promise<Database> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: undefined };
-  const embedded = await startEmbedded({ dataDir: config.dataDir, log });
+  const embedded = await startEmbedded({ dataDir: config.dataDir, log, allowAttach });
   return { url: embedded.url, embedded };
 }
 
@@ -79,7 +79,8 @@ async function ensureDemoTenant(db: Db, config: Config, log: (m: string) => void
 async function start(args: ParsedArgs): Promise<void> {
   const config = loadConfig();
   const log = (m: string): void => console.log(`[flywheel] ${m}`);
-  const d = await openDatabase(config, log);
+  // A second server on the same data directory would die with the first one's PostgreSQL: refuse.
+  const d = await openDatabase(config, log, false);
   const applied = await migrate(d.url, migrationSources());
   if (applied.applied.length) log(`applied ${applied.applied.length} migrations`);
   const built = await buildApp({ config, databaseUrl: d.url });

@@ -105,6 +105,7 @@ describe('records engine: create, read, update, delete', () => {
     const stale = await admin.patch(`/api/v1/objects/account/${a.id}`, { city: '宁波市', version: 1 });
     expect(stale.statusCode).toBe(409);
     expect(json<ErrBody>(stale).error.code).toBe('conflict');
+    expect(json<{ error: { key: string } }>(stale).error.key).toBe('version_conflict');
     const ifMatch = await admin.patch(
       `/api/v1/objects/account/${a.id}`,
       { city: '宁波市' },

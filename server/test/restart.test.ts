@@ -116,6 +116,13 @@ describe('start-up, CLI and crash recovery (embedded PostgreSQL)', () => {
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('missing --name');
 
+    // a second server on the same data directory is refused (it would die with the first one's PostgreSQL)
+    const again = await run(process.execPath, [BIN, 'start'], { env: env(await freePort()) }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect((again as { code: number }).code).toBe(1);
+    expect((again as { stderr: string }).stderr).toContain('in use by Flywheel process');
+
     // crash: the node process dies, its PostgreSQL is orphaned
     const pgPid = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
     first.child.kill('SIGKILL');

@@ -54,13 +54,20 @@ export const badRequest = (details: FieldIssue[] = []): AppError =>
   new AppError('bad_request', 'bad_request', details);
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details: { field: string; issue: string; code: string }[] };
+  error: {
+    code: ErrorCode;
+    key: string;
+    message: string;
+    details: { field: string; issue: string; code: string }[];
+  };
 }
 
 export function serializeError(err: AppError, locale: Locale): ErrorBody {
   return {
     error: {
       code: err.code,
+      // the specific reason (session_expired, csrf_failed, version_conflict …) for clients to branch on
+      key: err.messageKey,
       message: format(messages[err.messageKey][locale], err.params),
       details: err.details.map((d) => ({
         field: d.field,

@@ -139,16 +139,21 @@ export class AuthService {
       const totpOk = step !== null && (user.totp_last_step === null || step > user.totp_last_step);
       const recoveryIdx = totpOk ? -1 : user.recovery_codes.indexOf(sha256(code.toLowerCase()));
       if (!totpOk && recoveryIdx < 0) return fail('bad_totp', 'totp_invalid');
+      // Spend the code or recovery code atomically: of two parallel sign-ins with it, one wins.
+      let spent = false;
       if (totpOk)
-        await tdb.exec0(
-          sql`update app_user set totp_last_step = ${step} where tenant_id = ${user.tenant_id} and id = ${user.id}`,
-        );
-      if (recoveryIdx >= 0) {
-        const rest = user.recovery_codes.filter((_, i) => i !== recoveryIdx);
-        await tdb.exec0(
-          sql`update app_user set recovery_codes = ${JSON.stringify(rest)}::jsonb where tenant_id = ${user.tenant_id} and id = ${user.id}`,
-        );
+        spent =
+          (await tdb.exec0(
+            sql`update app_user set totp_last_step = ${step} where tenant_id = ${user.tenant_id} and id = ${user.id} and (totp_last_step is null or totp_last_step < ${step})`,
+          )) === 1;
+      else if (recoveryIdx >= 0) {
+        const hashed = sha256(code.toLowerCase());
+        spent =
+          (await tdb.exec0(
+            sql`update app_user set recovery_codes = recovery_codes - ${hashed}::text where tenant_id = ${user.tenant_id} and id = ${user.id} and recovery_codes ? ${hashed}`,
+          )) === 1;
       }
+      if (!spent) return fail('bad_totp', 'totp_invalid');
     }
     await tdb.exec0(
       sql`update app_user set failed_logins = 0, locked_until = null where tenant_id = ${user.tenant_id} and id = ${user.id}`,

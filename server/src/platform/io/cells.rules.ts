@@ -3,7 +3,11 @@ import type { Locale } from '../i18n/i18n.ts';
 import { fromMinorUnits } from '../metadata/values.rules.ts';
 
 /** A record value as a spreadsheet cell (the inverse of import's text coercion). */
-export function toCell(f: FieldDef, v: unknown): string | number | boolean | null {
+export function toCell(
+  f: FieldDef,
+  v: unknown,
+  format: 'csv' | 'xlsx' = 'csv',
+): string | number | boolean | null {
   if (v === null || v === undefined) return null;
   switch (f.type) {
     case 'currency': {
@@ -17,7 +21,8 @@ export function toCell(f: FieldDef, v: unknown): string | number | boolean | nul
     case 'boolean':
       return v as number | boolean;
     default:
-      return neutraliseFormula(String(v));
+      // XLSX cells are typed strings already; only CSV text is re-parsed by spreadsheet programs
+      return format === 'csv' ? neutraliseFormula(String(v)) : String(v);
   }
 }
 

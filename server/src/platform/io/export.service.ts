@@ -60,7 +60,7 @@ export class ExportService {
     async function* rows(): AsyncGenerator<Array<string | number | boolean | null>> {
       let page = first;
       for (;;) {
-        for (const rec of page.data) yield fields.map((f) => toCell(f, rec[f.apiName]));
+        for (const rec of page.data) yield fields.map((f) => toCell(f, rec[f.apiName], format));
         if (!page.next_cursor) return;
         page = await records.list(actor, object, {
           ...q,

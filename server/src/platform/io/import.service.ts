@@ -17,7 +17,7 @@ import { fieldOf } from '../metadata/registry.ts';
 import type { FieldDef, ObjectDef, Rec } from '../metadata/types.ts';
 import { coerceValue } from '../metadata/values.rules.ts';
 import type { RecordsService } from '../records/records.service.ts';
-import { autoMap, rowToInput } from './cells.rules.ts';
+import { autoMap, neutraliseFormula, rowToInput } from './cells.rules.ts';
 import { readRows, type ImportFormat } from './readers.ts';
 
 export type ImportPolicy = 'skip' | 'update' | 'create';
@@ -206,19 +206,13 @@ export class ImportService {
     const job = await this.get(actor, id);
     if (!['uploaded', 'validated'].includes(job.status)) throw new AppError('conflict', 'import_not_ready');
     assertConfigured(job);
+    const token = newId();
     await TenantDb.for(this.db, actor.tenantId)
-      .exec0(sql`update import_job set status = 'running', heartbeat_at = now(), processed_rows = 0, created_rows = 0, updated_rows = 0, skipped_rows = 0, failed_rows = 0, errors = '[]'
+      .exec0(sql`update import_job set status = 'running', heartbeat_at = now(), run_token = ${token}, processed_rows = 0, created_rows = 0, updated_rows = 0, skipped_rows = 0, failed_rows = 0, errors = '[]'
       where tenant_id = ${actor.tenantId} and id = ${id}`);
     const fresh = await this.get(actor, id);
     this.running.add(id);
-    void this.process(actor, fresh, false)
-      .catch(async (err: unknown) => {
-        this.log.error({ err, import: id }, 'import failed');
-        await TenantDb.for(this.db, actor.tenantId).exec0(
-          sql`update import_job set status = 'failed', finished_at = now() where tenant_id = ${actor.tenantId} and id = ${id}`,
-        );
-      })
-      .finally(() => this.running.delete(id));
+    void this.runInBackground(actor, fresh, false, token);
     return fresh;
   }
 
@@ -229,26 +223,50 @@ export class ImportService {
   async resumeStale(
     loadActorFor: (tenantId: string, userId: string) => Promise<Actor | undefined>,
   ): Promise<number> {
-    const stale = await sql<{ tenant_id: string; id: string; created_by: string | null }>`
-      update import_job set heartbeat_at = now()
+    // Claiming hands the import a new run token: a slow-but-alive previous owner then fails
+    // its next chunk commit instead of importing the same rows twice.
+    const stale = await sql<{ tenant_id: string; id: string; created_by: string | null; run_token: string }>`
+      update import_job set heartbeat_at = now(), run_token = ${newId()}::uuid
       where status = 'running' and (heartbeat_at is null or heartbeat_at < now() - interval '2 minutes')
-      returning tenant_id, id, created_by`.execute(this.db.kysely);
+      returning tenant_id, id, created_by, run_token`.execute(this.db.kysely);
     for (const j of stale.rows) {
       const actor = j.created_by ? await loadActorFor(j.tenant_id, j.created_by) : undefined;
-      if (!actor || this.running.has(j.id)) continue;
+      if (!actor) {
+        // Nobody to act as (the uploader is gone): end it rather than claim it forever.
+        await TenantDb.for(this.db, j.tenant_id).exec0(
+          sql`update import_job set status = 'failed', finished_at = now() where tenant_id = ${j.tenant_id} and id = ${j.id}`,
+        );
+        continue;
+      }
+      if (this.running.has(j.id)) continue;
       const job = await this.get(actor, j.id);
       this.log.info({ import: j.id, from: job.processed_rows }, 'resuming import');
       this.running.add(j.id);
-      void this.process(actor, job, false, true)
-        .catch(async (err: unknown) => {
-          this.log.error({ err, import: j.id }, 'import failed');
-          await TenantDb.for(this.db, j.tenant_id).exec0(
-            sql`update import_job set status = 'failed', finished_at = now() where tenant_id = ${j.tenant_id} and id = ${j.id}`,
-          );
-        })
-        .finally(() => this.running.delete(j.id));
+      void this.runInBackground(actor, job, true, j.run_token);
     }
     return stale.rows.length;
+  }
+
+  private async runInBackground(
+    actor: Actor,
+    job: ImportJobView,
+    resume: boolean,
+    token: string,
+  ): Promise<void> {
+    try {
+      await this.process(actor, job, false, resume, token);
+    } catch (err) {
+      if (err instanceof ImportTakenOver) {
+        this.log.warn({ import: job.id }, 'import taken over by another node');
+      } else {
+        this.log.error({ err, import: job.id }, 'import failed');
+        await TenantDb.for(this.db, actor.tenantId).exec0(
+          sql`update import_job set status = 'failed', finished_at = now() where tenant_id = ${actor.tenantId} and id = ${job.id} and run_token = ${token}`,
+        );
+      }
+    } finally {
+      this.running.delete(job.id);
+    }
   }
 
   /** Resolves when a background import has finished (tests, CLI). */
@@ -269,7 +287,13 @@ export class ImportService {
       : undefined;
   }
 
-  private async process(actor: Actor, job: ImportJobView, dryRun: boolean, resume = false): Promise<void> {
+  private async process(
+    actor: Actor,
+    job: ImportJobView,
+    dryRun: boolean,
+    resume = false,
+    runToken: string | null = null,
+  ): Promise<void> {
     const obj = await this.check(actor, job.object);
     const tdb = TenantDb.for(this.db, actor.tenantId);
     const failedPath = path.join(this.filesDir, 'imports', actor.tenantId, `${job.id}-failed.csv`);
@@ -314,10 +338,14 @@ export class ImportService {
                 issue: describe(i),
               });
         // Progress, counters and the error report commit with the chunk's records.
-        if (!dryRun)
-          await tx.exec0(sql`update import_job set processed_rows = ${counters.processed}, created_rows = ${counters.created}, updated_rows = ${counters.updated},
+        if (!dryRun) {
+          const owned =
+            await tx.exec0(sql`update import_job set processed_rows = ${counters.processed}, created_rows = ${counters.created}, updated_rows = ${counters.updated},
             skipped_rows = ${counters.skipped}, failed_rows = ${counters.failed}, errors = ${JSON.stringify(errors)}::jsonb, heartbeat_at = now()
-            where tenant_id = ${actor.tenantId} and id = ${job.id}`);
+            where tenant_id = ${actor.tenantId} and id = ${job.id} and run_token = ${runToken}`);
+          // Another node took the import over (we looked dead): roll this chunk back and stop.
+          if (owned === 0) throw new ImportTakenOver();
+        }
       };
       if (dryRun) {
         await tdb
@@ -333,7 +361,7 @@ export class ImportService {
         const issues = rowErrors.get(r.rowNo);
         if (!issues) continue;
         const text = issues.map((i) => `${columnOf[i.field] ?? i.field}: ${describe(i)}`).join('; ');
-        failedOut?.write(stringify([[...r.cells, text]]));
+        failedOut?.write(stringify([[...r.cells.map(neutraliseFormula), text]]));
       }
     };
 
@@ -354,7 +382,7 @@ export class ImportService {
       await tx.exec0(sql`update import_job set status = ${status}, total_rows = ${rowNo - 1}, processed_rows = ${counters.processed}, created_rows = ${counters.created},
         updated_rows = ${counters.updated}, skipped_rows = ${counters.skipped}, failed_rows = ${counters.failed}, errors = ${JSON.stringify(errors)}::jsonb,
         failed_file_path = ${!dryRun && counters.failed > 0 ? failedPath : null}, finished_at = ${dryRun ? null : new Date()}
-        where tenant_id = ${actor.tenantId} and id = ${job.id}`);
+        where tenant_id = ${actor.tenantId} and id = ${job.id} and (${runToken}::uuid is null or run_token = ${runToken})`);
       if (!dryRun)
         await writeAudit(tx, actor, [
           {
@@ -394,7 +422,7 @@ export class ImportService {
       if (!mf) throw new Error('match field vanished');
       // Look up by the exact stored value; match case-insensitively (e-mails, codes).
       const exact = (v: unknown): string | undefined => {
-        if (mf.apiName === 'id') return typeof v === 'string' ? v.toLowerCase() : undefined;
+        if (mf.apiName === 'id') return isUuid(v) ? v.toLowerCase() : undefined;
         const c = coerceValue(mf, v, true, actor.currency);
         return c.ok && c.value !== null ? String(c.value) : undefined;
       };
@@ -478,6 +506,9 @@ export class ImportService {
 }
 
 class RollbackDryRun extends Error {}
+
+/** This process no longer owns the running import. */
+class ImportTakenOver extends Error {}
 
 /** Matching existing records needs a match field, or every row would silently be created. */
 function assertConfigured(job: ImportJobView): void {

@@ -172,7 +172,7 @@ export class MetadataService {
         : `((custom->>'${f.apiName}')${cast})`;
     const hash = crypto
       .createHash('sha1')
-      .update(`${tenantId}:${obj.table}:${f.apiName}`)
+      .update(`${tenantId}:${obj.table}:${obj.apiName}:${f.apiName}`)
       .digest('hex')
       .slice(0, 16);
     const name = `cf_${obj.table.slice(0, 20)}_${hash}`;

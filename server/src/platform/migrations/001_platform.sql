@@ -301,6 +301,8 @@ create table import_job (
   failed_file_path text,
   -- touched with every committed chunk; a running import whose heartbeat stops is resumed elsewhere
   heartbeat_at timestamptz,
+  -- the process run that owns a running import; a chunk only commits while it still does
+  run_token uuid,
   created_by uuid,
   created_at timestamptz not null default now(),
   finished_at timestamptz,

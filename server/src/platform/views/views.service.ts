@@ -97,16 +97,33 @@ export class ViewsService {
     }
     const name = input.name?.trim() ?? v.name;
     if (!name) throw invalid([{ field: 'name', issue: 'required' }]);
-    await TenantDb.for(this.db, actor.tenantId)
-      .exec0(sql`update list_view set name = ${name}, config = ${JSON.stringify(config)}::jsonb,
-      version = version + 1, updated_at = now() where tenant_id = ${actor.tenantId} and id = ${id}`);
+    await TenantDb.for(this.db, actor.tenantId).transaction(async (tx) => {
+      // Conditional on the version read above: of two concurrent saves one wins, the other gets 409.
+      const n =
+        await tx.exec0(sql`update list_view set name = ${name}, config = ${JSON.stringify(config)}::jsonb,
+        version = version + 1, updated_at = now() where tenant_id = ${actor.tenantId} and id = ${id} and version = ${v.version}`);
+      if (n === 0) throw new AppError('conflict', 'version_conflict');
+      if (v.shared)
+        await writeAudit(tx, actor, [
+          {
+            action: 'admin',
+            object: 'list_view',
+            recordId: id,
+            changes: { name: [v.name, name], config: [v.config, config] },
+          },
+        ]);
+    });
     return this.own(actor, id);
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.own(actor, id);
-    await TenantDb.for(this.db, actor.tenantId).exec0(
-      sql`delete from list_view where tenant_id = ${actor.tenantId} and id = ${id}`,
-    );
+    const v = await this.own(actor, id);
+    await TenantDb.for(this.db, actor.tenantId).transaction(async (tx) => {
+      await tx.exec0(sql`delete from list_view where tenant_id = ${actor.tenantId} and id = ${id}`);
+      if (v.shared)
+        await writeAudit(tx, actor, [
+          { action: 'admin', object: 'list_view', recordId: id, changes: { name: [v.name, null] } },
+        ]);
+    });
   }
 }
