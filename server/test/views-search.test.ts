@@ -172,3 +172,47 @@ describe('web app serving', () => {
     expect(await serveWebApp(Fastify(), '/nonexistent')).toBe(false);
   });
 });
+
+describe('aggregates', () => {
+  it('count and sum per group with filters, scope and field security', async () => {
+    const tag = `AGG${Date.now()}`;
+    await admin.post('/api/v1/objects/account/bulk', {
+      action: 'create',
+      records: [
+        { name: `${tag}-1`, grade: 'A', employees: 10, annual_revenue: { amount: 100_00, currency: 'CNY' } },
+        { name: `${tag}-2`, grade: 'A', employees: 5, annual_revenue: { amount: 50_00, currency: 'CNY' } },
+        { name: `${tag}-3`, grade: 'A', annual_revenue: { amount: 7_00, currency: 'USD' } },
+        { name: `${tag}-4`, grade: 'B', employees: 1 },
+        { name: `${tag}-5` },
+      ],
+    });
+    const res = await admin.get(
+      `/api/v1/objects/account/aggregate?group_by=grade&sum=employees,annual_revenue&filter[name][starts_with]=${tag}`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json<{ data: unknown[] }>(res).data).toEqual([
+      {
+        value: 'A',
+        count: 3,
+        sums: {
+          employees: 15,
+          annual_revenue: [
+            { amount: 15000, currency: 'CNY' },
+            { amount: 700, currency: 'USD' },
+          ],
+        },
+      },
+      { value: 'B', count: 1, sums: { employees: 1, annual_revenue: [] } },
+      { value: null, count: 1, sums: { employees: 0, annual_revenue: [] } },
+    ]);
+    expect((await admin.get('/api/v1/objects/account/aggregate?group_by=nope')).statusCode).toBe(400);
+    expect((await admin.get('/api/v1/objects/account/aggregate?group_by=grade&sum=name')).statusCode).toBe(
+      400,
+    );
+    const rep = await userWithRole(admin, 'sales_rep');
+    const mine = json<{ data: { count: number }[] }>(
+      await rep.get(`/api/v1/objects/account/aggregate?group_by=grade&filter[name][starts_with]=${tag}`),
+    ).data;
+    expect(mine).toEqual([]);
+  });
+});

@@ -121,6 +121,44 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
   );
 
+  r.get(
+    '/api/v1/objects/:object/aggregate',
+    {
+      schema: {
+        tags,
+        summary: 'Counts and sums per group (e.g. kanban column totals), with the list filter grammar',
+        params: objectParams,
+        querystring: z
+          .object({
+            group_by: z.string().max(64),
+            sum: z.string().max(500).optional(),
+            q: z.string().max(200).optional(),
+          })
+          .catchall(z.string().or(z.array(z.string()))),
+      },
+    },
+    async (req) => {
+      let filter: FilterNode[];
+      try {
+        filter = parseListParams(rawParams(req)).filter;
+      } catch (e) {
+        syntaxError(e);
+      }
+      const sum = (req.query.sum ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      return {
+        data: await records.aggregate(actorOf(req), req.params.object, {
+          groupBy: req.query.group_by,
+          sum,
+          filter,
+          q: req.query.q,
+        }),
+      };
+    },
+  );
+
   r.post(
     '/api/v1/objects/:object',
     { schema: { tags, summary: 'Create a record', params: objectParams, body: recordBody } },

@@ -24,6 +24,15 @@ export interface ListResult {
 
 export const MAX_BULK = 1000;
 
+export interface AggregateGroup {
+  value: unknown;
+  count: number;
+  /** number fields: a number; currency fields: one { amount, currency } per currency */
+  sums: Record<string, number | Array<{ amount: number; currency: string }>>;
+}
+
+const GROUPABLE = new Set(['select', 'boolean', 'user', 'lookup', 'text', 'date', 'email', 'phone']);
+
 /** System columns declared NOT NULL on every record table. */
 const NOT_NULL_SYSTEM = new Set(['id', 'created_at', 'updated_at', 'version']);
 
@@ -188,6 +197,61 @@ export class RecordsService {
       result.total = c?.n ?? 0;
     }
     return result;
+  }
+
+  /**
+   * Group counts and sums (kanban column totals, dashboard tiles) over the same filter grammar,
+   * scope and field security as lists. Money sums stay integer minor units, one row per currency.
+   */
+  async aggregate(
+    actor: Actor,
+    object: string,
+    q: { groupBy: string; sum: string[]; filter: ListQuery['filter']; q?: string | undefined },
+  ): Promise<AggregateGroup[]> {
+    const obj = await this.object(actor, object);
+    if (!can(actor, object, 'read')) throw forbidden();
+    const bad = (field: string, issue: FieldIssue['issue']): AppError =>
+      new AppError('bad_request', 'bad_request', [{ field, issue }]);
+    const g = fieldOf(obj, q.groupBy);
+    if (!g || fieldAccess(actor, object, g.apiName) === 'hidden') throw bad('group_by', 'unknown_field');
+    if (!GROUPABLE.has(g.type) || g.apiName === 'id') throw bad('group_by', 'invalid_value');
+    const sums = q.sum.map((name) => {
+      const f = fieldOf(obj, name);
+      if (!f || fieldAccess(actor, object, name) === 'hidden') throw bad(`sum.${name}`, 'unknown_field');
+      if (f.type !== 'number' && f.type !== 'currency' && f.type !== 'percent')
+        throw bad(`sum.${name}`, 'invalid_value');
+      return f;
+    });
+    if (sums.filter((f) => f.type === 'currency').length > 1) throw bad('sum', 'invalid_value');
+    const where: RawBuilder<boolean>[] = [this.base(obj, actor)];
+    if (q.filter.length) where.push(compileFilter(obj, actor, q.filter));
+    if (q.q) where.push(this.searchPredicate(obj, actor, q.q));
+    const money = sums.find((f) => f.type === 'currency');
+    const currencyExpr = money
+      ? money.isCustom
+        ? sql`(t.custom->${sql.lit(money.apiName)}->>'currency')`
+        : sql.ref(`t.${money.column ?? money.apiName}_currency`)
+      : sql`null::text`;
+    const sumCols = sums.map((f, i) => sql`sum(${fieldExpr(f)}) as ${sql.ref(`s${i}`)}`);
+    const rows = await this.tdb(actor).query(
+      sql<Row>`select ${fieldExpr(g)} as g, ${currencyExpr} as c, count(*)::int8 as n ${sumCols.length ? sql`, ${sql.join(sumCols)}` : sql``}
+        from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} group by 1, 2 order by 1 nulls last, 2`,
+    );
+    const groups = new Map<string, AggregateGroup>();
+    for (const r of rows) {
+      const key = JSON.stringify(r.g ?? null);
+      const grp = groups.get(key) ?? { value: r.g ?? null, count: 0, sums: {} };
+      grp.count += Number(r.n);
+      sums.forEach((f, i) => {
+        const v = r[`s${i}`] === null || r[`s${i}`] === undefined ? 0 : Number(r[`s${i}`]);
+        if (f.type === 'currency') {
+          const list = (grp.sums[f.apiName] ??= []) as Array<{ amount: number; currency: string }>;
+          if (r.c !== null) list.push({ amount: v, currency: String(r.c) });
+        } else grp.sums[f.apiName] = ((grp.sums[f.apiName] as number | undefined) ?? 0) + v;
+      });
+      groups.set(key, grp);
+    }
+    return [...groups.values()];
   }
 
   private toRec(obj: ObjectDef, row: Row, withDeleted: boolean): Rec {
