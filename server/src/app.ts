@@ -139,6 +139,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     for (const m of mods) m.routes?.(scoped, platform);
   });
 
+  for (const m of mods)
+    if (m.publicRoutes) await app.register(async (scope) => m.publicRoutes?.(scope, platform));
+
   // The web app (when built) from the same process and port.
   await serveWebApp(app, path.join(repoRoot, 'web', 'dist'));
 

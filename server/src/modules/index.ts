@@ -1,5 +1,6 @@
 import type { ModuleDef } from '../platform/module.ts';
 import { accountsModule } from './accounts/index.ts';
+import { leadsModule } from './leads/index.ts';
 
 /** Business modules in dependency order (migrations run in this order). */
-export const modules: ModuleDef[] = [accountsModule];
+export const modules: ModuleDef[] = [accountsModule, leadsModule];

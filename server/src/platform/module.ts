@@ -11,4 +11,6 @@ export interface ModuleDef {
   jobs?: JobDef[];
   /** Registers the module's own routes (already inside the authenticated scope). */
   routes?(app: FastifyInstance, platform: Platform): void;
+  /** Routes without sign-in (public forms …): the module authenticates them itself. */
+  publicRoutes?(app: FastifyInstance, platform: Platform): Promise<void>;
 }

@@ -9,3 +9,5 @@ export const accountsModule: ModuleDef = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   objects: [accountObject, contactObject],
 };
+
+export { normaliseCompany, normaliseEmail, normalisePhone } from './normalise.rules.ts';

@@ -1,10 +1,16 @@
 import { defineObject } from '../../platform/metadata/types.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
+import { normaliseCompany } from './normalise.rules.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
 
 export const accountObject = defineObject({
+  hooks: {
+    beforeWrite(_hc, { after }) {
+      after.name_norm = typeof after.name === 'string' ? normaliseCompany(after.name) : null;
+    },
+  },
   apiName: 'account',
   label: L('客户', 'Account'),
   pluralLabel: L('客户', 'Accounts'),
@@ -14,6 +20,7 @@ export const accountObject = defineObject({
   searchFields: ['name', 'phone', 'credit_code'],
   fields: [
     { apiName: 'name', type: 'text', label: L('客户名称', 'Account name'), required: true, maxLength: 200 },
+    { apiName: 'name_norm', type: 'text', label: L('客户名称(查重用)', 'Name (normalised)'), readOnly: true },
     {
       apiName: 'credit_code',
       type: 'text',

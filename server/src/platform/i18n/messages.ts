@@ -48,6 +48,22 @@ export const messages = {
     'zh-CN': '此操作需要用账号密码登录，不能使用 API 密钥',
     'en-US': 'This needs a signed-in user session, not an API key',
   },
+  duplicate_lead: {
+    'zh-CN': '已存在相同的线索、客户或联系人（撞单），请先查重',
+    'en-US': 'A matching lead, account or contact already exists; check duplicates first',
+  },
+  claim_cap_reached: {
+    'zh-CN': '已达到该线索池的领取上限',
+    'en-US': 'You have reached this pool’s claim limit',
+  },
+  not_pool_member: { 'zh-CN': '你不是该线索池的成员', 'en-US': 'You are not a member of this pool' },
+  lead_not_claimable: { 'zh-CN': '该线索当前不可领取', 'en-US': 'This lead cannot be claimed now' },
+  lead_state_conflict: {
+    'zh-CN': '线索当前状态不允许此操作',
+    'en-US': 'The lead’s status does not allow this',
+  },
+  form_not_found: { 'zh-CN': '表单不存在或已停用', 'en-US': 'No such form, or it is switched off' },
+  origin_not_allowed: { 'zh-CN': '此网站不允许提交该表单', 'en-US': 'This site may not submit this form' },
   job_not_found: { 'zh-CN': '任务不存在', 'en-US': 'No such job' },
   import_not_ready: {
     'zh-CN': '导入任务当前状态不允许此操作',

@@ -62,6 +62,8 @@ export interface ObjectDef {
   searchFields: string[];
   fields: FieldDef[];
   hooks?: ObjectHooks;
+  /** New records belong to their creator unless the input names an owner (default true). */
+  ownerDefaultsToCreator?: boolean;
 }
 
 /** A record as the API sees it: field api names to values. */
@@ -70,6 +72,8 @@ export type Rec = Record<string, unknown>;
 export interface HookContext {
   tenantId: string;
   userId: string | null;
+  /** the tenant's time zone: business dates ("today") are computed in it */
+  timeZone: string;
   tx: import('../db/tenant-db.ts').TenantDb;
   emit(type: string, payload: Rec): Promise<void>;
 }

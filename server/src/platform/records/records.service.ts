@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import { TenantDb } from '../db/tenant-db.ts';
 import { newId, isUuid } from '../db/ids.ts';
-import { isPgError, PG_FK_VIOLATION, PG_UNIQUE_VIOLATION } from '../db/pg-errors.ts';
+import { isPgError, PG_FK_VIOLATION, PG_NOT_NULL_VIOLATION, PG_UNIQUE_VIOLATION } from '../db/pg-errors.ts';
 import { can, fieldAccess, objectPermission, type Actor } from '../access/permissions.ts';
 import { scopePredicate } from '../access/scope.sql.ts';
 import { AppError, forbidden, invalid, notFound, type FieldIssue } from '../http/errors.ts';
@@ -39,6 +39,8 @@ const NOT_NULL_SYSTEM = new Set(['id', 'created_at', 'updated_at', 'version']);
 type Row = Record<string, unknown>;
 
 interface WriteOptions {
+  /** Domain services (not HTTP clients) may set fields marked readOnly (status, score …). */
+  allowReadOnly?: boolean;
   /** Prefix for error field names in batches: `records[3].name`. */
   batch?: boolean;
   /** fromText: values come from CSV/XLSX cells. */
@@ -370,7 +372,7 @@ export class RecordsService {
         issues.push({ field: name, issue: 'unknown_field' });
         continue;
       }
-      if (f.system || f.readOnly || access === 'read') {
+      if (f.system || (f.readOnly && !opts.allowReadOnly) || access === 'read') {
         issues.push({ field: name, issue: 'read_only' });
         continue;
       }
@@ -463,6 +465,7 @@ export class RecordsService {
     return {
       tenantId: actor.tenantId,
       userId: actor.userId,
+      timeZone: actor.timeZone,
       tx,
       emit: async (type, payload) => {
         events.push({ type, payload, ...(typeof payload.id === 'string' ? { recordId: payload.id } : {}) });
@@ -498,14 +501,17 @@ export class RecordsService {
         else if (f.defaultValue !== undefined) rec[f.apiName] = f.defaultValue;
         else rec[f.apiName] = null;
       }
-      if (!v.values.has('owner_id')) rec.owner_id = actor.userId;
+      if (!v.values.has('owner_id'))
+        rec.owner_id = obj.ownerDefaultsToCreator === false ? null : actor.userId;
       return { rec, prefix, id: newId(), touched: new Set(Object.keys(rec).filter((k) => rec[k] !== null)) };
     });
     const run = async (tx: TenantDb): Promise<Rec[]> => {
       const events: DomainEvent[] = [];
       const hc = this.hookContext(actor, tx, events);
+      // hooks see the id the record will get (for their own bookkeeping; the row does not exist yet)
       if (obj.hooks?.beforeWrite)
-        for (const p of prepared) await obj.hooks.beforeWrite(hc, { op: 'create', after: p.rec });
+        for (const p of prepared)
+          await obj.hooks.beforeWrite(hc, { op: 'create', after: Object.assign(p.rec, { id: p.id }) });
       for (const p of prepared)
         for (const f of obj.fields)
           if (f.required && !f.system && (p.rec[f.apiName] === null || p.rec[f.apiName] === undefined))
@@ -608,12 +614,20 @@ export class RecordsService {
     object: string,
     id: string,
     input: unknown,
-    opts: { expectedVersion?: number | undefined; tx?: TenantDb | undefined; fromText?: boolean } = {},
+    opts: {
+      expectedVersion?: number | undefined;
+      tx?: TenantDb | undefined;
+      fromText?: boolean;
+      allowReadOnly?: boolean;
+    } = {},
   ): Promise<Rec> {
     const obj = await this.object(actor, object);
     if (!can(actor, object, 'read')) throw forbidden();
     if (!isUuid(id)) throw notFound();
-    const v = this.validateInput(actor, obj, input, 'update', '', { fromText: opts.fromText ?? false });
+    const v = this.validateInput(actor, obj, input, 'update', '', {
+      fromText: opts.fromText ?? false,
+      allowReadOnly: opts.allowReadOnly ?? false,
+    });
     const version = v.version ?? opts.expectedVersion;
     const outerTx = opts.tx;
     const run = async (tx: TenantDb): Promise<Rec> => {
@@ -811,6 +825,8 @@ export class RecordsService {
         if (err.code === PG_UNIQUE_VIOLATION)
           throw new AppError('conflict', 'duplicate_value', [{ field, issue: 'not_unique' }]);
         if (err.code === PG_FK_VIOLATION) throw invalid([{ field, issue: 'invalid_reference' }]);
+        if (err.code === PG_NOT_NULL_VIOLATION)
+          throw invalid([{ field: err.column ?? field, issue: 'required' }]);
       }
       throw err;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseCompany, normaliseEmail, normalisePhone } from '../normalise.rules.ts';
+import { normaliseCompany, normaliseEmail, normalisePhone } from '../../accounts/normalise.rules.ts';
 import { DEFAULT_PROTECTION, isReclaimDue, reclaimDate } from '../protection.rules.ts';
 import { DEFAULT_SCORING, scoreLead, type ScoringSettings } from '../scoring.rules.ts';
 import { pickByLoad, pickRoundRobin, ruleMatches, type AssignmentRule } from '../assignment.rules.ts';

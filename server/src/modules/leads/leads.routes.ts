@@ -1,0 +1,278 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { actorOf, adminOf } from '../../platform/http/auth.hooks.ts';
+import { AppError, forbidden } from '../../platform/http/errors.ts';
+import { can } from '../../platform/access/permissions.ts';
+import type { Platform } from '../../platform/platform.ts';
+import type { Rec } from '../../platform/metadata/types.ts';
+import { systemActor, type LeadsService } from './leads.service.ts';
+
+const id = z.object({ id: z.string() });
+const tags = ['leads'];
+
+export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/v1/leads/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Duplicate rules, scoring and assignment rules, invalid reasons, protection period',
+      },
+    },
+    async (req) => ({
+      data: await leads.settings(actorOf(req)),
+    }),
+  );
+  r.put(
+    '/api/v1/leads/settings',
+    {
+      schema: { tags, summary: 'Replace the lead settings (admin)', body: z.record(z.string(), z.unknown()) },
+    },
+    async (req) => ({
+      data: await leads.saveSettings(adminOf(req), req.body),
+    }),
+  );
+  r.post(
+    '/api/v1/leads/duplicates/check',
+    {
+      schema: {
+        tags,
+        summary: 'Unified duplicate check against leads, accounts and contacts',
+        body: z.strictObject({
+          mobile: z.string().max(40).optional(),
+          email: z.string().max(254).optional(),
+          company: z.string().max(200).optional(),
+        }),
+      },
+    },
+    async (req) => ({ data: await leads.checkDuplicates(actorOf(req), req.body) }),
+  );
+  r.post(
+    '/api/v1/leads/capture',
+    {
+      schema: {
+        tags,
+        summary: 'Capture a lead through the pipeline (normalise, dedupe/merge, attribute, score, assign)',
+        body: z.record(z.string(), z.unknown()),
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      if (!can(actor, 'lead', 'create')) throw forbidden();
+      const res = await leads.capture(actor, req.body as Rec, {
+        channel: typeof req.body.source === 'string' ? req.body.source : 'api',
+      });
+      return reply.status(res.outcome === 'merged' ? 200 : 201).send({ data: res });
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/claim',
+    { schema: { tags, summary: 'Claim an unassigned lead from its pool (claim cap applies)', params: id } },
+    async (req, reply) => {
+      await leads.claim(actorOf(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/assign',
+    {
+      schema: {
+        tags,
+        summary: 'Assign to a user (pool admins)',
+        params: id,
+        body: z.strictObject({ owner_id: z.string(), reason: z.string().max(500).optional() }),
+      },
+    },
+    async (req, reply) => {
+      await leads.assign(actorOf(req), req.params.id, req.body.owner_id, req.body.reason ?? null);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/return',
+    {
+      schema: {
+        tags,
+        summary: 'Give the lead back to its pool with a reason',
+        params: id,
+        body: z.strictObject({ reason: z.string().max(500) }),
+      },
+    },
+    async (req, reply) => {
+      await leads.giveBack(actorOf(req), req.params.id, req.body.reason);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/transfer',
+    {
+      schema: {
+        tags,
+        summary: 'Move to another pool (pool admins)',
+        params: id,
+        body: z.strictObject({ pool_id: z.string(), reason: z.string().max(500).optional() }),
+      },
+    },
+    async (req, reply) => {
+      await leads.transfer(actorOf(req), req.params.id, req.body.pool_id, req.body.reason ?? null);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/invalidate',
+    {
+      schema: {
+        tags,
+        summary: 'Mark invalid with a reason from the list',
+        params: id,
+        body: z.strictObject({ reason: z.string().max(100) }),
+      },
+    },
+    async (req, reply) => {
+      await leads.invalidate(actorOf(req), req.params.id, req.body.reason);
+      return reply.status(204).send();
+    },
+  );
+  r.get(
+    '/api/v1/leads/:id/timeline',
+    { schema: { tags, summary: 'Touches and moves of a lead', params: id } },
+    async (req) => ({ data: await leads.timeline(actorOf(req), req.params.id) }),
+  );
+  r.get(
+    '/api/v1/leads/:id/score',
+    { schema: { tags, summary: 'Which rules gave the lead its points', params: id } },
+    async (req) => ({ data: await leads.explainScore(actorOf(req), req.params.id) }),
+  );
+  r.get(
+    '/api/v1/leads/pools/:id/members',
+    { schema: { tags, summary: 'Pool members and admins', params: id } },
+    async (req) => ({ data: await leads.poolMembers(actorOf(req), req.params.id) }),
+  );
+  r.put(
+    '/api/v1/leads/pools/:id/members',
+    {
+      schema: {
+        tags,
+        summary: 'Set pool members and admins (admin)',
+        params: id,
+        body: z.strictObject({
+          members: z
+            .array(z.strictObject({ user_id: z.string(), role: z.enum(['member', 'admin']) }))
+            .max(500),
+        }),
+      },
+    },
+    async (req, reply) => {
+      await leads.setPoolMembers(actorOf(req), req.params.id, req.body.members);
+      return reply.status(204).send();
+    },
+  );
+  r.get('/api/v1/leads/forms', { schema: { tags, summary: 'Web-to-lead forms (admin)' } }, async (req) => ({
+    data: await leads.listForms(actorOf(req)),
+  }));
+  r.post(
+    '/api/v1/leads/forms',
+    {
+      schema: {
+        tags,
+        summary: 'Create a web-to-lead form (admin); returns its public key',
+        body: z.strictObject({
+          name: z.string().max(100),
+          pool_id: z.string().nullable().optional(),
+          campaign_id: z.string().nullable().optional(),
+          allowed_origins: z.array(z.string().max(200)).max(20).optional(),
+          thank_you: z.record(z.string(), z.unknown()).optional(),
+        }),
+      },
+    },
+    async (req, reply) => reply.status(201).send({ data: await leads.createForm(actorOf(req), req.body) }),
+  );
+}
+
+const PUBLIC_FIELDS = new Set([
+  'name',
+  'mobile',
+  'phone',
+  'email',
+  'company',
+  'title',
+  'industry',
+  'province',
+  'city',
+  'company_size',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'landing_page',
+  'referrer',
+]);
+/** Bots fill every input; people never see this one. */
+export const HONEYPOT_FIELD = '_hp';
+
+/** POST /api/v1/public/forms/{form_key}: no sign-in; honeypot, per-IP rate limit, allowed origins. */
+export async function registerPublicLeadRoutes(
+  app: FastifyInstance,
+  p: Platform,
+  leads: LeadsService,
+): Promise<void> {
+  // Plain HTML forms post urlencoded bodies.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const params = z.object({ form_key: z.string().max(100) });
+  r.options('/api/v1/public/forms/:form_key', { schema: { hide: true, params } }, async (req, reply) => {
+    const form = await leads.formByKey(req.params.form_key);
+    const origin = req.headers.origin;
+    if (form && origin && form.allowed_origins.includes(origin))
+      reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('vary', 'Origin');
+    return reply.status(204).send();
+  });
+  r.post(
+    '/api/v1/public/forms/:form_key',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: 'Web-to-lead form submission (no sign-in)',
+        security: [],
+        params,
+        body: z.record(z.string(), z.unknown()),
+      },
+    },
+    async (req, reply) => {
+      const form = await leads.formByKey(req.params.form_key);
+      if (!form) throw new AppError('not_found', 'form_not_found');
+      const origin = req.headers.origin;
+      if (form.allowed_origins.length) {
+        if (!origin || !form.allowed_origins.includes(origin))
+          throw new AppError('forbidden', 'origin_not_allowed');
+        reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+      }
+      const body = req.body;
+      const thankYou = { ok: true, ...form.thank_you };
+      if (typeof body[HONEYPOT_FIELD] === 'string' && body[HONEYPOT_FIELD] !== '') return { data: thankYou };
+      const input: Rec = {};
+      for (const [k, v] of Object.entries(body))
+        if ((PUBLIC_FIELDS.has(k) || k.endsWith('__c')) && v !== '') input[k] = v;
+      if (!input.landing_page && typeof req.headers.referer === 'string')
+        input.landing_page = req.headers.referer.slice(0, 255);
+      await leads.capture(systemActor(form.tenantId, form.time_zone, form.currency), input, {
+        channel: 'web_form',
+        formId: form.id,
+        poolId: form.pool_id,
+        campaignId: form.campaign_id,
+      });
+      void p;
+      return { data: thankYou };
+    },
+  );
+}

@@ -1,0 +1,539 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Platform } from '../../platform/platform.ts';
+import { TenantDb } from '../../platform/db/tenant-db.ts';
+import { newId, isUuid } from '../../platform/db/ids.ts';
+import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
+import { can, type Actor } from '../../platform/access/permissions.ts';
+import { writeAudit } from '../../platform/audit/audit.ts';
+import { emitEvents } from '../../platform/events/outbox.ts';
+import type { Rec } from '../../platform/metadata/types.ts';
+import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
+import { findDuplicates, type DuplicateHit } from './duplicates.service.ts';
+import { attributionOf, behavioursOf, inCapture } from './pipeline.ts';
+import { scoreLead } from './scoring.rules.ts';
+import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './settings.ts';
+
+export interface CaptureResult {
+  lead_id: string;
+  /** created a new lead, merged into an existing one, or created and flagged as a possible duplicate */
+  outcome: 'created' | 'merged' | 'flagged';
+  owner_id: string | null;
+}
+
+interface LeadRow {
+  id: string;
+  owner_id: string | null;
+  pool_id: string | null;
+  status: string;
+  name: string;
+}
+
+/** A tenant-wide actor for work no signed-in user does (public forms, jobs). */
+export function systemActor(tenantId: string, timeZone = 'Asia/Shanghai', currency = 'CNY'): Actor {
+  return {
+    tenantId,
+    userId: null,
+    apiKeyId: null,
+    roleId: '',
+    roleKey: 'system',
+    isAdmin: true,
+    permissions: { objects: {}, fields: {} },
+    departmentId: null,
+    subtreeDepartmentIds: [],
+    locale: 'zh-CN',
+    timeZone,
+    currency,
+  };
+}
+
+/** Capture, duplicate check, pools (claim / assign / return / transfer) and lead settings. */
+export class LeadsService {
+  constructor(private readonly p: Platform) {}
+
+  private tdb(tenantId: string): TenantDb {
+    return TenantDb.for(this.p.db, tenantId);
+  }
+
+  async settings(actor: Actor): Promise<LeadSettings> {
+    return loadLeadSettings(this.tdb(actor.tenantId));
+  }
+
+  async saveSettings(actor: Actor, input: unknown): Promise<LeadSettings> {
+    if (!actor.isAdmin) throw forbidden();
+    const parsed = leadSettingsSchema.safeParse(input);
+    if (!parsed.success)
+      throw invalid(
+        parsed.error.issues
+          .slice(0, 20)
+          .map((i) => ({ field: i.path.join('.') || 'settings', issue: 'invalid_value' as const })),
+      );
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const before = await loadLeadSettings(tx);
+      await tx.exec0(
+        sql`update tenant set settings = jsonb_set(settings, '{leads}', ${JSON.stringify(parsed.data)}::jsonb) where id = ${actor.tenantId}`,
+      );
+      await writeAudit(tx, actor, [
+        { action: 'admin', object: 'settings', recordId: null, changes: { leads: [before, parsed.data] } },
+      ]);
+    });
+    return loadLeadSettings(this.tdb(actor.tenantId));
+  }
+
+  /** Duplicate hits for a would-be lead, showing names only of records the user may see. */
+  async checkDuplicates(
+    actor: Actor,
+    input: { mobile?: string | undefined; email?: string | undefined; company?: string | undefined },
+  ): Promise<Array<DuplicateHit & { visible: boolean; owner_name: string | null }>> {
+    const probe = {
+      mobile: input.mobile ? (normalisePhone(input.mobile) ?? null) : null,
+      email: input.email ? normaliseEmail(input.email) : null,
+      companyNorm: input.company ? normaliseCompany(input.company) : null,
+    };
+    const hits = await this.tdb(actor.tenantId).transaction(async (tx) =>
+      findDuplicates(tx, probe, await loadLeadSettings(tx)),
+    );
+    const out = [];
+    for (const h of hits) {
+      let visible = false;
+      if (can(actor, h.object, 'read')) {
+        visible = await this.p.records.get(actor, h.object, h.id).then(
+          () => true,
+          () => false,
+        );
+      }
+      const owner = h.owner_id
+        ? await this.tdb(actor.tenantId).one(
+            sql<{
+              name: string;
+            }>`select name from app_user where tenant_id = ${actor.tenantId} and id = ${h.owner_id}`,
+          )
+        : undefined;
+      // Who owns it is shown (so the user can message them); what it is only if visible.
+      out.push({ ...h, name: visible ? h.name : '', visible, owner_name: owner?.name ?? null });
+    }
+    return out;
+  }
+
+  /**
+   * The capture pipeline for forms and the API: duplicates of an existing lead merge into it as
+   * a new touch (empty fields filled, attribution kept); fuzzy company hits are created and
+   * flagged for review; a lead of an existing customer goes to that customer's owner.
+   */
+  async capture(
+    actor: Actor,
+    input: Rec,
+    ctx: { channel: string; formId?: string | null; poolId?: string | null; campaignId?: string | null },
+  ): Promise<CaptureResult> {
+    const tenantId = actor.tenantId;
+    const mobile = typeof input.mobile === 'string' ? (normalisePhone(input.mobile) ?? null) : null;
+    if (typeof input.mobile === 'string' && input.mobile.trim() && !mobile)
+      throw invalid([{ field: 'mobile', issue: 'invalid_phone' }]);
+    const email = typeof input.email === 'string' && input.email.trim() ? normaliseEmail(input.email) : null;
+    const companyNorm = typeof input.company === 'string' ? normaliseCompany(input.company) : null;
+    return this.tdb(tenantId).transaction(async (tx) => {
+      const s = await loadLeadSettings(tx);
+      const hits = await findDuplicates(tx, { mobile, email, companyNorm }, s);
+      const merge = hits.find((h) => h.object === 'lead' && h.onCapture === 'merge');
+      const system = systemActor(tenantId, actor.timeZone, actor.currency);
+      if (merge) {
+        // read and lock inside the transaction: the fill and the re-score must see each other
+        const existing =
+          (await tx.one(
+            sql<Rec>`select * from lead where tenant_id = ${tenantId} and id = ${merge.id} for update`,
+          )) ?? {};
+        const fill: Rec = {};
+        for (const [k, v] of Object.entries(input)) {
+          if (v === null || v === undefined || v === '') continue;
+          if (existing[k] === null || existing[k] === undefined) fill[k] = v;
+        }
+        if (Object.keys(fill).length) await this.p.records.update(system, 'lead', merge.id, fill, { tx });
+        await tx.exec0(sql`insert into lead_touch (tenant_id, id, lead_id, channel, campaign_id, form_id, attribution, submitted)
+          values (${tenantId}, ${newId()}, ${merge.id}, ${ctx.channel}, ${ctx.campaignId ?? null}, ${ctx.formId ?? null}, ${JSON.stringify(attributionOf(input))}::jsonb, ${JSON.stringify(input)}::jsonb)`);
+        const lead =
+          (await tx.one(sql<Rec>`select * from lead where tenant_id = ${tenantId} and id = ${merge.id}`)) ??
+          {};
+        const score = scoreLead(lead, await behavioursOf({ tx }, merge.id), s.scoring).score;
+        await tx.exec0(
+          sql`update lead set touch_count = coalesce(touch_count, 0) + 1, score = ${score}, updated_at = now(), version = version + 1 where tenant_id = ${tenantId} and id = ${merge.id}`,
+        );
+        await emitEvents(tx, actor.userId, [
+          {
+            type: 'lead.touched',
+            object: 'lead',
+            recordId: merge.id,
+            payload: { id: merge.id, channel: ctx.channel, attribution: attributionOf(input) },
+          },
+        ]);
+        return { lead_id: merge.id, outcome: 'merged' as const, owner_id: merge.owner_id };
+      }
+      const customer = hits.find((h) => h.object !== 'lead');
+      const review = hits.find((h) => h.object === 'lead' && h.onCapture === 'review');
+      const data: Rec = { ...input, source: input.source ?? ctx.channel };
+      if (ctx.campaignId && !data.campaign_id) data.campaign_id = ctx.campaignId;
+      if (ctx.poolId) data.pool_id = ctx.poolId;
+      if (review) data.duplicate_of = review.id;
+      // "Already a customer": the lead goes to whoever owns that account or contact.
+      if (customer?.owner_id && !data.owner_id) {
+        const active = await tx.one(
+          sql`select 1 from app_user where tenant_id = ${tenantId} and id = ${customer.owner_id} and status = 'active'`,
+        );
+        if (active) data.owner_id = customer.owner_id;
+      }
+      const [created] = await inCapture.run(true, () =>
+        this.p.records.createMany(actor.userId ? actor : system, 'lead', [data], { allowReadOnly: true }, tx),
+      );
+      if (!created) throw new Error('capture created nothing');
+      if (ctx.formId)
+        await tx.exec0(
+          sql`update lead_touch set form_id = ${ctx.formId}, submitted = ${JSON.stringify(input)}::jsonb where tenant_id = ${tenantId} and lead_id = ${String(created.id)}`,
+        );
+      return {
+        lead_id: String(created.id),
+        outcome: review ? ('flagged' as const) : ('created' as const),
+        owner_id: (created.owner_id as string | null) ?? null,
+      };
+    });
+  }
+
+  private async lockLead(tx: TenantDb, id: string): Promise<LeadRow> {
+    if (!isUuid(id)) throw notFound();
+    const l = await tx.one(
+      sql<LeadRow>`select id, owner_id, pool_id, status, name from lead where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`,
+    );
+    if (!l) throw notFound();
+    return l;
+  }
+
+  private async poolRole(
+    tx: TenantDb,
+    poolId: string | null,
+    userId: string | null,
+  ): Promise<'admin' | 'member' | null> {
+    if (!poolId || !userId) return null;
+    const r = await tx.one(
+      sql<{
+        role: 'admin' | 'member';
+      }>`select role from lead_pool_member where tenant_id = ${tx.tenantId} and pool_id = ${poolId} and user_id = ${userId}`,
+    );
+    return r?.role ?? null;
+  }
+
+  private async move(
+    tx: TenantDb,
+    actor: Actor,
+    lead: LeadRow,
+    kind: string,
+    to: { owner: string | null; pool: string | null; status: string },
+    reason: string | null,
+  ): Promise<void> {
+    await tx.exec0(sql`update lead set owner_id = ${to.owner}, pool_id = ${to.pool}, status = ${to.status},
+        assigned_at = ${to.owner ? sql`now()` : sql`null`}, recycle_count = coalesce(recycle_count, 0) + ${kind === 'recycled' ? 1 : 0},
+        updated_at = now(), updated_by = ${actor.userId}, version = version + 1
+      where tenant_id = ${tx.tenantId} and id = ${lead.id}`);
+    await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, from_pool, to_pool, reason)
+      values (${tx.tenantId}, ${newId()}, ${lead.id}, ${kind}, ${actor.userId}, ${lead.owner_id}, ${to.owner}, ${lead.pool_id}, ${to.pool}, ${reason})`);
+    await writeAudit(tx, actor, [
+      {
+        action: 'update',
+        object: 'lead',
+        recordId: lead.id,
+        changes: {
+          owner_id: [lead.owner_id, to.owner],
+          pool_id: [lead.pool_id, to.pool],
+          status: [lead.status, to.status],
+        },
+        meta: { kind, reason },
+      },
+    ]);
+    await emitEvents(tx, actor.userId, [
+      {
+        type: `lead.${kind}`,
+        object: 'lead',
+        recordId: lead.id,
+        payload: { id: lead.id, from_owner: lead.owner_id, to_owner: to.owner, pool_id: to.pool, reason },
+      },
+    ]);
+  }
+
+  /** A pool member takes an unassigned lead, within the pool's claim cap. */
+  async claim(actor: Actor, id: string): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (lead.status !== 'unassigned' || lead.owner_id || !lead.pool_id)
+        throw new AppError('conflict', 'lead_not_claimable');
+      const pool = await tx.one(
+        sql<{
+          visibility: string;
+          claim_cap: number | null;
+        }>`select visibility, claim_cap from lead_pool where tenant_id = ${tx.tenantId} and id = ${lead.pool_id}`,
+      );
+      const role = await this.poolRole(tx, lead.pool_id, actor.userId);
+      if (!role && !actor.isAdmin) throw new AppError('forbidden', 'not_pool_member');
+      if (pool?.visibility === 'admin_assign' && role !== 'admin' && !actor.isAdmin)
+        throw new AppError('forbidden', 'not_pool_member');
+      // Serialise this member's claims so two parallel claims cannot both pass the cap.
+      await tx.exec0(
+        sql`select pg_advisory_xact_lock(hashtext(${`${tx.tenantId}:claim:${actor.userId ?? ''}`}))`,
+      );
+      const held = await tx.one(sql<{
+        n: number;
+      }>`select count(*)::int8 as n from lead where tenant_id = ${tx.tenantId} and owner_id = ${actor.userId}
+        and pool_id = ${lead.pool_id} and status in ('pending', 'in_progress') and deleted_at is null`);
+      const cap = pool?.claim_cap ?? 50;
+      if ((held?.n ?? 0) >= cap) throw new AppError('validation_failed', 'claim_cap_reached', [], { cap });
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'claimed',
+        { owner: actor.userId, pool: lead.pool_id, status: 'pending' },
+        null,
+      );
+    });
+  }
+
+  /** Pool admins (and tenant admins) hand a lead to someone. */
+  async assign(actor: Actor, id: string, ownerId: string, reason: string | null): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (['converted', 'voided'].includes(lead.status))
+        throw new AppError('conflict', 'lead_state_conflict');
+      if (!actor.isAdmin && (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin')
+        throw forbidden();
+      if (
+        !isUuid(ownerId) ||
+        !(await tx.one(
+          sql`select 1 from app_user where tenant_id = ${tx.tenantId} and id = ${ownerId} and status = 'active'`,
+        ))
+      )
+        throw invalid([{ field: 'owner_id', issue: 'invalid_reference' }]);
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'assigned',
+        {
+          owner: ownerId,
+          pool: lead.pool_id,
+          status: lead.status === 'in_progress' ? 'in_progress' : 'pending',
+        },
+        reason,
+      );
+    });
+  }
+
+  /** The owner gives a lead back to its pool, with a reason (销售退回). */
+  async giveBack(actor: Actor, id: string, reason: string): Promise<void> {
+    if (!reason.trim()) throw invalid([{ field: 'reason', issue: 'required' }]);
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (lead.owner_id !== actor.userId && !actor.isAdmin) throw forbidden();
+      if (!['pending', 'in_progress'].includes(lead.status))
+        throw new AppError('conflict', 'lead_state_conflict');
+      const s = await loadLeadSettings(tx);
+      const pool = lead.pool_id ?? s.defaultPoolId;
+      if (!pool) throw invalid([{ field: 'pool_id', issue: 'required' }]);
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'returned',
+        { owner: null, pool, status: 'unassigned' },
+        reason.trim(),
+      );
+    });
+  }
+
+  /** Pool admins move a lead to another pool (unassigned there). */
+  async transfer(actor: Actor, id: string, poolId: string, reason: string | null): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (!actor.isAdmin && (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin')
+        throw forbidden();
+      if (
+        !isUuid(poolId) ||
+        !(await tx.one(
+          sql`select 1 from lead_pool where tenant_id = ${tx.tenantId} and id = ${poolId} and deleted_at is null`,
+        ))
+      )
+        throw invalid([{ field: 'pool_id', issue: 'invalid_reference' }]);
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'transferred',
+        { owner: null, pool: poolId, status: 'unassigned' },
+        reason,
+      );
+    });
+  }
+
+  /** Marks a lead invalid with a reason from the tenant's list (it can be revived). */
+  async invalidate(actor: Actor, id: string, reason: string): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      const s = await loadLeadSettings(tx);
+      if (!s.invalidReasons.includes(reason))
+        throw invalid([{ field: 'reason', issue: 'invalid_option', params: { value: reason } }]);
+      if (
+        lead.owner_id !== actor.userId &&
+        !actor.isAdmin &&
+        (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin'
+      )
+        throw forbidden();
+      if (['converted', 'voided', 'invalid'].includes(lead.status))
+        throw new AppError('conflict', 'lead_state_conflict');
+      await tx.exec0(
+        sql`update lead set invalid_reason = ${reason} where tenant_id = ${tx.tenantId} and id = ${lead.id}`,
+      );
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'invalidated',
+        { owner: lead.owner_id, pool: lead.pool_id, status: 'invalid' },
+        reason,
+      );
+    });
+  }
+
+  async poolMembers(
+    actor: Actor,
+    poolId: string,
+  ): Promise<Array<{ user_id: string; role: string; name: string }>> {
+    await this.p.records.get(actor, 'lead_pool', poolId);
+    return this.tdb(actor.tenantId).query(sql<{ user_id: string; role: string; name: string }>`
+      select m.user_id, m.role, u.name from lead_pool_member m join app_user u on u.tenant_id = m.tenant_id and u.id = m.user_id
+      where m.tenant_id = ${actor.tenantId} and m.pool_id = ${poolId} order by m.role, u.name`);
+  }
+
+  async setPoolMembers(
+    actor: Actor,
+    poolId: string,
+    members: Array<{ user_id: string; role: 'member' | 'admin' }>,
+  ): Promise<void> {
+    if (!actor.isAdmin) throw forbidden();
+    await this.p.records.get(actor, 'lead_pool', poolId);
+    const ids = members.map((m) => m.user_id);
+    if (ids.some((u) => !isUuid(u))) throw invalid([{ field: 'members', issue: 'invalid_reference' }]);
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const known = await tx.query(
+        sql<{
+          id: string;
+        }>`select id from app_user where tenant_id = ${tx.tenantId} and id = any(${ids}::uuid[])`,
+      );
+      if (known.length !== new Set(ids).size)
+        throw invalid([{ field: 'members', issue: 'invalid_reference' }]);
+      await tx.exec0(
+        sql`delete from lead_pool_member where tenant_id = ${tx.tenantId} and pool_id = ${poolId}`,
+      );
+      for (const m of members)
+        await tx.exec0(
+          sql`insert into lead_pool_member (tenant_id, pool_id, user_id, role) values (${tx.tenantId}, ${poolId}, ${m.user_id}, ${m.role}) on conflict do nothing`,
+        );
+      await writeAudit(tx, actor, [
+        { action: 'admin', object: 'lead_pool', recordId: poolId, changes: { members: [null, members] } },
+      ]);
+    });
+  }
+
+  /** Lead history: every touch and move, newest first. */
+  async timeline(actor: Actor, id: string): Promise<{ touches: unknown[]; events: unknown[] }> {
+    await this.p.records.get(actor, 'lead', id);
+    const tdb = this.tdb(actor.tenantId);
+    const [touches, events] = await Promise.all([
+      tdb.query(
+        sql`select id, at, channel, campaign_id, attribution from lead_touch where tenant_id = ${actor.tenantId} and lead_id = ${id} order by at desc, id desc`,
+      ),
+      tdb.query(sql`select e.id, e.at, e.kind, e.reason, e.from_owner, e.to_owner, e.from_pool, e.to_pool, u.name as actor_name
+        from lead_event e left join app_user u on u.tenant_id = e.tenant_id and u.id = e.actor_user_id
+        where e.tenant_id = ${actor.tenantId} and e.lead_id = ${id} order by e.at desc, e.id desc`),
+    ]);
+    return { touches, events };
+  }
+
+  /** The points behind a lead's score, rule by rule. */
+  async explainScore(actor: Actor, id: string): Promise<ReturnType<typeof scoreLead>> {
+    const lead = await this.p.records.get(actor, 'lead', id);
+    const tdb = this.tdb(actor.tenantId);
+    const s = await loadLeadSettings(tdb);
+    return scoreLead(lead, await behavioursOf({ tx: tdb }, id), s.scoring);
+  }
+
+  // --- web-to-lead forms ---
+
+  async createForm(
+    actor: Actor,
+    input: {
+      name: string;
+      pool_id?: string | null | undefined;
+      campaign_id?: string | null | undefined;
+      allowed_origins?: string[] | undefined;
+      thank_you?: Record<string, unknown> | undefined;
+    },
+  ): Promise<{ id: string; form_key: string }> {
+    if (!actor.isAdmin) throw forbidden();
+    if (!input.name.trim()) throw invalid([{ field: 'name', issue: 'required' }]);
+    for (const o of input.allowed_origins ?? []) {
+      try {
+        const u = new URL(o);
+        if (u.origin !== o) throw new Error('not an origin');
+      } catch {
+        throw invalid([{ field: 'allowed_origins', issue: 'invalid_url' }]);
+      }
+    }
+    const id = newId();
+    // The key carries the tenant, so the public endpoint finds the form with a primary-key lookup.
+    const formKey = `${actor.tenantId.replace(/-/g, '')}${crypto.randomBytes(9).toString('base64url')}`;
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      await tx.exec0(sql`insert into lead_form (tenant_id, id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you)
+        values (${actor.tenantId}, ${id}, ${formKey}, ${input.name.trim()}, ${input.pool_id ?? null}, ${input.campaign_id ?? null}, ${input.allowed_origins ?? []}, ${JSON.stringify(input.thank_you ?? {})}::jsonb)`);
+      await writeAudit(tx, actor, [
+        { action: 'admin', object: 'lead_form', recordId: id, changes: { name: [null, input.name] } },
+      ]);
+    });
+    return { id, form_key: formKey };
+  }
+
+  async listForms(actor: Actor): Promise<unknown[]> {
+    if (!actor.isAdmin) throw forbidden();
+    return this.tdb(actor.tenantId)
+      .query(sql`select id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you, active, created_at
+      from lead_form where tenant_id = ${actor.tenantId} order by created_at`);
+  }
+
+  /** Finds an active form by its public key (tenant id is its first 32 hex characters). */
+  async formByKey(
+    formKey: string,
+  ): Promise<
+    | {
+        tenantId: string;
+        id: string;
+        pool_id: string | null;
+        campaign_id: string | null;
+        allowed_origins: string[];
+        thank_you: Record<string, unknown>;
+        time_zone: string;
+        currency: string;
+      }
+    | undefined
+  > {
+    const m = /^([0-9a-f]{32})[A-Za-z0-9_-]{12}$/.exec(formKey);
+    if (!m?.[1]) return undefined;
+    const h = m[1];
+    const tenantId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    const f = await this.tdb(tenantId).one(sql<{
+      id: string;
+      pool_id: string | null;
+      campaign_id: string | null;
+      allowed_origins: string[];
+      thank_you: Record<string, unknown>;
+      time_zone: string;
+      currency: string;
+    }>`
+      select f.id, f.pool_id, f.campaign_id, f.allowed_origins, f.thank_you, t.time_zone, t.currency
+      from lead_form f join tenant t on t.id = f.tenant_id where f.tenant_id = ${tenantId} and f.form_key = ${formKey} and f.active`);
+    return f ? { tenantId, ...f } : undefined;
+  }
+}

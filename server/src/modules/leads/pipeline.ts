@@ -1,0 +1,161 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql } from 'kysely';
+import type { HookContext, ObjectHooks, Rec } from '../../platform/metadata/types.ts';
+import { AppError, invalid } from '../../platform/http/errors.ts';
+import { newId } from '../../platform/db/ids.ts';
+import { todayIn } from '../../platform/jobs/dates.rules.ts';
+import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
+import { assignLead } from './assignment.service.ts';
+import { findDuplicates } from './duplicates.service.ts';
+import { scoreLead, type Behaviour } from './scoring.rules.ts';
+import { loadLeadSettings } from './settings.ts';
+
+/** Set while the capture pipeline writes: it has already decided what duplicates mean. */
+export const inCapture = new AsyncLocalStorage<true>();
+
+/** Which assignment rule placed a lead being created (beforeWrite → afterWrite of one write). */
+const assignedBy = new Map<string, string>();
+
+/** Touch counts per behaviour for scoring (forms submitted, campaigns attended …). */
+export async function behavioursOf(
+  hc: Pick<HookContext, 'tx'>,
+  leadId: string | undefined,
+): Promise<Partial<Record<Behaviour, number>>> {
+  if (!leadId) return {};
+  const r = await hc.tx.one(sql<{ forms: number; attended: number; registered: number }>`
+    select (select count(*) from lead_touch where tenant_id = ${hc.tx.tenantId} and lead_id = ${leadId} and channel = 'web_form')::int8 as forms,
+           (select count(*) from campaign_member where tenant_id = ${hc.tx.tenantId} and lead_id = ${leadId} and status = 'attended' and deleted_at is null)::int8 as attended,
+           (select count(*) from campaign_member where tenant_id = ${hc.tx.tenantId} and lead_id = ${leadId} and status in ('registered', 'attended') and deleted_at is null)::int8 as registered`);
+  return {
+    form_submitted: r?.forms ?? 0,
+    campaign_attended: r?.attended ?? 0,
+    campaign_registered: r?.registered ?? 0,
+  };
+}
+
+/**
+ * The one lead pipeline, on every entry path (form, API, import, manual): normalise, check
+ * duplicates (block policy), attribute, score, assign. Runs inside the engine's write
+ * transaction, so a lead and its assignment commit together.
+ */
+export const leadHooks: ObjectHooks = {
+  async beforeWrite(hc, { op, before, after }) {
+    for (const f of ['mobile', 'phone'] as const) {
+      const v = after[f];
+      if (typeof v === 'string' && v !== before?.[f]) {
+        const n = normalisePhone(v);
+        if (!n) throw invalid([{ field: f, issue: 'invalid_phone' }]);
+        after[f] = n;
+      }
+    }
+    if (typeof after.email === 'string') after.email = normaliseEmail(after.email);
+    after.company_norm = typeof after.company === 'string' ? normaliseCompany(after.company) : null;
+    const s = await loadLeadSettings(hc.tx);
+    if (op === 'create') {
+      after.source ??= hc.userId ? 'manual' : 'api';
+      after.touch_count ??= 1;
+      after.recycle_count ??= 0;
+      if (s.manualDuplicatePolicy === 'block' && !inCapture.getStore()) {
+        const hits = await findDuplicates(
+          hc.tx,
+          {
+            mobile: after.mobile as string | null,
+            email: after.email as string | null,
+            companyNorm: after.company_norm as string | null,
+          },
+          s,
+        );
+        if (hits.length) {
+          const fields = [...new Set(hits.flatMap((h) => h.matched))];
+          throw new AppError(
+            'conflict',
+            'duplicate_lead',
+            fields.map((f) => ({ field: f === 'company' ? 'company' : f, issue: 'not_unique' as const })),
+          );
+        }
+      }
+      if (!after.owner_id) {
+        const a = await assignLead(
+          hc.tx,
+          after,
+          s,
+          (after.pool_id as string | null) ?? s.defaultPoolId,
+          todayIn(hc.timeZone),
+        );
+        after.owner_id = a.owner_id;
+        after.pool_id = a.pool_id;
+        if (typeof after.id === 'string' && a.rule) assignedBy.set(after.id, a.rule);
+      }
+      after.status = after.owner_id ? 'pending' : 'unassigned';
+      if (after.owner_id) after.assigned_at = new Date().toISOString();
+    }
+    const behaviours = await behavioursOf(
+      hc,
+      op === 'update' && typeof after.id === 'string' ? after.id : undefined,
+    );
+    if (op === 'create' && after.source === 'web_form')
+      behaviours.form_submitted = (behaviours.form_submitted ?? 0) + 1;
+    after.score = scoreLead(after, behaviours, s.scoring).score;
+  },
+  async afterWrite(hc, { op, after }) {
+    if (op !== 'create') return;
+    const id = String(after.id);
+    await hc.tx.exec0(sql`insert into lead_touch (tenant_id, id, lead_id, channel, campaign_id, attribution)
+      values (${hc.tx.tenantId}, ${newId()}, ${id}, ${String(after.source ?? 'manual')}, ${(after.campaign_id as string | null) ?? null}, ${JSON.stringify(attributionOf(after))}::jsonb)`);
+    const rule = assignedBy.get(id);
+    assignedBy.delete(id);
+    if (after.owner_id)
+      await hc.tx
+        .exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason)
+        values (${hc.tx.tenantId}, ${newId()}, ${id}, 'assigned', ${hc.userId}, ${String(after.owner_id)}, ${(after.pool_id as string | null) ?? null}, ${rule ? `rule:${rule}` : 'created'})`);
+    if (after.owner_id)
+      await hc.emit('lead.assigned', { id, owner_id: after.owner_id, pool_id: after.pool_id ?? null });
+  },
+};
+
+export function attributionOf(rec: Rec): Record<string, unknown> {
+  const keys = [
+    'utm_source',
+    'utm_medium',
+    'utm_campaign',
+    'utm_term',
+    'utm_content',
+    'landing_page',
+    'referrer',
+  ];
+  return Object.fromEntries(
+    keys.filter((k) => rec[k] !== null && rec[k] !== undefined).map((k) => [k, rec[k]]),
+  );
+}
+
+/** Campaign members carry the name of their lead or contact; attendance re-scores the lead. */
+export const campaignMemberHooks: ObjectHooks = {
+  async beforeWrite(hc, { after }) {
+    const leadId = typeof after.lead_id === 'string' ? after.lead_id : null;
+    const contactId = typeof after.contact_id === 'string' ? after.contact_id : null;
+    if (!leadId && !contactId) throw invalid([{ field: 'lead_id', issue: 'required' }]);
+    const r = leadId
+      ? await hc.tx.one(
+          sql<{ name: string }>`select name from lead where tenant_id = ${hc.tx.tenantId} and id = ${leadId}`,
+        )
+      : await hc.tx.one(
+          sql<{
+            name: string;
+          }>`select name from contact where tenant_id = ${hc.tx.tenantId} and id = ${contactId}`,
+        );
+    after.name = r?.name ?? '—';
+  },
+  async afterWrite(hc, { after }) {
+    const leadId = typeof after.lead_id === 'string' ? after.lead_id : null;
+    if (!leadId) return;
+    const lead = await hc.tx.one(
+      sql<Rec>`select * from lead where tenant_id = ${hc.tx.tenantId} and id = ${leadId}`,
+    );
+    if (!lead) return;
+    const s = await loadLeadSettings(hc.tx);
+    const score = scoreLead(lead, await behavioursOf(hc, leadId), s.scoring).score;
+    await hc.tx.exec0(
+      sql`update lead set score = ${score} where tenant_id = ${hc.tx.tenantId} and id = ${leadId}`,
+    );
+  },
+};

@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuiltApp } from '../src/app.ts';
+import { json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
+
+type Rec = Record<string, unknown> & { id: string };
+type ErrBody = { error: { code: string; key: string; details: { field: string; code: string }[] } };
+
+let built: BuiltApp;
+let admin: Client;
+let repA: Client;
+let repB: Client;
+let poolId: string;
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  built.app.inject({
+    method: 'POST',
+    url,
+    payload: JSON.stringify(body),
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+      ...headers,
+    },
+  });
+
+beforeAll(async () => {
+  built = await testApp();
+  const t = await newTenant(built);
+  admin = await login(built.app, t.adminEmail);
+  repA = await userWithRole(admin, 'sales_rep');
+  repB = await userWithRole(admin, 'sales_rep');
+  poolId = json<{ data: Rec }>(
+    await admin.post('/api/v1/objects/lead_pool', { name: '华东线索池', claim_cap: 1 }),
+  ).data.id;
+  expect(
+    (
+      await admin.put(`/api/v1/leads/pools/${poolId}/members`, {
+        members: [
+          { user_id: repA.userId, role: 'member' },
+          { user_id: repB.userId, role: 'member' },
+        ],
+      })
+    ).statusCode,
+  ).toBe(204);
+});
+afterAll(async () => built.close());
+
+async function settings(patch: Record<string, unknown>): Promise<void> {
+  const cur = json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/leads/settings')).data;
+  const res = await admin.put('/api/v1/leads/settings', { ...cur, ...patch });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+describe('web-to-lead capture', () => {
+  it('assigns by rule, merges repeat submissions, drops bots, checks origins and input', async () => {
+    await settings({
+      defaultPoolId: poolId,
+      assignmentRules: [
+        {
+          id: 'east',
+          name: '华东轮询',
+          conditions: [{ field: 'province', op: 'in', value: ['浙江省', '上海市'] }],
+          strategy: 'round_robin',
+          members: [repA.userId, repB.userId],
+          dailyCap: 0,
+          paused: [],
+        },
+      ],
+    });
+    const formRes = await admin.post('/api/v1/leads/forms', {
+      name: '官网试用申请',
+      pool_id: poolId,
+      allowed_origins: ['https://www.example.cn'],
+      thank_you: { message: '感谢提交，我们会尽快联系您' },
+    });
+    expect(formRes.statusCode, formRes.body).toBe(201);
+    const key = json<{ data: { form_key: string } }>(formRes).data.form_key;
+    const url = `/api/v1/public/forms/${key}`;
+    const origin = { origin: 'https://www.example.cn' };
+
+    const first = await post(
+      url,
+      {
+        name: '王磊',
+        mobile: '138 1234 5678',
+        company: '杭州云帆科技有限公司',
+        title: '信息化总监',
+        province: '浙江省',
+        utm_source: 'baidu',
+        utm_medium: 'cpc',
+      },
+      origin,
+    );
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toEqual({ data: { ok: true, message: '感谢提交，我们会尽快联系您' } });
+    expect(first.headers['access-control-allow-origin']).toBe('https://www.example.cn');
+    await post(url, { name: '李娜', mobile: '13900001111', province: '上海市' }, origin);
+    const leads = json<{ data: Rec[] }>(
+      await admin.get(
+        '/api/v1/objects/lead?sort=created_at&fields=name,owner_id,status,mobile,score,source,utm_source,touch_count,pool_id',
+      ),
+    ).data;
+    expect(leads.map((l) => [l.name, l.owner_id, l.status, l.mobile, l.source])).toEqual([
+      ['王磊', repA.userId, 'pending', '+8613812345678', 'web_form'],
+      ['李娜', repB.userId, 'pending', '+8613900001111', 'web_form'],
+    ]);
+    expect(leads[0]).toMatchObject({ utm_source: 'baidu', touch_count: 1, score: 20, pool_id: poolId });
+
+    // the same person again (phone written differently): a new touch on the same lead, not a new lead
+    const again = await built.app.inject({
+      method: 'POST',
+      url,
+      payload: 'name=%E7%8E%8B%E7%A3%8A&mobile=%2B86-138-1234-5678&email=wl%40yunfan.cn',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...origin },
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    const merged = json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${leads[0]?.id}`)).data;
+    expect(merged).toMatchObject({ touch_count: 2, email: 'wl@yunfan.cn', owner_id: repA.userId, score: 35 });
+    const explain = json<{ data: { explanation: { rule: string; points: number }[] } }>(
+      await admin.get(`/api/v1/leads/${leads[0]?.id}/score`),
+    ).data;
+    expect(explain.explanation.map((e) => e.rule)).toEqual(['title_director', 'has_email', 'form_twice']);
+    const timeline = json<{ data: { touches: unknown[]; events: { kind: string; reason: string }[] } }>(
+      await admin.get(`/api/v1/leads/${leads[0]?.id}/timeline`),
+    ).data;
+    expect(timeline.touches).toHaveLength(2);
+    expect(timeline.events[0]).toMatchObject({ kind: 'assigned', reason: 'rule:east' });
+
+    // bots fill the honeypot: thanked, nothing saved
+    expect(
+      (await post(url, { name: 'bot', mobile: '13700000000', _hp: 'http://spam' }, origin)).statusCode,
+    ).toBe(200);
+    expect(json<{ total: number }>(await admin.get('/api/v1/objects/lead?count=true&limit=1')).total).toBe(2);
+    // other sites, bad phones, unknown forms
+    expect(
+      (await post(url, { name: 'x', mobile: '13700000001' }, { origin: 'https://evil.example' })).statusCode,
+    ).toBe(403);
+    const badPhone = await post(url, { name: 'x', mobile: 'call me' }, origin);
+    expect(badPhone.statusCode).toBe(422);
+    expect(json<ErrBody>(badPhone).error.details[0]?.field).toBe('mobile');
+    expect((await post(url, { mobile: '13700000002' }, origin)).statusCode).toBe(422);
+    expect((await post('/api/v1/public/forms/nope', { name: 'x' })).statusCode).toBe(404);
+    // a lead outside the rule's region waits in the pool
+    await post(url, { name: '赵敏', mobile: '13600000000', province: '四川省' }, origin);
+    const waiting = json<{ data: Rec[] }>(
+      await admin.get(`/api/v1/objects/lead?filter[name][eq]=${encodeURIComponent('赵敏')}`),
+    ).data[0];
+    expect(waiting).toMatchObject({ owner_id: null, status: 'unassigned', pool_id: poolId });
+  });
+});
+
+describe('duplicate check', () => {
+  it('finds an existing customer by fuzzy company name and hides what the user may not see', async () => {
+    await admin.post('/api/v1/objects/account', { name: '苏州恒达精密机械有限公司' });
+    const hits = json<{
+      data: {
+        object: string;
+        matched: string[];
+        similarity: number;
+        visible: boolean;
+        name: string;
+        owner_name: string;
+      }[];
+    }>(await repA.post('/api/v1/leads/duplicates/check', { company: '苏州恒达精密机械股份有限公司' })).data;
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({
+      object: 'account',
+      matched: ['company'],
+      similarity: 1,
+      visible: false,
+      name: '',
+    });
+    expect(hits[0]?.owner_name).toBeTruthy();
+    const adminHits = json<{ data: { name: string; visible: boolean }[] }>(
+      await admin.post('/api/v1/leads/duplicates/check', { company: '苏州恒达精密机械' }),
+    ).data;
+    expect(adminHits[0]).toMatchObject({ name: '苏州恒达精密机械有限公司', visible: true });
+  });
+
+  it('blocks manual duplicates when the policy says so', async () => {
+    await settings({ manualDuplicatePolicy: 'block' });
+    const res = await admin.post('/api/v1/objects/lead', { name: '重复', mobile: '13812345678' });
+    expect(res.statusCode).toBe(409);
+    expect(json<ErrBody>(res).error).toMatchObject({
+      key: 'duplicate_lead',
+      details: [{ field: 'mobile', code: 'not_unique' }],
+    });
+    await settings({ manualDuplicatePolicy: 'warn' });
+    expect(
+      (
+        await admin.post('/api/v1/objects/lead', {
+          name: '重复',
+          mobile: '13812345678',
+          owner_id: admin.userId,
+        })
+      ).statusCode,
+    ).toBe(201);
+  });
+});
+
+describe('pools', () => {
+  it('members claim within the cap, give back with a reason, admins transfer; others are refused', async () => {
+    // a pool of its own, with a cap of one lead per member
+    poolId = json<{ data: Rec }>(
+      await admin.post('/api/v1/objects/lead_pool', { name: '新客线索池', claim_cap: 1 }),
+    ).data.id;
+    await admin.put(`/api/v1/leads/pools/${poolId}/members`, {
+      members: [
+        { user_id: repA.userId, role: 'member' },
+        { user_id: repB.userId, role: 'member' },
+      ],
+    });
+    await settings({ assignmentRules: [], defaultPoolId: poolId });
+    const mk = async (name: string): Promise<string> => {
+      const r = await admin.post('/api/v1/leads/capture', {
+        name,
+        mobile: `135${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      return json<{ data: { lead_id: string } }>(r).data.lead_id;
+    };
+    const l1 = await mk('池中一号');
+    const l2 = await mk('池中二号');
+    const outsider = await userWithRole(admin, 'sales_rep');
+    expect((await outsider.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(403);
+    expect((await repA.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(204);
+    expect((await repB.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(409);
+    // repA already holds leads from this pool (cap 1)
+    const over = await repA.post(`/api/v1/leads/${l2}/claim`, {}, { 'accept-language': 'en-US' });
+    expect(over.statusCode).toBe(422);
+    expect(json<ErrBody>(over).error.key).toBe('claim_cap_reached');
+    expect((await repA.post(`/api/v1/leads/${l1}/return`, { reason: '' })).statusCode).toBe(422);
+    expect((await repA.post(`/api/v1/leads/${l1}/return`, { reason: '客户已选用竞品' })).statusCode).toBe(
+      204,
+    );
+    const back = json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${l1}`)).data;
+    expect(back).toMatchObject({ owner_id: null, status: 'unassigned' });
+    const other = json<{ data: Rec }>(await admin.post('/api/v1/objects/lead_pool', { name: '华南线索池' }))
+      .data.id;
+    expect((await repA.post(`/api/v1/leads/${l1}/transfer`, { pool_id: other })).statusCode).toBe(403);
+    expect(
+      (await admin.post(`/api/v1/leads/${l1}/transfer`, { pool_id: other, reason: '区域调整' })).statusCode,
+    ).toBe(204);
+    expect((await admin.post(`/api/v1/leads/${l1}/transfer`, { pool_id: 'nope' })).statusCode).toBe(422);
+    const events = json<{ data: { events: { kind: string; reason: string | null }[] } }>(
+      await admin.get(`/api/v1/leads/${l1}/timeline`),
+    ).data.events;
+    expect(events.map((e) => [e.kind, e.reason])).toEqual([
+      ['transferred', '区域调整'],
+      ['returned', '客户已选用竞品'],
+      ['claimed', null],
+    ]);
+    expect((await admin.post(`/api/v1/leads/${l2}/assign`, { owner_id: repB.userId })).statusCode).toBe(204);
+    expect((await admin.post(`/api/v1/leads/${l2}/invalidate`, { reason: '随便写的' })).statusCode).toBe(422);
+    expect((await repB.post(`/api/v1/leads/${l2}/invalidate`, { reason: '联系不上' })).statusCode).toBe(204);
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${l2}`)).data).toMatchObject({
+      status: 'invalid',
+      invalid_reason: '联系不上',
+    });
+    // status and score are the pipeline's: clients cannot write them
+    expect((await admin.patch(`/api/v1/objects/lead/${l2}`, { status: 'converted' })).statusCode).toBe(422);
+    expect((await admin.put('/api/v1/leads/settings', { fuzzyThreshold: 5 })).statusCode).toBe(422);
+  });
+});
