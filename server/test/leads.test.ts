@@ -262,3 +262,122 @@ describe('pools', () => {
     expect((await admin.put('/api/v1/leads/settings', { fuzzyThreshold: 5 })).statusCode).toBe(422);
   });
 });
+
+describe('conversion', () => {
+  it('creates an account and a contact, or fills empty fields of existing ones; only live leads convert', async () => {
+    const cap = await admin.post('/api/v1/leads/capture', {
+      name: '陈静',
+      mobile: '13712345678',
+      email: 'chenjing@lanhai.cn',
+      company: '宁波蓝海电子有限公司',
+      title: '采购经理',
+      province: '浙江省',
+      company_size: '200-499',
+      owner_id: repA.userId,
+    });
+    expect(cap.statusCode, cap.body).toBe(201);
+    const leadId = json<{ data: { lead_id: string } }>(cap).data.lead_id;
+    const res = await repA.post(`/api/v1/leads/${leadId}/convert`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    const { account_id, contact_id } = json<{ data: { account_id: string; contact_id: string } }>(res).data;
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/account/${account_id}`)).data).toMatchObject({
+      name: '宁波蓝海电子有限公司',
+      province: '浙江省',
+      size: '200-499',
+      owner_id: repA.userId,
+    });
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/contact/${contact_id}`)).data).toMatchObject({
+      name: '陈静',
+      mobile: '+8613712345678',
+      account_id,
+    });
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/lead/${leadId}`)).data.status).toBe(
+      'converted',
+    );
+    expect((await repA.post(`/api/v1/leads/${leadId}/convert`, {})).statusCode).toBe(409);
+
+    // into an existing account: only empty fields are filled
+    const acc = json<{ data: Rec }>(
+      await admin.post('/api/v1/objects/account', {
+        name: '温州瓯江仪表有限公司',
+        province: '浙江省',
+        owner_id: repB.userId,
+      }),
+    ).data;
+    const l2 = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '周伟',
+        mobile: '13787654321',
+        company: '温州瓯江仪表',
+        province: '江苏省',
+        city: '温州市',
+        owner_id: repB.userId,
+      }),
+    ).data.lead_id;
+    const c2 = await repB.post(`/api/v1/leads/${l2}/convert`, { account_id: acc.id });
+    expect(c2.statusCode, c2.body).toBe(200);
+    expect(json<{ data: Rec }>(await repB.get(`/api/v1/objects/account/${acc.id}`)).data).toMatchObject({
+      province: '浙江省',
+      city: '温州市',
+      name: '温州瓯江仪表有限公司',
+    });
+    // someone who cannot see the lead cannot convert it
+    const l3 = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '孙丽',
+        mobile: '13711112222',
+        owner_id: repB.userId,
+      }),
+    ).data.lead_id;
+    expect((await repA.post(`/api/v1/leads/${l3}/convert`, {})).statusCode).toBe(404);
+  });
+});
+
+describe('pool timers (as-of dates)', () => {
+  it('warn the owner the day before and recycle a lead nobody followed up, with the reason kept', async () => {
+    const t = await newTenant(built);
+    const a = await login(built.app, t.adminEmail);
+    const rep = await userWithRole(a, 'sales_rep');
+    const pool = json<{ data: Rec }>(
+      await a.post('/api/v1/objects/lead_pool', { name: '计时池', first_followup_days: 3, convert_days: 30 }),
+    ).data.id;
+    await a.put(`/api/v1/leads/pools/${pool}/members`, { members: [{ user_id: a.userId, role: 'admin' }] });
+    const cur = json<{ data: Record<string, unknown> }>(await a.get('/api/v1/leads/settings')).data;
+    await a.put('/api/v1/leads/settings', { ...cur, defaultPoolId: pool });
+    const lead = json<{ data: { lead_id: string } }>(
+      await a.post('/api/v1/leads/capture', { name: '钱多多', mobile: '13600001111', owner_id: rep.userId }),
+    ).data.lead_id;
+    const unassigned = json<{ data: { lead_id: string } }>(
+      await a.post('/api/v1/leads/capture', { name: '无人认领', mobile: '13600002222' }),
+    ).data.lead_id;
+    expect(json<{ data: Rec }>(await a.get(`/api/v1/objects/lead/${unassigned}`)).data.status).toBe(
+      'unassigned',
+    );
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const day = (n: number): string =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const run = async (n: number) =>
+      json<{ data: { status: string; result: Record<string, number> } }>(
+        await a.post('/api/v1/admin/jobs/leads.timers/run', { as_of: day(n) }),
+      ).data;
+
+    expect((await run(1)).result).toMatchObject({ recycled: 0, warnings: 0, unassigned_alerts: 1 });
+    expect((await run(2)).result).toMatchObject({ recycled: 0, warnings: 1 });
+    expect(
+      json<{ data: { kind: string }[] }>(await rep.get('/api/v1/notifications')).data.map((n) => n.kind),
+    ).toContain('lead.recycle_warning');
+    const r3 = await run(3);
+    expect(r3).toMatchObject({ status: 'succeeded', result: { recycled: 1 } });
+    expect(json<{ data: Rec }>(await a.get(`/api/v1/objects/lead/${lead}`)).data).toMatchObject({
+      owner_id: null,
+      status: 'unassigned',
+      pool_id: pool,
+      recycle_count: 1,
+    });
+    const ev = json<{ data: { events: { kind: string; reason: string }[] } }>(
+      await a.get(`/api/v1/leads/${lead}/timeline`),
+    ).data.events[0];
+    expect(ev).toMatchObject({ kind: 'recycled', reason: '3 天内未首次跟进' });
+    expect((await run(3)).result).toMatchObject({ recycled: 0 });
+  });
+});

@@ -5,6 +5,7 @@ import { campaignMemberObject, campaignObject, leadObject, leadPoolObject } from
 import { campaignMemberHooks, leadHooks } from './pipeline.ts';
 import { LeadsService } from './leads.service.ts';
 import { registerLeadRoutes, registerPublicLeadRoutes } from './leads.routes.ts';
+import { leadTimersJob } from './leads.jobs.ts';
 
 const services = new WeakMap<object, LeadsService>();
 
@@ -18,6 +19,7 @@ export const leadsModule: ModuleDef = {
     { ...leadObject, hooks: leadHooks, ownerDefaultsToCreator: false },
     { ...campaignMemberObject, hooks: campaignMemberHooks },
   ],
+  jobs: [leadTimersJob],
   routes(app, platform) {
     const s = services.get(platform) ?? new LeadsService(platform);
     services.set(platform, s);

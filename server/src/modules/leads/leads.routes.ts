@@ -135,6 +135,19 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       return reply.status(204).send();
     },
   );
+  r.post(
+    '/api/v1/leads/:id/convert',
+    {
+      schema: {
+        tags,
+        summary:
+          'Convert into an account and a contact (new, or existing ones whose empty fields are filled)',
+        params: id,
+        body: z.strictObject({ account_id: z.string().optional(), contact_id: z.string().optional() }),
+      },
+    },
+    async (req) => ({ data: await leads.convert(actorOf(req), req.params.id, req.body) }),
+  );
   r.get(
     '/api/v1/leads/:id/timeline',
     { schema: { tags, summary: 'Touches and moves of a lead', params: id } },

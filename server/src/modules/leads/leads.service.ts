@@ -461,6 +461,111 @@ export class LeadsService {
     return scoreLead(lead, await behavioursOf({ tx: tdb }, id), s.scoring);
   }
 
+  /**
+   * Converts a lead into an account and a contact — new ones, or existing ones whose empty
+   * fields get filled (never overwritten). The lead keeps pointing at what it became.
+   */
+  async convert(
+    actor: Actor,
+    id: string,
+    input: { account_id?: string | undefined; contact_id?: string | undefined },
+  ): Promise<{ account_id: string; contact_id: string }> {
+    return this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead =
+        (await tx.one(
+          sql<Rec>`select * from lead where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`,
+        )) ?? null;
+      if (!lead || !isUuid(id)) throw notFound();
+      // the caller must see the lead (scope) and be allowed to create/update accounts and contacts
+      await this.p.records.get(actor, 'lead', id);
+      if (!['pending', 'in_progress'].includes(String(lead.status)))
+        throw new AppError('conflict', 'lead_state_conflict');
+      const pick = (pairs: Array<[string, unknown]>): Rec =>
+        Object.fromEntries(pairs.filter(([, v]) => v !== null && v !== undefined && v !== ''));
+      const accountData = pick([
+        ['name', lead.company ?? lead.name],
+        ['industry', lead.industry],
+        ['province', lead.province],
+        ['city', lead.city],
+        ['size', lead.company_size],
+        ['phone', lead.phone],
+      ]);
+      const fillEmpty = async (object: string, recId: string, data: Rec): Promise<void> => {
+        const cur = await this.p.records.get(actor, object, recId);
+        const fill = Object.fromEntries(
+          Object.entries(data).filter(([k]) => cur[k] === null || cur[k] === undefined),
+        );
+        delete fill.name;
+        if (Object.keys(fill).length) await this.p.records.update(actor, object, recId, fill, { tx });
+      };
+      let accountId = input.account_id;
+      if (accountId) await fillEmpty('account', accountId, accountData);
+      else
+        accountId = String(
+          (
+            await this.p.records.createMany(
+              actor,
+              'account',
+              [{ ...accountData, owner_id: lead.owner_id ?? actor.userId }],
+              {},
+              tx,
+            )
+          )[0]?.id,
+        );
+      const contactData = pick([
+        ['name', lead.name],
+        ['mobile', lead.mobile],
+        ['email', lead.email],
+        ['title', lead.title],
+      ]);
+      let contactId = input.contact_id;
+      if (contactId) await fillEmpty('contact', contactId, contactData);
+      else
+        contactId = String(
+          (
+            await this.p.records.createMany(
+              actor,
+              'contact',
+              [{ ...contactData, account_id: accountId, owner_id: lead.owner_id ?? actor.userId }],
+              {},
+              tx,
+            )
+          )[0]?.id,
+        );
+      await tx.exec0(
+        sql`update lead set status = 'converted', updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
+      );
+      await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, reason)
+        values (${tx.tenantId}, ${newId()}, ${id}, 'converted', ${actor.userId}, ${(lead.owner_id as string | null) ?? null}, ${(lead.owner_id as string | null) ?? null}, ${JSON.stringify({ account_id: accountId, contact_id: contactId })})`);
+      await writeAudit(tx, actor, [
+        {
+          action: 'update',
+          object: 'lead',
+          recordId: id,
+          changes: { status: [lead.status, 'converted'] },
+          meta: { account_id: accountId, contact_id: contactId },
+        },
+      ]);
+      // Attribution travels with the event, so later orders can be credited to channel and campaign.
+      await emitEvents(tx, actor.userId, [
+        {
+          type: 'lead.converted',
+          object: 'lead',
+          recordId: id,
+          payload: {
+            id,
+            account_id: accountId,
+            contact_id: contactId,
+            source: lead.source ?? null,
+            campaign_id: lead.campaign_id ?? null,
+            attribution: attributionOf(lead),
+          },
+        },
+      ]);
+      return { account_id: accountId, contact_id: contactId };
+    });
+  }
+
   // --- web-to-lead forms ---
 
   async createForm(
@@ -504,9 +609,7 @@ export class LeadsService {
   }
 
   /** Finds an active form by its public key (tenant id is its first 32 hex characters). */
-  async formByKey(
-    formKey: string,
-  ): Promise<
+  async formByKey(formKey: string): Promise<
     | {
         tenantId: string;
         id: string;

@@ -15,16 +15,21 @@ export interface NotificationInput {
   link?: string;
 }
 
+/** Adds in-app notifications in the caller's transaction (jobs and hooks use this directly). */
+export async function addNotifications(tx: TenantDb, items: NotificationInput[]): Promise<void> {
+  for (const n of items)
+    await tx.exec0(
+      sql`insert into notification (tenant_id, id, user_id, kind, title, body, link) values (${tx.tenantId}, ${newId()}, ${n.userId}, ${n.kind}, ${n.title}, ${n.body ?? null}, ${n.link ?? null})`,
+    );
+}
+
 /** In-app notifications and e-mail (SMTP when the tenant configured it, else the mail outbox table). */
 export class NotifyService {
   constructor(private readonly db: Db) {}
 
   /** Adds notifications in the caller's transaction (so they commit with the change that caused them). */
   async notify(tx: TenantDb, items: NotificationInput[]): Promise<void> {
-    for (const n of items)
-      await tx.exec0(
-        sql`insert into notification (tenant_id, id, user_id, kind, title, body, link) values (${tx.tenantId}, ${newId()}, ${n.userId}, ${n.kind}, ${n.title}, ${n.body ?? null}, ${n.link ?? null})`,
-      );
+    await addNotifications(tx, items);
   }
 
   async list(

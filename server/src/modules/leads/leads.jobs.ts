@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import type { JobDef } from '../../platform/jobs/jobs.types.ts';
+import { newId } from '../../platform/db/ids.ts';
+import { addNotifications } from '../../platform/notify/notify.service.ts';
+import { writeAudit } from '../../platform/audit/audit.ts';
+import { emitEvents } from '../../platform/events/outbox.ts';
+import { loadLeadSettings } from './settings.ts';
+
+interface Due {
+  id: string;
+  name: string;
+  owner_id: string | null;
+  pool_id: string | null;
+  reason: 'no_first_followup' | 'not_converted';
+  days: number;
+}
+
+/**
+ * Lead pool timers (DOMAIN.md §1), evaluated as of a date in the tenant's time zone: warn pool
+ * admins about leads unassigned too long; warn owners one day before, then recycle leads with no
+ * first follow-up within N days or not converted within M days of assignment.
+ */
+export const leadTimersJob: JobDef = {
+  name: 'leads.timers',
+  schedule: '0 * * * *',
+  description: {
+    'zh-CN': '线索池计时：未分配提醒、未跟进/未转化回收',
+    'en-US': 'Lead pool timers: unassigned alerts, recycling',
+  },
+  async run({ tenantId, asOf, tdb }) {
+    return tdb.transaction(async (tx) => {
+      const s = await loadLeadSettings(tx);
+      const tz =
+        (await tx.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
+        'Asia/Shanghai';
+      // End of the as-of day in the tenant's zone: the moment "as of" refers to.
+      const moment = sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;
+      const pools = sql`left join lead_pool p on p.tenant_id = l.tenant_id and p.id = coalesce(l.pool_id, ${s.defaultPoolId}::uuid)`;
+
+      // 1. unassigned too long → one notification per pool admin
+      const waiting = await tx.query(sql<{ pool_id: string; pool_name: string; n: number }>`
+        select p.id as pool_id, p.name as pool_name, count(*)::int8 as n from lead l ${pools}
+        where l.tenant_id = ${tenantId} and l.deleted_at is null and l.status = 'unassigned' and p.id is not null
+          and l.created_at < ${moment} - make_interval(hours => coalesce(p.unassigned_alert_hours, 24)::int)
+        group by p.id, p.name`);
+      let alerts = 0;
+      for (const w of waiting) {
+        const admins = await tx.query(
+          sql<{
+            user_id: string;
+          }>`select user_id from lead_pool_member where tenant_id = ${tenantId} and pool_id = ${w.pool_id} and role = 'admin'`,
+        );
+        await addNotifications(
+          tx,
+          admins.map((a) => ({
+            userId: a.user_id,
+            kind: 'lead.unassigned',
+            title: `${w.pool_name}：${w.n} 条线索等待分配`,
+            link: `/o/lead?filter[pool_id][eq]=${w.pool_id}&filter[status][eq]=unassigned`,
+          })),
+        );
+        alerts += admins.length;
+      }
+
+      // 2. owners get a warning the day before their lead is recycled
+      const warn = await tx.query(sql<{ owner_id: string; n: number }>`
+        select l.owner_id, count(*)::int8 as n from lead l ${pools}
+        where l.tenant_id = ${tenantId} and l.deleted_at is null and l.status = 'pending' and l.first_followed_at is null and l.owner_id is not null
+          and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int - 1)
+          and l.assigned_at >= ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int)
+        group by l.owner_id`);
+      await addNotifications(
+        tx,
+        warn.map((w) => ({
+          userId: w.owner_id,
+          kind: 'lead.recycle_warning',
+          title: `${w.n} 条线索明天将因未跟进被回收`,
+          link: '/o/lead?filter[status][eq]=pending',
+        })),
+      );
+
+      // 3. recycle
+      const due = await tx.query(sql<Due>`
+        select l.id, l.name, l.owner_id, coalesce(l.pool_id, ${s.defaultPoolId}::uuid) as pool_id,
+               case when l.status = 'pending' and l.first_followed_at is null
+                         and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int) then 'no_first_followup'
+                    else 'not_converted' end as reason,
+               case when l.status = 'pending' and l.first_followed_at is null
+                         and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int) then coalesce(p.first_followup_days, 3)
+                    else coalesce(p.convert_days, 30) end::int as days
+        from lead l ${pools}
+        where l.tenant_id = ${tenantId} and l.deleted_at is null and l.owner_id is not null and p.id is not null
+          and l.status in ('pending', 'in_progress')
+          and ((l.status = 'pending' and l.first_followed_at is null and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int))
+               or l.assigned_at < ${moment} - make_interval(days => coalesce(p.convert_days, 30)::int))
+        for update of l`);
+      for (const d of due) {
+        const reason = d.reason === 'no_first_followup' ? `${d.days} 天内未首次跟进` : `${d.days} 天内未转化`;
+        await tx.exec0(sql`update lead set owner_id = null, pool_id = ${d.pool_id}, status = 'unassigned', assigned_at = null,
+            recycle_count = coalesce(recycle_count, 0) + 1, updated_at = now(), version = version + 1
+          where tenant_id = ${tenantId} and id = ${d.id}`);
+        await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, from_owner, to_pool, reason)
+          values (${tenantId}, ${newId()}, ${d.id}, 'recycled', ${d.owner_id}, ${d.pool_id}, ${reason})`);
+      }
+      if (due.length) {
+        await writeAudit(
+          tx,
+          { userId: null, apiKeyId: null },
+          due.map((d) => ({
+            action: 'update' as const,
+            object: 'lead',
+            recordId: d.id,
+            changes: { owner_id: [d.owner_id, null], status: ['pending', 'unassigned'] },
+            meta: { kind: 'recycled', reason: d.reason, as_of: asOf },
+          })),
+        );
+        await emitEvents(
+          tx,
+          null,
+          due.map((d) => ({
+            type: 'lead.recycled',
+            object: 'lead',
+            recordId: d.id,
+            payload: { id: d.id, from_owner: d.owner_id, pool_id: d.pool_id, reason: d.reason },
+          })),
+        );
+        const byOwner = new Map<string, number>();
+        for (const d of due) if (d.owner_id) byOwner.set(d.owner_id, (byOwner.get(d.owner_id) ?? 0) + 1);
+        await addNotifications(
+          tx,
+          [...byOwner].map(([userId, n]) => ({
+            userId,
+            kind: 'lead.recycled',
+            title: `${n} 条线索已回收到线索池`,
+          })),
+        );
+      }
+      return { as_of: asOf, unassigned_alerts: alerts, warnings: warn.length, recycled: due.length };
+    });
+  },
+};
