@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import type { Platform } from '../platform/platform.ts';
 import { TenantDb } from '../platform/db/tenant-db.ts';
 import { loadActor } from '../platform/identity/actor.ts';
+import type { Actor } from '../platform/access/permissions.ts';
+import { LeadsService } from '../modules/leads/index.ts';
+import type { Rng } from './generator.ts';
 import {
   company,
   DEPARTMENTS,
@@ -95,10 +98,162 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   let contactCount = 0;
   for (let i = 0; i < contacts.length; i += 500)
     contactCount += (await p.records.createMany(actor, 'contact', contacts.slice(i, i + 500))).length;
+  const leads = await loadDemoLeads(p, actor, users, rng);
   return {
     users: users.length,
     accounts: createdAccounts.length,
     contacts: contactCount,
+    ...leads,
     user_password: DEMO_PASSWORD,
   };
+}
+
+const CAMPAIGNS: Array<{
+  name: string;
+  type: string;
+  status: string;
+  budget: number;
+  cost: number;
+  days: [number, number];
+}> = [
+  {
+    name: '2026 数字化转型峰会（上海站）',
+    type: 'offline_event',
+    status: 'completed',
+    budget: 300_000_00,
+    cost: 268_500_00,
+    days: [-60, -58],
+  },
+  {
+    name: '百度搜索推广 Q4',
+    type: 'search_ads',
+    status: 'active',
+    budget: 150_000_00,
+    cost: 92_300_00,
+    days: [-45, 30],
+  },
+  {
+    name: '《SaaS 客户成功白皮书》下载',
+    type: 'content',
+    status: 'active',
+    budget: 20_000_00,
+    cost: 8_800_00,
+    days: [-30, 60],
+  },
+  {
+    name: '产品直播：续费率提升实战',
+    type: 'webinar',
+    status: 'completed',
+    budget: 15_000_00,
+    cost: 12_000_00,
+    days: [-20, -20],
+  },
+  {
+    name: '公众号裂变活动',
+    type: 'wechat_oa',
+    status: 'active',
+    budget: 30_000_00,
+    cost: 11_200_00,
+    days: [-14, 16],
+  },
+];
+
+/** Campaigns, two pools with members and rules, a web form, and ~120 captured leads. */
+async function loadDemoLeads(
+  p: Platform,
+  actor: Actor,
+  users: string[],
+  rng: Rng,
+): Promise<Record<string, number>> {
+  const day = (n: number): string => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const campaigns = await p.records.createMany(
+    actor,
+    'campaign',
+    CAMPAIGNS.map((c) => ({
+      name: c.name,
+      type: c.type,
+      status: c.status,
+      start_date: day(c.days[0]),
+      end_date: day(c.days[1]),
+      budget: { amount: c.budget, currency: 'CNY' },
+      actual_cost: { amount: c.cost, currency: 'CNY' },
+    })),
+  );
+  const [east, national] = await p.records.createMany(actor, 'lead_pool', [
+    { name: '华东线索池', claim_cap: 30, description: '江浙沪地区的新线索' },
+    { name: '全国公共线索池', claim_cap: 20, description: '未匹配区域规则的线索' },
+  ]);
+  if (!east || !national) throw new Error('pools not created');
+  const eastTeam = users.slice(0, 4);
+  const rest = users.slice(4);
+  const tdb = TenantDb.for(p.db, actor.tenantId);
+  for (const [pool, members] of [
+    [east, eastTeam],
+    [national, rest],
+  ] as const)
+    for (const [i, u] of members.entries())
+      await tdb.exec0(
+        sql`insert into lead_pool_member (tenant_id, pool_id, user_id, role) values (${actor.tenantId}, ${String(pool.id)}, ${u}, ${i === 0 ? 'admin' : 'member'}) on conflict do nothing`,
+      );
+  const leadsService = new LeadsService(p);
+  const current = await leadsService.settings(actor);
+  await leadsService.saveSettings(actor, {
+    ...current,
+    defaultPoolId: String(national.id),
+    assignmentRules: [
+      {
+        id: 'east_round_robin',
+        name: '华东区域轮询',
+        conditions: [{ field: 'province', op: 'in', value: ['浙江省', '江苏省', '上海市'] }],
+        strategy: 'round_robin',
+        members: eastTeam.slice(1),
+        dailyCap: 20,
+        paused: [],
+      },
+      {
+        id: 'big_company_by_load',
+        name: '大客户按负载分配',
+        conditions: [{ field: 'company_size', op: 'gte', value: 500 }],
+        strategy: 'load',
+        members: rest.slice(0, 3),
+        dailyCap: 10,
+        paused: [],
+      },
+    ],
+  });
+  await leadsService.createForm(actor, {
+    name: '官网免费试用申请',
+    campaign_id: String(campaigns[1]?.id),
+    thank_you: { message: '感谢您的申请，顾问将在 1 个工作日内联系您' },
+  });
+  const sources = ['web_form', 'web_form', 'api', 'campaign', 'referral'] as const;
+  let created = 0;
+  for (let i = 0; i < 120; i++) {
+    const c = company(rng);
+    const campaign = pick(rng, campaigns);
+    const source = pick(rng, sources);
+    const res = await leadsService.capture(
+      actor,
+      {
+        name: personName(rng),
+        mobile: mobile(rng),
+        company: c.name,
+        title: pick(rng, TITLES),
+        industry: c.industry,
+        province: c.province,
+        city: c.city,
+        company_size: c.size,
+        ...(source === 'web_form'
+          ? {
+              utm_source: pick(rng, ['baidu', 'wechat', 'zhihu', '36kr']),
+              utm_medium: pick(rng, ['cpc', 'social', 'referral']),
+            }
+          : {}),
+        ...(source === 'campaign' ? { campaign_id: campaign.id } : {}),
+      },
+      { channel: source },
+    );
+    if (res.outcome !== 'merged') created++;
+  }
+  return { campaigns: campaigns.length, lead_pools: 2, leads: created };
 }
