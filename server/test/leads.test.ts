@@ -381,3 +381,33 @@ describe('pool timers (as-of dates)', () => {
     expect((await run(3)).result).toMatchObject({ recycled: 0 });
   });
 });
+
+describe('lead analytics', () => {
+  it('adds up: trend = funnel = sources; scope applies; bad periods are refused', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    type A = {
+      trend: { count: number }[];
+      funnel: { captured: number; converted: number; rates: { converted: number } };
+      by_source: { source: string; captured: number }[];
+      owners: { owner_id: string; holding: number }[];
+      campaigns: unknown[];
+      pool_moves: { kind: string; count: number }[];
+    };
+    const res = await admin.get(`/api/v1/leads/analytics?from=${today}&to=${today}&granularity=day`);
+    expect(res.statusCode, res.body).toBe(200);
+    const all = json<{ data: A }>(res).data;
+    expect(all.funnel.captured).toBeGreaterThanOrEqual(8);
+    expect(all.trend.reduce((a, t) => a + t.count, 0)).toBe(all.funnel.captured);
+    expect(all.by_source.reduce((a, s) => a + s.captured, 0)).toBe(all.funnel.captured);
+    expect(all.funnel.converted).toBeGreaterThanOrEqual(2);
+    expect(all.funnel.rates.converted).toBeCloseTo(all.funnel.converted / all.funnel.captured, 3);
+    expect(all.pool_moves.map((m) => m.kind)).toEqual(
+      expect.arrayContaining(['assigned', 'claimed', 'returned', 'transferred']),
+    );
+    const mine = json<{ data: A }>(await repA.get(`/api/v1/leads/analytics?from=${today}&to=${today}`)).data;
+    expect(mine.funnel.captured).toBeLessThan(all.funnel.captured);
+    expect(mine.owners.every((o) => o.owner_id === repA.userId)).toBe(true);
+    expect((await admin.get('/api/v1/leads/analytics?from=2026-02-30&to=2026-03-01')).statusCode).toBe(400);
+    expect((await admin.get('/api/v1/leads/analytics?from=2026-03-02&to=2026-03-01')).statusCode).toBe(400);
+  });
+});

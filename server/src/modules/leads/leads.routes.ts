@@ -7,12 +7,37 @@ import { can } from '../../platform/access/permissions.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import { systemActor, type LeadsService } from './leads.service.ts';
+import { leadAnalytics } from './analytics.service.ts';
+import { isValidDate } from '../../platform/metadata/values.rules.ts';
 
 const id = z.object({ id: z.string() });
 const tags = ['leads'];
 
 export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/v1/leads/analytics',
+    {
+      schema: {
+        tags,
+        summary:
+          'Lead analytics: trend by source, funnel, invalid reasons, owners, pool moves, campaign cost per lead',
+        querystring: z.object({
+          from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+          granularity: z.enum(['day', 'week', 'month']).default('day'),
+        }),
+      },
+    },
+    async (req) => {
+      const { from, to } = req.query;
+      if (!isValidDate(from) || !isValidDate(to) || from > to)
+        throw new AppError('bad_request', 'bad_request', [
+          { field: isValidDate(from) ? 'to' : 'from', issue: 'invalid_date' },
+        ]);
+      return { data: await leadAnalytics(leads.db, actorOf(req), req.query) };
+    },
+  );
   r.get(
     '/api/v1/leads/settings',
     {

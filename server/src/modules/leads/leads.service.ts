@@ -51,6 +51,10 @@ export function systemActor(tenantId: string, timeZone = 'Asia/Shanghai', curren
 export class LeadsService {
   constructor(private readonly p: Platform) {}
 
+  get db(): Platform['db'] {
+    return this.p.db;
+  }
+
   private tdb(tenantId: string): TenantDb {
     return TenantDb.for(this.p.db, tenantId);
   }
