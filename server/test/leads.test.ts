@@ -411,3 +411,66 @@ describe('lead analytics', () => {
     expect((await admin.get('/api/v1/leads/analytics?from=2026-03-02&to=2026-03-01')).statusCode).toBe(400);
   });
 });
+
+describe('duplicate review and merge', () => {
+  it('flags fuzzy company matches for review, then merges them keeping history', async () => {
+    const first = json<{ data: { lead_id: string; outcome: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '郑强',
+        mobile: '13511110000',
+        company: '厦门鹭岛物流有限公司',
+        title: 'IT总监',
+      }),
+    ).data;
+    const second = json<{ data: { lead_id: string; outcome: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '郑强',
+        mobile: '13522220000',
+        email: 'zq@ludao.cn',
+        company: '厦门鹭岛物流股份有限公司',
+      }),
+    ).data;
+    expect(first.outcome).toBe('created');
+    expect(second.outcome).toBe('flagged');
+    const queue = json<{ data: { lead: Rec; candidate: Rec }[] }>(
+      await admin.get('/api/v1/leads/duplicates/review'),
+    ).data;
+    const pair = queue.find((q) => q.lead.id === second.lead_id);
+    expect(pair?.candidate.id).toBe(first.lead_id);
+    const bad = await admin.post('/api/v1/leads/merge', {
+      survivor_id: first.lead_id,
+      merged_id: second.lead_id,
+      take_from_merged: ['status'],
+    });
+    expect(bad.statusCode).toBe(422);
+    const res = await admin.post('/api/v1/leads/merge', {
+      survivor_id: first.lead_id,
+      merged_id: second.lead_id,
+      take_from_merged: ['mobile'],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const survivor = json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${first.lead_id}`)).data;
+    expect(survivor).toMatchObject({
+      mobile: '+8613522220000',
+      email: 'zq@ludao.cn',
+      title: 'IT总监',
+      touch_count: 2,
+      duplicate_of: null,
+    });
+    expect((await admin.get(`/api/v1/objects/lead/${second.lead_id}`)).statusCode).toBe(404);
+    const tl = json<{ data: { touches: unknown[]; events: { kind: string }[] } }>(
+      await admin.get(`/api/v1/leads/${first.lead_id}/timeline`),
+    ).data;
+    expect(tl.touches).toHaveLength(2);
+    expect(tl.events[0]?.kind).toBe('merged');
+    expect(
+      json<{ data: { lead: Rec }[] }>(await admin.get('/api/v1/leads/duplicates/review')).data.some(
+        (q) => q.lead.id === second.lead_id,
+      ),
+    ).toBe(false);
+    expect(
+      (await repA.post('/api/v1/leads/merge', { survivor_id: first.lead_id, merged_id: second.lead_id }))
+        .statusCode,
+    ).toBe(403);
+  });
+});

@@ -74,6 +74,36 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
     },
     async (req) => ({ data: await leads.checkDuplicates(actorOf(req), req.body) }),
   );
+  r.get(
+    '/api/v1/leads/duplicates/review',
+    { schema: { tags, summary: 'Duplicate-review queue: flagged leads with the lead each resembles' } },
+    async (req) => ({
+      data: await leads.reviewQueue(actorOf(req)),
+    }),
+  );
+  r.post(
+    '/api/v1/leads/merge',
+    {
+      schema: {
+        tags,
+        summary: 'Merge one lead into another (pick surviving values; touches, moves and memberships move)',
+        body: z.strictObject({
+          survivor_id: z.string(),
+          merged_id: z.string(),
+          take_from_merged: z.array(z.string().max(64)).max(100).default([]),
+        }),
+      },
+    },
+    async (req) => ({ data: await leads.merge(actorOf(req), req.body) }),
+  );
+  r.post(
+    '/api/v1/leads/:id/not-duplicate',
+    { schema: { tags, summary: 'Clear the possible-duplicate flag', params: id } },
+    async (req, reply) => {
+      await leads.dismissDuplicate(actorOf(req), req.params.id);
+      return reply.status(204).send();
+    },
+  );
   r.post(
     '/api/v1/leads/capture',
     {

@@ -570,6 +570,132 @@ export class LeadsService {
     });
   }
 
+  /** Leads flagged as possible duplicates (fuzzy hits on capture), each with the lead it resembles. */
+  async reviewQueue(actor: Actor): Promise<Array<{ lead: Rec; candidate: Rec | null }>> {
+    const flagged = await this.p.records.list(actor, 'lead', {
+      filter: [
+        { field: 'duplicate_of', op: 'is_null', value: false },
+        { field: 'status', op: 'nin', value: ['converted', 'voided'] },
+      ],
+      sort: [{ field: 'created_at', desc: true }],
+      limit: 200,
+      expand: [],
+      count: false,
+      deleted: 'exclude',
+    });
+    const out = [];
+    for (const lead of flagged.data) {
+      const candidate = await this.p.records.get(actor, 'lead', String(lead.duplicate_of)).catch(() => null);
+      out.push({ lead, candidate });
+    }
+    return out;
+  }
+
+  /** Not a duplicate after all: clears the flag. */
+  async dismissDuplicate(actor: Actor, id: string): Promise<void> {
+    await this.p.records.get(actor, 'lead', id);
+    if (!can(actor, 'lead', 'update')) throw forbidden();
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      await tx.exec0(
+        sql`update lead set duplicate_of = null, updated_at = now(), version = version + 1 where tenant_id = ${tx.tenantId} and id = ${lead.id}`,
+      );
+      await writeAudit(tx, actor, [
+        {
+          action: 'update',
+          object: 'lead',
+          recordId: id,
+          changes: { duplicate_of: ['…', null] },
+          meta: { kind: 'not_duplicate' },
+        },
+      ]);
+    });
+  }
+
+  /**
+   * Merges one lead into another: per field the caller picks which value survives; touches,
+   * moves and campaign memberships move to the survivor; the merged lead goes to the recycle
+   * bin with an audit entry naming the survivor.
+   */
+  async merge(
+    actor: Actor,
+    input: { survivor_id: string; merged_id: string; take_from_merged: string[] },
+  ): Promise<Rec> {
+    if (input.survivor_id === input.merged_id)
+      throw invalid([{ field: 'merged_id', issue: 'invalid_value' }]);
+    if (!can(actor, 'lead', 'update') || !can(actor, 'lead', 'delete')) throw forbidden();
+    const obj = await this.p.records.object(actor, 'lead');
+    const mergeable = new Set(obj.fields.filter((f) => !f.system && !f.readOnly).map((f) => f.apiName));
+    const bad = input.take_from_merged.filter((f) => !mergeable.has(f));
+    if (bad.length)
+      throw invalid(bad.map((f) => ({ field: `take_from_merged.${f}`, issue: 'unknown_field' as const })));
+    const survivor = await this.p.records.get(actor, 'lead', input.survivor_id);
+    const merged = await this.p.records.get(actor, 'lead', input.merged_id);
+    return this.tdb(actor.tenantId).transaction(async (tx) => {
+      const patch: Rec = {};
+      for (const f of input.take_from_merged)
+        if (merged[f] !== null && merged[f] !== undefined) patch[f] = merged[f];
+      // Empty fields of the survivor are filled from the merged lead anyway.
+      for (const f of mergeable)
+        if (
+          (survivor[f] === null || survivor[f] === undefined) &&
+          merged[f] !== null &&
+          merged[f] !== undefined &&
+          !(f in patch)
+        )
+          patch[f] = merged[f];
+      if (Object.keys(patch).length)
+        await this.p.records.update(actor, 'lead', input.survivor_id, patch, { tx });
+      const t = tx.tenantId;
+      const moved = {
+        touches: await tx.exec0(
+          sql`update lead_touch set lead_id = ${input.survivor_id} where tenant_id = ${t} and lead_id = ${input.merged_id}`,
+        ),
+        events: await tx.exec0(
+          sql`update lead_event set lead_id = ${input.survivor_id} where tenant_id = ${t} and lead_id = ${input.merged_id}`,
+        ),
+        campaign_members: await tx.exec0(
+          sql`update campaign_member set lead_id = ${input.survivor_id} where tenant_id = ${t} and lead_id = ${input.merged_id}`,
+        ),
+      };
+      await tx.exec0(
+        sql`update lead set duplicate_of = null where tenant_id = ${t} and duplicate_of = ${input.merged_id}`,
+      );
+      await tx.exec0(
+        sql`update lead set touch_count = coalesce(touch_count, 0) + ${Number(merged.touch_count ?? 1)}, duplicate_of = null where tenant_id = ${t} and id = ${input.survivor_id}`,
+      );
+      await this.p.records.delete(actor, 'lead', input.merged_id, tx);
+      await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, reason)
+        values (${t}, ${newId()}, ${input.survivor_id}, 'merged', ${actor.userId}, ${JSON.stringify({ merged_id: input.merged_id, ...moved })})`);
+      await writeAudit(tx, actor, [
+        {
+          action: 'update',
+          object: 'lead',
+          recordId: input.merged_id,
+          changes: {},
+          meta: { kind: 'merged_into', survivor_id: input.survivor_id },
+        },
+      ]);
+      const s = await loadLeadSettings(tx);
+      const row =
+        (await tx.one(sql<Rec>`select * from lead where tenant_id = ${t} and id = ${input.survivor_id}`)) ??
+        {};
+      const score = scoreLead(row, await behavioursOf({ tx }, input.survivor_id), s.scoring).score;
+      await tx.exec0(
+        sql`update lead set score = ${score} where tenant_id = ${t} and id = ${input.survivor_id}`,
+      );
+      await emitEvents(tx, actor.userId, [
+        {
+          type: 'lead.merged',
+          object: 'lead',
+          recordId: input.survivor_id,
+          payload: { id: input.survivor_id, merged_id: input.merged_id },
+        },
+      ]);
+      return { ...row, score };
+    });
+  }
+
   // --- web-to-lead forms ---
 
   async createForm(
