@@ -26,6 +26,7 @@ import { modules } from '../server/src/modules/index.ts';
 import { migrationSources } from '../server/src/app.ts';
 import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
 import { accounts, importCsv, TIERS } from './generate.ts';
+import { benchLeads } from './leads.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -36,6 +37,8 @@ const arg = (name: string, fallback: number): number => {
 const RECORDS = arg('records', smoke ? 20_000 : 1_000_000);
 const IMPORT_ROWS = arg('import-rows', smoke ? 5_000 : 100_000);
 const ITER = arg('iterations', smoke ? 30 : 300);
+const LEADS = arg('leads', smoke ? 20_000 : 1_000_000);
+const LEAD_IMPORT_ROWS = arg('lead-import-rows', smoke ? 2_000 : 100_000);
 const log = (m: string): void => console.log(`[bench] ${m}`);
 
 async function main(): Promise<void> {
@@ -368,6 +371,16 @@ async function main(): Promise<void> {
         IMPORT_ROWS / (copyMs / 1000),
         `Flywheel ${(importMs / 1000).toFixed(1)} s (parse, map, validate, audit, events) vs COPY ${(copyMs / 1000).toFixed(1)} s`,
       ),
+    );
+
+    rows.push(
+      ...(await benchLeads(p, actor, raw, {
+        leads: LEADS,
+        importRows: LEAD_IMPORT_ROWS,
+        iterations: Math.max(20, Math.floor(ITER / 3)),
+        workDir,
+        log,
+      })),
     );
 
     await raw.end();

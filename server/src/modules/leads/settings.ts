@@ -121,11 +121,24 @@ export const leadSettingsSchema = z.strictObject({
 });
 
 /** The tenant's lead settings, defaults filled in. */
+
+// One read per transaction: a 1,000-row import chunk runs the pipeline 1,000 times in one transaction.
+const perTransaction = new WeakMap<TenantDb, Promise<LeadSettings>>();
+
 export async function loadLeadSettings(tx: TenantDb): Promise<LeadSettings> {
-  const row = await tx.one(
-    sql<{
-      leads: Partial<LeadSettings> | null;
-    }>`select settings->'leads' as leads from tenant where id = ${tx.tenantId}`,
-  );
-  return { ...DEFAULT_LEAD_SETTINGS, ...(row?.leads ?? {}) };
+  const load = async (): Promise<LeadSettings> => {
+    const row = await tx.one(
+      sql<{
+        leads: Partial<LeadSettings> | null;
+      }>`select settings->'leads' as leads from tenant where id = ${tx.tenantId}`,
+    );
+    return { ...DEFAULT_LEAD_SETTINGS, ...(row?.leads ?? {}) };
+  };
+  if (!tx.inTransaction) return load();
+  let p = perTransaction.get(tx);
+  if (!p) {
+    p = load();
+    perTransaction.set(tx, p);
+  }
+  return p;
 }
