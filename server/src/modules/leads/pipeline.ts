@@ -97,19 +97,44 @@ export const leadHooks: ObjectHooks = {
       behaviours.form_submitted = (behaviours.form_submitted ?? 0) + 1;
     after.score = scoreLead(after, behaviours, s.scoring).score;
   },
-  async afterWrite(hc, { op, after }) {
-    if (op !== 'create') return;
-    const id = String(after.id);
+  async afterCreateMany(hc, created) {
+    const t = hc.tx.tenantId;
+    const touches = created.map((after) => ({
+      tenant_id: t,
+      id: newId(),
+      lead_id: String(after.id),
+      channel: String(after.source ?? 'manual'),
+      campaign_id: (after.campaign_id as string | null) ?? null,
+      attribution: attributionOf(after),
+    }));
     await hc.tx.exec0(sql`insert into lead_touch (tenant_id, id, lead_id, channel, campaign_id, attribution)
-      values (${hc.tx.tenantId}, ${newId()}, ${id}, ${String(after.source ?? 'manual')}, ${(after.campaign_id as string | null) ?? null}, ${JSON.stringify(attributionOf(after))}::jsonb)`);
-    const rule = assignedBy.get(id);
-    assignedBy.delete(id);
-    if (after.owner_id)
-      await hc.tx
-        .exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason)
-        values (${hc.tx.tenantId}, ${newId()}, ${id}, 'assigned', ${hc.userId}, ${String(after.owner_id)}, ${(after.pool_id as string | null) ?? null}, ${rule ? `rule:${rule}` : 'created'})`);
-    if (after.owner_id)
-      await hc.emit('lead.assigned', { id, owner_id: after.owner_id, pool_id: after.pool_id ?? null });
+      select tenant_id, id, lead_id, channel, campaign_id, attribution from jsonb_populate_recordset(null::lead_touch, ${JSON.stringify(touches)}::jsonb)`);
+    const assigned = created.filter((after) => after.owner_id);
+    if (!assigned.length) return;
+    const events = assigned.map((after) => {
+      const id = String(after.id);
+      const rule = assignedBy.get(id);
+      assignedBy.delete(id);
+      return {
+        tenant_id: t,
+        id: newId(),
+        lead_id: id,
+        kind: 'assigned',
+        actor_user_id: hc.userId,
+        to_owner: after.owner_id,
+        to_pool: after.pool_id ?? null,
+        reason: rule ? `rule:${rule}` : 'created',
+      };
+    });
+    await hc.tx
+      .exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason)
+      select tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason from jsonb_populate_recordset(null::lead_event, ${JSON.stringify(events)}::jsonb)`);
+    for (const after of assigned)
+      await hc.emit('lead.assigned', {
+        id: String(after.id),
+        owner_id: after.owner_id,
+        pool_id: after.pool_id ?? null,
+      });
   },
 };
 

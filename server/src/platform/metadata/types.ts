@@ -89,6 +89,8 @@ export interface ObjectHooks {
     hc: HookContext,
     change: { op: 'create' | 'update' | 'delete' | 'restore'; before?: Rec; after: Rec },
   ): Promise<void> | void;
+  /** Replaces afterWrite for creates: sees a whole batch (bulk, import) at once. */
+  afterCreateMany?(hc: HookContext, created: Rec[]): Promise<void> | void;
 }
 
 /** Declares a standard object: adds the system fields every object has. */

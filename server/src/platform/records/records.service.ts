@@ -538,8 +538,11 @@ export class RecordsService {
           recordId: String(rec.id),
           payload: { object, id: rec.id, record: rec },
         });
-        if (obj.hooks?.afterWrite) await obj.hooks.afterWrite(hc, { op: 'create', after: rec });
+        if (obj.hooks?.afterWrite && !obj.hooks.afterCreateMany)
+          await obj.hooks.afterWrite(hc, { op: 'create', after: rec });
       }
+      // a batch-aware hook writes its own rows in one statement instead of one per record
+      if (obj.hooks?.afterCreateMany) await obj.hooks.afterCreateMany(hc, created);
       await emitEvents(tx, actor.userId, events);
       return created;
     };
