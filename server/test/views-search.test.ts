@@ -78,6 +78,15 @@ describe('saved list views', () => {
   });
 });
 
+describe('user directory', () => {
+  it('lists active users for every signed-in user (owner pickers), without admin-only details', async () => {
+    const rep = await userWithRole(admin, 'sales_rep');
+    const users = json<{ data: Record<string, unknown>[] }>(await rep.get('/api/v1/users')).data;
+    expect(users.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(users[0] ?? {}).sort()).toEqual(['department_id', 'email', 'id', 'name']);
+  });
+});
+
 describe('global search', () => {
   it('finds records by name, phone or e-mail across objects, within the caller’s scope', async () => {
     const acc = json<{ data: { id: string } }>(
@@ -167,6 +176,12 @@ describe('web app serving', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/x' })).json()).toEqual({ ok: true });
     expect((await app.inject({ method: 'GET', url: '/api/v1/unknown' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/../../etc/passwd' })).body).not.toContain('root:');
+    expect((await app.inject({ method: 'GET', url: '/%E0%A4%A' })).statusCode).toBeLessThan(500);
+    // a rebuild while the server runs: new files and the new index are served without a restart
+    fs.writeFileSync(path.join(dist, 'assets', 'app-new456.js'), 'console.log(2)');
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Flywheel v2</title>');
+    expect((await app.inject({ method: 'GET', url: '/assets/app-new456.js' })).body).toBe('console.log(2)');
+    expect((await app.inject({ method: 'GET', url: '/o/lead' })).body).toContain('v2');
     await app.close();
     fs.rmSync(dist, { recursive: true, force: true });
     expect(await serveWebApp(Fastify(), '/nonexistent')).toBe(false);

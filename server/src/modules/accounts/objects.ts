@@ -20,7 +20,13 @@ export const accountObject = defineObject({
   searchFields: ['name', 'phone', 'credit_code'],
   fields: [
     { apiName: 'name', type: 'text', label: L('客户名称', 'Account name'), required: true, maxLength: 200 },
-    { apiName: 'name_norm', type: 'text', label: L('客户名称(查重用)', 'Name (normalised)'), readOnly: true },
+    {
+      apiName: 'name_norm',
+      type: 'text',
+      label: L('客户名称(查重用)', 'Name (normalised)'),
+      readOnly: true,
+      listDefault: false,
+    },
     {
       apiName: 'credit_code',
       type: 'text',

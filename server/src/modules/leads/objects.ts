@@ -145,6 +145,7 @@ export const leadObject = defineObject({
       type: 'text',
       label: L('公司名(查重用)', 'Company (normalised)'),
       readOnly: true,
+      listDefault: false,
     },
     { apiName: 'title', type: 'text', label: L('职务', 'Title'), maxLength: 100 },
     { apiName: 'industry', type: 'text', label: L('行业', 'Industry'), maxLength: 100 },

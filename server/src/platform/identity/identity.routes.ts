@@ -246,6 +246,18 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       },
     );
     r.get(
+      '/api/v1/users',
+      { schema: { tags: admin, summary: 'Active users of the tenant (for owner and assignee pickers)' } },
+      async (req) => {
+        const a = actorOf(req);
+        return {
+          data: await TenantDb.for(deps.db, a.tenantId).query(
+            sql`select id, name, email, department_id from app_user where tenant_id = ${a.tenantId} and status = 'active' order by name`,
+          ),
+        };
+      },
+    );
+    r.get(
       '/api/v1/departments',
       { schema: { tags: admin, summary: 'Department tree (flat list with parent ids)' } },
       async (req) => ({

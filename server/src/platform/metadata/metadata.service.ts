@@ -91,6 +91,7 @@ export class MetadataService {
           is_custom: f.isCustom,
           system: Boolean(f.system),
           read_only: Boolean(f.system || f.readOnly) || fieldAccess(actor, obj.apiName, f.apiName) === 'read',
+          list_default: f.listDefault ?? true,
           ...(f.options ? { options: f.options } : {}),
           ...(f.lookup ? { lookup: f.lookup } : {}),
           ...(f.defaultValue !== undefined ? { default: f.defaultValue } : {}),

@@ -43,6 +43,8 @@ export interface FieldDef {
   system?: boolean;
   /** Written only by domain logic (e.g. a computed grade). */
   readOnly?: boolean;
+  /** false for helper fields (normalised names …) that list views should not show by default */
+  listDefault?: boolean;
   isCustom: boolean;
   /** Storage column of a standard field; custom fields live in the `custom` jsonb column. */
   column?: string;

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../http/auth.hooks.ts';
 import { AppError } from '../http/errors.ts';
 import {
-  OPS,
   parseLimit,
   parseListParams,
   parseSort,
@@ -20,17 +19,13 @@ const recordBody = z
   .record(z.string(), z.unknown())
   .describe('Field api names to values (see GET /api/v1/metadata/objects/{object})');
 
-const conditionSchema = z.object({ field: z.string(), op: z.enum(OPS), value: z.unknown().optional() });
-type Node = z.infer<typeof conditionSchema> | { and?: Node[]; or?: Node[] };
-const nodeSchema: z.ZodType<Node> = z.lazy(() =>
-  z.union([
-    conditionSchema.strict(),
-    z.strictObject({ and: z.array(nodeSchema).max(100) }),
-    z.strictObject({ or: z.array(nodeSchema).max(100) }),
-  ]),
-);
+// Filter trees are validated where they are compiled (compileFilter: shapes, operators, depth);
+// the schema stays non-recursive so the OpenAPI document is self-contained for client generators.
+const filterNode = z
+  .record(z.string(), z.unknown())
+  .describe('{ field, op, value } or { and: [...] } or { or: [...] } (nested up to 5 levels)');
 const queryBody = z.strictObject({
-  filter: z.union([nodeSchema, z.array(nodeSchema).max(100)]).optional(),
+  filter: z.union([filterNode, z.array(filterNode).max(100)]).optional(),
   sort: z.string().optional(),
   limit: z.number().int().optional(),
   cursor: z.string().optional(),

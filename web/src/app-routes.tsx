@@ -1,0 +1,66 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import { Spin } from 'antd';
+import { LoginPage } from './auth/login-page';
+import { RequireSession } from './auth/require-session';
+import { AppShell } from './shell/app-shell';
+import { HomePage } from './shell/home-page';
+import { NotFoundPage } from './shell/not-found-page';
+
+// Object views are the heavy part of the app; the login route should not pay for them.
+const ListPage = lazy(() => import('./objects/list-page'));
+const RecordPage = lazy(() => import('./objects/record-page'));
+const CreatePage = lazy(() => import('./objects/create-page'));
+const SettingsPage = lazy(() => import('./shell/settings-page'));
+
+const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppShell />
+          </RequireSession>
+        }
+      >
+        <Route index element={<HomePage />} />
+        <Route
+          path="o/:object"
+          element={
+            <Suspense fallback={fallback}>
+              <ListPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="o/:object/new"
+          element={
+            <Suspense fallback={fallback}>
+              <CreatePage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="o/:object/:id"
+          element={
+            <Suspense fallback={fallback}>
+              <RecordPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="settings"
+          element={
+            <Suspense fallback={fallback}>
+              <SettingsPage />
+            </Suspense>
+          }
+        />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

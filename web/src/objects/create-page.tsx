@@ -1,0 +1,40 @@
+import { useNavigate, useParams } from 'react-router';
+import { App, Card, Result, Spin, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { createRecord } from '../api/endpoints';
+import { keys, useMe, useObjectMeta } from '../api/queries';
+import { canDo } from '../auth/permissions';
+import { useI18n } from '../i18n/i18n-context';
+import { RecordForm } from './record-form';
+
+export default function CreatePage() {
+  const { object = '' } = useParams();
+  const { t, pick } = useI18n();
+  const { message } = App.useApp();
+  const me = useMe().data;
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { meta, isLoading } = useObjectMeta(object);
+  if (isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
+  if (!meta || !canDo(me, object, 'create')) return <Result status="403" subTitle={t('list.noPermission')} />;
+  const label = pick(meta.label);
+  return (
+    <Card style={{ maxWidth: 960 }}>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {t('record.newTitle', { object: label })}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('record.createHint')}</Typography.Paragraph>
+      <RecordForm
+        meta={meta}
+        submitLabel={t('common.save')}
+        onCancel={() => navigate(-1)}
+        onSubmit={async (values) => {
+          const created = await createRecord(meta.api_name, values);
+          await queryClient.invalidateQueries({ queryKey: keys.records(meta.api_name) });
+          void message.success(t('record.created', { object: label }));
+          navigate(`/o/${meta.api_name}/${created.id}`, { replace: true });
+        }}
+      />
+    </Card>
+  );
+}

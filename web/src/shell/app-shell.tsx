@@ -1,0 +1,84 @@
+import { useMemo, useState } from 'react';
+import { Layout, Menu, Spin } from 'antd';
+import { AppstoreOutlined, SettingOutlined, TeamOutlined, ShoppingOutlined } from '@ant-design/icons';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useMe, useObjects } from '../api/queries';
+import { useI18n } from '../i18n/i18n-context';
+import { buildNav, NAV_GROUP_LABEL } from './nav-items';
+import { GlobalSearch } from './global-search';
+import { NotificationsBell } from './notifications-bell';
+import { UserMenu } from './user-menu';
+
+const GROUP_ICON = {
+  marketing: <AppstoreOutlined />,
+  sales: <ShoppingOutlined />,
+  cash: <AppstoreOutlined />,
+  success: <TeamOutlined />,
+  analytics: <AppstoreOutlined />,
+  custom: <AppstoreOutlined />,
+  settings: <SettingOutlined />,
+};
+
+export function AppShell() {
+  const { t, pick } = useI18n();
+  const me = useMe().data;
+  const objects = useObjects();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [collapsed, setCollapsed] = useState(false);
+
+  const nav = useMemo(() => (me && objects.data ? buildNav(me, objects.data) : []), [me, objects.data]);
+  const items = nav.map((g) => ({
+    key: g.key,
+    icon: GROUP_ICON[g.key],
+    label: t(NAV_GROUP_LABEL[g.key]),
+    children: g.items.map((i) => ({
+      key: i.key,
+      label: i.object ? pick(i.object.plural_label) : t('nav.settingsHome'),
+    })),
+  }));
+  const selected = nav.flatMap((g) => g.items).find((i) => location.pathname.startsWith(i.path))?.key;
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        breakpoint="lg"
+        width={208}
+        collapsedWidth={56}
+        style={{ background: '#10213f' }}
+      >
+        <div className="fw-brand" onClick={() => navigate('/')} role="link" style={{ cursor: 'pointer' }}>
+          {collapsed ? 'FW' : t('app.name')}
+        </div>
+        {objects.isLoading ? (
+          <Spin style={{ display: 'block', margin: 24 }} />
+        ) : (
+          <Menu
+            theme="dark"
+            mode="inline"
+            style={{ background: 'transparent' }}
+            selectedKeys={selected ? [selected] : []}
+            defaultOpenKeys={nav.map((g) => g.key)}
+            items={items}
+            onClick={({ key }) => navigate(key)}
+            data-testid="side-nav"
+          />
+        )}
+      </Layout.Sider>
+      <Layout style={{ minWidth: 0 }}>
+        <Layout.Header className="fw-header">
+          <GlobalSearch />
+          <div style={{ flex: 1 }} />
+          <NotificationsBell />
+          <UserMenu />
+        </Layout.Header>
+        <Layout.Content className="fw-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Me, ObjectMeta } from '../api/types';
+import { buildNav } from './nav-items';
+
+const obj = (api_name: string, module: string, is_custom = false): ObjectMeta => ({
+  api_name,
+  module,
+  is_custom,
+  label: {},
+  plural_label: {},
+  name_field: 'name',
+  search_fields: [],
+  fields: [],
+});
+
+const me = (isAdmin: boolean, objects: Me['role']['permissions']['objects']): Me => ({
+  user: { id: 'u', email: 'e', name: 'n', role_key: 'r', locale: null },
+  tenant: { id: 't', slug: 's', name: 'n', time_zone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' },
+  role: { key: 'r', is_admin: isAdmin, permissions: { objects, fields: {} } },
+  locale: 'zh-CN',
+});
+
+const objects = [obj('account', 'accounts'), obj('contact', 'accounts'), obj('project__c', 'custom', true)];
+
+describe('navigation', () => {
+  it('shows admins every object and Settings', () => {
+    const nav = buildNav(me(true, {}), objects);
+    expect(nav.map((g) => g.key)).toEqual(['sales', 'custom', 'settings']);
+  });
+  it('hides what a role may not read, and Settings for non-admins', () => {
+    const nav = buildNav(me(false, { contact: { read: true } }), objects);
+    expect(nav).toEqual([{ key: 'sales', items: [expect.objectContaining({ key: '/o/contact' })] }]);
+  });
+});

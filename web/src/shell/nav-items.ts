@@ -1,0 +1,67 @@
+import type { Me, ObjectMeta } from '../api/types';
+import type { MessageKey } from '../i18n/zh-CN';
+import { canDo } from '../auth/permissions';
+
+export type NavGroupKey = 'marketing' | 'sales' | 'cash' | 'success' | 'analytics' | 'custom' | 'settings';
+
+export const NAV_GROUP_ORDER: NavGroupKey[] = [
+  'marketing',
+  'sales',
+  'cash',
+  'success',
+  'analytics',
+  'custom',
+  'settings',
+];
+
+export const NAV_GROUP_LABEL: Record<NavGroupKey, MessageKey> = {
+  marketing: 'nav.marketing',
+  sales: 'nav.sales',
+  cash: 'nav.cash',
+  success: 'nav.success',
+  analytics: 'nav.analytics',
+  custom: 'nav.custom',
+  settings: 'nav.settings',
+};
+
+/** Server module (object metadata `module`) → navigation group. */
+const MODULE_GROUP: Record<string, NavGroupKey> = {
+  marketing: 'marketing',
+  leads: 'marketing',
+  campaigns: 'marketing',
+  accounts: 'sales',
+  activities: 'sales',
+  sales: 'sales',
+  partners: 'sales',
+  cash: 'cash',
+  subscriptions: 'cash',
+  billing: 'cash',
+  success: 'success',
+  support: 'success',
+  analytics: 'analytics',
+};
+
+export interface NavGroup {
+  key: NavGroupKey;
+  items: { key: string; path: string; object?: ObjectMeta }[];
+}
+
+/** Groups and items the signed-in role may open; empty groups are left out. */
+export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
+  const groups = new Map<NavGroupKey, NavGroup>();
+  const add = (key: NavGroupKey, item: NavGroup['items'][number]) => {
+    const g = groups.get(key) ?? { key, items: [] };
+    g.items.push(item);
+    groups.set(key, g);
+  };
+  for (const o of objects) {
+    if (!canDo(me, o.api_name, 'read')) continue;
+    const group = o.is_custom ? 'custom' : (MODULE_GROUP[o.module] ?? 'custom');
+    add(group, { key: `/o/${o.api_name}`, path: `/o/${o.api_name}`, object: o });
+  }
+  if (me.role.is_admin) add('settings', { key: '/settings', path: '/settings' });
+  return NAV_GROUP_ORDER.flatMap((k) => {
+    const g = groups.get(k);
+    return g ? [g] : [];
+  });
+}
