@@ -223,6 +223,17 @@ describe('pools', () => {
     const l2 = await mk('池中二号');
     const outsider = await userWithRole(admin, 'sales_rep');
     expect((await outsider.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(403);
+    // members see their pool and its unassigned leads (to claim them), but cannot edit them; outsiders see neither
+    const poolRes = await repA.get(`/api/v1/objects/lead_pool/${poolId}`);
+    expect(poolRes.statusCode, poolRes.body).toBe(200);
+    expect(
+      json<{ data: Rec[] }>(
+        await repA.get(`/api/v1/objects/lead?filter[pool_id][eq]=${poolId}&filter[status][eq]=unassigned`),
+      ).data.map((l) => l.id),
+    ).toEqual(expect.arrayContaining([l1, l2]));
+    expect((await repA.patch(`/api/v1/objects/lead/${l1}`, { title: 'x' })).statusCode).toBe(404);
+    expect((await outsider.get(`/api/v1/objects/lead/${l1}`)).statusCode).toBe(404);
+    expect((await outsider.get(`/api/v1/objects/lead_pool/${poolId}`)).statusCode).toBe(404);
     expect((await repA.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(204);
     expect((await repB.post(`/api/v1/leads/${l1}/claim`)).statusCode).toBe(409);
     // repA already holds leads from this pool (cap 1)

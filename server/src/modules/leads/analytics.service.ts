@@ -106,7 +106,7 @@ export async function leadAnalytics(
       select c.id as campaign_id, c.name, c.actual_cost as cost, c.actual_cost_currency as currency,
              count(t.id)::int8 as leads, count(t.id) filter (where t.status = 'converted')::int8 as converted
       from campaign c left join lead t on t.tenant_id = c.tenant_id and t.campaign_id = c.id and t.deleted_at is null and ${inPeriod} and ${scope}
-      where c.tenant_id = ${t} and c.deleted_at is null group by c.tenant_id, c.id order by leads desc`),
+      where c.tenant_id = ${t} and c.deleted_at is null and ${can(actor, 'campaign', 'read')} group by c.tenant_id, c.id order by leads desc`),
   ]);
   const f = funnel ?? { captured: 0, contacted: 0, converted: 0, invalid: 0 };
   return {

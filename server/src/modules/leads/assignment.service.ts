@@ -19,6 +19,7 @@ export async function assignLead(
   s: LeadSettings,
   poolId: string | null,
   today: string,
+  timeZone: string,
 ): Promise<Assignment> {
   const t = tx.tenantId;
   for (const rule of s.assignmentRules) {
@@ -33,7 +34,7 @@ export async function assignLead(
     if (!members.length) continue;
     const counts = await tx.query(sql<{ owner_id: string; open: number; today: number }>`
       select owner_id, count(*) filter (where status in ('pending', 'in_progress'))::int8 as open,
-             count(*) filter (where assigned_at >= ${today}::date)::int8 as today
+             count(*) filter (where assigned_at >= (${today}::date::timestamp at time zone ${timeZone}))::int8 as today
       from lead where tenant_id = ${t} and deleted_at is null and owner_id = any(${members}::uuid[]) group by owner_id`);
     const byUser = new Map(counts.map((c) => [c.owner_id, c]));
     const live = { ...rule, members };

@@ -51,7 +51,8 @@ export async function findDuplicates(
   const th = s.fuzzyThreshold;
   // `%` uses the trigram index with this threshold (transaction-local).
   await tx.query(sql`select set_config('pg_trgm.similarity_threshold', ${String(th)}, true)`);
-  const rows = await tx.query(sql<Row>`
+  // exact hits first, then the most similar names: the cap must not push customers out
+  const rows = await tx.query(sql<Row>`select * from (
     select 'lead' as object, id, name, owner_id, status,
            coalesce(mobile = ${mobile}, false) as m_mobile, coalesce(email = ${email}, false) as m_email,
            case when ${company}::text is not null and company_norm % ${company} then similarity(company_norm, ${company}) end as sim
@@ -64,6 +65,7 @@ export async function findDuplicates(
     union all
     select 'contact', id, name, owner_id, null, coalesce(mobile = ${mobile}, false), coalesce(email = ${email}, false), null
     from contact where tenant_id = ${t} and deleted_at is null and (mobile = ${mobile} or email = ${email})
+    ) hits order by (m_mobile or m_email) desc, (object <> 'lead') desc, sim desc nulls last
     limit 50`);
   const hits: DuplicateHit[] = [];
   for (const r of rows) {

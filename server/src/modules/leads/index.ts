@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import type { ModuleDef } from '../../platform/module.ts';
+import type { Actor } from '../../platform/access/permissions.ts';
 import { campaignMemberObject, campaignObject, leadObject, leadPoolObject } from './objects.ts';
 import { campaignMemberHooks, leadHooks } from './pipeline.ts';
 import { LeadsService } from './leads.service.ts';
@@ -9,14 +11,23 @@ import { leadTimersJob } from './leads.jobs.ts';
 
 const services = new WeakMap<object, LeadsService>();
 
+const myPools = (a: Actor) =>
+  sql`select m.pool_id from lead_pool_member m where m.tenant_id = ${a.tenantId} and m.user_id = ${a.userId}`;
+
 /** Marketing → leads: campaigns, capture, duplicate check, pools, assignment, scoring. */
 export const leadsModule: ModuleDef = {
   name: 'leads',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   objects: [
     campaignObject,
-    leadPoolObject,
-    { ...leadObject, hooks: leadHooks, ownerDefaultsToCreator: false },
+    { ...leadPoolObject, extraReadScope: (a) => sql<boolean>`t.id in (${myPools(a)})` },
+    {
+      ...leadObject,
+      hooks: leadHooks,
+      ownerDefaultsToCreator: false,
+      // pool members see the unassigned leads of their pools (to claim them)
+      extraReadScope: (a) => sql<boolean>`(t.status = 'unassigned' and t.pool_id in (${myPools(a)}))`,
+    },
     { ...campaignMemberObject, hooks: campaignMemberHooks },
   ],
   jobs: [leadTimersJob],

@@ -22,7 +22,8 @@ interface Due {
  */
 export const leadTimersJob: JobDef = {
   name: 'leads.timers',
-  schedule: '0 * * * *',
+  // daily, before the working day: one alert per person, not one an hour
+  schedule: '30 8 * * *',
   description: {
     'zh-CN': '线索池计时：未分配提醒、未跟进/未转化回收',
     'en-US': 'Lead pool timers: unassigned alerts, recycling',

@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/platform.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import { systemActor, type LeadsService } from './leads.service.ts';
 import { leadAnalytics } from './analytics.service.ts';
+import { ATTRIBUTION_FIELDS } from './pipeline.ts';
 import { isValidDate } from '../../platform/metadata/values.rules.ts';
 
 const id = z.object({ id: z.string() });
@@ -259,7 +260,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
   );
 }
 
-const PUBLIC_FIELDS = new Set([
+const PUBLIC_FIELDS = new Set<string>([
   'name',
   'mobile',
   'phone',
@@ -270,13 +271,7 @@ const PUBLIC_FIELDS = new Set([
   'province',
   'city',
   'company_size',
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'landing_page',
-  'referrer',
+  ...ATTRIBUTION_FIELDS,
 ]);
 /** Bots fill every input; people never see this one. */
 export const HONEYPOT_FIELD = '_hp';

@@ -29,6 +29,20 @@ interface LeadRow {
   name: string;
 }
 
+const PIPELINE_FIELDS = new Set([
+  'status',
+  'score',
+  'pool_id',
+  'assigned_at',
+  'first_followed_at',
+  'last_followed_at',
+  'recycle_count',
+  'touch_count',
+  'duplicate_of',
+  'invalid_reason',
+  'company_norm',
+]);
+
 /** A tenant-wide actor for work no signed-in user does (public forms, jobs). */
 export function systemActor(tenantId: string, timeZone = 'Asia/Shanghai', currency = 'CNY'): Actor {
   return {
@@ -148,7 +162,8 @@ export class LeadsService {
           )) ?? {};
         const fill: Rec = {};
         for (const [k, v] of Object.entries(input)) {
-          if (v === null || v === undefined || v === '') continue;
+          if (v === null || v === undefined || v === '' || PIPELINE_FIELDS.has(k) || k === 'owner_id')
+            continue;
           if (existing[k] === null || existing[k] === undefined) fill[k] = v;
         }
         if (Object.keys(fill).length) await this.p.records.update(system, 'lead', merge.id, fill, { tx });
@@ -173,7 +188,9 @@ export class LeadsService {
       }
       const customer = hits.find((h) => h.object !== 'lead');
       const review = hits.find((h) => h.object === 'lead' && h.onCapture === 'review');
-      const data: Rec = { ...input, source: input.source ?? ctx.channel };
+      // The pipeline owns these: callers cannot set them, only this method (from ctx and the hits).
+      const data: Rec = Object.fromEntries(Object.entries(input).filter(([k]) => !PIPELINE_FIELDS.has(k)));
+      data.source = input.source ?? ctx.channel;
       if (ctx.campaignId && !data.campaign_id) data.campaign_id = ctx.campaignId;
       if (ctx.poolId) data.pool_id = ctx.poolId;
       if (review) data.duplicate_of = review.id;
@@ -232,7 +249,7 @@ export class LeadsService {
     reason: string | null,
   ): Promise<void> {
     await tx.exec0(sql`update lead set owner_id = ${to.owner}, pool_id = ${to.pool}, status = ${to.status},
-        assigned_at = ${to.owner ? sql`now()` : sql`null`}, recycle_count = coalesce(recycle_count, 0) + ${kind === 'recycled' ? 1 : 0},
+        assigned_at = ${to.owner === lead.owner_id ? sql`assigned_at` : to.owner ? sql`now()` : sql`null`}, recycle_count = coalesce(recycle_count, 0) + ${kind === 'recycled' ? 1 : 0},
         updated_at = now(), updated_by = ${actor.userId}, version = version + 1
       where tenant_id = ${tx.tenantId} and id = ${lead.id}`);
     await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, from_pool, to_pool, reason)
@@ -262,6 +279,8 @@ export class LeadsService {
 
   /** A pool member takes an unassigned lead, within the pool's claim cap. */
   async claim(actor: Actor, id: string): Promise<void> {
+    // a claim gives the lead to a person: keys without a user cannot claim
+    if (!actor.userId) throw new AppError('forbidden', 'session_required');
     await this.tdb(actor.tenantId).transaction(async (tx) => {
       const lead = await this.lockLead(tx, id);
       if (lead.status !== 'unassigned' || lead.owner_id || !lead.pool_id)
@@ -355,6 +374,8 @@ export class LeadsService {
       const lead = await this.lockLead(tx, id);
       if (!actor.isAdmin && (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin')
         throw forbidden();
+      if (['converted', 'voided', 'invalid'].includes(lead.status))
+        throw new AppError('conflict', 'lead_state_conflict');
       if (
         !isUuid(poolId) ||
         !(await tx.one(
@@ -474,12 +495,13 @@ export class LeadsService {
     id: string,
     input: { account_id?: string | undefined; contact_id?: string | undefined },
   ): Promise<{ account_id: string; contact_id: string }> {
+    if (!isUuid(id)) throw notFound();
     return this.tdb(actor.tenantId).transaction(async (tx) => {
       const lead =
         (await tx.one(
           sql<Rec>`select * from lead where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`,
         )) ?? null;
-      if (!lead || !isUuid(id)) throw notFound();
+      if (!lead) throw notFound();
       // the caller must see the lead (scope) and be allowed to create/update accounts and contacts
       await this.p.records.get(actor, 'lead', id);
       if (!['pending', 'in_progress'].includes(String(lead.status)))
@@ -502,40 +524,36 @@ export class LeadsService {
         delete fill.name;
         if (Object.keys(fill).length) await this.p.records.update(actor, object, recId, fill, { tx });
       };
-      let accountId = input.account_id;
-      if (accountId) await fillEmpty('account', accountId, accountData);
-      else
-        accountId = String(
-          (
-            await this.p.records.createMany(
-              actor,
-              'account',
-              [{ ...accountData, owner_id: lead.owner_id ?? actor.userId }],
-              {},
-              tx,
-            )
-          )[0]?.id,
+      // an existing record gets its empty fields filled; otherwise a new one is created
+      const matchOrCreate = async (
+        object: string,
+        existing: string | undefined,
+        data: Rec,
+        extra: Rec,
+      ): Promise<string> => {
+        if (existing) {
+          await fillEmpty(object, existing, data);
+          return existing;
+        }
+        const [rec] = await this.p.records.createMany(
+          actor,
+          object,
+          [{ ...data, ...extra, owner_id: lead.owner_id ?? actor.userId }],
+          {},
+          tx,
         );
+        return String(rec?.id);
+      };
+      const accountId = await matchOrCreate('account', input.account_id, accountData, {});
       const contactData = pick([
         ['name', lead.name],
         ['mobile', lead.mobile],
         ['email', lead.email],
         ['title', lead.title],
       ]);
-      let contactId = input.contact_id;
-      if (contactId) await fillEmpty('contact', contactId, contactData);
-      else
-        contactId = String(
-          (
-            await this.p.records.createMany(
-              actor,
-              'contact',
-              [{ ...contactData, account_id: accountId, owner_id: lead.owner_id ?? actor.userId }],
-              {},
-              tx,
-            )
-          )[0]?.id,
-        );
+      const contactId = await matchOrCreate('contact', input.contact_id, contactData, {
+        account_id: accountId,
+      });
       await tx.exec0(
         sql`update lead set status = 'converted', updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
       );
@@ -625,7 +643,9 @@ export class LeadsService {
       throw invalid([{ field: 'merged_id', issue: 'invalid_value' }]);
     if (!can(actor, 'lead', 'update') || !can(actor, 'lead', 'delete')) throw forbidden();
     const obj = await this.p.records.object(actor, 'lead');
-    const mergeable = new Set(obj.fields.filter((f) => !f.system && !f.readOnly).map((f) => f.apiName));
+    const mergeable = new Set(
+      obj.fields.filter((f) => !f.system && !f.readOnly && f.apiName !== 'owner_id').map((f) => f.apiName),
+    );
     const bad = input.take_from_merged.filter((f) => !mergeable.has(f));
     if (bad.length)
       throw invalid(bad.map((f) => ({ field: `take_from_merged.${f}`, issue: 'unknown_field' as const })));
@@ -717,6 +737,20 @@ export class LeadsService {
       } catch {
         throw invalid([{ field: 'allowed_origins', issue: 'invalid_url' }]);
       }
+    }
+    const tdb = this.tdb(actor.tenantId);
+    for (const [field, table, value] of [
+      ['pool_id', 'lead_pool', input.pool_id],
+      ['campaign_id', 'campaign', input.campaign_id],
+    ] as const) {
+      if (value === null || value === undefined) continue;
+      if (
+        !isUuid(value) ||
+        !(await tdb.one(
+          sql`select 1 from ${sql.table(table)} where tenant_id = ${actor.tenantId} and id = ${value} and deleted_at is null`,
+        ))
+      )
+        throw invalid([{ field, issue: 'invalid_reference' }]);
     }
     const id = newId();
     // The key carries the tenant, so the public endpoint finds the form with a primary-key lookup.

@@ -81,6 +81,7 @@ export const leadHooks: ObjectHooks = {
           s,
           (after.pool_id as string | null) ?? s.defaultPoolId,
           todayIn(hc.timeZone),
+          hc.timeZone,
         );
         after.owner_id = a.owner_id;
         after.pool_id = a.pool_id;
@@ -138,18 +139,20 @@ export const leadHooks: ObjectHooks = {
   },
 };
 
+/** Where a lead came from, beyond source and campaign: kept on every touch and carried on conversion. */
+export const ATTRIBUTION_FIELDS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'landing_page',
+  'referrer',
+] as const;
+
 export function attributionOf(rec: Rec): Record<string, unknown> {
-  const keys = [
-    'utm_source',
-    'utm_medium',
-    'utm_campaign',
-    'utm_term',
-    'utm_content',
-    'landing_page',
-    'referrer',
-  ];
   return Object.fromEntries(
-    keys.filter((k) => rec[k] !== null && rec[k] !== undefined).map((k) => [k, rec[k]]),
+    ATTRIBUTION_FIELDS.filter((k) => rec[k] !== null && rec[k] !== undefined).map((k) => [k, rec[k]]),
   );
 }
 

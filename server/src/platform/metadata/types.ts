@@ -64,6 +64,8 @@ export interface ObjectDef {
   searchFields: string[];
   fields: FieldDef[];
   hooks?: ObjectHooks;
+  /** Records a role may read beyond its record scope (over alias `t`); never used for writes. */
+  extraReadScope?: (actor: import('../access/permissions.ts').Actor) => import('kysely').RawBuilder<boolean>;
   /** New records belong to their creator unless the input names an owner (default true). */
   ownerDefaultsToCreator?: boolean;
 }
