@@ -15,6 +15,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    reporters: ['default', './test/summary-reporter.ts'],
+    reporters: ['default', '../scripts/vitest-summary-reporter.ts'],
   },
 });
