@@ -8,6 +8,7 @@ import {
   findTenantBySlug,
   generatePassword,
   listTenants,
+  syncDefaultRolePermissions,
 } from './platform/identity/tenants.service.ts';
 import { AuthService } from './platform/identity/auth.service.ts';
 import { UsersService } from './platform/identity/users.service.ts';
@@ -85,6 +86,8 @@ async function start(args: ParsedArgs): Promise<void> {
   if (applied.applied.length) log(`applied ${applied.applied.length} migrations`);
   const built = await buildApp({ config, databaseUrl: d.url });
   await ensureDemoTenant(built.platform.db, config, log);
+  const synced = await syncDefaultRolePermissions(built.platform.db, standardObjects());
+  if (synced) log(`granted new objects to ${synced} default roles`);
   if (args.flags.demo) {
     const tenant = await findTenantBySlug(built.platform.db, 'demo');
     if (tenant) log(`demo data: ${JSON.stringify(await loadDemoData(built.platform, tenant.id))}`);

@@ -271,6 +271,30 @@ describe('pools', () => {
     // status and score are the pipeline's: clients cannot write them
     expect((await admin.patch(`/api/v1/objects/lead/${l2}`, { status: 'converted' })).statusCode).toBe(422);
     expect((await admin.put('/api/v1/leads/settings', { fuzzyThreshold: 5 })).statusCode).toBe(422);
+    // reassigning by editing the owner keeps status in step and leaves a move on the timeline
+    const l4 = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', { name: '手工改派', mobile: '13599990000' }),
+    ).data.lead_id;
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${l4}`)).data.status).toBe('unassigned');
+    expect((await admin.patch(`/api/v1/objects/lead/${l4}`, { owner_id: repB.userId })).statusCode).toBe(200);
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${l4}`)).data).toMatchObject({
+      status: 'pending',
+      owner_id: repB.userId,
+    });
+    expect(
+      json<{ data: { events: { kind: string }[] } }>(await admin.get(`/api/v1/leads/${l4}/timeline`)).data
+        .events[0]?.kind,
+    ).toBe('reassigned');
+    // contacts keep the same normal form as leads (for the duplicate check)
+    const acc = json<{ data: Rec }>(await admin.post('/api/v1/objects/account', { name: '规范化测试' })).data;
+    const c = await admin.post('/api/v1/objects/contact', {
+      name: '全角',
+      account_id: acc.id,
+      mobile: '１３８ ００１３ ８０００',
+      email: 'Quan@Jiao.CN',
+    });
+    expect(c.statusCode, c.body).toBe(201);
+    expect(json<{ data: Rec }>(c).data).toMatchObject({ mobile: '+8613800138000', email: 'quan@jiao.cn' });
   });
 });
 

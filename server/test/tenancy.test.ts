@@ -130,3 +130,39 @@ describe('isolation between tenants', () => {
     expect(audit.body).not.toContain(SECRET);
   });
 });
+
+describe('default roles follow new modules', () => {
+  it('grants objects added after a tenant was created to its default roles, keeping admin edits', async () => {
+    const { createTenant, syncDefaultRolePermissions } =
+      await import('../src/platform/identity/tenants.service.ts');
+    const slug = `old-${Date.now().toString(36)}`;
+    const t = await createTenant(
+      built.platform.db,
+      { slug, name: 'Old tenant', adminEmail: `a@${slug}.test`, adminPassword: 'Correct-Horse-42' },
+      ['account'],
+    );
+    const admin = await login(built.app, `a@${slug}.test`);
+    const roles = json<{
+      data: {
+        id: string;
+        key: string;
+        permissions: { objects: Record<string, { read: boolean; scope: string }> };
+      }[];
+    }>(await admin.get('/api/v1/admin/roles')).data;
+    const rep = roles.find((r) => r.key === 'sales_rep');
+    expect(Object.keys(rep?.permissions.objects ?? {})).toEqual(['account']);
+    // an admin narrows account access; the sync must not undo it
+    await admin.patch(`/api/v1/admin/roles/${rep?.id}`, {
+      permissions: { objects: { account: { read: true, scope: 'own' } } },
+    });
+    expect(
+      await syncDefaultRolePermissions(built.platform.db, ['account', 'contact']),
+    ).toBeGreaterThanOrEqual(3);
+    const after = json<{
+      data: { key: string; permissions: { objects: Record<string, { create: boolean; read: boolean }> } }[];
+    }>(await admin.get('/api/v1/admin/roles')).data.find((r) => r.key === 'sales_rep');
+    expect(after?.permissions.objects.contact).toMatchObject({ create: true, read: true });
+    expect(after?.permissions.objects.account).toMatchObject({ create: false, read: true });
+    void t;
+  });
+});

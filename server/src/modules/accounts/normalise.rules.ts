@@ -61,7 +61,10 @@ export function normaliseCompany(raw: string): string {
     // a name that is nothing but a legal form stays as it is
     if ((COMPANY_SUFFIXES as readonly string[]).includes(s)) break;
     for (const suffix of COMPANY_SUFFIXES) {
-      if (s.endsWith(suffix) && s.length > suffix.length) {
+      // Latin legal forms only as a separate word ("zinc" is not "z" + "inc")
+      const latin = /^[a-z]/.test(suffix);
+      const boundary = !latin || /[\s,.]$/.test(s.slice(0, -suffix.length));
+      if (s.endsWith(suffix) && s.length > suffix.length && boundary) {
         s = s
           .slice(0, -suffix.length)
           .trim()

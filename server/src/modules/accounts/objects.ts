@@ -1,6 +1,7 @@
 import { defineObject } from '../../platform/metadata/types.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
-import { normaliseCompany } from './normalise.rules.ts';
+import { normaliseCompany, normaliseEmail, normalisePhone } from './normalise.rules.ts';
+import { invalid } from '../../platform/http/errors.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
@@ -89,6 +90,17 @@ export const accountObject = defineObject({
 });
 
 export const contactObject = defineObject({
+  hooks: {
+    // Same normal form as leads: the unified duplicate check compares E.164 numbers and lower-case e-mails.
+    beforeWrite(_hc, { after }) {
+      if (typeof after.mobile === 'string') {
+        const n = normalisePhone(after.mobile);
+        if (!n) throw invalid([{ field: 'mobile', issue: 'invalid_phone' }]);
+        after.mobile = n;
+      }
+      if (typeof after.email === 'string') after.email = normaliseEmail(after.email);
+    },
+  },
   apiName: 'contact',
   label: L('联系人', 'Contact'),
   pluralLabel: L('联系人', 'Contacts'),

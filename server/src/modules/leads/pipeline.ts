@@ -16,6 +16,9 @@ export const inCapture = new AsyncLocalStorage<true>();
 /** Which assignment rule placed a lead being created (beforeWrite → afterWrite of one write). */
 const assignedBy = new Map<string, string>();
 
+/** Manual reassignments seen in beforeWrite, recorded as moves in afterWrite. */
+const reassigned = new Map<string, { from: string | null }>();
+
 /** Touch counts per behaviour for scoring (forms submitted, campaigns attended …). */
 export async function behavioursOf(
   hc: Pick<HookContext, 'tx'>,
@@ -90,6 +93,18 @@ export const leadHooks: ObjectHooks = {
       after.status = after.owner_id ? 'pending' : 'unassigned';
       if (after.owner_id) after.assigned_at = new Date().toISOString();
     }
+    if (op === 'update' && before && before.owner_id !== after.owner_id) {
+      // A reassignment by hand (PATCH owner_id) keeps status and timers in step, like a pool move.
+      if (after.owner_id) {
+        if (after.status === 'unassigned') after.status = 'pending';
+        after.assigned_at = new Date().toISOString();
+      } else if (after.status === 'pending' || after.status === 'in_progress') {
+        after.status = 'unassigned';
+        after.assigned_at = null;
+      }
+      if (typeof after.id === 'string')
+        reassigned.set(after.id, { from: (before.owner_id as string | null) ?? null });
+    }
     const behaviours = await behavioursOf(
       hc,
       op === 'update' && typeof after.id === 'string' ? after.id : undefined,
@@ -97,6 +112,15 @@ export const leadHooks: ObjectHooks = {
     if (op === 'create' && after.source === 'web_form')
       behaviours.form_submitted = (behaviours.form_submitted ?? 0) + 1;
     after.score = scoreLead(after, behaviours, s.scoring).score;
+  },
+  async afterWrite(hc, { op, after }) {
+    if (op !== 'update' || typeof after.id !== 'string') return;
+    const moved = reassigned.get(after.id);
+    if (!moved) return;
+    reassigned.delete(after.id);
+    await hc.tx
+      .exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, from_pool, to_pool, reason)
+      values (${hc.tx.tenantId}, ${newId()}, ${after.id}, 'reassigned', ${hc.userId}, ${moved.from}, ${(after.owner_id as string | null) ?? null}, ${(after.pool_id as string | null) ?? null}, ${(after.pool_id as string | null) ?? null}, 'edit')`);
   },
   async afterCreateMany(hc, created) {
     const t = hc.tx.tenantId;

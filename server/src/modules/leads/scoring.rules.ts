@@ -98,7 +98,8 @@ export function scoreLead(
     if (!hit) continue;
     const used = perGroup.get(r.group) ?? 0;
     const cap = s.groupCaps[r.group];
-    const points = cap === undefined ? r.points : Math.max(0, Math.min(r.points, cap - used));
+    // caps limit what a group adds; deductions (negative points) always apply
+    const points = cap === undefined || r.points < 0 ? r.points : Math.max(0, Math.min(r.points, cap - used));
     if (points === 0 && r.points > 0) continue;
     perGroup.set(r.group, used + points);
     explanation.push({ rule: r.id, label: r.label, points });
@@ -129,7 +130,7 @@ export const DEFAULT_SCORING: ScoringSettings = {
       kind: 'field',
       group: 'role',
       points: 25,
-      label: L('职务含“总”或 C 级', 'C-level title'),
+      label: L('职务含“总经理”', 'Title contains General Manager'),
       when: { field: 'title', op: 'contains', value: '总经理' },
     },
     {

@@ -111,3 +111,33 @@ export async function createTenant(
 export function generatePassword(): string {
   return crypto.randomBytes(12).toString('base64url');
 }
+
+/**
+ * Objects added by modules after a tenant was created are granted to its default roles (by key),
+ * as a new tenant would get them; permissions an admin already set are left alone.
+ */
+export async function syncDefaultRolePermissions(db: Db, standardObjects: string[]): Promise<number> {
+  const templates = defaultRoles(standardObjects).filter((r) => !r.isAdmin);
+  let changed = 0;
+  for (const t of await listTenants(db)) {
+    const tdb = TenantDb.for(db, t.id);
+    for (const tpl of templates) {
+      const role = await tdb.one(
+        sql<{
+          id: string;
+          permissions: { objects?: Record<string, unknown>; fields?: unknown };
+        }>`select id, permissions from role where tenant_id = ${t.id} and key = ${tpl.key}`,
+      );
+      if (!role) continue;
+      const objects = { ...(role.permissions.objects ?? {}) };
+      const missing = Object.keys(tpl.permissions.objects).filter((o) => !(o in objects));
+      if (!missing.length) continue;
+      for (const o of missing) objects[o] = tpl.permissions.objects[o];
+      await tdb.exec0(
+        sql`update role set permissions = jsonb_set(permissions, '{objects}', ${JSON.stringify(objects)}::jsonb), version = version + 1 where tenant_id = ${t.id} and id = ${role.id}`,
+      );
+      changed++;
+    }
+  }
+  return changed;
+}

@@ -45,7 +45,10 @@ export function coerceValue(f: FieldDef, raw: unknown, fromText = false, default
     case 'phone':
     case 'url': {
       if (typeof raw !== 'string') return bad('expected_type', { type: 'string' });
-      const s = raw.trim();
+      // full-width digits and letters (typed with a Chinese IME) count as their ASCII forms here
+      const s = (
+        f.type === 'phone' || f.type === 'email' || f.type === 'url' ? raw.normalize('NFKC') : raw
+      ).trim();
       if (s === '') return ok(null);
       const max = f.maxLength ?? (f.type === 'long_text' ? LONG_TEXT_MAX : TEXT_MAX);
       if (s.length > max) return bad('too_long', { max });

@@ -31,6 +31,8 @@ describe('normalisation', () => {
     expect(normaliseCompany('复星集团')).toBe('复星');
     expect(normaliseCompany('ＡＢＣ Software Co., Ltd.')).toBe('abcsoftware');
     expect(normaliseCompany('有限公司')).toBe('有限公司');
+    expect(normaliseCompany('Zinc')).toBe('zinc');
+    expect(normaliseCompany('Acme Inc.')).toBe('acme');
   });
 });
 
