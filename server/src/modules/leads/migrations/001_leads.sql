@@ -115,7 +115,9 @@ create index lead_pool_idx on lead (tenant_id, pool_id, status);
 create index lead_created_idx on lead (tenant_id, created_at);
 create index lead_mobile_idx on lead (tenant_id, mobile);
 create index lead_email_idx on lead (tenant_id, email);
-create index lead_company_trgm_idx on lead using gin (company_norm gin_trgm_ops);
+-- fastupdate off: every capture searches this index right after inserts, and a GIN pending
+-- list would be scanned on each search (measured: 26 ms per capture at 20,000 leads).
+create index lead_company_trgm_idx on lead using gin (company_norm gin_trgm_ops) with (fastupdate = off);
 create index lead_custom_idx on lead using gin (custom jsonb_path_ops);
 
 create table campaign_member (
