@@ -71,7 +71,15 @@ export async function findDuplicates(
   for (const r of rows) {
     const has = { mobile: r.m_mobile, email: r.m_email, company: r.sim !== null && r.sim >= th };
     for (const rule of s.duplicateRules) {
-      const results = rule.fields.map((f) => (f.field === 'company' ? has.company : has[f.field]));
+      // company: 'fuzzy' means similar enough, 'exact' the same normalised name (similarity 1);
+      // mobile and e-mail are compared exactly after normalisation either way
+      const results = rule.fields.map((f) =>
+        f.field === 'company'
+          ? f.match === 'exact'
+            ? r.sim !== null && r.sim >= 0.999
+            : has.company
+          : has[f.field],
+      );
       const ok = rule.combinator === 'and' ? results.every(Boolean) : results.some(Boolean);
       if (!ok) continue;
       hits.push({

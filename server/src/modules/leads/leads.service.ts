@@ -331,6 +331,11 @@ export class LeadsService {
         ))
       )
         throw invalid([{ field: 'owner_id', issue: 'invalid_reference' }]);
+      // assigning an invalid lead revives it
+      if (lead.status === 'invalid')
+        await tx.exec0(
+          sql`update lead set invalid_reason = null where tenant_id = ${tx.tenantId} and id = ${lead.id}`,
+        );
       await this.move(
         tx,
         actor,
@@ -651,7 +656,7 @@ export class LeadsService {
       throw invalid(bad.map((f) => ({ field: `take_from_merged.${f}`, issue: 'unknown_field' as const })));
     const survivor = await this.p.records.get(actor, 'lead', input.survivor_id);
     const merged = await this.p.records.get(actor, 'lead', input.merged_id);
-    return this.tdb(actor.tenantId).transaction(async (tx) => {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
       const patch: Rec = {};
       for (const f of input.take_from_merged)
         if (merged[f] !== null && merged[f] !== undefined) patch[f] = merged[f];
@@ -712,8 +717,9 @@ export class LeadsService {
           payload: { id: input.survivor_id, merged_id: input.merged_id },
         },
       ]);
-      return { ...row, score };
     });
+    // the survivor as the caller may see it (field security applies)
+    return this.p.records.get(actor, 'lead', input.survivor_id);
   }
 
   // --- web-to-lead forms ---

@@ -155,10 +155,13 @@ export const leadHooks: ObjectHooks = {
       .exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason)
       select tenant_id, id, lead_id, kind, actor_user_id, to_owner, to_pool, reason from jsonb_populate_recordset(null::lead_event, ${JSON.stringify(events)}::jsonb)`);
     for (const after of assigned)
+      // same payload shape as assignments by hand (LeadsService.move)
       await hc.emit('lead.assigned', {
         id: String(after.id),
-        owner_id: after.owner_id,
+        from_owner: null,
+        to_owner: after.owner_id,
         pool_id: after.pool_id ?? null,
+        reason: events.find((e) => e.lead_id === String(after.id))?.reason ?? null,
       });
   },
 };
