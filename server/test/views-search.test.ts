@@ -231,3 +231,43 @@ describe('aggregates', () => {
     expect(mine).toEqual([]);
   });
 });
+
+describe('admin: password reset and tenant profile', () => {
+  it('resets a password (policy applies, sessions end) and edits the tenant profile', async () => {
+    const rep = await userWithRole(admin, 'sales_rep');
+    const weak = await admin.post(`/api/v1/admin/users/${rep.userId}/reset-password`, {
+      password: 'password123',
+    });
+    expect(weak.statusCode).toBe(422);
+    expect(
+      (await admin.post(`/api/v1/admin/users/${rep.userId}/reset-password`, { password: 'Fresh-Start-2026' }))
+        .statusCode,
+    ).toBe(204);
+    expect((await rep.get('/api/v1/me')).statusCode).toBe(401);
+    expect(
+      (await rep.post(`/api/v1/admin/users/${rep.userId}/reset-password`, { password: 'Fresh-Start-2027' }))
+        .statusCode,
+    ).toBe(401);
+    const bad = await admin.put('/api/v1/admin/settings/profile', {
+      name: '演示',
+      time_zone: 'Mars/Olympus',
+      currency: 'CNY',
+      locale: 'zh-CN',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(
+      (
+        await admin.put('/api/v1/admin/settings/profile', {
+          name: 'Acme 中国',
+          time_zone: 'Asia/Hong_Kong',
+          currency: 'HKD',
+          locale: 'en-US',
+        })
+      ).statusCode,
+    ).toBe(204);
+    const me = json<{ data: { tenant: { name: string; time_zone: string; currency: string } } }>(
+      await admin.get('/api/v1/me'),
+    ).data.tenant;
+    expect(me).toMatchObject({ name: 'Acme 中国', time_zone: 'Asia/Hong_Kong', currency: 'HKD' });
+  });
+});

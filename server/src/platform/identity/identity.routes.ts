@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf, adminOf, CSRF_COOKIE, SESSION_COOKIE, sessionActorOf } from '../http/auth.hooks.ts';
-import { notFound } from '../http/errors.ts';
+import { invalid, notFound } from '../http/errors.ts';
 import { isUuid } from '../db/ids.ts';
 import { LOCALES } from '../i18n/i18n.ts';
 import { SCOPES } from '../access/permissions.ts';
@@ -236,6 +236,79 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         },
       },
       async (req) => ({ data: await users.updateUser(adminOf(req), req.params.id, req.body) }),
+    );
+    r.post(
+      '/api/v1/admin/users/:id/reset-password',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Set a new password for a user (ends their sessions)',
+          params: idParams,
+          body: z.strictObject({ password: z.string().max(1024) }),
+        },
+      },
+      async (req, reply) => {
+        await users.resetPassword(adminOf(req), req.params.id, req.body.password);
+        return reply.status(204).send();
+      },
+    );
+    r.put(
+      '/api/v1/admin/settings/profile',
+      {
+        schema: {
+          tags: admin,
+          summary: 'Tenant profile: name, time zone, currency, default language',
+          body: z.strictObject({
+            name: z.string().trim().min(1).max(100),
+            time_zone: z.string().max(64),
+            currency: z.string().regex(/^[A-Z]{3}$/),
+            locale: z.enum(LOCALES),
+          }),
+        },
+      },
+      async (req, reply) => {
+        const a = adminOf(req);
+        const b = req.body;
+        // a zone PostgreSQL and Intl both know, or periods would be computed wrongly
+        let zoneOk = true;
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: b.time_zone });
+        } catch {
+          zoneOk = false;
+        }
+        if (
+          !zoneOk ||
+          !(await TenantDb.for(deps.db, a.tenantId).one(
+            sql`select 1 from pg_timezone_names where name = ${b.time_zone}`,
+          ))
+        )
+          throw invalid([{ field: 'time_zone', issue: 'invalid_value' }]);
+        await TenantDb.for(deps.db, a.tenantId).transaction(async (tx) => {
+          const before = await findTenantById(deps.db, a.tenantId);
+          await tx.exec0(
+            sql`update tenant set name = ${b.name}, time_zone = ${b.time_zone}, currency = ${b.currency}, locale = ${b.locale} where id = ${a.tenantId}`,
+          );
+          await writeAudit(tx, a, [
+            {
+              action: 'admin',
+              object: 'settings',
+              recordId: null,
+              changes: {
+                profile: [
+                  before && {
+                    name: before.name,
+                    time_zone: before.time_zone,
+                    currency: before.currency,
+                    locale: before.locale,
+                  },
+                  b,
+                ],
+              },
+            },
+          ]);
+        });
+        return reply.status(204).send();
+      },
     );
     r.post(
       '/api/v1/admin/users/:id/unlock',

@@ -170,6 +170,31 @@ export class UsersService {
     return this.getUser(actor.tenantId, id);
   }
 
+  /** An admin sets a new password (policy applies); the user's sessions end and any lock is lifted. */
+  async resetPassword(actor: Actor, id: string, password: string): Promise<void> {
+    const u = await this.getUser(actor.tenantId, id);
+    const issues = checkPassword(password, u.email);
+    if (issues.length) throw new AppError('validation_failed', 'weak_password', issues);
+    const h = await hashPassword(password);
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      await tx.exec0(
+        sql`update app_user set password_hash = ${h}, failed_logins = 0, locked_until = null, updated_at = now() where tenant_id = ${actor.tenantId} and id = ${id}`,
+      );
+      await tx.exec0(
+        sql`update session set revoked_at = now() where tenant_id = ${actor.tenantId} and user_id = ${id} and revoked_at is null`,
+      );
+      await writeAudit(tx, actor, [
+        {
+          action: 'admin',
+          object: 'user',
+          recordId: id,
+          changes: { password: ['***', '***'] },
+          meta: { kind: 'reset_password' },
+        },
+      ]);
+    });
+  }
+
   async unlockUser(actor: Actor, id: string): Promise<void> {
     await this.getUser(actor.tenantId, id);
     await this.tdb(actor.tenantId).transaction(async (tx) => {
