@@ -25,7 +25,8 @@ import { loadActor } from '../server/src/platform/identity/actor.ts';
 import { modules } from '../server/src/modules/index.ts';
 import { migrationSources } from '../server/src/app.ts';
 import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
-import { accounts, importCsv, TIERS } from './generate.ts';
+import { accounts, importCsv, TIERS, type BenchAccount } from './generate.ts';
+import { normaliseCompany } from '../server/src/modules/accounts/index.ts';
 import { benchLeads } from './leads.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
@@ -40,6 +41,38 @@ const ITER = arg('iterations', smoke ? 30 : 300);
 const LEADS = arg('leads', smoke ? 20_000 : 1_000_000);
 const LEAD_IMPORT_ROWS = arg('lead-import-rows', smoke ? 2_000 : 100_000);
 const log = (m: string): void => console.log(`[bench] ${m}`);
+
+const ACCOUNT_COPY_COLUMNS =
+  'tenant_id, id, owner_id, created_by, updated_by, name, name_norm, industry, province, city, size, type, grade, phone, employees, annual_revenue, annual_revenue_currency, custom';
+
+/**
+ * One account as a COPY line: the same columns Flywheel writes, including the normalised name
+ * its duplicate check indexes, so the bare-COPY baseline does the same work.
+ */
+function accountCopyLine(tenantId: string, userId: string, id: string, a: BenchAccount): string {
+  return [
+    tenantId,
+    id,
+    userId,
+    userId,
+    userId,
+    esc(a.name),
+    esc(normaliseCompany(a.name)),
+    a.industry,
+    a.province,
+    a.city,
+    a.size,
+    a.type,
+    a.grade,
+    a.phone,
+    a.employees,
+    a.annual_revenue,
+    'CNY',
+    JSON.stringify({ tier__c: a.tier, seats__c: a.seats }),
+  ].join('\t');
+}
+
+const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\t/g, ' ').replace(/\n/g, ' ');
 
 async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flywheel-bench-'));
@@ -89,39 +122,14 @@ async function main(): Promise<void> {
 
     // --- data: RECORDS accounts through COPY (the generator is deterministic) ---
     const t0 = Date.now();
-    const copyStream = raw.query(
-      copyFrom(
-        `copy account (tenant_id, id, owner_id, created_by, updated_by, name, industry, province, city, size, type, grade, phone, employees, annual_revenue, annual_revenue_currency, custom) from stdin`,
-      ),
-    );
-    const esc = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\t/g, ' ').replace(/\n/g, ' ');
+    const copyStream = raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`));
     const ids: string[] = [];
     function* lines(): Generator<string> {
       let batch: string[] = [];
       for (const a of accounts(42, RECORDS)) {
         const id = v7();
         if (ids.length < 10_000) ids.push(id);
-        batch.push(
-          [
-            t.tenantId,
-            id,
-            t.adminUserId,
-            t.adminUserId,
-            t.adminUserId,
-            esc(a.name),
-            a.industry,
-            a.province,
-            a.city,
-            a.size,
-            a.type,
-            a.grade,
-            a.phone,
-            a.employees,
-            a.annual_revenue,
-            'CNY',
-            JSON.stringify({ tier__c: a.tier, seats__c: a.seats }),
-          ].join('\t'),
-        );
+        batch.push(accountCopyLine(t.tenantId, t.adminUserId, id, a));
         if (batch.length === 5000) {
           yield `${batch.join('\n')}\n`;
           batch = [];
@@ -334,34 +342,12 @@ async function main(): Promise<void> {
         `import created ${done.created_rows} of ${IMPORT_ROWS}: ${JSON.stringify(done.errors.slice(0, 3))}`,
       );
     const copyLines = [...accounts(99, IMPORT_ROWS, 30_000_000)].map((a) =>
-      [
-        t.tenantId,
-        v7(),
-        t.adminUserId,
-        t.adminUserId,
-        t.adminUserId,
-        esc(a.name),
-        a.industry,
-        a.province,
-        a.city,
-        a.size,
-        a.type,
-        a.grade,
-        a.phone,
-        a.employees,
-        a.annual_revenue,
-        'CNY',
-        JSON.stringify({ tier__c: a.tier, seats__c: a.seats }),
-      ].join('\t'),
+      accountCopyLine(t.tenantId, t.adminUserId, v7(), a),
     );
     const copyStart = Date.now();
     await pipeline(
       Readable.from([`${copyLines.join('\n')}\n`]),
-      raw.query(
-        copyFrom(
-          `copy account (tenant_id, id, owner_id, created_by, updated_by, name, industry, province, city, size, type, grade, phone, employees, annual_revenue, annual_revenue_currency, custom) from stdin`,
-        ),
-      ),
+      raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`)),
     );
     const copyMs = Date.now() - copyStart;
     rows.push(
