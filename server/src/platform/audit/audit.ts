@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { TenantDb } from '../db/tenant-db.ts';
 import { newId } from '../db/ids.ts';
+import { invalidateActors } from '../identity/actor.ts';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'admin' | 'import' | 'export';
 
@@ -21,6 +22,8 @@ export interface AuditActor {
 /** Writes audit rows in the caller's transaction (DESIGN rule 5). */
 export async function writeAudit(tx: TenantDb, actor: AuditActor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  // admin changes (roles, users, departments, settings) may change what actors may do
+  if (entries.some((e) => e.action === 'admin')) invalidateActors(tx.tenantId);
   const rows = entries.map((e) => ({
     tenant_id: tx.tenantId,
     id: newId(),

@@ -18,7 +18,36 @@ interface ActorRow {
 }
 
 /** Loads what permission checks need about a user (or an API key's role) in one query. */
+// Every request needs its actor; roles and departments change rarely. A few seconds of caching
+// saves a query per request; any admin change in this process clears the tenant's entries at
+// once (see writeAudit), other API nodes catch up within the TTL. Revocation (sessions, keys,
+// disabled users) is checked on every request outside this cache.
+const ACTOR_TTL_MS = 5_000;
+const cache = new Map<string, { at: number; actor: Actor }>();
+
+/** Drops cached actors of a tenant (or all): called after admin changes to roles, users, settings. */
+export function invalidateActors(tenantId?: string): void {
+  if (!tenantId) return cache.clear();
+  for (const k of cache.keys()) if (k.startsWith(`${tenantId}|`)) cache.delete(k);
+}
+
 export async function loadActor(
+  db: Db,
+  tenantId: string,
+  who: { userId: string | null; roleId?: string; apiKeyId?: string | null },
+): Promise<Actor | undefined> {
+  const key = `${tenantId}|${who.userId ?? ''}|${who.roleId ?? ''}|${who.apiKeyId ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < ACTOR_TTL_MS) return { ...hit.actor };
+  const actor = await loadActorUncached(db, tenantId, who);
+  if (actor) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, { at: Date.now(), actor });
+  }
+  return actor ? { ...actor } : undefined;
+}
+
+async function loadActorUncached(
   db: Db,
   tenantId: string,
   who: { userId: string | null; roleId?: string; apiKeyId?: string | null },

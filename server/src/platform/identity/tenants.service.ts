@@ -6,6 +6,7 @@ import { newId } from '../db/ids.ts';
 import { AppError, invalid } from '../http/errors.ts';
 import { checkPassword, hashPassword } from './passwords.ts';
 import { defaultRoles } from './roles.rules.ts';
+import { invalidateActors } from './actor.ts';
 
 export interface NewTenant {
   slug: string;
@@ -139,5 +140,6 @@ export async function syncDefaultRolePermissions(db: Db, standardObjects: string
       changed++;
     }
   }
+  if (changed) invalidateActors();
   return changed;
 }
