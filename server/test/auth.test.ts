@@ -149,7 +149,7 @@ describe('sign-in', () => {
 describe('sessions', () => {
   it('requires the CSRF header on cookie-authenticated writes', async () => {
     const c = await login(built.app, tenant.adminEmail);
-    const headers = (c as unknown as { headers: Record<string, string> }).headers;
+    const headers = c.headers;
     const noCsrf = new Client(built.app, { cookie: headers.cookie ?? '' });
     const res = await noCsrf.post('/api/v1/objects/account', { name: 'csrf' });
     expect(res.statusCode).toBe(403);

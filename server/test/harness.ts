@@ -42,7 +42,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export class Client {
   constructor(
     readonly app: FastifyInstance,
-    private readonly headers: Record<string, string>,
+    readonly headers: Record<string, string>,
     readonly userId: string | null = null,
   ) {}
 

@@ -41,7 +41,7 @@ async function upload(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const headers = (c as unknown as { headers: Record<string, string> }).headers;
+  const headers = c.headers;
   return built.app.inject({
     method: 'POST',
     url: `/api/v1/objects/${object}/imports`,
@@ -207,7 +207,7 @@ describe('export', () => {
     );
     expect(xlsx.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    await wb.xlsx.load(new Uint8Array(xlsx.rawPayload).buffer);
     const sheet = wb.worksheets[0];
     expect(sheet?.getRow(1).getCell(2).value).toBe('客户名称');
     expect(sheet?.rowCount).toBe(3);

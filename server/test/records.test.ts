@@ -74,7 +74,7 @@ describe('records engine: create, read, update, delete', () => {
       method: 'POST',
       url: '/api/v1/objects/account',
       headers: {
-        ...(admin as unknown as { headers: Record<string, string> }).headers,
+        ...admin.headers,
         'content-type': 'application/json',
       },
       payload: '{"name":',
