@@ -606,12 +606,20 @@ export class LeadsService {
       count: false,
       deleted: 'exclude',
     });
-    const out = [];
-    for (const lead of flagged.data) {
-      const candidate = await this.p.records.get(actor, 'lead', String(lead.duplicate_of)).catch(() => null);
-      out.push({ lead, candidate });
-    }
-    return out;
+    // the leads they resemble, in one query (only those the caller may see)
+    const ids = [...new Set(flagged.data.map((l) => String(l.duplicate_of)))];
+    const candidates = ids.length
+      ? await this.p.records.list(actor, 'lead', {
+          filter: [{ field: 'id', op: 'in', value: ids }],
+          sort: [],
+          limit: ids.length,
+          expand: [],
+          count: false,
+          deleted: 'exclude',
+        })
+      : { data: [] };
+    const byId = new Map(candidates.data.map((c) => [String(c.id), c]));
+    return flagged.data.map((lead) => ({ lead, candidate: byId.get(String(lead.duplicate_of)) ?? null }));
   }
 
   /** Not a duplicate after all: clears the flag. */
