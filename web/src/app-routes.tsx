@@ -11,6 +11,8 @@ import { NotFoundPage } from './shell/not-found-page';
 const ListPage = lazy(() => import('./objects/list-page'));
 const RecordPage = lazy(() => import('./objects/record-page'));
 const CreatePage = lazy(() => import('./objects/create-page'));
+const ImportPage = lazy(() => import('./objects/import-wizard'));
+const RecycleBinPage = lazy(() => import('./objects/recycle-bin-page'));
 const SettingsPage = lazy(() => import('./shell/settings-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
@@ -52,7 +54,23 @@ export function AppRoutes() {
           }
         />
         <Route
-          path="settings"
+          path="o/:object/import"
+          element={
+            <Suspense fallback={fallback}>
+              <ImportPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="o/:object/recycle-bin"
+          element={
+            <Suspense fallback={fallback}>
+              <RecycleBinPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="settings/:section?"
           element={
             <Suspense fallback={fallback}>
               <SettingsPage />

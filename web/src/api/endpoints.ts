@@ -41,6 +41,8 @@ export interface ListParams {
   q?: string;
   expand?: string[];
   count?: boolean;
+  /** `only` lists the recycle bin. */
+  deleted?: 'only';
 }
 
 /** Query-string pairs of the list grammar, shared by lists and exports. */
@@ -53,6 +55,7 @@ export function listQueryPairs(p: ListParams): [string, string][] {
     q: p.q,
     expand: p.expand?.length ? p.expand.join(',') : undefined,
     count: p.count ? 'true' : undefined,
+    deleted: p.deleted,
   };
   for (const [k, v] of Object.entries(extra))
     if (v !== undefined && v !== null && v !== '') pairs.push([k, String(v)]);
@@ -117,3 +120,8 @@ export const createView = (body: ViewCreateBody) =>
 export const patchView = (id: string, body: ViewPatchBody) =>
   apiFetch<{ data: SavedView }>(`/api/v1/views/${enc(id)}`, { method: 'PATCH', body }).then((r) => r.data);
 export const deleteView = (id: string) => apiFetch<void>(`/api/v1/views/${enc(id)}`, { method: 'DELETE' });
+
+export const restoreRecord = (object: string, id: string) =>
+  apiFetch<{ data: RecordData }>(`/api/v1/objects/${enc(object)}/${enc(id)}/restore`, {
+    method: 'POST',
+  }).then((r) => r.data);

@@ -67,7 +67,8 @@ function isErrorBody(v: unknown): v is { error: { code: string; message: string;
 export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { 'Accept-Language': currentLocale, Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const isForm = opts.body instanceof FormData;
+  if (opts.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = readCsrfToken();
   let res: Response;
   try {
@@ -75,7 +76,12 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body:
+        opts.body === undefined
+          ? undefined
+          : opts.body instanceof FormData
+            ? opts.body
+            : JSON.stringify(opts.body),
     });
   } catch {
     throw new ApiError(0, 'network', '', []);

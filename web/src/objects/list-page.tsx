@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   Alert,
   App,
@@ -16,7 +16,14 @@ import {
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { DeleteOutlined, DownloadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import {
+  DeleteOutlined,
+  DownloadOutlined,
+  EditOutlined,
+  PlusOutlined,
+  RestOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { keys, useMe, useObjectMeta, useRecordList } from '../api/queries';
 import { bulkRecords, exportUrl, type ListParams } from '../api/endpoints';
@@ -36,7 +43,15 @@ import { FieldValueView } from './value-render';
 import { useRenderContext } from './use-render-context';
 import { expandableFields } from './field-values';
 import { isSortable } from './filter-grammar';
-import { initialState, kanbanField, stateFromView, viewConfig, type ListState } from './list-state';
+import {
+  initialState,
+  kanbanField,
+  stateFromSearch,
+  stateFromView,
+  stateToSearch,
+  viewConfig,
+  type ListState,
+} from './list-state';
 
 const PAGE_SIZE = 50;
 
@@ -53,11 +68,36 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   const ctx = useRenderContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [state, setState] = useState<ListState>(() => initialState(meta));
-  const [viewId, setViewId] = useState<string | null>(null);
+  // Filters, sort, columns, layout, search and the view live in the URL (reload, shared links).
+  // React state is the source of truth (quick successive clicks must build on each other);
+  // the URL mirrors it, and is read back when someone else changes it (back/forward, links).
+  const [search, setSearch] = useSearchParams();
+  const [{ state, viewId }, setList] = useState(() => stateFromSearch(meta, search));
+  const latest = useRef({ state, viewId });
+  const written = useRef(search.toString());
+  const write = (next: ListState, view: string | null) => {
+    latest.current = { state: next, viewId: view };
+    setList(latest.current);
+    const s = stateToSearch(meta, next, view);
+    written.current = s.toString();
+    setSearch(s, { replace: true });
+  };
   const [selected, setSelected] = useState<RecordData[]>([]);
   const [bulkEditOpen, setBulkEditOpen] = useState(false);
-  const q = useDebounced(state.q.trim(), 300);
+  // The box is local (controlled inputs must not wait for a navigation); the URL follows it.
+  const [qText, setQText] = useState(state.q);
+  const q = useDebounced(qText.trim(), 300);
+  useEffect(() => {
+    if (q !== latest.current.state.q) update({ q });
+  }, [q]);
+  useEffect(() => {
+    const s = search.toString();
+    if (s === written.current) return;
+    written.current = s;
+    latest.current = stateFromSearch(meta, search);
+    setList(latest.current);
+    setQText(latest.current.state.q);
+  }, [search, meta]);
   const objectLabel = pick(meta.plural_label);
   const canCreate = canDo(me, meta.api_name, 'create');
   const canUpdate = canDo(me, meta.api_name, 'update');
@@ -81,7 +121,8 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   const sentinel = useInView<HTMLDivElement>(() => {
     if (list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
   }, !!list.hasNextPage);
-  const update = (patch: Partial<ListState>) => setState((s) => ({ ...s, ...patch }));
+  const update = (patch: Partial<ListState>) =>
+    write({ ...latest.current.state, ...patch }, latest.current.viewId);
   const selectFields = meta.fields.filter((f) => f.type === 'select');
 
   const columns: TableColumnsType<RecordData> = state.columns.flatMap((name) => {
@@ -146,9 +187,9 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   };
 
   const applyView = (view: SavedView | null) => {
-    setViewId(view?.id ?? null);
     setSelected([]);
-    setState(view ? stateFromView(meta, view.config) : initialState(meta));
+    setQText('');
+    write(view ? stateFromView(meta, view.config) : initialState(meta), view?.id ?? null);
   };
 
   const isFiltered = state.filter.length > 0 || q !== '';
@@ -173,7 +214,14 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
       }
     >
       {isFiltered ? (
-        <Button onClick={() => update({ filter: [], q: '' })}>{t('list.clearFilters')}</Button>
+        <Button
+          onClick={() => {
+            setQText('');
+            update({ filter: [], q: '' });
+          }}
+        >
+          {t('list.clearFilters')}
+        </Button>
       ) : (
         canCreate && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate(`/o/${meta.api_name}/new`)}>
@@ -234,6 +282,24 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
               <Button icon={<DownloadOutlined />}>{t('list.export')}</Button>
             </Dropdown>
           )}
+          {canCreate && canDo(me, meta.api_name, 'import') && (
+            <Button
+              icon={<UploadOutlined />}
+              data-testid="import-link"
+              onClick={() => navigate(`/o/${meta.api_name}/import`)}
+            >
+              {t('list.import')}
+            </Button>
+          )}
+          {canDelete && (
+            <Button
+              icon={<RestOutlined />}
+              data-testid="recycle-bin-link"
+              onClick={() => navigate(`/o/${meta.api_name}/recycle-bin`)}
+            >
+              {t('list.recycleBin')}
+            </Button>
+          )}
           {canCreate && (
             <Button
               type="primary"
@@ -248,8 +314,8 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
       <Space orientation="vertical" style={{ width: '100%', marginBottom: 12 }} size={8}>
         <Input.Search
           allowClear
-          value={state.q}
-          onChange={(e) => update({ q: e.target.value })}
+          value={qText}
+          onChange={(e) => setQText(e.target.value)}
           placeholder={t('list.searchPlaceholder', { object: objectLabel })}
           style={{ maxWidth: 360 }}
         />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldMeta, ObjectMeta } from '../api/types';
-import { defaultColumns, kanbanField, stateFromView } from './list-state';
+import { defaultColumns, kanbanField, stateFromSearch, stateFromView, stateToSearch } from './list-state';
 
 const f = (api_name: string, type: FieldMeta['type'], extra: Partial<FieldMeta> = {}): FieldMeta => ({
   api_name,
@@ -62,5 +62,30 @@ describe('list state', () => {
     expect(s.filter).toEqual([]);
     expect(kanbanField(meta, s.layout)?.api_name).toBe('grade');
     expect(kanbanField(meta, 'kanban:industry')).toBeUndefined();
+  });
+});
+
+describe('list state in the URL', () => {
+  it('round-trips filters, sort, columns, layout and search', () => {
+    const state = {
+      columns: ['name', 'owner_id'],
+      filter: [{ field: 'name', op: 'contains' as const, value: 'A&B', display: 'A&B' }],
+      sort: '-name',
+      layout: 'table',
+      q: '华东',
+    };
+    const search = stateToSearch(meta, state, 'v1');
+    const back = stateFromSearch(meta, new URLSearchParams(search.toString()));
+    expect(back).toEqual({ state, viewId: 'v1' });
+  });
+  it('leaves defaults out and ignores unknown fields or broken JSON', () => {
+    expect(stateToSearch(meta, stateFromSearch(meta, new URLSearchParams()).state, null).toString()).toBe('');
+    const back = stateFromSearch(
+      meta,
+      new URLSearchParams('filter=%5Bnot-json&cols=nope&layout=kanban:nope'),
+    );
+    expect(back.state.filter).toEqual([]);
+    expect(back.state.columns).toEqual(defaultColumns(meta));
+    expect(back.state.layout).toBe('table');
   });
 });

@@ -74,3 +74,74 @@ export function kanbanField(meta: ObjectMeta, layout: string): FieldMeta | undef
   const name = layout.slice('kanban:'.length);
   return meta.fields.find((f) => f.api_name === name && f.type === 'select');
 }
+
+const FILTER_OPS = new Set([
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'between',
+  'contains',
+  'starts_with',
+  'is_null',
+]);
+
+function isFilterCondition(v: unknown): v is FilterCondition {
+  if (typeof v !== 'object' || v === null) return false;
+  const r: Record<string, unknown> = { ...v };
+  return (
+    typeof r.field === 'string' &&
+    typeof r.op === 'string' &&
+    FILTER_OPS.has(r.op) &&
+    typeof r.value === 'string' &&
+    (r.display === undefined || typeof r.display === 'string')
+  );
+}
+
+function parseFilter(raw: string | null): FilterCondition[] {
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter(isFilterCondition) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The list state lives in the URL query so a reload or a shared link shows the same list:
+ * `view`, `cols`, `filter` (JSON), `sort`, `layout`, `q`. Defaults are left out.
+ */
+export function stateToSearch(meta: ObjectMeta, state: ListState, viewId: string | null): URLSearchParams {
+  const s = new URLSearchParams();
+  if (viewId) s.set('view', viewId);
+  if (state.columns.join(',') !== defaultColumns(meta).join(',')) s.set('cols', state.columns.join(','));
+  if (state.filter.length) s.set('filter', JSON.stringify(state.filter));
+  if (state.sort) s.set('sort', state.sort);
+  if (state.layout !== 'table') s.set('layout', state.layout);
+  if (state.q) s.set('q', state.q);
+  return s;
+}
+
+export function stateFromSearch(
+  meta: ObjectMeta,
+  search: URLSearchParams,
+): { state: ListState; viewId: string | null } {
+  const known = new Set(meta.fields.map((f) => f.api_name));
+  const cols = (search.get('cols') ?? '').split(',').filter((c) => known.has(c));
+  const layout = search.get('layout') ?? 'table';
+  return {
+    viewId: search.get('view'),
+    state: {
+      columns: cols.length ? cols : defaultColumns(meta),
+      filter: parseFilter(search.get('filter')).filter((c) => known.has(c.field)),
+      sort: search.get('sort') ?? undefined,
+      layout: layout === 'table' || kanbanField(meta, layout) ? layout : 'table',
+      q: search.get('q') ?? '',
+    },
+  };
+}

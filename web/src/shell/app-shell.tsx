@@ -26,6 +26,9 @@ export function AppShell() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  // Groups start open; remembering the closed ones keeps groups that appear later (a new
+  // custom object) open too.
+  const [closedGroups, setClosedGroups] = useState<string[]>([]);
 
   const nav = useMemo(() => (me && objects.data ? buildNav(me, objects.data) : []), [me, objects.data]);
   const items = nav.map((g) => ({
@@ -61,7 +64,13 @@ export function AppShell() {
             mode="inline"
             style={{ background: 'transparent' }}
             selectedKeys={selected ? [selected] : []}
-            defaultOpenKeys={nav.map((g) => g.key)}
+            {...(collapsed
+              ? {}
+              : {
+                  openKeys: nav.map((g) => g.key).filter((k) => !closedGroups.includes(k)),
+                  onOpenChange: (open: string[]) =>
+                    setClosedGroups(nav.map((g) => g.key).filter((k) => !open.includes(k))),
+                })}
             items={items}
             onClick={({ key }) => navigate(key)}
             data-testid="side-nav"

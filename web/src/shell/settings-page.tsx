@@ -1,16 +1,46 @@
-import { Card, Result } from 'antd';
-import { SettingOutlined } from '@ant-design/icons';
+import { Tabs } from 'antd';
+import { useNavigate, useParams } from 'react-router';
 import { useMe } from '../api/queries';
 import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/zh-CN';
 import { NotFoundPage } from './not-found-page';
+import { UsersSection } from '../settings/users-section';
+import { RolesSection } from '../settings/roles-section';
+import { CustomFieldsSection } from '../settings/custom-fields-section';
+import { ApiKeysSection } from '../settings/api-keys-section';
+import { JobsSection } from '../settings/jobs-section';
+import { WebhooksSection } from '../settings/webhooks-section';
+import { SecuritySection } from '../settings/security-section';
 
+const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
+  { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
+  { key: 'roles', label: 'settings.tab.roles', render: () => <RolesSection /> },
+  { key: 'fields', label: 'settings.tab.fields', render: () => <CustomFieldsSection /> },
+  { key: 'api-keys', label: 'settings.tab.apiKeys', render: () => <ApiKeysSection /> },
+  { key: 'webhooks', label: 'settings.tab.webhooks', render: () => <WebhooksSection /> },
+  { key: 'jobs', label: 'settings.tab.jobs', render: () => <JobsSection /> },
+  { key: 'security', label: 'settings.tab.security', render: () => <SecuritySection /> },
+];
+
+/** Administration; the server refuses every admin call for other roles (403) as well. */
 export default function SettingsPage() {
   const { t } = useI18n();
   const me = useMe().data;
+  const navigate = useNavigate();
+  const { section } = useParams();
   if (!me?.role.is_admin) return <NotFoundPage />;
+  const active = SECTIONS.find((s) => s.key === section) ?? SECTIONS[0];
+  if (!active) return <NotFoundPage />;
   return (
-    <Card>
-      <Result icon={<SettingOutlined />} title={t('nav.settingsHome')} subTitle={t('settings.comingSoon')} />
-    </Card>
+    <Tabs
+      activeKey={active.key}
+      onChange={(k) => navigate(`/settings/${k}`)}
+      destroyOnHidden
+      items={SECTIONS.map((s) => ({
+        key: s.key,
+        label: t(s.label),
+        children: s.key === active.key ? s.render() : null,
+      }))}
+    />
   );
 }
