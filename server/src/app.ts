@@ -132,7 +132,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registerIoRoutes(scoped, platform.imports, platform.exports);
     registerAuditRoutes(scoped, db, records);
     registerJobRoutes(scoped, jobs);
-    registerWebhookRoutes(scoped, webhooks);
+    registerWebhookRoutes(scoped, webhooks, async (tenantId) => {
+      const generic = [...(await registry.objects(tenantId)).keys()].flatMap((o) =>
+        ['created', 'updated', 'deleted', 'restored'].map((e) => `${o}.${e}`),
+      );
+      return ['*', ...generic, ...mods.flatMap((m) => m.events ?? [])].sort();
+    });
     registerNotifyRoutes(scoped, db, platform.notify);
     registerViewRoutes(scoped, new ViewsService(db, registry));
     registerSearchRoutes(scoped, records);

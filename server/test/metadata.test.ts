@@ -252,3 +252,55 @@ describe('custom fields across tenants', () => {
     expect(r.statusCode).toBe(400);
   });
 });
+
+describe('editing custom fields and objects', () => {
+  it('renames labels, changes options (values in use cannot be removed) and lists webhook event types', async () => {
+    await admin.post('/api/v1/metadata/objects/account/fields', {
+      api_name: 'stage2__c',
+      type: 'select',
+      label: { 'zh-CN': '阶段', 'en-US': 'Stage' },
+      options: [
+        { value: 'a', label: { 'en-US': 'A' } },
+        { value: 'b', label: { 'en-US': 'B' } },
+      ],
+    });
+    await admin.post('/api/v1/objects/account', { name: 'uses a', stage2__c: 'a' });
+    const inUse = await admin.patch('/api/v1/metadata/objects/account/fields/stage2__c', {
+      options: [{ value: 'b', label: { 'en-US': 'B' } }],
+    });
+    expect(inUse.statusCode).toBe(422);
+    expect(json<ErrBody>(inUse).error.details[0]?.field).toBe('options');
+    const ok = await admin.patch('/api/v1/metadata/objects/account/fields/stage2__c', {
+      label: { 'zh-CN': '合作阶段', 'en-US': 'Partnership stage' },
+      options: [
+        { value: 'a', label: { 'zh-CN': '甲', 'en-US': 'Alpha' } },
+        { value: 'c', label: { 'en-US': 'C' } },
+      ],
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const f = json<{ data: ObjMeta }>(ok).data.fields.find((x) => x.api_name === 'stage2__c') as unknown;
+    expect(f).toMatchObject({ label: { 'zh-CN': '合作阶段' }, options: [{ value: 'a' }, { value: 'c' }] });
+    expect((await admin.post('/api/v1/objects/account', { name: 'uses c', stage2__c: 'c' })).statusCode).toBe(
+      201,
+    );
+    expect(
+      (await admin.patch('/api/v1/metadata/objects/account/fields/name', { required: false })).statusCode,
+    ).toBe(404);
+    const rep = await userWithRole(admin, 'sales_rep');
+    expect(
+      (await rep.patch('/api/v1/metadata/objects/account/fields/stage2__c', { required: true })).statusCode,
+    ).toBe(403);
+    await admin.post('/api/v1/metadata/objects', { api_name: 'rename_me__c', label: { 'en-US': 'Old' } });
+    const renamed = await admin.patch('/api/v1/metadata/objects/rename_me__c', {
+      label: { 'zh-CN': '新名称', 'en-US': 'New name' },
+    });
+    expect(json<{ data: { label: Record<string, string> } }>(renamed).data.label).toEqual({
+      'zh-CN': '新名称',
+      'en-US': 'New name',
+    });
+    const types = json<{ data: string[] }>(await admin.get('/api/v1/admin/webhooks/event-types')).data;
+    expect(types).toEqual(
+      expect.arrayContaining(['*', 'account.created', 'lead.converted', 'rename_me__c.updated']),
+    );
+  });
+});

@@ -9,6 +9,8 @@ export interface ModuleDef {
   migrationsDir: string;
   objects: ObjectDef[];
   jobs?: JobDef[];
+  /** Domain events the module emits beyond the generic `<object>.created|updated|deleted|restored`. */
+  events?: string[];
   /** Registers the module's own routes (already inside the authenticated scope). */
   routes?(app: FastifyInstance, platform: Platform): void;
   /** Routes without sign-in (public forms …): the module authenticates them itself. */

@@ -31,6 +31,17 @@ export const leadsModule: ModuleDef = {
     { ...campaignMemberObject, hooks: campaignMemberHooks },
   ],
   jobs: [leadTimersJob],
+  events: [
+    'lead.assigned',
+    'lead.claimed',
+    'lead.returned',
+    'lead.transferred',
+    'lead.invalidated',
+    'lead.recycled',
+    'lead.touched',
+    'lead.merged',
+    'lead.converted',
+  ],
   routes(app, platform) {
     const s = services.get(platform) ?? new LeadsService(platform);
     services.set(platform, s);

@@ -4,9 +4,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { adminOf } from '../http/auth.hooks.ts';
 import type { WebhooksService } from './webhooks.service.ts';
 
-export function registerWebhookRoutes(app: FastifyInstance, webhooks: WebhooksService): void {
+export function registerWebhookRoutes(
+  app: FastifyInstance,
+  webhooks: WebhooksService,
+  eventTypes: (tenantId: string) => Promise<string[]>,
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['webhooks'];
+  r.get(
+    '/api/v1/admin/webhooks/event-types',
+    { schema: { tags, summary: 'Event types a webhook can subscribe to' } },
+    async (req) => ({
+      data: await eventTypes(adminOf(req).tenantId),
+    }),
+  );
   const id = z.object({ id: z.string() });
   r.get('/api/v1/admin/webhooks', { schema: { tags, summary: 'Registered webhooks' } }, async (req) => ({
     data: await webhooks.list(adminOf(req)),

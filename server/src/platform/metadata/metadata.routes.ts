@@ -5,7 +5,12 @@ import { actorOf, adminOf } from '../http/auth.hooks.ts';
 import { can } from '../access/permissions.ts';
 import { forbidden } from '../http/errors.ts';
 import type { MetadataRegistry } from './registry.ts';
-import { newFieldSchema, newObjectSchema, type MetadataService } from './metadata.service.ts';
+import {
+  fieldPatchSchema,
+  newFieldSchema,
+  newObjectSchema,
+  type MetadataService,
+} from './metadata.service.ts';
 
 export function registerMetadataRoutes(
   app: FastifyInstance,
@@ -42,6 +47,42 @@ export function registerMetadataRoutes(
       const actor = adminOf(req);
       const obj = await metadata.createObject(actor, req.body);
       return reply.status(201).send({ data: metadata.describe(actor, obj) });
+    },
+  );
+  r.patch(
+    '/api/v1/metadata/objects/:object',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a custom object (admin)',
+        params: z.object({ object: z.string() }),
+        body: z.strictObject({
+          label: newObjectSchema.shape.label.optional(),
+          plural_label: newObjectSchema.shape.label.optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const actor = adminOf(req);
+      return {
+        data: metadata.describe(actor, await metadata.updateObject(actor, req.params.object, req.body)),
+      };
+    },
+  );
+  r.patch(
+    '/api/v1/metadata/objects/:object/fields/:field',
+    {
+      schema: {
+        tags,
+        summary: 'Change a custom field: labels, required, options (admin)',
+        params: z.object({ object: z.string(), field: z.string() }),
+        body: fieldPatchSchema,
+      },
+    },
+    async (req) => {
+      const actor = adminOf(req);
+      await metadata.updateField(actor, req.params.object, req.params.field, req.body);
+      return { data: metadata.describe(actor, await registry.get(actor.tenantId, req.params.object)) };
     },
   );
   r.post(

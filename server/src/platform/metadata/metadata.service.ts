@@ -48,6 +48,23 @@ export const newFieldSchema = z.strictObject({
 });
 export type NewField = z.infer<typeof newFieldSchema>;
 
+/** What may change on an existing custom field: labels, required, options (values are kept stable). */
+export const fieldPatchSchema = z.strictObject({
+  label: labelsSchema.optional(),
+  required: z.boolean().optional(),
+  options: z
+    .array(
+      z.strictObject({
+        value: z.string().min(1).max(80),
+        label: labelsSchema,
+        color: z.string().max(20).optional(),
+      }),
+    )
+    .max(500)
+    .optional(),
+});
+export type FieldPatch = z.infer<typeof fieldPatchSchema>;
+
 export const newObjectSchema = z.strictObject({
   api_name: z.string().regex(/^[a-z][a-z0-9_]{0,40}__c$/),
   label: labelsSchema,
@@ -187,6 +204,72 @@ export class MetadataService {
       // The field works without its index (only slower on large objects); do not fail the request.
       this.log?.warn({ err, field: f.apiName }, 'could not create the custom field index');
     }
+  }
+
+  /**
+   * Edits a custom field's labels, required flag or options. Option values stored on records
+   * must survive: an option in use cannot be removed (422 naming it); its label may change.
+   */
+  async updateField(actor: Actor, object: string, apiName: string, input: FieldPatch): Promise<FieldDef> {
+    const obj = await this.registry.get(actor.tenantId, object);
+    const f = fieldOf(obj, apiName);
+    if (!f || !f.isCustom) throw new AppError('not_found', 'not_found');
+    const tdb = TenantDb.for(this.db, actor.tenantId);
+    const next: FieldDef = { ...f };
+    if (input.label) next.label = both(input.label);
+    if (input.required !== undefined) next.required = input.required;
+    if (input.options) {
+      if (f.type !== 'select' && f.type !== 'multi_select')
+        throw invalid([{ field: 'options', issue: 'invalid_value' }]);
+      const values = input.options.map((o) => o.value);
+      if (new Set(values).size !== values.length) throw invalid([{ field: 'options', issue: 'not_unique' }]);
+      const removed = (f.options ?? []).map((o) => o.value).filter((v) => !values.includes(v));
+      for (const v of removed) {
+        const probe = f.type === 'select' ? { [f.apiName]: v } : { [f.apiName]: [v] };
+        const used = await tdb.one(
+          sql`select 1 from ${sql.table(obj.table)} where tenant_id = ${actor.tenantId} and custom @> ${JSON.stringify(probe)}::jsonb ${obj.isCustom ? sql`and object = ${obj.apiName}` : sql``} limit 1`,
+        );
+        if (used) throw invalid([{ field: 'options', issue: 'in_use', params: { value: v } }]);
+      }
+      next.options = input.options.map((o) => ({ ...o, label: both(o.label) }));
+    }
+    await tdb.transaction(async (tx) => {
+      await tx.exec0(sql`update field_def set label = ${JSON.stringify(next.label)}::jsonb, required = ${next.required},
+          options = ${next.options ? JSON.stringify(next.options) : null}::jsonb
+        where tenant_id = ${actor.tenantId} and object = ${object} and api_name = ${apiName}`);
+      await writeAudit(tx, actor, [
+        {
+          action: 'admin',
+          object: 'field_def',
+          recordId: null,
+          changes: { [`${object}.${apiName}`]: [f, next] },
+        },
+      ]);
+    });
+    this.registry.invalidate(actor.tenantId);
+    return next;
+  }
+
+  /** Renames a custom object (both languages). */
+  async updateObject(
+    actor: Actor,
+    object: string,
+    input: { label?: NewObject['label'] | undefined; plural_label?: NewObject['label'] | undefined },
+  ): Promise<ObjectDef> {
+    const obj = await this.registry.get(actor.tenantId, object);
+    if (!obj.isCustom) throw new AppError('not_found', 'not_found');
+    const label = input.label ? both(input.label) : obj.label;
+    const plural = input.plural_label ? both(input.plural_label) : obj.pluralLabel;
+    await TenantDb.for(this.db, actor.tenantId).transaction(async (tx) => {
+      await tx.exec0(
+        sql`update object_def set label = ${JSON.stringify(label)}::jsonb, plural_label = ${JSON.stringify(plural)}::jsonb where tenant_id = ${actor.tenantId} and api_name = ${object}`,
+      );
+      await writeAudit(tx, actor, [
+        { action: 'admin', object: 'object_def', recordId: null, changes: { [object]: [obj.label, label] } },
+      ]);
+    });
+    this.registry.invalidate(actor.tenantId);
+    return this.registry.get(actor.tenantId, object);
   }
 
   async createObject(actor: Actor, input: NewObject): Promise<ObjectDef> {
