@@ -74,12 +74,15 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   const [search, setSearch] = useSearchParams();
   const [{ state, viewId }, setList] = useState(() => stateFromSearch(meta, search));
   const latest = useRef({ state, viewId });
-  const written = useRef(search.toString());
+  // Every query string we wrote ourselves: under load the URL can lag behind two quick writes,
+  // and an older one of ours arriving late must not be mistaken for someone else's change.
+  const written = useRef(new Set([search.toString()]));
   const write = (next: ListState, view: string | null) => {
     latest.current = { state: next, viewId: view };
     setList(latest.current);
     const s = stateToSearch(meta, next, view);
-    written.current = s.toString();
+    written.current.add(s.toString());
+    if (written.current.size > 50) written.current = new Set([s.toString()]);
     setSearch(s, { replace: true });
   };
   const [selected, setSelected] = useState<RecordData[]>([]);
@@ -92,8 +95,8 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   }, [q]);
   useEffect(() => {
     const s = search.toString();
-    if (s === written.current) return;
-    written.current = s;
+    if (written.current.has(s)) return;
+    written.current = new Set([s]);
     latest.current = stateFromSearch(meta, search);
     setList(latest.current);
     setQText(latest.current.state.q);
