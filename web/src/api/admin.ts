@@ -210,6 +210,26 @@ export interface TenantSettings {
   currency: string;
   locale: string;
   security: SecuritySettings;
+  smtp: SmtpSettings | null;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure?: boolean;
+  user?: string | null;
+  password?: string | null;
+  from: string;
+}
+
+export interface MailOutboxEntry {
+  id: string;
+  to_address: string;
+  subject: string;
+  status: string;
+  error: string | null;
+  created_at: string;
+  sent_at: string | null;
 }
 
 export const fetchWebhooks = () => data(apiFetch<{ data: Webhook[] }>('/api/v1/admin/webhooks'));
@@ -232,3 +252,55 @@ export const useWebhooks = () => useQuery({ queryKey: ['admin', 'webhooks'], que
 export const useDeliveries = (id: string) =>
   useQuery({ queryKey: ['admin', 'webhooks', id, 'deliveries'], queryFn: () => fetchDeliveries(id) });
 export const useTenantSettings = () => useQuery({ queryKey: ['admin', 'settings'], queryFn: fetchSettings });
+
+export const resetUserPassword = (id: string, password: string) =>
+  apiFetch<void>(`/api/v1/admin/users/${enc(id)}/reset-password`, { method: 'POST', body: { password } });
+
+export interface ProfileBody {
+  name: string;
+  time_zone: string;
+  currency: string;
+  locale: 'zh-CN' | 'en-US';
+}
+
+export const putProfile = (body: ProfileBody) =>
+  apiFetch<void>('/api/v1/admin/settings/profile', { method: 'PUT', body });
+
+export interface LoginLogEntry {
+  id: string;
+  email: string;
+  at: string;
+  ip: string | null;
+  user_agent: string | null;
+  result: string;
+}
+
+export const fetchLoginLog = () =>
+  data(apiFetch<{ data: LoginLogEntry[] }>('/api/v1/admin/login-log?limit=200'));
+export const useLoginLog = () => useQuery({ queryKey: ['admin', 'login-log'], queryFn: fetchLoginLog });
+
+export const fetchWebhookEventTypes = () =>
+  data(apiFetch<{ data: string[] }>('/api/v1/admin/webhooks/event-types'));
+export const useWebhookEventTypes = () =>
+  useQuery({ queryKey: ['admin', 'webhooks', 'event-types'], queryFn: fetchWebhookEventTypes });
+
+export const putSmtp = (body: SmtpSettings | null) =>
+  apiFetch<void>('/api/v1/admin/settings/smtp', { method: 'PUT', body });
+export const fetchMailOutbox = () => data(apiFetch<{ data: MailOutboxEntry[] }>('/api/v1/admin/mail-outbox'));
+export const useMailOutbox = () => useQuery({ queryKey: ['admin', 'mail-outbox'], queryFn: fetchMailOutbox });
+
+export interface FieldPatchBody {
+  label?: Localized;
+  required?: boolean;
+  options?: { value: string; label: Localized }[];
+}
+
+export const patchCustomField = (object: string, field: string, body: FieldPatchBody) =>
+  data(
+    apiFetch<{ data: ObjectMeta }>(`/api/v1/metadata/objects/${enc(object)}/fields/${enc(field)}`, {
+      method: 'PATCH',
+      body,
+    }),
+  );
+export const patchCustomObject = (object: string, body: { label?: Localized; plural_label?: Localized }) =>
+  data(apiFetch<{ data: ObjectMeta }>(`/api/v1/metadata/objects/${enc(object)}`, { method: 'PATCH', body }));

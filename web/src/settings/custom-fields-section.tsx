@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { createCustomField, createCustomObject } from '../api/admin';
+import { createCustomField, createCustomObject, patchCustomField, patchCustomObject } from '../api/admin';
 import { keys, useObjects } from '../api/queries';
 import type { FieldMeta, FieldType, ObjectMeta } from '../api/types';
 import { useI18n } from '../i18n/i18n-context';
@@ -47,6 +47,46 @@ function labels(zh?: string, en?: string) {
     ...(zh?.trim() ? { 'zh-CN': zh.trim() } : {}),
     ...(en?.trim() ? { 'en-US': en.trim() } : {}),
   };
+}
+
+/** The option rows of a select / multi-select field (form list `options`). */
+function OptionsEditor() {
+  const { t } = useI18n();
+  return (
+    <Form.List name="options">
+      {(items, { add, remove }, { errors }) => (
+        <div data-testid="options-editor">
+          <div style={{ marginBottom: 8 }}>{t('settings.fields.options')}</div>
+          {items.map((item, i) => (
+            <Space key={item.key} align="start" style={{ display: 'flex' }}>
+              <Form.Item name={[item.name, 'value']} rules={[{ required: true }]}>
+                <Input
+                  placeholder={t('settings.fields.optionValue')}
+                  aria-label={`${t('settings.fields.optionValue')} ${i + 1}`}
+                />
+              </Form.Item>
+              <Form.Item name={[item.name, 'zh']} rules={[{ required: true }]}>
+                <Input placeholder={t('settings.labelZh')} aria-label={`${t('settings.labelZh')} ${i + 1}`} />
+              </Form.Item>
+              <Form.Item name={[item.name, 'en']}>
+                <Input placeholder={t('settings.labelEn')} aria-label={`${t('settings.labelEn')} ${i + 1}`} />
+              </Form.Item>
+              <Button
+                type="text"
+                icon={<MinusCircleOutlined />}
+                aria-label={t('common.delete')}
+                onClick={() => remove(item.name)}
+              />
+            </Space>
+          ))}
+          <Form.ErrorList errors={errors} />
+          <Button icon={<PlusOutlined />} onClick={() => add({ value: '' })}>
+            {t('settings.fields.addOption')}
+          </Button>
+        </div>
+      )}
+    </Form.List>
+  );
 }
 
 function AddFieldModal({ meta, onClose }: { meta: ObjectMeta; onClose: () => void }) {
@@ -152,46 +192,99 @@ function AddFieldModal({ meta, onClose }: { meta: ObjectMeta; onClose: () => voi
             />
           </Form.Item>
         )}
-        {(type === 'select' || type === 'multi_select') && (
-          <Form.List name="options">
-            {(items, { add, remove }) => (
-              <div data-testid="options-editor">
-                <div style={{ marginBottom: 8 }}>{t('settings.fields.options')}</div>
-                {items.map((item, i) => (
-                  <Space key={item.key} align="start" style={{ display: 'flex' }}>
-                    <Form.Item name={[item.name, 'value']} rules={[{ required: true }]}>
-                      <Input
-                        placeholder={t('settings.fields.optionValue')}
-                        aria-label={`${t('settings.fields.optionValue')} ${i + 1}`}
-                      />
-                    </Form.Item>
-                    <Form.Item name={[item.name, 'zh']} rules={[{ required: true }]}>
-                      <Input
-                        placeholder={t('settings.labelZh')}
-                        aria-label={`${t('settings.labelZh')} ${i + 1}`}
-                      />
-                    </Form.Item>
-                    <Form.Item name={[item.name, 'en']}>
-                      <Input
-                        placeholder={t('settings.labelEn')}
-                        aria-label={`${t('settings.labelEn')} ${i + 1}`}
-                      />
-                    </Form.Item>
-                    <Button
-                      type="text"
-                      icon={<MinusCircleOutlined />}
-                      aria-label={t('common.delete')}
-                      onClick={() => remove(item.name)}
-                    />
-                  </Space>
-                ))}
-                <Button icon={<PlusOutlined />} onClick={() => add({ value: '' })}>
-                  {t('settings.fields.addOption')}
-                </Button>
-              </div>
-            )}
-          </Form.List>
-        )}
+        {(type === 'select' || type === 'multi_select') && <OptionsEditor />}
+        <button type="submit" hidden />
+      </Form>
+    </Modal>
+  );
+}
+
+interface EditFieldValues {
+  zh?: string;
+  en?: string;
+  required?: boolean;
+  options?: { value: string; zh?: string; en?: string }[];
+}
+
+function EditFieldModal({
+  meta,
+  field,
+  onClose,
+}: {
+  meta: ObjectMeta;
+  field: FieldMeta;
+  onClose: () => void;
+}) {
+  const { t, pick } = useI18n();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<EditFieldValues>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const withOptions = field.type === 'select' || field.type === 'multi_select';
+
+  const submit = async (v: EditFieldValues) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await patchCustomField(meta.api_name, field.api_name, {
+        label: labels(v.zh, v.en),
+        required: v.required === true,
+        ...(withOptions
+          ? { options: (v.options ?? []).map((o) => ({ value: o.value, label: labels(o.zh, o.en) })) }
+          : {}),
+      });
+      await qc.invalidateQueries({ queryKey: keys.objects });
+      message.success(t('common.saved'));
+      onClose();
+    } catch (err) {
+      setProblem(showServerErrors(form, err, ['label', 'required', 'options'], t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      width={640}
+      title={t('settings.fields.editTitle', { field: pick(field.label) || field.api_name })}
+      onCancel={onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form<EditFieldValues>
+        form={form}
+        layout="vertical"
+        data-testid="field-edit-form"
+        initialValues={{
+          zh: field.label['zh-CN'],
+          en: field.label['en-US'],
+          required: field.required,
+          options: (field.options ?? []).map((o) => ({
+            value: o.value,
+            zh: o.label['zh-CN'],
+            en: o.label['en-US'],
+          })),
+        }}
+        onFinish={(v) => void submit(v)}
+      >
+        {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 12 }} />}
+        <Space style={{ display: 'flex' }} align="start">
+          <Form.Item name="zh" label={t('settings.labelZh')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="en" label={t('settings.labelEn')}>
+            <Input />
+          </Form.Item>
+        </Space>
+        <Form.Item name="required" valuePropName="checked">
+          <Checkbox>{t('settings.fields.required')}</Checkbox>
+        </Form.Item>
+        {withOptions && <OptionsEditor />}
         <button type="submit" hidden />
       </Form>
     </Modal>
@@ -280,6 +373,80 @@ function NewObjectModal({ onClose, onCreated }: { onClose: () => void; onCreated
   );
 }
 
+interface RenameObjectValues {
+  zh: string;
+  en?: string;
+  pluralZh?: string;
+  pluralEn?: string;
+}
+
+function RenameObjectModal({ meta, onClose }: { meta: ObjectMeta; onClose: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<RenameObjectValues>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = async (v: RenameObjectValues) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const plural = labels(v.pluralZh, v.pluralEn);
+      await patchCustomObject(meta.api_name, {
+        label: labels(v.zh, v.en),
+        ...(Object.keys(plural).length ? { plural_label: plural } : {}),
+      });
+      await qc.invalidateQueries({ queryKey: keys.objects });
+      message.success(t('common.saved'));
+      onClose();
+    } catch (err) {
+      setProblem(showServerErrors(form, err, ['label', 'plural_label'], t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t('settings.objects.rename')}
+      onCancel={onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form<RenameObjectValues>
+        form={form}
+        layout="vertical"
+        data-testid="object-rename-form"
+        initialValues={{
+          zh: meta.label['zh-CN'],
+          en: meta.label['en-US'],
+          pluralZh: meta.plural_label['zh-CN'],
+          pluralEn: meta.plural_label['en-US'],
+        }}
+        onFinish={(v) => void submit(v)}
+      >
+        {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 12 }} />}
+        <Form.Item name="zh" label={t('settings.labelZh')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="en" label={t('settings.labelEn')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="pluralZh" label={t('settings.objects.pluralZh')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="pluralEn" label={t('settings.objects.pluralEn')}>
+          <Input />
+        </Form.Item>
+        <button type="submit" hidden />
+      </Form>
+    </Modal>
+  );
+}
+
 export function CustomFieldsSection() {
   const { t, pick } = useI18n();
   const objects = useObjects();
@@ -287,6 +454,8 @@ export function CustomFieldsSection() {
   const [objectName, setObjectName] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [creating, setCreating] = useState(false);
+  const [editingField, setEditingField] = useState<FieldMeta | null>(null);
+  const [renaming, setRenaming] = useState(false);
   const meta = list.find((o) => o.api_name === objectName) ?? list[0];
 
   return (
@@ -317,6 +486,7 @@ export function CustomFieldsSection() {
             {t('settings.fields.add')}
           </Button>
         )}
+        {meta?.is_custom && <Button onClick={() => setRenaming(true)}>{t('settings.objects.rename')}</Button>}
       </Space>
       {meta && (
         <Table<FieldMeta>
@@ -347,10 +517,29 @@ export function CustomFieldsSection() {
                 </Space>
               ),
             },
+            {
+              key: 'actions',
+              title: '',
+              render: (_, f) =>
+                f.is_custom ? (
+                  <Button
+                    type="link"
+                    size="small"
+                    aria-label={`${t('common.edit')} ${f.api_name}`}
+                    onClick={() => setEditingField(f)}
+                  >
+                    {t('common.edit')}
+                  </Button>
+                ) : null,
+            },
           ]}
         />
       )}
       {adding && meta && <AddFieldModal meta={meta} onClose={() => setAdding(false)} />}
+      {editingField && meta && (
+        <EditFieldModal meta={meta} field={editingField} onClose={() => setEditingField(null)} />
+      )}
+      {renaming && meta && <RenameObjectModal meta={meta} onClose={() => setRenaming(false)} />}
       {creating && (
         <NewObjectModal
           onClose={() => setCreating(false)}

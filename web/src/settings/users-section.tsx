@@ -22,6 +22,7 @@ import {
   createUser,
   patchDepartment,
   patchUser,
+  resetUserPassword,
   unlockUser,
   useAdminUsers,
   useDepartments,
@@ -148,6 +149,64 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
   );
 }
 
+interface ResetFormValues {
+  password: string;
+}
+
+function ResetPasswordModal({ user, onClose }: { user: AdminUser; onClose: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ResetFormValues>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const submit = async (v: ResetFormValues) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await resetUserPassword(user.id, v.password);
+      message.success(t('settings.users.passwordReset'));
+      onClose();
+    } catch (err) {
+      setProblem(showServerErrors(form, err, ['password'], t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('settings.users.resetPasswordTitle', { name: user.name })}
+      onCancel={onClose}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form<ResetFormValues>
+        form={form}
+        layout="vertical"
+        data-testid="reset-password-form"
+        onFinish={(v) => void submit(v)}
+      >
+        {problem && <Alert type="error" showIcon title={problem} style={{ marginBottom: 12 }} />}
+        <Alert
+          type="info"
+          showIcon
+          title={t('settings.users.resetPasswordHint')}
+          style={{ marginBottom: 12 }}
+        />
+        <Form.Item name="password" label={t('settings.users.newPassword')} rules={[{ required: true }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <button type="submit" hidden />
+      </Form>
+    </Modal>
+  );
+}
+
 interface DeptFormValues {
   name: string;
   parent_id?: string | null;
@@ -266,6 +325,7 @@ export function UsersSection() {
   const roles = useRoles().data ?? [];
   const depts = useDepartments().data ?? [];
   const [editing, setEditing] = useState<AdminUser | null | 'new'>(null);
+  const [resetting, setResetting] = useState<AdminUser | null>(null);
 
   const unlock = async (u: AdminUser) => {
     try {
@@ -322,6 +382,9 @@ export function UsersSection() {
                   ) : (
                     <Tag color="green">{t('settings.users.active')}</Tag>
                   )}
+                  <Button type="link" size="small" onClick={() => setResetting(u)}>
+                    {t('settings.users.resetPassword')}
+                  </Button>
                   {u.locked_until && new Date(u.locked_until) > new Date() && (
                     <Tag color="red">{t('settings.users.locked')}</Tag>
                   )}
@@ -349,6 +412,7 @@ export function UsersSection() {
       </Card>
       <Departments />
       {editing && <UserModal user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {resetting && <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />}
     </Space>
   );
 }

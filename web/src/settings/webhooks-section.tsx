@@ -21,6 +21,7 @@ import {
   patchWebhook,
   replayDelivery,
   useDeliveries,
+  useWebhookEventTypes,
   useWebhooks,
   type Webhook,
   type WebhookDelivery,
@@ -46,6 +47,7 @@ function CreateWebhookModal({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  const eventTypes = useWebhookEventTypes();
 
   const submit = async (v: WebhookForm) => {
     setBusy(true);
@@ -112,7 +114,13 @@ function CreateWebhookModal({ onClose }: { onClose: () => void }) {
           extra={t('settings.webhooks.eventsHint')}
           rules={[{ required: true }]}
         >
-          <Select mode="tags" tokenSeparators={[',', ' ']} />
+          <Select
+            mode="multiple"
+            showSearch
+            allowClear
+            loading={eventTypes.isLoading}
+            options={(eventTypes.data ?? []).map((e) => ({ value: e, label: e }))}
+          />
         </Form.Item>
         <Form.Item name="description" label={t('settings.webhooks.description')}>
           <Input />

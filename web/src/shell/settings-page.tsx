@@ -11,6 +11,9 @@ import { ApiKeysSection } from '../settings/api-keys-section';
 import { JobsSection } from '../settings/jobs-section';
 import { WebhooksSection } from '../settings/webhooks-section';
 import { SecuritySection } from '../settings/security-section';
+import { ProfileSection } from '../settings/profile-section';
+import { SmtpSection } from '../settings/smtp-section';
+import { LoginLogSection } from '../settings/login-log-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -20,6 +23,9 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'webhooks', label: 'settings.tab.webhooks', render: () => <WebhooksSection /> },
   { key: 'jobs', label: 'settings.tab.jobs', render: () => <JobsSection /> },
   { key: 'security', label: 'settings.tab.security', render: () => <SecuritySection /> },
+  { key: 'profile', label: 'settings.tab.profile', render: () => <ProfileSection /> },
+  { key: 'smtp', label: 'settings.tab.smtp', render: () => <SmtpSection /> },
+  { key: 'login-log', label: 'settings.tab.loginLog', render: () => <LoginLogSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */
