@@ -111,26 +111,42 @@ export class LeadsService {
     const hits = await this.tdb(actor.tenantId).transaction(async (tx) =>
       findDuplicates(tx, probe, await loadLeadSettings(tx)),
     );
-    const out = [];
-    for (const h of hits) {
-      let visible = false;
-      if (can(actor, h.object, 'read')) {
-        visible = await this.p.records.get(actor, h.object, h.id).then(
-          () => true,
-          () => false,
-        );
-      }
-      const owner = h.owner_id
-        ? await this.tdb(actor.tenantId).one(
-            sql<{
-              name: string;
-            }>`select name from app_user where tenant_id = ${actor.tenantId} and id = ${h.owner_id}`,
-          )
-        : undefined;
-      // Who owns it is shown (so the user can message them); what it is only if visible.
-      out.push({ ...h, name: visible ? h.name : '', visible, owner_name: owner?.name ?? null });
+    // One query per object type for visibility and one for owner names (not one per hit).
+    const visibleIds = new Set<string>();
+    for (const object of [...new Set(hits.map((h) => h.object))]) {
+      if (!can(actor, object, 'read')) continue;
+      const ids = hits.filter((h) => h.object === object).map((h) => h.id);
+      const seen = await this.p.records.list(actor, object, {
+        filter: [{ field: 'id', op: 'in', value: ids }],
+        sort: [],
+        limit: ids.length,
+        expand: [],
+        count: false,
+        deleted: 'exclude',
+        fields: ['id'],
+      });
+      for (const r of seen.data) visibleIds.add(String(r.id));
     }
-    return out;
+    const ownerIds = [...new Set(hits.map((h) => h.owner_id).filter((o): o is string => o !== null))];
+    const owners = ownerIds.length
+      ? await this.tdb(actor.tenantId).query(
+          sql<{
+            id: string;
+            name: string;
+          }>`select id, name from app_user where tenant_id = ${actor.tenantId} and id = any(${ownerIds}::uuid[])`,
+        )
+      : [];
+    const ownerName = new Map(owners.map((o) => [o.id, o.name]));
+    // Who owns it is shown (so the user can message them); what it is only if visible.
+    return hits.map((h) => {
+      const visible = visibleIds.has(h.id);
+      return {
+        ...h,
+        name: visible ? h.name : '',
+        visible,
+        owner_name: h.owner_id ? (ownerName.get(h.owner_id) ?? null) : null,
+      };
+    });
   }
 
   /**
