@@ -14,8 +14,14 @@ const CreatePage = lazy(() => import('./objects/create-page'));
 const ImportPage = lazy(() => import('./objects/import-wizard'));
 const RecycleBinPage = lazy(() => import('./objects/recycle-bin-page'));
 const SettingsPage = lazy(() => import('./shell/settings-page'));
+const MyLeadsPage = lazy(() => import('./leads/my-leads-page'));
+const PoolsPage = lazy(() => import('./leads/pools-page'));
+const ReviewPage = lazy(() => import('./leads/review-page'));
+const LeadAnalyticsPage = lazy(() => import('./marketing/analytics-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
+
+const page = (element: React.ReactNode) => <Suspense fallback={fallback}>{element}</Suspense>;
 
 export function AppRoutes() {
   return (
@@ -77,6 +83,10 @@ export function AppRoutes() {
             </Suspense>
           }
         />
+        <Route path="leads/mine" element={page(<MyLeadsPage />)} />
+        <Route path="leads/pools/:poolId?" element={page(<PoolsPage />)} />
+        <Route path="leads/review" element={page(<ReviewPage />)} />
+        <Route path="marketing/analytics" element={page(<LeadAnalyticsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

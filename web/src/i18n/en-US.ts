@@ -1,6 +1,10 @@
 import type { MessageKey } from './zh-CN';
+import { leadsEnUS } from '../leads/i18n.en-US';
+import { marketingEnUS } from '../marketing/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
+  ...leadsEnUS,
+  ...marketingEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',
@@ -49,6 +53,10 @@ export const enUS: Record<MessageKey, string> = {
   'nav.analytics': 'Analytics',
   'nav.custom': 'Custom objects',
   'nav.settings': 'Settings',
+  'nav.myLeads': 'My leads',
+  'nav.leadPools': 'Lead pools',
+  'nav.leadReview': 'Duplicate review',
+  'nav.leadAnalytics': 'Lead analytics',
   'nav.settingsHome': 'Administration',
   'home.welcome': 'Welcome, {name}',
   'home.hint': 'Pick an object in the navigation to start, or press / to search any record.',
@@ -316,6 +324,8 @@ export const enUS: Record<MessageKey, string> = {
   'settings.security.serverDefault': 'Leave empty to use the server default',
   'settings.tab.profile': 'Company profile',
   'settings.tab.smtp': 'E-mail (SMTP)',
+  'settings.tab.leads': 'Lead rules',
+  'settings.tab.leadForms': 'Lead forms',
   'settings.tab.loginLog': 'Sign-in log',
   'settings.users.resetPassword': 'Reset password',
   'settings.users.resetPasswordTitle': 'Reset password for {name}',

@@ -1,4 +1,10 @@
+import { leadsZhCN } from '../leads/i18n.zh-CN';
+import { marketingZhCN } from '../marketing/i18n.zh-CN';
+
+// Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
+  ...leadsZhCN,
+  ...marketingZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',
@@ -48,6 +54,10 @@ export const zhCN = {
   'nav.custom': '自定义对象',
   'nav.settings': '设置',
   'nav.settingsHome': '系统设置',
+  'nav.myLeads': '我的线索',
+  'nav.leadPools': '线索池',
+  'nav.leadReview': '查重复核',
+  'nav.leadAnalytics': '线索分析',
   'home.welcome': '欢迎，{name}',
   'home.hint': '从左侧导航选择一个对象开始工作，或按 / 搜索任意记录。',
   'list.total': '共 {count} 条',
@@ -310,6 +320,8 @@ export const zhCN = {
   'settings.security.serverDefault': '留空则使用服务器默认值',
   'settings.tab.profile': '公司资料',
   'settings.tab.smtp': '邮件 (SMTP)',
+  'settings.tab.leads': '线索规则',
+  'settings.tab.leadForms': '线索表单',
   'settings.tab.loginLog': '登录日志',
   'settings.users.resetPassword': '重置密码',
   'settings.users.resetPasswordTitle': '重置 {name} 的密码',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import {
   Alert,
@@ -33,6 +33,7 @@ import { RecordForm } from './record-form';
 import { FieldValueView } from './value-render';
 import { formOrder, recordTitle } from './field-values';
 import { useRenderContext } from './use-render-context';
+import { RECORD_PANELS } from './record-panels';
 
 const KEY_FIELD_TYPES = new Set(['select', 'currency', 'user', 'phone', 'email', 'lookup']);
 
@@ -56,6 +57,7 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
   if (record.error || !record.data) return <Alert type="error" showIcon title={errorText(record.error, t)} />;
   const data: RecordData = record.data;
   const title = recordTitle(data, meta.name_field);
+  const Panel = RECORD_PANELS[meta.api_name];
 
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: keys.records(meta.api_name) });
@@ -195,6 +197,11 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
           role="alert"
           data-testid="conflict"
         />
+      )}
+      {Panel && (
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 16 }} />}>
+          <Panel meta={meta} record={data} refresh={refresh} />
+        </Suspense>
       )}
       <Card>
         <Tabs

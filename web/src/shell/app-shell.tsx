@@ -37,7 +37,7 @@ export function AppShell() {
     label: t(NAV_GROUP_LABEL[g.key]),
     children: g.items.map((i) => ({
       key: i.key,
-      label: i.object ? pick(i.object.plural_label) : t('nav.settingsHome'),
+      label: i.object ? pick(i.object.plural_label) : t(i.label ?? 'nav.settingsHome'),
     })),
   }));
   const selected = nav.flatMap((g) => g.items).find((i) => location.pathname.startsWith(i.path))?.key;

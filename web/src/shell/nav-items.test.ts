@@ -25,7 +25,19 @@ const objects = [obj('account', 'accounts'), obj('contact', 'accounts'), obj('pr
 describe('navigation', () => {
   it('shows admins every object and Settings', () => {
     const nav = buildNav(me(true, {}), objects);
-    expect(nav.map((g) => g.key)).toEqual(['sales', 'custom', 'settings']);
+    expect(nav.map((g) => g.key)).toEqual(['marketing', 'sales', 'analytics', 'custom', 'settings']);
+  });
+  it('shows the lead pages to roles that may read leads', () => {
+    const nav = buildNav(me(false, { lead: { read: true } }), [obj('lead', 'leads')]);
+    expect(nav.find((g) => g.key === 'marketing')?.items.map((i) => i.path)).toEqual([
+      '/o/lead',
+      '/leads/mine',
+      '/leads/pools',
+      '/leads/review',
+    ]);
+    expect(nav.find((g) => g.key === 'analytics')?.items.map((i) => i.path)).toEqual([
+      '/marketing/analytics',
+    ]);
   });
   it('hides what a role may not read, and Settings for non-admins', () => {
     const nav = buildNav(me(false, { contact: { read: true } }), objects);

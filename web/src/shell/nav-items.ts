@@ -43,8 +43,36 @@ const MODULE_GROUP: Record<string, NavGroupKey> = {
 
 export interface NavGroup {
   key: NavGroupKey;
-  items: { key: string; path: string; object?: ObjectMeta }[];
+  items: { key: string; path: string; object?: ObjectMeta; label?: MessageKey }[];
 }
+
+/** Module pages beside the generic object lists; each shows only to roles that can use it. */
+const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me: Me) => boolean }[] = [
+  {
+    group: 'marketing',
+    path: '/leads/mine',
+    label: 'nav.myLeads',
+    visible: (me) => canDo(me, 'lead', 'read'),
+  },
+  {
+    group: 'marketing',
+    path: '/leads/pools',
+    label: 'nav.leadPools',
+    visible: (me) => canDo(me, 'lead', 'read'),
+  },
+  {
+    group: 'marketing',
+    path: '/leads/review',
+    label: 'nav.leadReview',
+    visible: (me) => canDo(me, 'lead', 'read'),
+  },
+  {
+    group: 'analytics',
+    path: '/marketing/analytics',
+    label: 'nav.leadAnalytics',
+    visible: (me) => canDo(me, 'lead', 'read'),
+  },
+];
 
 /** Groups and items the signed-in role may open; empty groups are left out. */
 export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
@@ -59,6 +87,7 @@ export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
     const group = o.is_custom ? 'custom' : (MODULE_GROUP[o.module] ?? 'custom');
     add(group, { key: `/o/${o.api_name}`, path: `/o/${o.api_name}`, object: o });
   }
+  for (const p of PAGES) if (p.visible(me)) add(p.group, { key: p.path, path: p.path, label: p.label });
   if (me.role.is_admin) add('settings', { key: '/settings', path: '/settings' });
   return NAV_GROUP_ORDER.flatMap((k) => {
     const g = groups.get(k);

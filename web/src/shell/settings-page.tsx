@@ -14,6 +14,8 @@ import { SecuritySection } from '../settings/security-section';
 import { ProfileSection } from '../settings/profile-section';
 import { SmtpSection } from '../settings/smtp-section';
 import { LoginLogSection } from '../settings/login-log-section';
+import { LeadSettingsSection } from '../marketing/lead-settings-section';
+import { LeadFormsSection } from '../marketing/forms-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -26,6 +28,8 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'profile', label: 'settings.tab.profile', render: () => <ProfileSection /> },
   { key: 'smtp', label: 'settings.tab.smtp', render: () => <SmtpSection /> },
   { key: 'login-log', label: 'settings.tab.loginLog', render: () => <LoginLogSection /> },
+  { key: 'leads', label: 'settings.tab.leads', render: () => <LeadSettingsSection /> },
+  { key: 'lead-forms', label: 'settings.tab.leadForms', render: () => <LeadFormsSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */

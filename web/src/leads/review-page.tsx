@@ -1,0 +1,8 @@
+import { Empty } from 'antd';
+import { useI18n } from '../i18n/i18n-context';
+
+/** Placeholder until this page is built. */
+export default function ReviewPage() {
+  const { t } = useI18n();
+  return <Empty description={t('leads.placeholder')} />;
+}
