@@ -293,3 +293,54 @@ describe('import robustness', () => {
     expect(csv.body).toContain(`'+86 138 0000 0000`);
   });
 });
+
+describe('lead import', () => {
+  it('merges repeat people into existing leads as touches, and repeats within the file into the first row', async () => {
+    const existing = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '老线索',
+        mobile: '13600001111',
+        company: '已有公司',
+      }),
+    ).data.lead_id;
+    const csv = [
+      'name,mobile,email,company,title',
+      '老线索重复,136 0000 1111,,,采购经理',
+      '新人甲,13600002222,jia@example.cn,甲公司,',
+      '新人甲再来,,JIA@example.cn,,技术总监',
+      '新人乙,13600003333,,乙公司,',
+      '坏号码,12345,,,',
+    ].join('\n');
+    const up = await upload(admin, 'lead', 'leads.csv', Buffer.from(csv, 'utf8'));
+    expect(up.statusCode, up.body).toBe(201);
+    const job = json<{ data: Job }>(up).data;
+    expect(job.mapping).toMatchObject({ name: 'name', mobile: 'mobile', email: 'email' });
+    expect((await admin.patch(`/api/v1/imports/${job.id}`, { policy: 'create' })).statusCode).toBe(200);
+    // a dry run reports the same counts and leaves nothing behind
+    const dryRes = await admin.post(`/api/v1/imports/${job.id}/dry-run`);
+    expect(dryRes.statusCode, dryRes.body).toBe(200);
+    const dry = json<{ data: Job }>(dryRes).data;
+    expect(dry).toMatchObject({ created_rows: 2, updated_rows: 2, failed_rows: 1 });
+    expect(
+      json<{ data: Rec[] }>(await admin.get('/api/v1/objects/lead?filter[email][eq]=jia@example.cn')).data,
+    ).toHaveLength(0);
+    const done = await runImport(job.id);
+    expect(done).toMatchObject({ status: 'completed', created_rows: 2, updated_rows: 2, failed_rows: 1 });
+    expect(done.errors).toEqual([
+      expect.objectContaining({ row: 6, field: 'mobile', issue: expect.any(String) }),
+    ]);
+
+    const old = json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${existing}`)).data;
+    // empty fields filled, nothing overwritten, one more touch
+    expect(old).toMatchObject({ name: '老线索', title: '采购经理', company: '已有公司', touch_count: 2 });
+    const jia = json<{ data: Rec[] }>(
+      await admin.get('/api/v1/objects/lead?filter[email][eq]=jia@example.cn'),
+    ).data;
+    expect(jia).toHaveLength(1);
+    expect(jia[0]).toMatchObject({ name: '新人甲', title: '技术总监', touch_count: 2 });
+    const touches = json<{ data: { touches: { channel: string }[] } }>(
+      await admin.get(`/api/v1/leads/${existing}/timeline`),
+    ).data.touches;
+    expect(touches.map((t) => t.channel).sort()).toEqual(['api', 'import']);
+  });
+});

@@ -298,6 +298,86 @@ describe('pools', () => {
   });
 });
 
+describe('re-claim cooldown', () => {
+  it('keeps a returned lead away from its previous owner for the cooldown; others may claim it', async () => {
+    const pool = json<{ data: Rec }>(await admin.post('/api/v1/objects/lead_pool', { name: '冷却测试池' }))
+      .data.id;
+    await admin.put(`/api/v1/leads/pools/${pool}/members`, {
+      members: [
+        { user_id: repA.userId, role: 'member' },
+        { user_id: repB.userId, role: 'member' },
+      ],
+    });
+    await settings({ assignmentRules: [], defaultPoolId: pool, reclaimCooldownDays: 7 });
+    const lead = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', { name: '冷却线索', mobile: '13577770001' }),
+    ).data.lead_id;
+    expect((await repA.post(`/api/v1/leads/${lead}/claim`)).statusCode).toBe(204);
+    expect((await repA.post(`/api/v1/leads/${lead}/return`, { reason: '暂无需求' })).statusCode).toBe(204);
+    const again = await repA.post(`/api/v1/leads/${lead}/claim`, {}, { 'accept-language': 'en-US' });
+    expect(again.statusCode).toBe(422);
+    const err = json<ErrBody & { error: { message: string } }>(again).error;
+    expect(err.key).toBe('reclaim_cooldown');
+    expect(err.message).toMatch(/after \d{4}-\d{2}-\d{2}$/);
+    const cur = json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${lead}`)).data;
+    expect(cur).toMatchObject({ status: 'unassigned', owner_id: null });
+    // a colleague is not held back; with the cooldown switched off the old owner is not either
+    expect((await repB.post(`/api/v1/leads/${lead}/claim`)).statusCode).toBe(204);
+    expect((await repB.post(`/api/v1/leads/${lead}/return`, { reason: '转给同事' })).statusCode).toBe(204);
+    await settings({ reclaimCooldownDays: 0 });
+    expect((await repA.post(`/api/v1/leads/${lead}/claim`)).statusCode).toBe(204);
+    expect(
+      (
+        await admin.put('/api/v1/leads/settings', {
+          ...json<{ data: Rec }>(await admin.get('/api/v1/leads/settings')).data,
+          reclaimCooldownDays: -1,
+        })
+      ).statusCode,
+    ).toBe(422);
+  });
+});
+
+describe('assignment by load in a batch', () => {
+  it('counts leads handed out earlier in the same batch, so a bulk create spreads evenly', async () => {
+    const repC = await userWithRole(admin, 'sales_rep');
+    const repD = await userWithRole(admin, 'sales_rep');
+    await settings({
+      defaultPoolId: null,
+      assignmentRules: [
+        {
+          id: 'batch_load',
+          name: '按负载',
+          conditions: [{ field: 'industry', op: 'eq', value: '批量测试业' }],
+          strategy: 'load',
+          members: [repC.userId, repD.userId],
+          dailyCap: 3,
+          paused: [],
+        },
+      ],
+    });
+    const res = await admin.post('/api/v1/objects/lead/bulk', {
+      action: 'create',
+      records: [1, 2, 3, 4, 5, 6, 7].map((i) => ({ name: `批量${i}`, industry: '批量测试业' })),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const owners = json<{ data: Rec[] }>(res).data.map((l) => l.owner_id);
+    // three each (the daily cap), the seventh finds everyone full and waits unassigned
+    expect(owners.filter((o) => o === repC.userId)).toHaveLength(3);
+    expect(owners.filter((o) => o === repD.userId)).toHaveLength(3);
+    expect(owners.filter((o) => o === null)).toHaveLength(1);
+    // a hook's field problem in a batch names its row
+    const bad = await admin.post('/api/v1/objects/lead/bulk', {
+      action: 'create',
+      records: [{ name: '好' }, { name: '坏', mobile: '12345' }],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(json<ErrBody>(bad).error.details).toEqual([
+      expect.objectContaining({ field: 'records[1].mobile', code: 'invalid_phone' }),
+    ]);
+    await settings({ assignmentRules: [] });
+  });
+});
+
 describe('conversion', () => {
   it('creates an account and a contact, or fills empty fields of existing ones; only live leads convert', async () => {
     const cap = await admin.post('/api/v1/leads/capture', {

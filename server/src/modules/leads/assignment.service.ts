@@ -20,6 +20,8 @@ export async function assignLead(
   poolId: string | null,
   today: string,
   timeZone: string,
+  /** leads given out earlier in the same batch, not inserted yet: they count towards load and caps */
+  pending: Map<string, number> = new Map(),
 ): Promise<Assignment> {
   const t = tx.tenantId;
   for (const rule of s.assignmentRules) {
@@ -37,6 +39,8 @@ export async function assignLead(
              count(*) filter (where assigned_at >= (${today}::date::timestamp at time zone ${timeZone}))::int8 as today
       from lead where tenant_id = ${t} and deleted_at is null and owner_id = any(${members}::uuid[]) group by owner_id`);
     const byUser = new Map(counts.map((c) => [c.owner_id, c]));
+    const open = (m: string): number => (byUser.get(m)?.open ?? 0) + (pending.get(m) ?? 0);
+    const todays = (m: string): number => (byUser.get(m)?.today ?? 0) + (pending.get(m) ?? 0);
     const live = { ...rule, members };
     let pick: string | undefined;
     if (rule.strategy === 'round_robin') {
@@ -52,7 +56,7 @@ export async function assignLead(
       pick = pickRoundRobin(
         live,
         st?.last_user_id ?? null,
-        Object.fromEntries(members.map((m) => [m, byUser.get(m)?.today ?? 0])),
+        Object.fromEntries(members.map((m) => [m, todays(m)])),
       );
       if (pick)
         await tx.exec0(
@@ -63,12 +67,15 @@ export async function assignLead(
         live,
         members.map((m) => ({
           userId: m,
-          openLeads: byUser.get(m)?.open ?? 0,
-          assignedToday: byUser.get(m)?.today ?? 0,
+          openLeads: open(m),
+          assignedToday: todays(m),
         })),
       );
     }
-    if (pick) return { owner_id: pick, pool_id: poolId, rule: rule.id };
+    if (pick) {
+      pending.set(pick, (pending.get(pick) ?? 0) + 1);
+      return { owner_id: pick, pool_id: poolId, rule: rule.id };
+    }
   }
   if (poolId) {
     const pool = await tx.one(

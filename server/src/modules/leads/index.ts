@@ -8,6 +8,7 @@ import { campaignMemberHooks, leadHooks } from './pipeline.ts';
 import { LeadsService } from './leads.service.ts';
 import { registerLeadRoutes, registerPublicLeadRoutes } from './leads.routes.ts';
 import { leadTimersJob } from './leads.jobs.ts';
+import { importMergeLeads } from './merge-touch.ts';
 
 const services = new WeakMap<object, LeadsService>();
 
@@ -25,6 +26,8 @@ export const leadsModule: ModuleDef = {
       ...leadObject,
       hooks: leadHooks,
       ownerDefaultsToCreator: false,
+      // a repeat person in an import file becomes a touch of the lead they repeat
+      importMerge: importMergeLeads,
       // pool members see the unassigned leads of their pools (to claim them)
       extraReadScope: (a) => sql<boolean>`(t.status = 'unassigned' and t.pool_id in (${myPools(a)}))`,
     },

@@ -7,12 +7,16 @@ import { AppError, forbidden, invalid, notFound } from '../../platform/http/erro
 import { can, type Actor } from '../../platform/access/permissions.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
+import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
 import { findDuplicates, type DuplicateHit } from './duplicates.service.ts';
 import { attributionOf, behavioursOf, inCapture } from './pipeline.ts';
 import { scoreLead } from './scoring.rules.ts';
 import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './settings.ts';
+import { mergeTouch, PIPELINE_FIELDS, systemActor } from './merge-touch.ts';
+
+export { systemActor };
 
 export interface CaptureResult {
   lead_id: string;
@@ -21,44 +25,34 @@ export interface CaptureResult {
   owner_id: string | null;
 }
 
+/** What create and update of a web-to-lead form accept. */
+interface FormInput {
+  name?: string | undefined;
+  pool_id?: string | null | undefined;
+  campaign_id?: string | null | undefined;
+  allowed_origins?: string[] | undefined;
+  thank_you?: Record<string, unknown> | undefined;
+}
+
+export interface LeadFormRow {
+  id: string;
+  form_key: string;
+  name: string;
+  pool_id: string | null;
+  campaign_id: string | null;
+  allowed_origins: string[];
+  thank_you: Record<string, unknown>;
+  active: boolean;
+  created_at: string;
+}
+const FORM_COLUMNS = 'id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you, active, created_at';
+
 interface LeadRow {
   id: string;
   owner_id: string | null;
   pool_id: string | null;
   status: string;
   name: string;
-}
-
-const PIPELINE_FIELDS = new Set([
-  'status',
-  'score',
-  'pool_id',
-  'assigned_at',
-  'first_followed_at',
-  'last_followed_at',
-  'recycle_count',
-  'touch_count',
-  'duplicate_of',
-  'invalid_reason',
-  'company_norm',
-]);
-
-/** A tenant-wide actor for work no signed-in user does (public forms, jobs). */
-export function systemActor(tenantId: string, timeZone = 'Asia/Shanghai', currency = 'CNY'): Actor {
-  return {
-    tenantId,
-    userId: null,
-    apiKeyId: null,
-    roleId: '',
-    roleKey: 'system',
-    isAdmin: true,
-    permissions: { objects: {}, fields: {} },
-    departmentId: null,
-    subtreeDepartmentIds: [],
-    locale: 'zh-CN',
-    timeZone,
-    currency,
-  };
 }
 
 /** Capture, duplicate check, pools (claim / assign / return / transfer) and lead settings. */
@@ -171,35 +165,11 @@ export class LeadsService {
       const merge = hits.find((h) => h.object === 'lead' && h.onCapture === 'merge');
       const system = systemActor(tenantId, actor.timeZone, actor.currency);
       if (merge) {
-        // read and lock inside the transaction: the fill and the re-score must see each other
-        const existing =
-          (await tx.one(
-            sql<Rec>`select * from lead where tenant_id = ${tenantId} and id = ${merge.id} for update`,
-          )) ?? {};
-        const fill: Rec = {};
-        for (const [k, v] of Object.entries(input)) {
-          if (v === null || v === undefined || v === '' || PIPELINE_FIELDS.has(k) || k === 'owner_id')
-            continue;
-          if (existing[k] === null || existing[k] === undefined) fill[k] = v;
-        }
-        if (Object.keys(fill).length) await this.p.records.update(system, 'lead', merge.id, fill, { tx });
-        await tx.exec0(sql`insert into lead_touch (tenant_id, id, lead_id, channel, campaign_id, form_id, attribution, submitted)
-          values (${tenantId}, ${newId()}, ${merge.id}, ${ctx.channel}, ${ctx.campaignId ?? null}, ${ctx.formId ?? null}, ${JSON.stringify(attributionOf(input))}::jsonb, ${JSON.stringify(input)}::jsonb)`);
-        const lead =
-          (await tx.one(sql<Rec>`select * from lead where tenant_id = ${tenantId} and id = ${merge.id}`)) ??
-          {};
-        const score = scoreLead(lead, await behavioursOf({ tx }, merge.id), s.scoring).score;
-        await tx.exec0(
-          sql`update lead set touch_count = coalesce(touch_count, 0) + 1, score = ${score}, updated_at = now(), version = version + 1 where tenant_id = ${tenantId} and id = ${merge.id}`,
-        );
-        await emitEvents(tx, actor.userId, [
-          {
-            type: 'lead.touched',
-            object: 'lead',
-            recordId: merge.id,
-            payload: { id: merge.id, channel: ctx.channel, attribution: attributionOf(input) },
-          },
-        ]);
+        await mergeTouch(this.p.records, tx, actor, merge.id, input, {
+          channel: ctx.channel,
+          campaignId: ctx.campaignId ?? null,
+          formId: ctx.formId ?? null,
+        });
         return { lead_id: merge.id, outcome: 'merged' as const, owner_id: merge.owner_id };
       }
       const customer = hits.find((h) => h.object !== 'lead');
@@ -321,6 +291,20 @@ export class LeadsService {
         and pool_id = ${lead.pool_id} and status in ('pending', 'in_progress') and deleted_at is null`);
       const cap = pool?.claim_cap ?? 50;
       if ((held?.n ?? 0) >= cap) throw new AppError('validation_failed', 'claim_cap_reached', [], { cap });
+      // The previous owner of a returned or recycled lead waits out the cooldown (no cherry-picking
+      // a lead back to reset its timers).
+      const { reclaimCooldownDays } = await loadLeadSettings(tx);
+      if (reclaimCooldownDays > 0) {
+        const left = await tx.one(sql<{
+          until: Date;
+        }>`select max(at) + make_interval(days => ${reclaimCooldownDays}) as until from lead_event
+          where tenant_id = ${tx.tenantId} and lead_id = ${lead.id} and from_owner = ${actor.userId}
+            and kind in ('returned', 'recycled', 'transferred') having max(at) + make_interval(days => ${reclaimCooldownDays}) > now()`);
+        if (left)
+          throw new AppError('validation_failed', 'reclaim_cooldown', [], {
+            until: todayIn(actor.timeZone, left.until),
+          });
+      }
       await this.move(
         tx,
         actor,
@@ -748,18 +732,10 @@ export class LeadsService {
 
   // --- web-to-lead forms ---
 
-  async createForm(
-    actor: Actor,
-    input: {
-      name: string;
-      pool_id?: string | null | undefined;
-      campaign_id?: string | null | undefined;
-      allowed_origins?: string[] | undefined;
-      thank_you?: Record<string, unknown> | undefined;
-    },
-  ): Promise<{ id: string; form_key: string }> {
+  /** The checks create and update share: name, exact origins, pool and campaign references. */
+  private async checkFormInput(actor: Actor, input: FormInput): Promise<void> {
     if (!actor.isAdmin) throw forbidden();
-    if (!input.name.trim()) throw invalid([{ field: 'name', issue: 'required' }]);
+    if (input.name !== undefined && !input.name.trim()) throw invalid([{ field: 'name', issue: 'required' }]);
     for (const o of input.allowed_origins ?? []) {
       try {
         const u = new URL(o);
@@ -782,6 +758,10 @@ export class LeadsService {
       )
         throw invalid([{ field, issue: 'invalid_reference' }]);
     }
+  }
+
+  async createForm(actor: Actor, input: FormInput & { name: string }): Promise<{ id: string; form_key: string }> {
+    await this.checkFormInput(actor, input);
     const id = newId();
     // The key carries the tenant, so the public endpoint finds the form with a primary-key lookup.
     const formKey = `${actor.tenantId.replace(/-/g, '')}${crypto.randomBytes(9).toString('base64url')}`;
@@ -795,11 +775,41 @@ export class LeadsService {
     return { id, form_key: formKey };
   }
 
-  async listForms(actor: Actor): Promise<unknown[]> {
+  /** Changes the given keys of a form (same checks as create); `active: false` switches it off. */
+  async updateForm(actor: Actor, id: string, input: FormInput & { active?: boolean | undefined }): Promise<LeadFormRow> {
+    await this.checkFormInput(actor, input);
+    if (!isUuid(id)) throw notFound();
+    return this.tdb(actor.tenantId).transaction(async (tx) => {
+      const before = await tx.one(sql<LeadFormRow>`select ${sql.raw(FORM_COLUMNS)} from lead_form
+        where tenant_id = ${actor.tenantId} and id = ${id} for update`);
+      if (!before) throw notFound();
+      const next: LeadFormRow = {
+        ...before,
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.pool_id !== undefined ? { pool_id: input.pool_id } : {}),
+        ...(input.campaign_id !== undefined ? { campaign_id: input.campaign_id } : {}),
+        ...(input.allowed_origins !== undefined ? { allowed_origins: input.allowed_origins } : {}),
+        ...(input.thank_you !== undefined ? { thank_you: input.thank_you } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      };
+      const changes: Record<string, [unknown, unknown]> = {};
+      for (const k of ['name', 'pool_id', 'campaign_id', 'allowed_origins', 'thank_you', 'active'] as const)
+        if (JSON.stringify(before[k]) !== JSON.stringify(next[k])) changes[k] = [before[k], next[k]];
+      if (Object.keys(changes).length === 0) return before;
+      const after = await tx.one(sql<LeadFormRow>`update lead_form set name = ${next.name}, pool_id = ${next.pool_id},
+          campaign_id = ${next.campaign_id}, allowed_origins = ${next.allowed_origins},
+          thank_you = ${JSON.stringify(next.thank_you)}::jsonb, active = ${next.active}
+        where tenant_id = ${actor.tenantId} and id = ${id} returning ${sql.raw(FORM_COLUMNS)}`);
+      await writeAudit(tx, actor, [{ action: 'admin', object: 'lead_form', recordId: id, changes }]);
+      return after ?? next;
+    });
+  }
+
+  async listForms(actor: Actor): Promise<LeadFormRow[]> {
     if (!actor.isAdmin) throw forbidden();
-    return this.tdb(actor.tenantId)
-      .query(sql`select id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you, active, created_at
-      from lead_form where tenant_id = ${actor.tenantId} order by created_at`);
+    return this.tdb(actor.tenantId).query(
+      sql<LeadFormRow>`select ${sql.raw(FORM_COLUMNS)} from lead_form where tenant_id = ${actor.tenantId} order by created_at`,
+    );
   }
 
   /** Finds an active form by its public key (tenant id is its first 32 hex characters). */

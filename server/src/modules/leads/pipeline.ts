@@ -36,6 +36,18 @@ export async function behavioursOf(
   };
 }
 
+// One map per engine batch (a fresh hook context each): leads handed out earlier in the batch
+// are not in the table yet, but must count towards each person's load and daily cap.
+const assigningBatches = new WeakMap<HookContext, Map<string, number>>();
+function batchAssignments(hc: HookContext): Map<string, number> {
+  let m = assigningBatches.get(hc);
+  if (!m) {
+    m = new Map();
+    assigningBatches.set(hc, m);
+  }
+  return m;
+}
+
 /**
  * The one lead pipeline, on every entry path (form, API, import, manual): normalise, check
  * duplicates (block policy), attribute, score, assign. Runs inside the engine's write
@@ -85,6 +97,7 @@ export const leadHooks: ObjectHooks = {
           (after.pool_id as string | null) ?? s.defaultPoolId,
           todayIn(hc.timeZone),
           hc.timeZone,
+          batchAssignments(hc),
         );
         after.owner_id = a.owner_id;
         after.pool_id = a.pool_id;

@@ -26,6 +26,8 @@ export interface LeadSettings {
   /** pool for captured leads nobody was assigned to */
   defaultPoolId: string | null;
   protection: ProtectionSettings;
+  /** days a lead's previous owner waits before claiming it back after it was returned or recycled */
+  reclaimCooldownDays: number;
 }
 
 export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
@@ -41,6 +43,7 @@ export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
   assignmentRules: [],
   defaultPoolId: null,
   protection: DEFAULT_PROTECTION,
+  reclaimCooldownDays: 7,
 };
 
 const condition = z.strictObject({
@@ -118,6 +121,8 @@ export const leadSettingsSchema = z.strictObject({
     extendDays: z.number().int().min(0).max(365),
     hardLimitDays: z.number().int().min(1).max(3650),
   }),
+  // optional so clients written before it existed keep working; the default fills it in
+  reclaimCooldownDays: z.number().int().min(0).max(365).optional(),
 });
 
 /** The tenant's lead settings, defaults filled in. */

@@ -53,8 +53,12 @@ export const messages = {
     'en-US': 'A matching lead, account or contact already exists; check duplicates first',
   },
   claim_cap_reached: {
-    'zh-CN': '已达到该线索池的领取上限',
-    'en-US': 'You have reached this pool’s claim limit',
+    'zh-CN': '已达到该线索池的领取上限（{cap} 条）',
+    'en-US': 'You have reached this pool’s claim limit ({cap} leads)',
+  },
+  reclaim_cooldown: {
+    'zh-CN': '这条线索刚从你手中退回或回收，{until} 之后才能再次领取',
+    'en-US': 'This lead recently left your hands; you can claim it again after {until}',
   },
   not_pool_member: { 'zh-CN': '你不是该线索池的成员', 'en-US': 'You are not a member of this pool' },
   lead_not_claimable: { 'zh-CN': '该线索当前不可领取', 'en-US': 'This lead cannot be claimed now' },

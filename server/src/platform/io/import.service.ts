@@ -466,7 +466,41 @@ export class ImportService {
         }
       }
     }
-    // Create in one batch; rows the engine rejects are reported and the rest retried.
+    // A module may merge repeat rows into what exists (leads); rows repeating an earlier row of
+    // this chunk come back once that one is created.
+    let later: typeof toCreate = [];
+    for (let pass = 0; toCreate.length; pass++) {
+      if (obj.importMerge && pass < 3) {
+        const m = await obj.importMerge(
+          { actor, tx, records: this.records },
+          toCreate.map((i) => i.input),
+        );
+        counters.updated += m.merged.length;
+        for (const [idx, issues] of m.failed) {
+          const row = toCreate[idx];
+          if (row) rowErrors.set(row.rowNo, issues);
+        }
+        counters.failed += m.failed.size;
+        const deferred = new Set(m.deferred);
+        const done = new Set([...m.merged, ...m.failed.keys()]);
+        later = toCreate.filter((_, i) => deferred.has(i));
+        toCreate = toCreate.filter((_, i) => !done.has(i) && !deferred.has(i));
+      }
+      await this.createRows(actor, obj, toCreate, rowErrors, counters, tx);
+      toCreate = later;
+      later = [];
+    }
+  }
+
+  /** Creates in one batch; rows the engine rejects are reported and the rest retried. */
+  private async createRows(
+    actor: Actor,
+    obj: ObjectDef,
+    toCreate: Array<{ rowNo: number; input: Rec }>,
+    rowErrors: Map<number, FieldIssue[]>,
+    counters: { created: number; updated: number; skipped: number; failed: number },
+    tx: TenantDb,
+  ): Promise<void> {
     // `id` only matches existing records; new ones get their own.
     let pending = toCreate.map(({ rowNo, input: { id: _id, ...rest } }) => ({ rowNo, input: rest }));
     for (let attempt = 0; pending.length && attempt < 3; attempt++) {

@@ -68,6 +68,27 @@ export interface ObjectDef {
   extraReadScope?: (actor: import('../access/permissions.ts').Actor) => import('kysely').RawBuilder<boolean>;
   /** New records belong to their creator unless the input names an owner (default true). */
   ownerDefaultsToCreator?: boolean;
+  /**
+   * Import rows about something that already exists may be merged by the module instead of
+   * created (a repeat lead becomes a new touch). Called per chunk before creating, inside the
+   * chunk's transaction; rows it neither merged nor deferred are created as usual.
+   */
+  importMerge?: (ctx: ImportMergeContext, rows: Rec[]) => Promise<ImportMergeResult>;
+}
+
+export interface ImportMergeContext {
+  actor: import('../access/permissions.ts').Actor;
+  tx: import('../db/tenant-db.ts').TenantDb;
+  records: import('../records/records.service.ts').RecordsService;
+}
+
+export interface ImportMergeResult {
+  /** indexes of rows merged into existing records */
+  merged: number[];
+  /** indexes of rows repeating an earlier row of the same batch: offered again once it exists */
+  deferred: number[];
+  /** rows whose merge was refused, with the field problems */
+  failed: Map<number, import('../http/errors.ts').FieldIssue[]>;
 }
 
 /** A record as the API sees it: field api names to values. */

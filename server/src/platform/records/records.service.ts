@@ -517,7 +517,13 @@ export class RecordsService {
       // hooks see the id the record will get (for their own bookkeeping; the row does not exist yet)
       if (obj.hooks?.beforeWrite)
         for (const p of prepared)
-          await obj.hooks.beforeWrite(hc, { op: 'create', after: Object.assign(p.rec, { id: p.id }) });
+          try {
+            await obj.hooks.beforeWrite(hc, { op: 'create', after: Object.assign(p.rec, { id: p.id }) });
+          } catch (e) {
+            // in a batch a hook's field problems belong to their row, like the engine's own
+            if (!p.prefix || !(e instanceof AppError) || !e.details.length) throw e;
+            issues.push(...e.details.map((d) => ({ ...d, field: `${p.prefix}${d.field}` })));
+          }
       for (const p of prepared)
         for (const f of obj.fields)
           if (f.required && !f.system && (p.rec[f.apiName] === null || p.rec[f.apiName] === undefined))
