@@ -448,6 +448,87 @@ describe('conversion', () => {
   });
 });
 
+describe('conversion attribution and field mapping', () => {
+  it('carries source, campaign and UTM to the new records, links them, and copies mapped custom fields', async () => {
+    const label = (zh: string, en: string) => ({ 'zh-CN': zh, 'en-US': en });
+    for (const [object, api] of [
+      ['lead', 'budget__c'],
+      ['account', 'budget__c'],
+      ['contact', 'wechat__c'],
+      ['lead', 'wechat__c'],
+    ] as const) {
+      const r = await admin.post(`/api/v1/metadata/objects/${object}/fields`, {
+        api_name: api,
+        type: api === 'budget__c' ? 'number' : 'text',
+        label: api === 'budget__c' ? label('预算', 'Budget') : label('微信号', 'WeChat'),
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const mapping = [
+      { lead_field: 'budget__c', object: 'account', field: 'budget__c' },
+      { lead_field: 'wechat__c', object: 'contact', field: 'wechat__c' },
+    ];
+    // a mapping that cannot work is refused, naming the row
+    const cur = json<{ data: Rec }>(await admin.get('/api/v1/leads/settings')).data;
+    const bad = await admin.put('/api/v1/leads/settings', {
+      ...cur,
+      conversionMapping: [
+        { lead_field: 'budget__c', object: 'contact', field: 'wechat__c' },
+        { lead_field: 'nope__c', object: 'account', field: 'name' },
+      ],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(json<ErrBody>(bad).error.details.map((d) => [d.field, d.code])).toEqual([
+      ['conversionMapping.0.field', 'invalid_value'],
+      ['conversionMapping.1.lead_field', 'unknown_field'],
+      ['conversionMapping.1.field', 'unknown_field'],
+    ]);
+    await settings({ conversionMapping: mapping });
+
+    const campaign = json<{ data: Rec }>(
+      await admin.post('/api/v1/objects/campaign', { name: '双十一直播', type: 'webinar' }),
+    ).data.id;
+    const leadId = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', {
+        name: '韩梅',
+        mobile: '13755556666',
+        company: '苏州映山红科技有限公司',
+        owner_id: repA.userId,
+        source: 'campaign',
+        campaign_id: campaign,
+        utm_source: 'wechat',
+        utm_medium: 'live',
+        budget__c: 300000,
+        wechat__c: 'hanmei_sz',
+      }),
+    ).data.lead_id;
+    const res = await repA.post(`/api/v1/leads/${leadId}/convert`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    const { account_id, contact_id } = json<{ data: { account_id: string; contact_id: string } }>(res).data;
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/account/${account_id}`)).data).toMatchObject({
+      source: 'campaign',
+      campaign_id: campaign,
+      utm_source: 'wechat',
+      utm_medium: 'live',
+      lead_id: leadId,
+      budget__c: 300000,
+    });
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/contact/${contact_id}`)).data).toMatchObject({
+      source: 'campaign',
+      campaign_id: campaign,
+      lead_id: leadId,
+      wechat__c: 'hanmei_sz',
+    });
+    const lead = json<{ data: Rec }>(await repA.get(`/api/v1/objects/lead/${leadId}`)).data;
+    expect(lead).toMatchObject({ converted_account_id: account_id, converted_contact_id: contact_id });
+    expect(typeof lead.converted_at).toBe('string');
+    // the links are the pipeline's, not the client's
+    const l2 = await admin.post('/api/v1/objects/lead', { name: 'x', converted_account_id: account_id });
+    expect(l2.statusCode).toBe(422);
+    await settings({ conversionMapping: [] });
+  });
+});
+
 describe('pool timers (as-of dates)', () => {
   it('warn the owner the day before and recycle a lead nobody followed up, with the reason kept', async () => {
     const t = await newTenant(built);

@@ -11,3 +11,4 @@ export const accountsModule: ModuleDef = {
 };
 
 export { normaliseCompany, normaliseEmail, normalisePhone } from './normalise.rules.ts';
+export { SOURCE_CHANNELS } from './attribution.ts';

@@ -2,6 +2,7 @@ import { defineObject } from '../../platform/metadata/types.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from './normalise.rules.ts';
 import { invalid } from '../../platform/http/errors.ts';
+import { attributionFields } from './attribution.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
@@ -86,6 +87,7 @@ export const accountObject = defineObject({
     { apiName: 'employees', type: 'number', label: L('员工人数', 'Employees'), min: 0 },
     { apiName: 'parent_id', type: 'lookup', lookup: 'account', label: L('上级客户', 'Parent account') },
     { apiName: 'description', type: 'long_text', label: L('备注', 'Description') },
+    ...attributionFields(true),
   ],
 });
 
@@ -136,5 +138,6 @@ export const contactObject = defineObject({
     },
     { apiName: 'reports_to', type: 'lookup', lookup: 'contact', label: L('汇报对象', 'Reports to') },
     { apiName: 'is_key_user', type: 'boolean', label: L('关键用户', 'Key user'), defaultValue: false },
+    ...attributionFields(false),
   ],
 });

@@ -7,6 +7,7 @@ import { campaignMemberObject, campaignObject, leadObject, leadPoolObject } from
 import { campaignMemberHooks, leadHooks } from './pipeline.ts';
 import { LeadsService } from './leads.service.ts';
 import { registerLeadRoutes, registerPublicLeadRoutes } from './leads.routes.ts';
+import { registerCampaignRoutes } from './campaigns.routes.ts';
 import { leadTimersJob } from './leads.jobs.ts';
 import { importMergeLeads } from './merge-touch.ts';
 
@@ -49,6 +50,7 @@ export const leadsModule: ModuleDef = {
     const s = services.get(platform) ?? new LeadsService(platform);
     services.set(platform, s);
     registerLeadRoutes(app, s);
+    registerCampaignRoutes(app, platform.db);
   },
   async publicRoutes(app, platform) {
     const s = services.get(platform) ?? new LeadsService(platform);

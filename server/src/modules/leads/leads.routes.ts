@@ -258,6 +258,25 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
     },
     async (req, reply) => reply.status(201).send({ data: await leads.createForm(actorOf(req), req.body) }),
   );
+  r.patch(
+    '/api/v1/leads/forms/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a web-to-lead form or switch it on/off (admin)',
+        params: id,
+        body: z.strictObject({
+          name: z.string().max(100).optional(),
+          pool_id: z.string().nullable().optional(),
+          campaign_id: z.string().nullable().optional(),
+          allowed_origins: z.array(z.string().max(200)).max(20).optional(),
+          thank_you: z.record(z.string(), z.unknown()).optional(),
+          active: z.boolean().optional(),
+        }),
+      },
+    },
+    async (req) => ({ data: await leads.updateForm(actorOf(req), req.params.id, req.body) }),
+  );
 }
 
 const PUBLIC_FIELDS = new Set<string>([

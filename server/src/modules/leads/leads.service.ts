@@ -15,6 +15,7 @@ import { attributionOf, behavioursOf, inCapture } from './pipeline.ts';
 import { scoreLead } from './scoring.rules.ts';
 import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './settings.ts';
 import { mergeTouch, PIPELINE_FIELDS, systemActor } from './merge-touch.ts';
+import { checkMappings, conversionValues } from './conversion.rules.ts';
 
 export { systemActor };
 
@@ -45,7 +46,8 @@ export interface LeadFormRow {
   active: boolean;
   created_at: string;
 }
-const FORM_COLUMNS = 'id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you, active, created_at';
+const FORM_COLUMNS =
+  'id, form_key, name, pool_id, campaign_id, allowed_origins, thank_you, active, created_at';
 
 interface LeadRow {
   id: string;
@@ -80,6 +82,15 @@ export class LeadsService {
           .slice(0, 20)
           .map((i) => ({ field: i.path.join('.') || 'settings', issue: 'invalid_value' as const })),
       );
+    if (parsed.data.conversionMapping?.length) {
+      const fieldsOf = async (o: string) => (await this.p.registry.get(actor.tenantId, o)).fields;
+      const issues = checkMappings(parsed.data.conversionMapping, {
+        lead: await fieldsOf('lead'),
+        account: await fieldsOf('account'),
+        contact: await fieldsOf('contact'),
+      });
+      if (issues.length) throw invalid(issues);
+    }
     await this.tdb(actor.tenantId).transaction(async (tx) => {
       const before = await loadLeadSettings(tx);
       await tx.exec0(
@@ -507,27 +518,20 @@ export class LeadsService {
           sql<Rec>`select * from lead where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`,
         )) ?? null;
       if (!lead) throw notFound();
-      // the caller must see the lead (scope) and be allowed to create/update accounts and contacts
-      await this.p.records.get(actor, 'lead', id);
       if (!['pending', 'in_progress'].includes(String(lead.status)))
         throw new AppError('conflict', 'lead_state_conflict');
-      const pick = (pairs: Array<[string, unknown]>): Rec =>
-        Object.fromEntries(pairs.filter(([, v]) => v !== null && v !== undefined && v !== ''));
-      const accountData = pick([
-        ['name', lead.company ?? lead.name],
-        ['industry', lead.industry],
-        ['province', lead.province],
-        ['city', lead.city],
-        ['size', lead.company_size],
-        ['phone', lead.phone],
-      ]);
+      // what the caller may see of the lead: hidden fields are not copied to records they can read
+      const visibleLead = await this.p.records.get(actor, 'lead', id);
+      const { conversionMapping } = await loadLeadSettings(tx);
+      const values = conversionValues(visibleLead, id, conversionMapping);
       const fillEmpty = async (object: string, recId: string, data: Rec): Promise<void> => {
         const cur = await this.p.records.get(actor, object, recId);
         const fill = Object.fromEntries(
           Object.entries(data).filter(([k]) => cur[k] === null || cur[k] === undefined),
         );
         delete fill.name;
-        if (Object.keys(fill).length) await this.p.records.update(actor, object, recId, fill, { tx });
+        if (Object.keys(fill).length)
+          await this.p.records.update(actor, object, recId, fill, { tx, allowReadOnly: true });
       };
       // an existing record gets its empty fields filled; otherwise a new one is created
       const matchOrCreate = async (
@@ -544,23 +548,18 @@ export class LeadsService {
           actor,
           object,
           [{ ...data, ...extra, owner_id: lead.owner_id ?? actor.userId }],
-          {},
+          { allowReadOnly: true },
           tx,
         );
         return String(rec?.id);
       };
-      const accountId = await matchOrCreate('account', input.account_id, accountData, {});
-      const contactData = pick([
-        ['name', lead.name],
-        ['mobile', lead.mobile],
-        ['email', lead.email],
-        ['title', lead.title],
-      ]);
-      const contactId = await matchOrCreate('contact', input.contact_id, contactData, {
+      const accountId = await matchOrCreate('account', input.account_id, values.account, {});
+      const contactId = await matchOrCreate('contact', input.contact_id, values.contact, {
         account_id: accountId,
       });
       await tx.exec0(
-        sql`update lead set status = 'converted', updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
+        sql`update lead set status = 'converted', converted_account_id = ${accountId}, converted_contact_id = ${contactId}, converted_at = now(),
+          updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
       );
       await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, reason)
         values (${tx.tenantId}, ${newId()}, ${id}, 'converted', ${actor.userId}, ${(lead.owner_id as string | null) ?? null}, ${(lead.owner_id as string | null) ?? null}, ${JSON.stringify({ account_id: accountId, contact_id: contactId })})`);
@@ -760,7 +759,10 @@ export class LeadsService {
     }
   }
 
-  async createForm(actor: Actor, input: FormInput & { name: string }): Promise<{ id: string; form_key: string }> {
+  async createForm(
+    actor: Actor,
+    input: FormInput & { name: string },
+  ): Promise<{ id: string; form_key: string }> {
     await this.checkFormInput(actor, input);
     const id = newId();
     // The key carries the tenant, so the public endpoint finds the form with a primary-key lookup.
@@ -776,7 +778,11 @@ export class LeadsService {
   }
 
   /** Changes the given keys of a form (same checks as create); `active: false` switches it off. */
-  async updateForm(actor: Actor, id: string, input: FormInput & { active?: boolean | undefined }): Promise<LeadFormRow> {
+  async updateForm(
+    actor: Actor,
+    id: string,
+    input: FormInput & { active?: boolean | undefined },
+  ): Promise<LeadFormRow> {
     await this.checkFormInput(actor, input);
     if (!isUuid(id)) throw notFound();
     return this.tdb(actor.tenantId).transaction(async (tx) => {
@@ -796,7 +802,8 @@ export class LeadsService {
       for (const k of ['name', 'pool_id', 'campaign_id', 'allowed_origins', 'thank_you', 'active'] as const)
         if (JSON.stringify(before[k]) !== JSON.stringify(next[k])) changes[k] = [before[k], next[k]];
       if (Object.keys(changes).length === 0) return before;
-      const after = await tx.one(sql<LeadFormRow>`update lead_form set name = ${next.name}, pool_id = ${next.pool_id},
+      const after =
+        await tx.one(sql<LeadFormRow>`update lead_form set name = ${next.name}, pool_id = ${next.pool_id},
           campaign_id = ${next.campaign_id}, allowed_origins = ${next.allowed_origins},
           thank_you = ${JSON.stringify(next.thank_you)}::jsonb, active = ${next.active}
         where tenant_id = ${actor.tenantId} and id = ${id} returning ${sql.raw(FORM_COLUMNS)}`);

@@ -25,6 +25,9 @@ export const PIPELINE_FIELDS = new Set([
   'duplicate_of',
   'invalid_reason',
   'company_norm',
+  'converted_account_id',
+  'converted_contact_id',
+  'converted_at',
 ]);
 
 /** A tenant-wide actor for work no signed-in user does (public forms, jobs). */

@@ -1,5 +1,6 @@
 import { defineObject, type SelectOption } from '../../platform/metadata/types.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
+import { SOURCE_CHANNELS } from '../accounts/index.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string): SelectOption => ({ value, label: L(zh, en) });
@@ -26,15 +27,7 @@ export const LEAD_STATUSES = [
   opt('voided', '已作废', 'Voided'),
 ];
 
-export const LEAD_SOURCES = [
-  opt('web_form', '官网表单', 'Web form'),
-  opt('api', 'API', 'API'),
-  opt('import', '导入', 'Import'),
-  opt('manual', '手工录入', 'Manual entry'),
-  opt('campaign', '市场活动', 'Campaign'),
-  opt('referral', '转介绍', 'Referral'),
-  opt('other', '其他', 'Other'),
-];
+export const LEAD_SOURCES = SOURCE_CHANNELS;
 
 const SIZES = [
   opt('1-49', '1-49人', '1–49'),
@@ -173,6 +166,21 @@ export const leadObject = defineObject({
       readOnly: true,
     },
     { apiName: 'last_followed_at', type: 'datetime', label: L('最近跟进', 'Last follow-up'), readOnly: true },
+    {
+      apiName: 'converted_account_id',
+      type: 'lookup',
+      lookup: 'account',
+      label: L('转化客户', 'Converted account'),
+      readOnly: true,
+    },
+    {
+      apiName: 'converted_contact_id',
+      type: 'lookup',
+      lookup: 'contact',
+      label: L('转化联系人', 'Converted contact'),
+      readOnly: true,
+    },
+    { apiName: 'converted_at', type: 'datetime', label: L('转化时间', 'Converted at'), readOnly: true },
     { apiName: 'recycle_count', type: 'number', label: L('回收次数', 'Times recycled'), readOnly: true },
     { apiName: 'touch_count', type: 'number', label: L('触达次数', 'Touches'), readOnly: true },
     {

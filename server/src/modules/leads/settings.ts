@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import type { AssignmentRule } from './assignment.rules.ts';
+import type { ConversionMapping } from './conversion.rules.ts';
 import { DEFAULT_PROTECTION, type ProtectionSettings } from './protection.rules.ts';
 import { DEFAULT_SCORING, type ScoringSettings } from './scoring.rules.ts';
 
@@ -28,6 +29,8 @@ export interface LeadSettings {
   protection: ProtectionSettings;
   /** days a lead's previous owner waits before claiming it back after it was returned or recycled */
   reclaimCooldownDays: number;
+  /** lead fields (custom ones included) copied into account/contact fields on conversion */
+  conversionMapping: ConversionMapping[];
 }
 
 export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
@@ -44,6 +47,7 @@ export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
   defaultPoolId: null,
   protection: DEFAULT_PROTECTION,
   reclaimCooldownDays: 7,
+  conversionMapping: [],
 };
 
 const condition = z.strictObject({
@@ -123,6 +127,16 @@ export const leadSettingsSchema = z.strictObject({
   }),
   // optional so clients written before it existed keep working; the default fills it in
   reclaimCooldownDays: z.number().int().min(0).max(365).optional(),
+  conversionMapping: z
+    .array(
+      z.strictObject({
+        lead_field: z.string().min(1).max(64),
+        object: z.enum(['account', 'contact']),
+        field: z.string().min(1).max(64),
+      }),
+    )
+    .max(100)
+    .optional(),
 });
 
 /** The tenant's lead settings, defaults filled in. */
