@@ -670,3 +670,44 @@ describe('duplicate review and merge', () => {
     ).toBe(403);
   });
 });
+
+describe('score decay (as-of dates)', () => {
+  it('fades the scores of leads without touches by the monthly percent, explains it, and does nothing at 0 %', async () => {
+    const t = await newTenant(built);
+    const a = await login(built.app, t.adminEmail);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const day = (n: number): string =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const run = async (n: number) =>
+      json<{ data: { result: Record<string, unknown> } }>(
+        await a.post('/api/v1/admin/jobs/leads.score_decay/run', { as_of: day(n) }),
+      ).data.result;
+    const lead = json<{ data: { lead_id: string } }>(
+      await a.post('/api/v1/leads/capture', {
+        name: '衰减测试',
+        title: '信息化总监',
+        email: 'decay@example.cn',
+      }),
+    ).data.lead_id;
+    const scoreOf = async () => json<{ data: Rec }>(await a.get(`/api/v1/objects/lead/${lead}`)).data.score;
+    expect(await scoreOf()).toBe(25); // 总监 20 + e-mail 5
+    expect(await run(70)).toMatchObject({ skipped: 'no decay' });
+    const cur = json<{ data: Record<string, unknown> & { scoring: Record<string, unknown> } }>(
+      await a.get('/api/v1/leads/settings'),
+    ).data;
+    await a.put('/api/v1/leads/settings', { ...cur, scoring: { ...cur.scoring, monthlyDecayPercent: 20 } });
+    // within the first month nothing fades
+    expect(await run(20)).toMatchObject({ checked: 1, changed: 0 });
+    // two whole months: 25 × 0.8² = 16
+    expect(await run(65)).toMatchObject({ checked: 1, changed: 1 });
+    expect(await scoreOf()).toBe(16);
+    expect(await run(65)).toMatchObject({ changed: 0 });
+    // today the lead is fresh: the explanation shows no decay, and a change re-scores as of today
+    const explained = json<{ data: { score: number; decay: unknown } }>(
+      await a.get(`/api/v1/leads/${lead}/score`),
+    ).data;
+    expect(explained).toMatchObject({ score: 25, decay: null });
+    expect((await a.patch(`/api/v1/objects/lead/${lead}`, { city: '杭州市' })).statusCode).toBe(200);
+    expect(await scoreOf()).toBe(25);
+  });
+});

@@ -8,7 +8,7 @@ import { campaignMemberHooks, leadHooks } from './pipeline.ts';
 import { LeadsService } from './leads.service.ts';
 import { registerLeadRoutes, registerPublicLeadRoutes } from './leads.routes.ts';
 import { registerCampaignRoutes } from './campaigns.routes.ts';
-import { leadTimersJob } from './leads.jobs.ts';
+import { leadScoreDecayJob, leadTimersJob } from './leads.jobs.ts';
 import { importMergeLeads } from './merge-touch.ts';
 
 const services = new WeakMap<object, LeadsService>();
@@ -34,7 +34,7 @@ export const leadsModule: ModuleDef = {
     },
     { ...campaignMemberObject, hooks: campaignMemberHooks },
   ],
-  jobs: [leadTimersJob],
+  jobs: [leadTimersJob, leadScoreDecayJob],
   events: [
     'lead.assigned',
     'lead.claimed',

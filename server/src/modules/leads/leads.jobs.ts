@@ -5,6 +5,7 @@ import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { loadLeadSettings } from './settings.ts';
+import { scoreLead } from './scoring.rules.ts';
 
 interface Due {
   id: string;
@@ -138,5 +139,77 @@ export const leadTimersJob: JobDef = {
       }
       return { as_of: asOf, unassigned_alerts: alerts, warnings: warn.length, recycled: due.length };
     });
+  },
+};
+
+const DECAY_BATCH = 1000;
+
+/**
+ * Monthly score decay (LEADS.md section 6): scores of open leads fade by the tenant's percent for
+ * every whole month without a touch or follow-up, as of a date. Nothing to do while the percent
+ * is 0. Recomputes in batches of 1,000 and writes only scores that changed; not audited (a
+ * derived value, like the score itself).
+ */
+export const leadScoreDecayJob: JobDef = {
+  name: 'leads.score_decay',
+  schedule: '15 2 * * *',
+  description: {
+    'zh-CN': '线索评分按月衰减（长期无互动的线索降分）',
+    'en-US': 'Monthly lead score decay for leads without recent touches',
+  },
+  async run({ tenantId, asOf, tdb }) {
+    const s = await loadLeadSettings(tdb);
+    if (s.scoring.monthlyDecayPercent <= 0)
+      return { as_of: asOf, checked: 0, changed: 0, skipped: 'no decay' };
+    const tz =
+      (await tdb.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
+      'Asia/Shanghai';
+    let after = '00000000-0000-0000-0000-000000000000';
+    let checked = 0;
+    let changed = 0;
+    for (;;) {
+      const rows = await tdb.query(sql<
+        Record<string, unknown> & {
+          id: string;
+          score: number | null;
+          forms: number;
+          attended: number;
+          registered: number;
+          last_touch_on: string | null;
+        }
+      >`select l.*,
+          (select count(*) from lead_touch t where t.tenant_id = l.tenant_id and t.lead_id = l.id and t.channel = 'web_form')::int8 as forms,
+          (select count(*) from campaign_member m where m.tenant_id = l.tenant_id and m.lead_id = l.id and m.status = 'attended' and m.deleted_at is null)::int8 as attended,
+          (select count(*) from campaign_member m where m.tenant_id = l.tenant_id and m.lead_id = l.id and m.status in ('registered', 'attended') and m.deleted_at is null)::int8 as registered,
+          to_char(greatest((select max(t.at) from lead_touch t where t.tenant_id = l.tenant_id and t.lead_id = l.id), l.last_followed_at, l.created_at)
+                  at time zone ${tz}, 'YYYY-MM-DD') as last_touch_on
+        from lead l
+        where l.tenant_id = ${tenantId} and l.deleted_at is null and l.id > ${after}
+          and l.status in ('unassigned', 'pending', 'in_progress')
+        order by l.id limit ${DECAY_BATCH}`);
+      if (!rows.length) break;
+      const ids: string[] = [];
+      const scores: number[] = [];
+      for (const r of rows) {
+        const behaviours = {
+          form_submitted: r.forms,
+          campaign_attended: r.attended,
+          campaign_registered: r.registered,
+        };
+        const next = scoreLead(r, behaviours, s.scoring, asOf, r.last_touch_on ?? asOf).score;
+        if (next !== r.score) {
+          ids.push(r.id);
+          scores.push(next);
+        }
+      }
+      if (ids.length)
+        changed += await tdb.exec0(sql`update lead l set score = v.score
+          from unnest(${ids}::uuid[], ${scores}::int[]) as v(id, score)
+          where l.tenant_id = ${tenantId} and l.id = v.id`);
+      checked += rows.length;
+      after = rows[rows.length - 1]?.id ?? after;
+      if (rows.length < DECAY_BATCH) break;
+    }
+    return { as_of: asOf, checked, changed };
   },
 };

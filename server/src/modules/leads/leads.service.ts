@@ -11,8 +11,8 @@ import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
 import { findDuplicates, type DuplicateHit } from './duplicates.service.ts';
-import { attributionOf, behavioursOf, inCapture } from './pipeline.ts';
-import { scoreLead } from './scoring.rules.ts';
+import { attributionOf, inCapture, scoreNow } from './pipeline.ts';
+import type { ScoreResult } from './scoring.rules.ts';
 import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './settings.ts';
 import { mergeTouch, PIPELINE_FIELDS, systemActor } from './merge-touch.ts';
 import { checkMappings, conversionValues } from './conversion.rules.ts';
@@ -495,11 +495,11 @@ export class LeadsService {
   }
 
   /** The points behind a lead's score, rule by rule. */
-  async explainScore(actor: Actor, id: string): Promise<ReturnType<typeof scoreLead>> {
+  async explainScore(actor: Actor, id: string): Promise<ScoreResult> {
     const lead = await this.p.records.get(actor, 'lead', id);
     const tdb = this.tdb(actor.tenantId);
     const s = await loadLeadSettings(tdb);
-    return scoreLead(lead, await behavioursOf({ tx: tdb }, id), s.scoring);
+    return scoreNow(tdb, lead, id, s.scoring, actor.timeZone);
   }
 
   /**
@@ -712,7 +712,7 @@ export class LeadsService {
       const row =
         (await tx.one(sql<Rec>`select * from lead where tenant_id = ${t} and id = ${input.survivor_id}`)) ??
         {};
-      const score = scoreLead(row, await behavioursOf({ tx }, input.survivor_id), s.scoring).score;
+      const score = (await scoreNow(tx, row, input.survivor_id, s.scoring, actor.timeZone)).score;
       await tx.exec0(
         sql`update lead set score = ${score} where tenant_id = ${t} and id = ${input.survivor_id}`,
       );

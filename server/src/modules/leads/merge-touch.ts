@@ -8,8 +8,7 @@ import type { ImportMergeContext, ImportMergeResult, Rec } from '../../platform/
 import type { RecordsService } from '../../platform/records/records.service.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
 import { findDuplicates, type Probe } from './duplicates.service.ts';
-import { attributionOf, behavioursOf } from './pipeline.ts';
-import { scoreLead } from './scoring.rules.ts';
+import { attributionOf, scoreNow } from './pipeline.ts';
 import { loadLeadSettings } from './settings.ts';
 
 /** Fields the capture pipeline and pool operations own: inputs never set them directly. */
@@ -85,7 +84,7 @@ export async function mergeTouch(
     values (${t}, ${newId()}, ${leadId}, ${ctx.channel}, ${ctx.campaignId ?? null}, ${ctx.formId ?? null}, ${JSON.stringify(attributionOf(input))}::jsonb, ${JSON.stringify(input)}::jsonb)`);
   const lead = (await tx.one(sql<Rec>`select * from lead where tenant_id = ${t} and id = ${leadId}`)) ?? {};
   const s = await loadLeadSettings(tx);
-  const score = scoreLead(lead, await behavioursOf({ tx }, leadId), s.scoring).score;
+  const score = (await scoreNow(tx, lead, leadId, s.scoring, actor.timeZone)).score;
   await tx.exec0(
     sql`update lead set touch_count = coalesce(touch_count, 0) + 1, score = ${score}, updated_at = now(), version = version + 1 where tenant_id = ${t} and id = ${leadId}`,
   );

@@ -7,7 +7,8 @@ import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
 import { assignLead } from './assignment.service.ts';
 import { findDuplicates } from './duplicates.service.ts';
-import { scoreLead, type Behaviour } from './scoring.rules.ts';
+import { scoreLead, type Behaviour, type ScoreResult, type ScoringSettings } from './scoring.rules.ts';
+import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { loadLeadSettings } from './settings.ts';
 
 /** Set while the capture pipeline writes: it has already decided what duplicates mean. */
@@ -34,6 +35,35 @@ export async function behavioursOf(
     campaign_attended: r?.attended ?? 0,
     campaign_registered: r?.registered ?? 0,
   };
+}
+
+const isoOrNull = (v: unknown): string | null =>
+  v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null;
+
+/**
+ * The lead's score as of today in the tenant's zone: rules, behaviours, and the monthly decay
+ * counted from the last touch or follow-up. Every recompute goes through here, so an edit does
+ * not undo the decay the nightly job applied.
+ */
+export async function scoreNow(
+  tx: TenantDb,
+  lead: Rec,
+  leadId: string | undefined,
+  s: ScoringSettings,
+  timeZone: string,
+  extra: Partial<Record<Behaviour, number>> = {},
+): Promise<ScoreResult> {
+  const behaviours = await behavioursOf({ tx }, leadId);
+  for (const [k, v] of Object.entries(extra) as Array<[Behaviour, number]>)
+    behaviours[k] = (behaviours[k] ?? 0) + v;
+  const today = todayIn(timeZone);
+  const last =
+    leadId && s.monthlyDecayPercent > 0
+      ? await tx.one(sql<{ on: string | null }>`
+          select to_char(greatest((select max(at) from lead_touch where tenant_id = ${tx.tenantId} and lead_id = ${leadId}),
+                                  ${isoOrNull(lead.last_followed_at)}::timestamptz, ${isoOrNull(lead.created_at)}::timestamptz) at time zone ${timeZone}, 'YYYY-MM-DD') as on`)
+      : null;
+  return scoreLead(lead, behaviours, s, today, last?.on ?? today);
 }
 
 // One map per engine batch (a fresh hook context each): leads handed out earlier in the batch
@@ -118,13 +148,16 @@ export const leadHooks: ObjectHooks = {
       if (typeof after.id === 'string')
         reassigned.set(after.id, { from: (before.owner_id as string | null) ?? null });
     }
-    const behaviours = await behavioursOf(
-      hc,
-      op === 'update' && typeof after.id === 'string' ? after.id : undefined,
-    );
-    if (op === 'create' && after.source === 'web_form')
-      behaviours.form_submitted = (behaviours.form_submitted ?? 0) + 1;
-    after.score = scoreLead(after, behaviours, s.scoring).score;
+    after.score = (
+      await scoreNow(
+        hc.tx,
+        after,
+        op === 'update' && typeof after.id === 'string' ? after.id : undefined,
+        s.scoring,
+        hc.timeZone,
+        op === 'create' && after.source === 'web_form' ? { form_submitted: 1 } : {},
+      )
+    ).score;
   },
   async afterWrite(hc, { op, after }) {
     if (op !== 'update' || typeof after.id !== 'string') return;
@@ -221,7 +254,7 @@ export const campaignMemberHooks: ObjectHooks = {
     );
     if (!lead) return;
     const s = await loadLeadSettings(hc.tx);
-    const score = scoreLead(lead, await behavioursOf(hc, leadId), s.scoring).score;
+    const score = (await scoreNow(hc.tx, lead, leadId, s.scoring, hc.timeZone)).score;
     await hc.tx.exec0(
       sql`update lead set score = ${score} where tenant_id = ${hc.tx.tenantId} and id = ${leadId}`,
     );

@@ -34,6 +34,8 @@ export interface ScoringSettings {
 export interface ScoreResult {
   score: number;
   explanation: Array<{ rule: string; label: Labels; points: number }>;
+  /** the monthly decay applied: whole months without a touch, the percent, the score before it */
+  decay: { months: number; percent: number; before: number } | null;
 }
 
 const ORDER_SIZE: Record<string, number> = {
@@ -104,12 +106,16 @@ export function scoreLead(
     perGroup.set(r.group, used + points);
     explanation.push({ rule: r.id, label: r.label, points });
   }
-  let score = explanation.reduce((a, e) => a + e.points, 0);
+  const before = explanation.reduce((a, e) => a + e.points, 0);
   if (s.monthlyDecayPercent > 0 && asOf && lastTouchOn) {
     const months = monthsBetween(lastTouchOn, asOf);
-    if (months > 0) score = Math.round(score * (1 - s.monthlyDecayPercent / 100) ** months);
+    // only positive scores fade: a lead marked down stays down until something changes
+    if (months > 0 && before > 0) {
+      const score = Math.round(before * (1 - s.monthlyDecayPercent / 100) ** months);
+      return { score, explanation, decay: { months, percent: s.monthlyDecayPercent, before } };
+    }
   }
-  return { score, explanation };
+  return { score: before, explanation, decay: null };
 }
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
