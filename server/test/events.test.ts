@@ -291,4 +291,84 @@ describe('notifications', () => {
     ]);
     expect((await admin.put('/api/v1/admin/settings/smtp', null)).statusCode).toBe(204);
   });
+
+  it('keeps the stored SMTP password when a PUT leaves it out, replaces it, and clears it with "" or null', async () => {
+    const stored = async () =>
+      (
+        await sql<{
+          password: string | null;
+        }>`select settings->'smtp'->>'password' as password from tenant where id = ${tenant.tenantId}`.execute(
+          built.platform.db.kysely,
+        )
+      ).rows[0]?.password ?? null;
+    const smtpOf = async () =>
+      json<{ data: { smtp: Record<string, unknown> | null } }>(await admin.get('/api/v1/admin/settings')).data
+        .smtp;
+    const base = { host: 'smtp.example.test', port: 587, user: 'crm', from: 'crm@example.test' };
+
+    expect(
+      (await admin.put('/api/v1/admin/settings/smtp', { ...base, password: 'S3cret-1' })).statusCode,
+    ).toBe(204);
+    expect(await stored()).toBe('S3cret-1');
+    const shown = await smtpOf();
+    expect(shown).toEqual({ ...base, password_set: true });
+    expect(JSON.stringify(shown)).not.toContain('S3cret');
+
+    // keep: the password is left out, the other fields are replaced
+    expect(
+      (await admin.put('/api/v1/admin/settings/smtp', { ...base, host: 'mail.example.test', port: 465 }))
+        .statusCode,
+    ).toBe(204);
+    expect(await stored()).toBe('S3cret-1');
+    expect(await smtpOf()).toEqual({ ...base, host: 'mail.example.test', port: 465, password_set: true });
+
+    // replace
+    expect(
+      (await admin.put('/api/v1/admin/settings/smtp', { ...base, password: 'S3cret-2' })).statusCode,
+    ).toBe(204);
+    expect(await stored()).toBe('S3cret-2');
+
+    // clear with ""
+    expect((await admin.put('/api/v1/admin/settings/smtp', { ...base, password: '' })).statusCode).toBe(204);
+    expect(await stored()).toBeNull();
+    expect(await smtpOf()).toEqual({ ...base, password_set: false });
+    // nothing to keep: still none
+    expect((await admin.put('/api/v1/admin/settings/smtp', base)).statusCode).toBe(204);
+    expect(await stored()).toBeNull();
+
+    // clear with null
+    await admin.put('/api/v1/admin/settings/smtp', { ...base, password: 'S3cret-3' });
+    expect(await stored()).toBe('S3cret-3');
+    expect((await admin.put('/api/v1/admin/settings/smtp', { ...base, password: null })).statusCode).toBe(
+      204,
+    );
+    expect(await stored()).toBeNull();
+
+    // the audit log never holds the password, only what happened to it
+    const audit = await sql<{ changes: unknown }>`select changes from audit_log
+        where tenant_id = ${tenant.tenantId} and object = 'settings' and changes ? 'smtp'`.execute(
+      built.platform.db.kysely,
+    );
+    const text = JSON.stringify(audit.rows);
+    expect(text).not.toMatch(/S3cret/);
+    for (const change of ['kept', 'replaced', 'cleared']) expect(text).toContain(`"password":"${change}"`);
+
+    // removing the whole setting still works, and a later PUT has no password to keep
+    await admin.put('/api/v1/admin/settings/smtp', { ...base, password: 'S3cret-4' });
+    expect((await admin.put('/api/v1/admin/settings/smtp', null)).statusCode).toBe(204);
+    expect(await smtpOf()).toBeNull();
+    await admin.put('/api/v1/admin/settings/smtp', base);
+    expect(await stored()).toBeNull();
+    expect((await admin.put('/api/v1/admin/settings/smtp', null)).statusCode).toBe(204);
+  });
+
+  it('rejects an SMTP password that is not a string', async () => {
+    const res = await admin.put('/api/v1/admin/settings/smtp', {
+      host: 'smtp.example.test',
+      port: 587,
+      from: 'crm@example.test',
+      password: 12345,
+    });
+    expect([400, 422]).toContain(res.statusCode);
+  });
 });

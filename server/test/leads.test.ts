@@ -155,6 +155,7 @@ describe('duplicate check', () => {
     const hits = json<{
       data: {
         object: string;
+        id: string;
         matched: string[];
         similarity: number;
         visible: boolean;
@@ -175,6 +176,32 @@ describe('duplicate check', () => {
       await admin.post('/api/v1/leads/duplicates/check', { company: '苏州恒达精密机械' }),
     ).data;
     expect(adminHits[0]).toMatchObject({ name: '苏州恒达精密机械有限公司', visible: true });
+
+    // from a hit the rep can message its owner (the admin here) without opening the record
+    const hit = { object: hits[0]?.object, id: hits[0]?.id ?? '' };
+    const ping = await repA.post('/api/v1/leads/duplicates/ping', {
+      ...hit,
+      message: '这家我在跟，方便聊聊吗？',
+    });
+    expect(ping.statusCode, ping.body).toBe(204);
+    expect((await repA.post('/api/v1/leads/duplicates/ping', hit)).statusCode).toBe(204);
+    const pings = json<{ data: { kind: string; title: string; body: string; link: string }[] }>(
+      await admin.get('/api/v1/notifications'),
+    ).data.filter((n) => n.kind === 'lead.duplicate_ping');
+    // one unread ping per record: the second was not added
+    expect(pings).toHaveLength(1);
+    expect(pings[0]).toMatchObject({ link: `/o/account/${hit.id}` });
+    expect(pings[0]?.title).toContain('苏州恒达精密机械有限公司');
+    expect(pings[0]?.body).toContain('这家我在跟');
+    // your own record, an unknown id, an unknown object
+    expect((await admin.post('/api/v1/leads/duplicates/ping', hit)).statusCode).toBe(422);
+    expect(
+      (await repA.post('/api/v1/leads/duplicates/ping', { object: 'account', id: crypto.randomUUID() }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await repA.post('/api/v1/leads/duplicates/ping', { object: 'order', id: hit.id })).statusCode,
+    ).toBe(400);
   });
 
   it('blocks manual duplicates when the policy says so', async () => {

@@ -213,11 +213,22 @@ export interface TenantSettings {
   smtp: SmtpSettings | null;
 }
 
+/** SMTP settings as the server shows them: never the password, only whether one is stored. */
 export interface SmtpSettings {
   host: string;
   port: number;
   secure?: boolean;
   user?: string | null;
+  from: string;
+  password_set: boolean;
+}
+
+/** PUT body: leave `password` out to keep the stored one; `''` or `null` removes it. */
+export interface SmtpInput {
+  host: string;
+  port: number;
+  secure?: boolean;
+  user?: string;
   password?: string | null;
   from: string;
 }
@@ -284,7 +295,7 @@ export const fetchWebhookEventTypes = () =>
 export const useWebhookEventTypes = () =>
   useQuery({ queryKey: ['admin', 'webhooks', 'event-types'], queryFn: fetchWebhookEventTypes });
 
-export const putSmtp = (body: SmtpSettings | null) =>
+export const putSmtp = (body: SmtpInput | null) =>
   apiFetch<void>('/api/v1/admin/settings/smtp', { method: 'PUT', body });
 export const fetchMailOutbox = () => data(apiFetch<{ data: MailOutboxEntry[] }>('/api/v1/admin/mail-outbox'));
 export const useMailOutbox = () => useQuery({ queryKey: ['admin', 'mail-outbox'], queryFn: fetchMailOutbox });

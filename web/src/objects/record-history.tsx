@@ -1,5 +1,5 @@
 import { Alert, Empty, Spin, Timeline, Typography } from 'antd';
-import type { FieldValue, ObjectMeta } from '../api/types';
+import type { AuditEntry, FieldValue, ObjectMeta } from '../api/types';
 import { useAudit } from '../api/queries';
 import { errorText } from '../api/error-text';
 import { useI18n } from '../i18n/i18n-context';
@@ -18,7 +18,10 @@ export function RecordHistory({ meta, id, ctx }: { meta: ObjectMeta; id: string;
   const audit = useAudit(meta.api_name, id);
   if (audit.isLoading) return <Spin />;
   if (audit.error) return <Alert type="error" showIcon title={errorText(audit.error, t)} />;
-  const entries = audit.data ?? [];
+  // Changes of fields hidden from this role come back redacted: leave them out entirely (not
+  // even the field's name shows), and updates that touched only such fields.
+  const visibleChanges = (e: AuditEntry) => Object.entries(e.changes ?? {}).filter(([, c]) => !c.redacted);
+  const entries = (audit.data ?? []).filter((e) => e.action !== 'update' || visibleChanges(e).length > 0);
   if (entries.length === 0) return <Empty description={t('record.noHistory')} />;
   const show = (name: string, v: FieldValue) => {
     const field = meta.fields.find((f) => f.api_name === name);
@@ -39,20 +42,14 @@ export function RecordHistory({ meta, id, ctx }: { meta: ObjectMeta; id: string;
               {formatDateTime(e.at, ctx.timeZone, locale)}
             </Typography.Text>
             {e.action === 'update' &&
-              Object.entries(e.changes ?? {}).map(([name, c]) => (
+              visibleChanges(e).map(([name, c]) => (
                 <div key={name} data-testid="history-change">
                   {pick(meta.fields.find((f) => f.api_name === name)?.label) || name}：
-                  {c.redacted ? (
-                    t('record.redacted')
-                  ) : (
-                    <>
-                      <Typography.Text delete type="secondary">
-                        {show(name, c.old)}
-                      </Typography.Text>
-                      {' → '}
-                      <Typography.Text>{show(name, c.new)}</Typography.Text>
-                    </>
-                  )}
+                  <Typography.Text delete type="secondary">
+                    {show(name, c.old)}
+                  </Typography.Text>
+                  {' → '}
+                  <Typography.Text>{show(name, c.new)}</Typography.Text>
                 </div>
               ))}
           </div>

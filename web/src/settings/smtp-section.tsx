@@ -4,6 +4,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Form,
   Input,
   InputNumber,
@@ -20,25 +21,16 @@ import {
   useMailOutbox,
   useTenantSettings,
   type MailOutboxEntry,
-  type SmtpSettings,
+  type SmtpInput,
 } from '../api/admin';
 import { errorText } from '../api/error-text';
 import { useMe } from '../api/queries';
 import { formatDateTime } from '../format/date';
 import { useI18n } from '../i18n/i18n-context';
 import { showServerErrors } from './server-errors';
+import { smtpBody, type SmtpFormValues } from './smtp-body';
 
 const FIELDS = ['host', 'port', 'secure', 'user', 'password', 'from'] as const;
-const MASK = '***';
-
-interface SmtpFormValues {
-  host: string;
-  port: number;
-  secure?: boolean;
-  user?: string;
-  password?: string;
-  from: string;
-}
 
 function statusColor(status: string): string {
   if (status === 'sent') return 'green';
@@ -89,18 +81,21 @@ export function SmtpSection() {
   const [form] = Form.useForm<SmtpFormValues>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const clearPassword = Form.useWatch('clear_password', form) === true;
 
   if (settings.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (settings.error || !settings.data) return <Alert type="error" title={errorText(settings.error, t)} />;
   const smtp = settings.data.smtp;
 
-  const save = async (body: SmtpSettings | null) => {
+  const save = async (body: SmtpInput | null) => {
     setBusy(true);
     setProblem(null);
     try {
       await putSmtp(body);
       await qc.invalidateQueries({ queryKey: ['admin', 'settings'] });
       if (body === null) form.resetFields();
+      // The saved password is never shown: empty the field again after saving.
+      else form.setFieldsValue({ password: undefined, clear_password: false });
       message.success(t('common.saved'));
     } catch (err) {
       setProblem(showServerErrors(form, err, FIELDS, t));
@@ -109,17 +104,8 @@ export function SmtpSection() {
     }
   };
 
-  const submit = (v: SmtpFormValues) => {
-    const password = v.password;
-    void save({
-      host: v.host.trim(),
-      port: v.port,
-      ...(v.secure !== undefined ? { secure: v.secure } : {}),
-      ...(v.user ? { user: v.user } : {}),
-      ...(password ? { password } : {}),
-      from: v.from.trim(),
-    });
-  };
+  const submit = (v: SmtpFormValues) => void save(smtpBody(v));
+  const passwordSet = smtp?.password_set === true;
 
   return (
     <>
@@ -140,7 +126,6 @@ export function SmtpSection() {
                   port: smtp.port,
                   secure: smtp.secure,
                   user: smtp.user ?? undefined,
-                  password: smtp.password ?? undefined,
                   from: smtp.from,
                 }
               : { port: 587 }
@@ -172,20 +157,46 @@ export function SmtpSection() {
             <Input autoComplete="off" />
           </Form.Item>
           <Form.Item
-            name="password"
-            label={t('settings.smtp.password')}
-            extra={t('settings.smtp.passwordHint')}
-            rules={[
-              {
-                validator: (_, value) =>
-                  value === MASK
-                    ? Promise.reject(new Error(t('settings.smtp.passwordAgain')))
-                    : Promise.resolve(),
-              },
-            ]}
+            label={
+              <Space size={8}>
+                <span>{t('settings.smtp.password')}</span>
+                {passwordSet && (
+                  <Tag color="green" data-testid="smtp-password-set">
+                    {t('settings.smtp.passwordSetTag')}
+                  </Tag>
+                )}
+              </Space>
+            }
+            htmlFor="smtp-password"
+            extra={passwordSet ? t('settings.smtp.passwordSetHint') : t('settings.smtp.passwordHint')}
+            style={passwordSet ? { marginBottom: 8 } : undefined}
           >
-            <Input.Password autoComplete="new-password" />
+            <Form.Item name="password" noStyle>
+              <Input.Password
+                id="smtp-password"
+                autoComplete="new-password"
+                disabled={clearPassword}
+                placeholder={passwordSet ? t('settings.smtp.passwordSaved') : undefined}
+                data-testid="smtp-password"
+              />
+            </Form.Item>
           </Form.Item>
+          {passwordSet && (
+            <Form.Item
+              name="clear_password"
+              valuePropName="checked"
+              extra={clearPassword ? t('settings.smtp.clearPasswordHint') : undefined}
+            >
+              <Checkbox
+                data-testid="smtp-clear-password"
+                onChange={(e) => {
+                  if (e.target.checked) form.setFieldValue('password', undefined);
+                }}
+              >
+                {t('settings.smtp.clearPassword')}
+              </Checkbox>
+            </Form.Item>
+          )}
           <Form.Item
             name="from"
             label={t('settings.smtp.from')}

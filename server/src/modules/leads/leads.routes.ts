@@ -98,6 +98,24 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
     async (req) => ({ data: await leads.merge(actorOf(req), req.body) }),
   );
   r.post(
+    '/api/v1/leads/duplicates/ping',
+    {
+      schema: {
+        tags,
+        summary: 'Message the owner of a duplicate hit (an in-app notification), even if you cannot open it',
+        body: z.strictObject({
+          object: z.enum(['lead', 'account', 'contact']),
+          id: z.string(),
+          message: z.string().max(500).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      await leads.pingOwner(actorOf(req), req.body);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
     '/api/v1/leads/:id/not-duplicate',
     { schema: { tags, summary: 'Clear the possible-duplicate flag', params: id } },
     async (req, reply) => {

@@ -16,6 +16,7 @@ import type { ScoreResult } from './scoring.rules.ts';
 import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './settings.ts';
 import { mergeTouch, PIPELINE_FIELDS, systemActor } from './merge-touch.ts';
 import { checkMappings, conversionValues } from './conversion.rules.ts';
+import { pingOwner, type PingInput } from './owner-ping.ts';
 
 export { systemActor };
 
@@ -101,6 +102,11 @@ export class LeadsService {
       ]);
     });
     return loadLeadSettings(this.tdb(actor.tenantId));
+  }
+
+  /** Sends the owner of a duplicate hit a note (撞单: "let's talk"). */
+  async pingOwner(actor: Actor, input: PingInput): Promise<void> {
+    await this.tdb(actor.tenantId).transaction((tx) => pingOwner(tx, actor, input));
   }
 
   /** Duplicate hits for a would-be lead, showing names only of records the user may see. */

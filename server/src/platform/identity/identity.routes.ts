@@ -14,6 +14,7 @@ import type { Db } from '../db/pool.ts';
 import { sql } from 'kysely';
 import { TenantDb } from '../db/tenant-db.ts';
 import { writeAudit } from '../audit/audit.ts';
+import { publicSmtp } from '../notify/smtp-settings.ts';
 
 const labels = z.object({ 'zh-CN': z.string().min(1).max(80), 'en-US': z.string().min(1).max(80) });
 const idParams = z.object({ id: z.string() });
@@ -487,7 +488,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
               session_idle_minutes: t?.settings.security?.sessionIdleMinutes ?? null,
               session_absolute_hours: t?.settings.security?.sessionAbsoluteHours ?? null,
             },
-            smtp: smtp ? { ...smtp, password: smtp.password ? '***' : undefined } : null,
+            smtp: publicSmtp(smtp),
           },
         };
       },

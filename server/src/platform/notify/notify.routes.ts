@@ -7,6 +7,7 @@ import { TenantDb } from '../db/tenant-db.ts';
 import { actorOf, adminOf } from '../http/auth.hooks.ts';
 import { writeAudit } from '../audit/audit.ts';
 import type { NotifyService } from './notify.service.ts';
+import { mergeSmtp, publicSmtp, type StoredSmtp } from './smtp-settings.ts';
 
 export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: NotifyService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -55,14 +56,15 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
     {
       schema: {
         tags: ['admin'],
-        summary: 'Set (or clear with null) the SMTP server for outgoing mail',
+        summary:
+          'Set (or clear with null) the SMTP server for outgoing mail; an omitted password keeps the stored one, "" or null removes it',
         body: z
           .strictObject({
             host: z.string().min(1).max(200),
             port: z.number().int().min(1).max(65535),
             secure: z.boolean().optional(),
             user: z.string().max(200).optional(),
-            password: z.string().max(200).optional(),
+            password: z.string().max(200).nullable().optional(),
             from: z.string().email(),
           })
           .nullable(),
@@ -70,10 +72,19 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
     },
     async (req, reply) => {
       const a = adminOf(req);
+      const body = req.body;
       await TenantDb.for(db, a.tenantId).transaction(async (tx) => {
+        // Lock the tenant row: two admins saving at once must not lose each other's password.
+        const row = await tx.one(
+          sql<{
+            smtp: StoredSmtp | null;
+          }>`select settings->'smtp' as smtp from tenant where id = ${a.tenantId} for update`,
+        );
+        const stored = row?.smtp ?? undefined;
+        const next = body ? mergeSmtp(stored, body) : null;
         await tx.exec0(
-          req.body
-            ? sql`update tenant set settings = jsonb_set(settings, '{smtp}', ${JSON.stringify(req.body)}::jsonb) where id = ${a.tenantId}`
+          next
+            ? sql`update tenant set settings = jsonb_set(settings, '{smtp}', ${JSON.stringify(next.smtp)}::jsonb) where id = ${a.tenantId}`
             : sql`update tenant set settings = settings - 'smtp' where id = ${a.tenantId}`,
         );
         await writeAudit(tx, a, [
@@ -83,8 +94,8 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
             recordId: null,
             changes: {
               smtp: [
-                null,
-                req.body ? { ...req.body, password: req.body.password ? '***' : undefined } : null,
+                stored ? publicSmtp(stored) : null,
+                next ? { ...publicSmtp(next.smtp), password: next.password } : null,
               ],
             },
           },
