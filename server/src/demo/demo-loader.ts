@@ -4,6 +4,7 @@ import { TenantDb } from '../platform/db/tenant-db.ts';
 import { loadActor } from '../platform/identity/actor.ts';
 import type { Actor } from '../platform/access/permissions.ts';
 import { LeadsService } from '../modules/leads/index.ts';
+import { shapeLeadHistory } from './demo-lead-history.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -227,7 +228,7 @@ async function loadDemoLeads(
     thank_you: { message: '感谢您的申请，顾问将在 1 个工作日内联系您' },
   });
   const sources = ['web_form', 'web_form', 'api', 'campaign', 'referral'] as const;
-  let created = 0;
+  const created: string[] = [];
   for (let i = 0; i < 120; i++) {
     const c = company(rng);
     const campaign = pick(rng, campaigns);
@@ -253,7 +254,15 @@ async function loadDemoLeads(
       },
       { channel: source },
     );
-    if (res.outcome !== 'merged') created++;
+    if (res.outcome !== 'merged') created.push(res.lead_id);
   }
-  return { campaigns: campaigns.length, lead_pools: 2, leads: created };
+  const history = await shapeLeadHistory(
+    p,
+    leadsService,
+    actor,
+    rng,
+    created,
+    campaigns.map((c) => String(c.id)),
+  );
+  return { campaigns: campaigns.length, lead_pools: 2, leads: created.length, ...history };
 }

@@ -60,3 +60,4 @@ export const leadsModule: ModuleDef = {
 };
 
 export { LeadsService, systemActor } from './leads.service.ts';
+export { leadTimersJob } from './leads.jobs.ts';
