@@ -615,6 +615,7 @@ describe('lead analytics', () => {
       owners: { owner_id: string; holding: number }[];
       campaigns: unknown[];
       pool_moves: { kind: string; count: number }[];
+      score_bands: { band: string; count: number }[];
     };
     const res = await admin.get(`/api/v1/leads/analytics?from=${today}&to=${today}&granularity=day`);
     expect(res.statusCode, res.body).toBe(200);
@@ -622,6 +623,8 @@ describe('lead analytics', () => {
     expect(all.funnel.captured).toBeGreaterThanOrEqual(8);
     expect(all.trend.reduce((a, t) => a + t.count, 0)).toBe(all.funnel.captured);
     expect(all.by_source.reduce((a, s) => a + s.captured, 0)).toBe(all.funnel.captured);
+    expect(all.score_bands.reduce((a, b) => a + b.count, 0)).toBe(all.funnel.captured);
+    expect(all.score_bands.map((b) => b.band)).toEqual(['0-19', '20-39', '40-59', '60-79', '80+']);
     expect(all.funnel.converted).toBeGreaterThanOrEqual(2);
     expect(all.funnel.rates.converted).toBeCloseTo(all.funnel.converted / all.funnel.captured, 3);
     expect(all.pool_moves.map((m) => m.kind)).toEqual(

@@ -27,6 +27,8 @@ export interface LeadAnalytics {
     first_followup_median_hours: number | null;
     first_followup_p90_hours: number | null;
   }>;
+  /** leads per score band (0-19, 20-39, 40-59, 60-79, 80+; negative scores count as 0) */
+  score_bands: Array<{ band: string; count: number }>;
   pool_moves: Array<{ kind: string; count: number }>;
   campaigns: Array<{
     campaign_id: string;
@@ -38,6 +40,23 @@ export interface LeadAnalytics {
     cost_per_lead: number | null;
     cost_per_converted: number | null;
   }>;
+}
+
+interface CubeRow {
+  set: 'trend' | 'source' | 'reason' | 'owner' | 'band' | 'total';
+  period: string | null;
+  source: string | null;
+  reason: string | null;
+  owner_id: string | null;
+  band: number | null;
+  captured: number;
+  contacted: number;
+  converted: number;
+  invalid: number;
+  invalid_only: number;
+  holding: number;
+  p50: number | null;
+  p90: number | null;
 }
 
 const rate = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
@@ -61,36 +80,29 @@ export async function leadAnalytics(
   const inPeriod = sql<boolean>`t.created_at >= (${q.from}::date::timestamp at time zone ${tz}) and t.created_at < ((${q.to}::date + 1)::timestamp at time zone ${tz})`;
   const base = sql`from lead t where t.tenant_id = ${t} and t.deleted_at is null and ${inPeriod} and ${scope}`;
 
-  const [trend, funnel, bySource, reasons, owners, moves, campaigns] = await Promise.all([
-    tdb.query(sql<{ period: string; source: string | null; count: number }>`
-      select to_char(date_trunc(${q.granularity}, t.created_at at time zone ${tz}), 'YYYY-MM-DD') as period, t.source, count(*)::int8 as count
-      ${base} group by 1, 2 order by 1, 2`),
-    tdb.one(sql<{ captured: number; contacted: number; converted: number; invalid: number }>`
-      select count(*)::int8 as captured,
-             count(*) filter (where t.first_followed_at is not null or t.status in ('in_progress', 'converted'))::int8 as contacted,
-             count(*) filter (where t.status = 'converted')::int8 as converted,
-             count(*) filter (where t.status in ('invalid', 'voided'))::int8 as invalid
-      ${base}`),
-    tdb.query(sql<{ source: string | null; captured: number; converted: number }>`
-      select t.source, count(*)::int8 as captured, count(*) filter (where t.status = 'converted')::int8 as converted ${base} group by 1 order by 2 desc`),
-    tdb.query(sql<{ reason: string | null; count: number }>`
-      select t.invalid_reason as reason, count(*)::int8 as count ${base} and t.status = 'invalid' group by 1 order by 2 desc`),
-    tdb.query(sql<{
-      owner_id: string;
-      owner_name: string;
-      holding: number;
-      converted: number;
-      p50: number | null;
-      p90: number | null;
-    }>`
-      select t.owner_id, u.name as owner_name,
-             count(*) filter (where t.status in ('pending', 'in_progress'))::int8 as holding,
-             count(*) filter (where t.status = 'converted')::int8 as converted,
-             percentile_cont(0.5) within group (order by extract(epoch from t.first_followed_at - t.assigned_at) / 3600) as p50,
-             percentile_cont(0.9) within group (order by extract(epoch from t.first_followed_at - t.assigned_at) / 3600) as p90
-      from lead t join app_user u on u.tenant_id = t.tenant_id and u.id = t.owner_id
-      where t.tenant_id = ${t} and t.deleted_at is null and ${inPeriod} and ${scope}
-      group by t.owner_id, u.name order by holding desc, u.name`),
+  // One pass over the period's leads answers trend, funnel, sources, invalid reasons, owners and
+  // score bands (grouping sets): at a million leads one scan instead of six.
+  const [cube, moves, campaigns] = await Promise.all([
+    tdb.query(sql<CubeRow>`
+      select case when grouping(x.period) = 0 then 'trend' when grouping(x.source) = 0 then 'source'
+                  when grouping(x.reason) = 0 then 'reason' when grouping(x.owner_id) = 0 then 'owner'
+                  when grouping(x.band) = 0 then 'band' else 'total' end as set,
+             x.period, x.source, x.reason, x.owner_id, x.band,
+             count(*)::int8 as captured,
+             count(*) filter (where x.contacted)::int8 as contacted,
+             count(*) filter (where x.status = 'converted')::int8 as converted,
+             count(*) filter (where x.status in ('invalid', 'voided'))::int8 as invalid,
+             count(*) filter (where x.status = 'invalid')::int8 as invalid_only,
+             count(*) filter (where x.status in ('pending', 'in_progress'))::int8 as holding,
+             percentile_cont(0.5) within group (order by x.followup_hours) as p50,
+             percentile_cont(0.9) within group (order by x.followup_hours) as p90
+      from (select to_char(date_trunc(${q.granularity}, t.created_at at time zone ${tz}), 'YYYY-MM-DD') as period,
+                   t.source, t.invalid_reason as reason, t.owner_id, t.status,
+                   floor(least(greatest(coalesce(t.score, 0), 0), 99) / 20)::int4 as band,
+                   (t.first_followed_at is not null or t.status in ('in_progress', 'converted')) as contacted,
+                   extract(epoch from t.first_followed_at - t.assigned_at) / 3600 as followup_hours
+            ${base}) x
+      group by grouping sets ((x.period, x.source), (x.source), (x.reason), (x.owner_id), (x.band), ())`),
     tdb.query(sql<{ kind: string; count: number }>`
       select e.kind, count(*)::int8 as count from lead_event e join lead t on t.tenant_id = e.tenant_id and t.id = e.lead_id
       where e.tenant_id = ${t} and e.at >= (${q.from}::date::timestamp at time zone ${tz}) and e.at < ((${q.to}::date + 1)::timestamp at time zone ${tz}) and ${scope}
@@ -108,23 +120,59 @@ export async function leadAnalytics(
       from campaign c left join lead t on t.tenant_id = c.tenant_id and t.campaign_id = c.id and t.deleted_at is null and ${inPeriod} and ${scope}
       where c.tenant_id = ${t} and c.deleted_at is null and ${can(actor, 'campaign', 'read')} group by c.tenant_id, c.id order by leads desc`),
   ]);
-  const f = funnel ?? { captured: 0, contacted: 0, converted: 0, invalid: 0 };
+  const rows = (set: CubeRow['set']): CubeRow[] => cube.filter((r) => r.set === set);
+  const total = rows('total')[0];
+  const f = {
+    captured: total?.captured ?? 0,
+    contacted: total?.contacted ?? 0,
+    converted: total?.converted ?? 0,
+    invalid: total?.invalid ?? 0,
+  };
+  const ownerRows = rows('owner').filter((r): r is CubeRow & { owner_id: string } => r.owner_id !== null);
+  const names = ownerRows.length
+    ? await tdb.query(
+        sql<{
+          id: string;
+          name: string;
+        }>`select id, name from app_user where tenant_id = ${t} and id = any(${ownerRows.map((o) => o.owner_id)}::uuid[])`,
+      )
+    : [];
+  const nameOf = new Map(names.map((n) => [n.id, n.name]));
+  const hours = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
   return {
     period: { ...q, time_zone: tz },
-    trend,
+    trend: rows('trend')
+      .map((r) => ({ period: r.period ?? '', source: r.source, count: r.captured }))
+      .sort((x, y) => x.period.localeCompare(y.period) || String(x.source).localeCompare(String(y.source))),
     funnel: {
       ...f,
       rates: { contacted: rate(f.contacted, f.captured), converted: rate(f.converted, f.captured) },
     },
-    by_source: bySource.map((s) => ({ ...s, conversion_rate: rate(s.converted, s.captured) })),
-    invalid_reasons: reasons,
-    owners: owners.map((o) => ({
-      owner_id: o.owner_id,
-      owner_name: o.owner_name,
-      holding: o.holding,
-      converted: o.converted,
-      first_followup_median_hours: o.p50 === null ? null : Math.round(o.p50 * 10) / 10,
-      first_followup_p90_hours: o.p90 === null ? null : Math.round(o.p90 * 10) / 10,
+    by_source: rows('source')
+      .sort((x, y) => y.captured - x.captured)
+      .map((r) => ({
+        source: r.source,
+        captured: r.captured,
+        converted: r.converted,
+        conversion_rate: rate(r.converted, r.captured),
+      })),
+    invalid_reasons: rows('reason')
+      .filter((r) => r.invalid_only > 0)
+      .sort((x, y) => y.invalid_only - x.invalid_only)
+      .map((r) => ({ reason: r.reason, count: r.invalid_only })),
+    owners: ownerRows
+      .map((o) => ({
+        owner_id: o.owner_id,
+        owner_name: nameOf.get(o.owner_id) ?? '',
+        holding: o.holding,
+        converted: o.converted,
+        first_followup_median_hours: hours(o.p50),
+        first_followup_p90_hours: hours(o.p90),
+      }))
+      .sort((x, y) => y.holding - x.holding || x.owner_name.localeCompare(y.owner_name)),
+    score_bands: [0, 1, 2, 3, 4].map((band) => ({
+      band: band === 4 ? '80+' : `${band * 20}-${band * 20 + 19}`,
+      count: rows('band').find((r) => r.band === band)?.captured ?? 0,
     })),
     pool_moves: moves,
     campaigns: campaigns.map((c) => ({
