@@ -364,6 +364,50 @@ describe('re-claim cooldown', () => {
   });
 });
 
+describe('void and revive', () => {
+  it('voids spam (admins only restore it) and revives invalid leads back to their owner', async () => {
+    await settings({ assignmentRules: [], defaultPoolId: poolId });
+    const mk = async (name: string, mobile: string, owner?: string): Promise<string> =>
+      json<{ data: { lead_id: string } }>(
+        await admin.post('/api/v1/leads/capture', { name, mobile, ...(owner ? { owner_id: owner } : {}) }),
+      ).data.lead_id;
+    const spam = await mk('广告推销', '13588880001', repA.userId);
+    // a rep may not void, an admin may
+    expect((await repA.post(`/api/v1/leads/${spam}/void`, {})).statusCode).toBe(403);
+    expect((await admin.post(`/api/v1/leads/${spam}/void`, { reason: '垃圾广告' })).statusCode).toBe(204);
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${spam}`)).data).toMatchObject({
+      status: 'voided',
+      owner_id: null,
+    });
+    expect((await admin.post(`/api/v1/leads/${spam}/void`, {})).statusCode).toBe(409);
+    expect((await repA.post(`/api/v1/leads/${spam}/claim`)).statusCode).toBe(409);
+    expect((await repA.post(`/api/v1/leads/${spam}/revive`, {})).statusCode).toBe(403);
+    expect((await admin.post(`/api/v1/leads/${spam}/revive`, { reason: '误判' })).statusCode).toBe(204);
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${spam}`)).data).toMatchObject({
+      status: 'unassigned',
+      pool_id: poolId,
+    });
+
+    const cold = await mk('暂时联系不上', '13588880002', repB.userId);
+    expect((await repB.post(`/api/v1/leads/${cold}/invalidate`, { reason: '联系不上' })).statusCode).toBe(
+      204,
+    );
+    expect((await repA.post(`/api/v1/leads/${cold}/revive`, {})).statusCode).toBe(403);
+    expect((await repB.post(`/api/v1/leads/${cold}/revive`)).statusCode).toBe(204);
+    expect(json<{ data: Rec }>(await repB.get(`/api/v1/objects/lead/${cold}`)).data).toMatchObject({
+      status: 'pending',
+      owner_id: repB.userId,
+      invalid_reason: null,
+    });
+    expect((await repB.post(`/api/v1/leads/${cold}/revive`, {})).statusCode).toBe(409);
+    const kinds = json<{ data: { events: { kind: string }[] } }>(
+      await admin.get(`/api/v1/leads/${cold}/timeline`),
+    ).data.events.map((e) => e.kind);
+    expect(kinds.slice(0, 2)).toEqual(['revived', 'invalidated']);
+    expect((await repB.post(`/api/v1/leads/${cold}/void`, { reason: 'x'.repeat(501) })).statusCode).toBe(400);
+  });
+});
+
 describe('assignment by load in a batch', () => {
   it('counts leads handed out earlier in the same batch, so a bulk create spreads evenly', async () => {
     const repC = await userWithRole(admin, 'sales_rep');

@@ -41,6 +41,8 @@ export const leadsModule: ModuleDef = {
     'lead.returned',
     'lead.transferred',
     'lead.invalidated',
+    'lead.voided',
+    'lead.revived',
     'lead.recycled',
     'lead.touched',
     'lead.merged',

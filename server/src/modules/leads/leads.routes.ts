@@ -210,6 +210,36 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
     },
   );
   r.post(
+    '/api/v1/leads/:id/void',
+    {
+      schema: {
+        tags,
+        summary: 'Void a spam or junk lead (pool admins, tenant admins)',
+        params: id,
+        body: z.strictObject({ reason: z.string().max(500).optional() }).default({}),
+      },
+    },
+    async (req, reply) => {
+      await leads.voidLead(actorOf(req), req.params.id, req.body.reason ?? null);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
+    '/api/v1/leads/:id/revive',
+    {
+      schema: {
+        tags,
+        summary: 'Bring back an invalid lead (owner, pool admins) or a voided one (tenant admins)',
+        params: id,
+        body: z.strictObject({ reason: z.string().max(500).optional() }).default({}),
+      },
+    },
+    async (req, reply) => {
+      await leads.revive(actorOf(req), req.params.id, req.body.reason ?? null);
+      return reply.status(204).send();
+    },
+  );
+  r.post(
     '/api/v1/leads/:id/convert',
     {
       schema: {

@@ -445,6 +445,60 @@ export class LeadsService {
     });
   }
 
+  /** Spam or junk (作废): pool admins and tenant admins take it out of every list of work. */
+  async voidLead(actor: Actor, id: string, reason: string | null): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (!actor.isAdmin && (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin')
+        throw forbidden();
+      if (['converted', 'voided'].includes(lead.status))
+        throw new AppError('conflict', 'lead_state_conflict');
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'voided',
+        { owner: null, pool: lead.pool_id, status: 'voided' },
+        reason,
+      );
+    });
+  }
+
+  /**
+   * Brings back an invalid lead (its owner, pool admins, tenant admins: back to work with the same
+   * owner, else unassigned in its pool) or a voided one (tenant admins only: unassigned in its
+   * pool, else the default pool).
+   */
+  async revive(actor: Actor, id: string, reason: string | null): Promise<void> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const lead = await this.lockLead(tx, id);
+      if (lead.status === 'voided') {
+        if (!actor.isAdmin) throw forbidden();
+      } else if (lead.status === 'invalid') {
+        if (
+          lead.owner_id !== actor.userId &&
+          !actor.isAdmin &&
+          (await this.poolRole(tx, lead.pool_id, actor.userId)) !== 'admin'
+        )
+          throw forbidden();
+      } else throw new AppError('conflict', 'lead_state_conflict');
+      const owner = lead.status === 'invalid' ? lead.owner_id : null;
+      const pool = lead.pool_id ?? (await loadLeadSettings(tx)).defaultPoolId;
+      if (!owner && !pool) throw invalid([{ field: 'pool_id', issue: 'required' }]);
+      await tx.exec0(
+        sql`update lead set invalid_reason = null where tenant_id = ${tx.tenantId} and id = ${lead.id}`,
+      );
+      await this.move(
+        tx,
+        actor,
+        lead,
+        'revived',
+        { owner, pool, status: owner ? 'pending' : 'unassigned' },
+        reason,
+      );
+    });
+  }
+
   async poolMembers(
     actor: Actor,
     poolId: string,
