@@ -367,7 +367,7 @@ describe('re-claim cooldown', () => {
 describe('void and revive', () => {
   it('voids spam (admins only restore it) and revives invalid leads back to their owner', async () => {
     await settings({ assignmentRules: [], defaultPoolId: poolId });
-    const mk = async (name: string, mobile: string, owner?: string): Promise<string> =>
+    const mk = async (name: string, mobile: string, owner?: string | null): Promise<string> =>
       json<{ data: { lead_id: string } }>(
         await admin.post('/api/v1/leads/capture', { name, mobile, ...(owner ? { owner_id: owner } : {}) }),
       ).data.lead_id;

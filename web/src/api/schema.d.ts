@@ -67,7 +67,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LoginResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -96,12 +109,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -135,7 +157,22 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                sessions_ended: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -167,7 +204,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Me'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -199,7 +249,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['User'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -231,12 +294,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -270,7 +342,24 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                secret: string;
+                otpauth_uri: string;
+                qr_data_url: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -310,7 +399,22 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                recovery_codes: string[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -345,12 +449,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -382,7 +495,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['User'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -410,11 +536,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['User'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -466,10 +605,127 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['User'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/admin/users/{id}/reset-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password for a user (ends their sessions) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/settings/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Tenant profile: name, time zone, currency, default language */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            time_zone: string;
+            currency: string;
+            /** @enum {string} */
+            locale: 'zh-CN' | 'en-US';
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/admin/users/{id}/unlock': {
@@ -493,12 +749,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -530,7 +795,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['DirectoryUser'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -564,7 +842,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Department'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -603,11 +894,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Department'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -654,7 +958,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Department'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -682,7 +999,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Role'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -727,11 +1057,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Role'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -800,7 +1143,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Role'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -828,7 +1184,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ApiKey'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -851,11 +1220,28 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                id: string;
+                key: string;
+                prefix: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -887,12 +1273,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -923,7 +1318,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['TenantSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -962,12 +1370,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1002,7 +1419,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LoginLogEntry'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1036,7 +1466,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1066,11 +1509,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1104,7 +1560,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1113,7 +1582,121 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Rename a custom object (admin) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          object: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            label?: {
+              'zh-CN'?: string;
+              'en-US'?: string;
+            };
+            plural_label?: {
+              'zh-CN'?: string;
+              'en-US'?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/metadata/objects/{object}/fields/{field}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a custom field: labels, required, options (admin) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          object: string;
+          field: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            label?: {
+              'zh-CN'?: string;
+              'en-US'?: string;
+            };
+            required?: boolean;
+            options?: {
+              value: string;
+              label: {
+                'zh-CN'?: string;
+                'en-US'?: string;
+              };
+              color?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/metadata/objects/{object}/fields': {
@@ -1184,11 +1767,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ObjectMeta'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1233,7 +1829,18 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['ListResponse'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1258,11 +1865,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1319,7 +1939,18 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['ListResponse'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1357,7 +1988,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['AggregateGroup'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1403,7 +2047,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1441,7 +2098,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1460,12 +2130,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1496,7 +2175,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1529,7 +2221,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1599,11 +2304,24 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ImportJob'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1637,7 +2355,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ImportJob'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1674,7 +2405,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ImportJob'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1706,7 +2450,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ImportJob'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1738,11 +2495,24 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
-        200: {
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ImportJob'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1816,7 +2586,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['AuditEntry'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1850,7 +2633,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Job'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1894,10 +2690,70 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['JobRun'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/webhooks/event-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Event types a webhook can subscribe to */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: string[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1926,7 +2782,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Webhook'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1950,11 +2819,33 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                id: string;
+                url: string;
+                event_types: string[];
+                active: boolean;
+                description: string | null;
+                /** Format: date-time */
+                created_at: string;
+                secret: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -1986,12 +2877,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2021,7 +2921,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['Webhook'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2051,7 +2964,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['WebhookDelivery'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2086,11 +3012,26 @@ export interface paths {
       requestBody?: never;
       responses: {
         /** @description Default Response */
-        200: {
+        202: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                queued: boolean;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2125,7 +3066,21 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['NotificationItem'][];
+              unread: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2163,7 +3118,22 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: {
+                marked: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2195,7 +3165,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['MailOutboxEntry'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2215,7 +3198,7 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
-    /** Set (or clear with null) the SMTP server for outgoing mail */
+    /** Set (or clear with null) the SMTP server for outgoing mail; an omitted password keeps the stored one, "" or null removes it */
     put: {
       parameters: {
         query?: never;
@@ -2230,19 +3213,28 @@ export interface paths {
             port: number;
             secure?: boolean;
             user?: string;
-            password?: string;
+            password?: string | null;
             /** Format: email */
             from: string;
           } | null;
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2277,7 +3269,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['SavedView'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2304,11 +3309,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['SavedView'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2340,12 +3358,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2378,7 +3405,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['SavedView'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2409,7 +3449,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['SearchGroup'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -2617,6 +3670,49 @@ export interface paths {
             merged_id: string;
             /** @default [] */
             take_from_merged?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/leads/duplicates/ping': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Message the owner of a duplicate hit (an in-app notification), even if you cannot open it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            object: 'lead' | 'account' | 'contact';
+            id: string;
+            message?: string;
           };
         };
       };
@@ -2918,6 +4014,90 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/leads/{id}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Void a spam or junk lead (pool admins, tenant admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/leads/{id}/revive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Bring back an invalid lead (owner, pool admins) or a voided one (tenant admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/leads/{id}/convert': {
     parameters: {
       query?: never;
@@ -3163,6 +4343,91 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/leads/forms/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a web-to-lead form or switch it on/off (admin) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            pool_id?: string | null;
+            campaign_id?: string | null;
+            allowed_origins?: string[];
+            thank_you?: {
+              [key: string]: unknown;
+            };
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/leads/campaigns/{id}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Campaign members by status, attributed and converted leads, cost per lead, ROI */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -3276,7 +4541,410 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
+  schemas: {
+    /** @enum {string} */
+    Locale: 'zh-CN' | 'en-US';
+    /** @description A text in every supported language */
+    Labels: {
+      'zh-CN': string;
+      'en-US': string;
+    };
+    ErrorBody: {
+      error: {
+        /** @enum {string} */
+        code:
+          | 'validation_failed'
+          | 'bad_request'
+          | 'unauthorized'
+          | 'forbidden'
+          | 'not_found'
+          | 'conflict'
+          | 'locked'
+          | 'payload_too_large'
+          | 'rate_limited'
+          | 'internal';
+        /** @description The specific reason (session_expired, version_conflict …) */
+        key: string;
+        /** @description In the request language */
+        message: string;
+        details: {
+          field: string;
+          /** @description In the request language */
+          issue: string;
+          /** @description Machine-readable issue key */
+          code: string;
+        }[];
+      };
+    };
+    Money: {
+      amount: number;
+      currency: string;
+    };
+    /** @description text, number, boolean, multi-select values, money (amount in fen) or null */
+    FieldValue: (string | number | boolean | string[] | components['schemas']['Money']) | null;
+    ExpandRef: {
+      id: string;
+      name?: string | null;
+      email?: string;
+    };
+    /** @description Field api names to values (see GET /api/v1/metadata/objects/{object}); custom fields end in __c */
+    RecordData: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    ListResponse: {
+      data: components['schemas']['RecordData'][];
+      next_cursor: string | null;
+      /** @description With count=true */
+      total?: number;
+    };
+    AggregateGroup: {
+      value: components['schemas']['FieldValue'];
+      count: number;
+      /** @description number/percent fields: a number; currency fields: one entry per currency */
+      sums: {
+        [key: string]: number | components['schemas']['Money'][];
+      };
+    };
+    FieldOption: {
+      value: string;
+      label: components['schemas']['Labels'];
+      color?: string;
+    };
+    FieldMeta: {
+      api_name: string;
+      /** @enum {string} */
+      type:
+        | 'text'
+        | 'long_text'
+        | 'number'
+        | 'currency'
+        | 'percent'
+        | 'date'
+        | 'datetime'
+        | 'boolean'
+        | 'select'
+        | 'multi_select'
+        | 'lookup'
+        | 'user'
+        | 'email'
+        | 'phone'
+        | 'url';
+      label: components['schemas']['Labels'];
+      required: boolean;
+      unique: boolean;
+      is_custom: boolean;
+      system: boolean;
+      read_only: boolean;
+      list_default: boolean;
+      options?: components['schemas']['FieldOption'][];
+      /** @description Target object of a lookup field */
+      lookup?: string;
+      default?: unknown;
+      max_length?: number;
+      min?: number;
+      max?: number;
+    };
+    ObjectMeta: {
+      api_name: string;
+      label: components['schemas']['Labels'];
+      plural_label: components['schemas']['Labels'];
+      is_custom: boolean;
+      module: string;
+      name_field: string;
+      search_fields: string[];
+      fields: components['schemas']['FieldMeta'][];
+    };
+    ObjectPermission: {
+      create: boolean;
+      read: boolean;
+      update: boolean;
+      delete: boolean;
+      import: boolean;
+      export: boolean;
+      /** @enum {string} */
+      scope: 'own' | 'department' | 'subtree' | 'all';
+    };
+    RolePermissions: {
+      objects: {
+        [key: string]: components['schemas']['ObjectPermission'];
+      };
+      fields: {
+        [key: string]: {
+          [key: string]: 'hidden' | 'read';
+        };
+      };
+    };
+    User: {
+      id: string;
+      email: string;
+      name: string;
+      role_id: string;
+      role_key: string;
+      department_id: string | null;
+      /** @enum {string} */
+      status: 'active' | 'disabled';
+      locale: components['schemas']['Locale'] | null;
+      totp_enabled: boolean;
+      /** Format: date-time */
+      locked_until: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    Tenant: {
+      id: string;
+      slug: string;
+      name: string;
+      time_zone: string;
+      currency: string;
+      locale: components['schemas']['Locale'];
+    };
+    Me: {
+      /** @description null for an API key created without a user */
+      user: components['schemas']['User'] | null;
+      tenant: components['schemas']['Tenant'];
+      role: {
+        id: string;
+        key: string;
+        is_admin: boolean;
+        permissions: components['schemas']['RolePermissions'];
+      };
+      locale: components['schemas']['Locale'];
+      /** @enum {string} */
+      via: 'session' | 'api_key';
+    };
+    LoginResult: {
+      csrf_token: string;
+      /** Format: date-time */
+      expires_at: string;
+      user_id: string;
+      tenant_id: string;
+    };
+    DirectoryUser: {
+      id: string;
+      name: string;
+      email: string;
+      department_id: string | null;
+    };
+    Department: {
+      id: string;
+      name: string;
+      parent_id: string | null;
+    };
+    Role: {
+      id: string;
+      key: string;
+      name: components['schemas']['Labels'];
+      is_admin: boolean;
+      permissions: components['schemas']['RolePermissions'];
+      version: number;
+    };
+    ApiKey: {
+      id: string;
+      name: string;
+      prefix: string;
+      role: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      last_used_at: string | null;
+      /** Format: date-time */
+      revoked_at: string | null;
+    };
+    /** @description Never the password, only whether one is stored */
+    SmtpSettings: {
+      host: string;
+      port: number;
+      secure?: boolean;
+      user?: string | null;
+      from: string;
+      password_set: boolean;
+    };
+    TenantSettings: {
+      time_zone: string;
+      currency: string;
+      locale: components['schemas']['Locale'];
+      security: {
+        lockout_threshold: number;
+        lockout_minutes: number;
+        session_idle_minutes: number | null;
+        session_absolute_hours: number | null;
+      };
+      smtp: components['schemas']['SmtpSettings'] | null;
+    };
+    LoginLogEntry: {
+      id: string;
+      user_id: string | null;
+      email: string;
+      /** Format: date-time */
+      at: string;
+      ip: string | null;
+      user_agent: string | null;
+      result: string;
+    };
+    MailOutboxEntry: {
+      id: string;
+      to_address: string;
+      subject: string;
+      body: string;
+      status: string;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      sent_at: string | null;
+    };
+    SearchGroup: {
+      object: string;
+      label: components['schemas']['Labels'];
+      hits: {
+        id: string;
+        title: string | null;
+        fields: {
+          [key: string]: components['schemas']['FieldValue'];
+        };
+      }[];
+    };
+    SavedViewConfig: {
+      columns: string[];
+      /** @description Conditions in the POST …/query filter grammar */
+      filter: unknown[];
+      sort: string;
+      /** @description 'table' or 'kanban:<select field>' */
+      layout: string;
+      page_size: number;
+    };
+    SavedView: {
+      id: string;
+      object: string;
+      name: string;
+      owner_id: string;
+      shared: boolean;
+      config: components['schemas']['SavedViewConfig'];
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    NotificationItem: {
+      id: string;
+      kind: string;
+      title: string;
+      body: string | null;
+      link: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      read_at: string | null;
+    };
+    AuditEntry: {
+      id: string;
+      /** Format: date-time */
+      at: string;
+      actor_user_id: string | null;
+      actor_name: string | null;
+      actor_api_key_id: string | null;
+      action: string;
+      object: string;
+      record_id: string | null;
+      changes: {
+        [key: string]: {
+          /** @description A field value (record history) or a settings snapshot (admin log) */
+          old: unknown;
+          new: unknown;
+          /** @description The field is hidden from the caller */
+          redacted?: boolean;
+        };
+      };
+    };
+    JobRun: {
+      id: string;
+      job: string;
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      trigger: string;
+      /** Format: date-time */
+      started_at: string;
+      /** Format: date-time */
+      finished_at: string | null;
+      status: string;
+      result: unknown;
+      error: string | null;
+    };
+    Job: {
+      name: string;
+      schedule: string | null;
+      description: components['schemas']['Labels'] | string;
+      last_run: components['schemas']['JobRun'] | null;
+    };
+    Webhook: {
+      id: string;
+      url: string;
+      event_types: string[];
+      active: boolean;
+      description: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    WebhookDelivery: {
+      id: string;
+      event_id: string;
+      event_type: string;
+      status: string;
+      attempts: number;
+      /** Format: date-time */
+      next_attempt_at: string | null;
+      last_status_code: number | null;
+      last_error: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      delivered_at: string | null;
+    };
+    ImportJob: {
+      id: string;
+      object: string;
+      file_name: string;
+      format: string;
+      headers: string[];
+      /** @description File column → field api name */
+      mapping: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      policy: 'skip' | 'update' | 'create';
+      match_field: string | null;
+      status: string;
+      total_rows: number | null;
+      processed_rows: number;
+      created_rows: number;
+      updated_rows: number;
+      skipped_rows: number;
+      failed_rows: number;
+      errors: {
+        row: number;
+        field: string;
+        column: string | null;
+        issue: string;
+      }[];
+      has_failed_file: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      finished_at: string | null;
+    };
+  };
   responses: never;
   parameters: never;
   requestBodies: never;

@@ -14,11 +14,34 @@ const obj = (api_name: string, module: string, is_custom = false): ObjectMeta =>
 });
 
 const me = (isAdmin: boolean, objects: Me['role']['permissions']['objects']): Me => ({
-  user: { id: 'u', email: 'e', name: 'n', role_key: 'r', locale: null },
+  user: {
+    id: 'u',
+    email: 'e',
+    name: 'n',
+    role_id: 'ri',
+    role_key: 'r',
+    department_id: null,
+    status: 'active',
+    locale: null,
+    totp_enabled: false,
+    locked_until: null,
+    created_at: '2026-01-01T00:00:00.000Z',
+  },
   tenant: { id: 't', slug: 's', name: 'n', time_zone: 'Asia/Shanghai', currency: 'CNY', locale: 'zh-CN' },
-  role: { key: 'r', is_admin: isAdmin, permissions: { objects, fields: {} } },
+  role: { id: 'ri', key: 'r', is_admin: isAdmin, permissions: { objects, fields: {} } },
   locale: 'zh-CN',
+  via: 'session',
 });
+
+const readOnly = {
+  create: false,
+  read: true,
+  update: false,
+  delete: false,
+  import: false,
+  export: false,
+  scope: 'own',
+} as const;
 
 const objects = [obj('account', 'accounts'), obj('contact', 'accounts'), obj('project__c', 'custom', true)];
 
@@ -28,7 +51,7 @@ describe('navigation', () => {
     expect(nav.map((g) => g.key)).toEqual(['marketing', 'sales', 'analytics', 'custom', 'settings']);
   });
   it('shows the lead pages to roles that may read leads', () => {
-    const nav = buildNav(me(false, { lead: { read: true } }), [obj('lead', 'leads')]);
+    const nav = buildNav(me(false, { lead: readOnly }), [obj('lead', 'leads')]);
     expect(nav.find((g) => g.key === 'marketing')?.items.map((i) => i.path)).toEqual([
       '/o/lead',
       '/leads/mine',
@@ -40,7 +63,7 @@ describe('navigation', () => {
     ]);
   });
   it('hides what a role may not read, and Settings for non-admins', () => {
-    const nav = buildNav(me(false, { contact: { read: true } }), objects);
+    const nav = buildNav(me(false, { contact: readOnly }), objects);
     expect(nav).toEqual([{ key: 'sales', items: [expect.objectContaining({ key: '/o/contact' })] }]);
   });
 });

@@ -9,6 +9,7 @@ import { AppError, forbidden } from '../http/errors.ts';
 import { fieldAccess } from '../access/permissions.ts';
 import { isUuid } from '../db/ids.ts';
 import type { RecordsService } from '../records/records.service.ts';
+import { AuditEntry, listOf, responses } from '../http/response-schemas.ts';
 
 interface AuditRow {
   id: string;
@@ -33,6 +34,7 @@ export function registerAuditRoutes(app: FastifyInstance, db: Db, records: Recor
       schema: {
         tags: ['audit'],
         summary: 'Change history',
+        response: responses({ 200: listOf(AuditEntry) }),
         querystring: z.object({
           object: z.string().max(64).optional(),
           id: z.string().max(64).optional(),

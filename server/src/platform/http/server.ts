@@ -7,7 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
+  jsonSchemaTransformObject,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -25,6 +25,28 @@ declare module 'fastify' {
 }
 
 export type App = FastifyInstance;
+
+/** Per app: `METHOD /url` → the route's declared response schemas (for the conformance test). */
+export const documentedResponses = new WeakMap<FastifyInstance, Map<string, Record<string, unknown>>>();
+
+/** Named components for the registered schemas, without the `…Input` twins nothing refers to. */
+const transformObject: typeof jsonSchemaTransformObject = (doc) => {
+  const out = jsonSchemaTransformObject(doc);
+  if (!('components' in out) || !out.components?.schemas) return out;
+  const schemas = out.components.schemas;
+  const refs = (v: unknown): string[] =>
+    [...JSON.stringify(v).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] ?? '');
+  const names = Object.keys(schemas);
+  const keep = new Set(names.filter((n) => !n.endsWith('Input')));
+  const queue = [...refs(out.paths), ...[...keep].flatMap((n) => refs(schemas[n]))];
+  for (let n = queue.pop(); n !== undefined; n = queue.pop())
+    if (!keep.has(n)) {
+      keep.add(n);
+      queue.push(...refs(schemas[n]));
+    }
+  for (const n of names) if (!keep.has(n)) delete schemas[n];
+  return out;
+};
 
 export interface ServerOptions {
   logLevel: string;
@@ -66,7 +88,17 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas are documentation only: never parsed, never stripped (records carry
+  // dynamic custom fields). See docs/decisions/0001-response-schemas-documentation-only.md.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  const documented = new Map<string, Record<string, unknown>>();
+  documentedResponses.set(app, documented);
+  app.addHook('onRoute', (route) => {
+    const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response;
+    if (!response) return;
+    for (const m of Array.isArray(route.method) ? route.method : [route.method])
+      documented.set(`${m} ${route.url}`, response);
+  });
   app.decorateRequest('locale', 'zh-CN');
   app.addHook('onRequest', async (req, reply) => {
     req.locale = pickLocale(req.headers['accept-language']);
@@ -109,6 +141,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -15,6 +15,21 @@ import { sql } from 'kysely';
 import { TenantDb } from '../db/tenant-db.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { publicSmtp } from '../notify/smtp-settings.ts';
+import {
+  ApiKey,
+  dataOf,
+  Department,
+  DirectoryUser,
+  listOf,
+  LoginLogEntry,
+  LoginResult,
+  Me,
+  noContent,
+  responses,
+  Role,
+  TenantSettings,
+  User,
+} from '../http/response-schemas.ts';
 
 const labels = z.object({ 'zh-CN': z.string().min(1).max(80), 'en-US': z.string().min(1).max(80) });
 const idParams = z.object({ id: z.string() });
@@ -51,6 +66,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password (and TOTP code when enrolled)',
+        response: responses({ 200: dataOf(LoginResult) }),
         security: [],
         body: z.strictObject({
           tenant: z.string().max(40).optional(),
@@ -78,7 +94,9 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     const r = scoped.withTypeProvider<ZodTypeProvider>();
     r.post(
       '/api/v1/auth/logout',
-      { schema: { tags: ['auth'], summary: 'Sign out this session' } },
+      {
+        schema: { tags: ['auth'], summary: 'Sign out this session', response: responses({ 204: noContent }) },
+      },
       async (req, reply) => {
         const actor = actorOf(req);
         if (req.sessionId) await auth.logout(actor.tenantId, req.sessionId);
@@ -88,7 +106,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.post(
       '/api/v1/auth/logout-all',
-      { schema: { tags: ['auth'], summary: 'Sign out every session of the current user' } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out every session of the current user',
+          response: responses({ 200: dataOf(z.strictObject({ sessions_ended: z.number().int() })) }),
+        },
+      },
       async (req, reply) => {
         const n = await auth.logoutEverywhere(sessionActorOf(req));
         reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
@@ -98,7 +122,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
 
     r.get(
       '/api/v1/me',
-      { schema: { tags: ['auth'], summary: 'The signed-in user, tenant and permissions' } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'The signed-in user, tenant and permissions',
+          response: responses({ 200: dataOf(Me) }),
+        },
+      },
       async (req) => {
         const a = actorOf(req);
         const tenant = await findTenantById(deps.db, a.tenantId);
@@ -127,6 +157,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: ['auth'],
           summary: 'Update own profile (language)',
+          response: responses({ 200: dataOf(User) }),
           body: z.strictObject({
             locale: z.enum(LOCALES).optional(),
             name: z.string().min(1).max(80).optional(),
@@ -145,6 +176,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: ['auth'],
           summary: 'Change own password',
+          response: responses({ 204: noContent }),
           body: z.strictObject({
             current_password: z.string().max(1024),
             new_password: z.string().max(1024),
@@ -163,7 +195,17 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.post(
       '/api/v1/me/totp/enroll',
-      { schema: { tags: ['auth'], summary: 'Start TOTP enrolment: secret, otpauth URI and QR code' } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Start TOTP enrolment: secret, otpauth URI and QR code',
+          response: responses({
+            200: dataOf(
+              z.strictObject({ secret: z.string(), otpauth_uri: z.string(), qr_data_url: z.string() }),
+            ),
+          }),
+        },
+      },
       async (req) => {
         const e = await auth.totpEnroll(sessionActorOf(req));
         return { data: { secret: e.secret, otpauth_uri: e.uri, qr_data_url: await QRCode.toDataURL(e.uri) } };
@@ -175,6 +217,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: ['auth'],
           summary: 'Confirm TOTP with a code; returns recovery codes once',
+          response: responses({ 200: dataOf(z.strictObject({ recovery_codes: z.array(z.string()) })) }),
           body: z.strictObject({ code: z.string().max(12) }),
         },
       },
@@ -188,6 +231,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: ['auth'],
           summary: 'Turn TOTP off (needs the password)',
+          response: responses({ 204: noContent }),
           body: z.strictObject({ password: z.string().max(1024) }),
         },
       },
@@ -199,15 +243,20 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
 
     // --- administration ---
     const admin = ['admin'];
-    r.get('/api/v1/admin/users', { schema: { tags: admin, summary: 'Users' } }, async (req) => ({
-      data: await users.listUsers(adminOf(req).tenantId),
-    }));
+    r.get(
+      '/api/v1/admin/users',
+      { schema: { tags: admin, summary: 'Users', response: responses({ 200: listOf(User) }) } },
+      async (req) => ({
+        data: await users.listUsers(adminOf(req).tenantId),
+      }),
+    );
     r.post(
       '/api/v1/admin/users',
       {
         schema: {
           tags: admin,
           summary: 'Create a user',
+          response: responses({ 201: dataOf(User) }),
           body: z.strictObject({
             email: z.string().max(254),
             name: z.string().max(80),
@@ -226,6 +275,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Update a user (role, department, status)',
+          response: responses({ 200: dataOf(User) }),
           params: idParams,
           body: z.strictObject({
             name: z.string().max(80).optional(),
@@ -244,6 +294,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Set a new password for a user (ends their sessions)',
+          response: responses({ 204: noContent }),
           params: idParams,
           body: z.strictObject({ password: z.string().max(1024) }),
         },
@@ -259,6 +310,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Tenant profile: name, time zone, currency, default language',
+          response: responses({ 204: noContent }),
           body: z.strictObject({
             name: z.string().trim().min(1).max(100),
             time_zone: z.string().max(64),
@@ -313,7 +365,14 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.post(
       '/api/v1/admin/users/:id/unlock',
-      { schema: { tags: admin, summary: 'Lift a login lockout', params: idParams } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Lift a login lockout',
+          params: idParams,
+          response: responses({ 204: noContent }),
+        },
+      },
       async (req, reply) => {
         await users.unlockUser(adminOf(req), req.params.id);
         return reply.status(204).send();
@@ -321,7 +380,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.get(
       '/api/v1/users',
-      { schema: { tags: admin, summary: 'Active users of the tenant (for owner and assignee pickers)' } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Active users of the tenant (for owner and assignee pickers)',
+          response: responses({ 200: listOf(DirectoryUser) }),
+        },
+      },
       async (req) => {
         const a = actorOf(req);
         return {
@@ -333,7 +398,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.get(
       '/api/v1/departments',
-      { schema: { tags: admin, summary: 'Department tree (flat list with parent ids)' } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Department tree (flat list with parent ids)',
+          response: responses({ 200: listOf(Department) }),
+        },
+      },
       async (req) => ({
         data: await users.listDepartments(actorOf(req).tenantId),
       }),
@@ -344,6 +415,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Create a department',
+          response: responses({ 201: dataOf(Department) }),
           body: z.strictObject({ name: z.string().max(80), parent_id: z.string().nullable().optional() }),
         },
       },
@@ -356,6 +428,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Rename or move a department',
+          response: responses({ 200: dataOf(Department) }),
           params: idParams,
           body: z.strictObject({
             name: z.string().max(80).optional(),
@@ -382,7 +455,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     });
     r.get(
       '/api/v1/admin/roles',
-      { schema: { tags: admin, summary: 'Roles and their permissions' } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Roles and their permissions',
+          response: responses({ 200: listOf(Role) }),
+        },
+      },
       async (req) => ({ data: await users.listRoles(adminOf(req).tenantId) }),
     );
     r.post(
@@ -391,6 +470,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Create a role',
+          response: responses({ 201: dataOf(Role) }),
           body: z.strictObject({ key: z.string().max(40), name: labels, permissions: permissionsBody }),
         },
       },
@@ -402,6 +482,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Change a role',
+          response: responses({ 200: dataOf(Role) }),
           params: idParams,
           body: z.strictObject({
             name: labels.optional(),
@@ -414,7 +495,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.get(
       '/api/v1/admin/api-keys',
-      { schema: { tags: admin, summary: 'API keys (never the secret)' } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'API keys (never the secret)',
+          response: responses({ 200: listOf(ApiKey) }),
+        },
+      },
       async (req) => {
         const a = adminOf(req);
         return {
@@ -430,6 +517,9 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Create an API key (the key is returned once)',
+          response: responses({
+            201: dataOf(z.strictObject({ id: z.string(), key: z.string(), prefix: z.string() })),
+          }),
           body: z.strictObject({ name: z.string().max(80), role: z.string().max(40) }),
         },
       },
@@ -445,7 +535,14 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.delete(
       '/api/v1/admin/api-keys/:id',
-      { schema: { tags: admin, summary: 'Revoke an API key', params: idParams } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Revoke an API key',
+          params: idParams,
+          response: responses({ 204: noContent }),
+        },
+      },
       async (req, reply) => {
         const a = adminOf(req);
         if (!isUuid(req.params.id)) throw notFound();
@@ -472,7 +569,13 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
     );
     r.get(
       '/api/v1/admin/settings',
-      { schema: { tags: admin, summary: 'Tenant settings (security, SMTP without its password)' } },
+      {
+        schema: {
+          tags: admin,
+          summary: 'Tenant settings (security, SMTP without its password)',
+          response: responses({ 200: dataOf(TenantSettings) }),
+        },
+      },
       async (req) => {
         const a = adminOf(req);
         const t = await findTenantById(deps.db, a.tenantId);
@@ -499,6 +602,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Lockout and session expiry for this tenant',
+          response: responses({ 204: noContent }),
           body: z.strictObject({
             lockout_threshold: z.number().int().min(3).max(20),
             lockout_minutes: z
@@ -553,6 +657,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
         schema: {
           tags: admin,
           summary: 'Sign-in attempts (newest first)',
+          response: responses({ 200: listOf(LoginLogEntry) }),
           querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
         },
       },

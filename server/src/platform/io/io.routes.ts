@@ -7,6 +7,7 @@ import { AppError, invalid, notFound } from '../http/errors.ts';
 import { parseListParams, QuerySyntaxError, type ListQuery } from '../records/query.rules.ts';
 import type { ImportService } from './import.service.ts';
 import type { ExportService } from './export.service.ts';
+import { dataOf, ImportJob, responses } from '../http/response-schemas.ts';
 
 function listQuery(req: FastifyRequest): ListQuery {
   const i = req.url.indexOf('?');
@@ -67,6 +68,7 @@ export function registerIoRoutes(app: FastifyInstance, imports: ImportService, e
       schema: {
         tags,
         summary: 'Upload a CSV/XLSX file (multipart field `file`); returns headers and a suggested mapping',
+        response: responses({ 201: dataOf(ImportJob) }),
         params: objectParams,
         consumes: ['multipart/form-data'],
       },
@@ -87,7 +89,14 @@ export function registerIoRoutes(app: FastifyInstance, imports: ImportService, e
   );
   r.get(
     '/api/v1/imports/:id',
-    { schema: { tags, summary: 'Import status, progress and error report', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Import status, progress and error report',
+        params: idParams,
+        response: responses({ 200: dataOf(ImportJob) }),
+      },
+    },
     async (req) => ({
       data: await imports.get(actorOf(req), req.params.id),
     }),
@@ -98,6 +107,7 @@ export function registerIoRoutes(app: FastifyInstance, imports: ImportService, e
       schema: {
         tags,
         summary: 'Set the column mapping and the policy for existing records',
+        response: responses({ 200: dataOf(ImportJob) }),
         params: idParams,
         body: z.strictObject({
           mapping: z.record(z.string(), z.string()).optional(),
@@ -110,14 +120,28 @@ export function registerIoRoutes(app: FastifyInstance, imports: ImportService, e
   );
   r.post(
     '/api/v1/imports/:id/dry-run',
-    { schema: { tags, summary: 'Validate every row without writing', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Validate every row without writing',
+        params: idParams,
+        response: responses({ 200: dataOf(ImportJob) }),
+      },
+    },
     async (req) => ({
       data: await imports.dryRun(actorOf(req), req.params.id),
     }),
   );
   r.post(
     '/api/v1/imports/:id/run',
-    { schema: { tags, summary: 'Start the import (poll GET for progress)', params: idParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Start the import (poll GET for progress)',
+        params: idParams,
+        response: responses({ 202: dataOf(ImportJob) }),
+      },
+    },
     async (req, reply) => reply.status(202).send({ data: await imports.start(actorOf(req), req.params.id) }),
   );
   r.get(

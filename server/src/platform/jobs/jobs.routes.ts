@@ -5,12 +5,19 @@ import { adminOf } from '../http/auth.hooks.ts';
 import { isValidDate } from '../metadata/values.rules.ts';
 import type { JobsService } from './jobs.service.ts';
 import { todayIn } from './dates.rules.ts';
+import { dataOf, Job, JobRun, listOf, responses } from '../http/response-schemas.ts';
 
 export function registerJobRoutes(app: FastifyInstance, jobs: JobsService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/v1/admin/jobs',
-    { schema: { tags: ['admin'], summary: 'Scheduled jobs with their last run in this tenant' } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Scheduled jobs with their last run in this tenant',
+        response: responses({ 200: listOf(Job) }),
+      },
+    },
     async (req) => {
       const a = adminOf(req);
       const last = await jobs.lastRuns(a.tenantId);
@@ -30,6 +37,7 @@ export function registerJobRoutes(app: FastifyInstance, jobs: JobsService): void
       schema: {
         tags: ['admin'],
         summary: 'Run a job now for this tenant (answers when finished)',
+        response: responses({ 200: dataOf(JobRun) }),
         params: z.object({ job: z.string().max(100) }),
         body: z.strictObject({ as_of: z.string().refine(isValidDate, 'YYYY-MM-DD').optional() }).optional(),
       },

@@ -11,6 +11,7 @@ import {
   newObjectSchema,
   type MetadataService,
 } from './metadata.service.ts';
+import { dataOf, listOf, ObjectMeta, responses } from '../http/response-schemas.ts';
 
 export function registerMetadataRoutes(
   app: FastifyInstance,
@@ -21,7 +22,13 @@ export function registerMetadataRoutes(
   const tags = ['metadata'];
   r.get(
     '/api/v1/metadata/objects',
-    { schema: { tags, summary: 'Objects the caller may read' } },
+    {
+      schema: {
+        tags,
+        summary: 'Objects the caller may read',
+        response: responses({ 200: listOf(ObjectMeta) }),
+      },
+    },
     async (req) => {
       const actor = actorOf(req);
       const all = [...(await registry.objects(actor.tenantId)).values()].filter((o) =>
@@ -32,7 +39,14 @@ export function registerMetadataRoutes(
   );
   r.get(
     '/api/v1/metadata/objects/:object',
-    { schema: { tags, summary: 'One object with its fields', params: z.object({ object: z.string() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'One object with its fields',
+        params: z.object({ object: z.string() }),
+        response: responses({ 200: dataOf(ObjectMeta) }),
+      },
+    },
     async (req) => {
       const actor = actorOf(req);
       const obj = await registry.get(actor.tenantId, req.params.object);
@@ -42,7 +56,14 @@ export function registerMetadataRoutes(
   );
   r.post(
     '/api/v1/metadata/objects',
-    { schema: { tags, summary: 'Create a custom object (admin)', body: newObjectSchema } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a custom object (admin)',
+        body: newObjectSchema,
+        response: responses({ 201: dataOf(ObjectMeta) }),
+      },
+    },
     async (req, reply) => {
       const actor = adminOf(req);
       const obj = await metadata.createObject(actor, req.body);
@@ -55,6 +76,7 @@ export function registerMetadataRoutes(
       schema: {
         tags,
         summary: 'Rename a custom object (admin)',
+        response: responses({ 200: dataOf(ObjectMeta) }),
         params: z.object({ object: z.string() }),
         body: z.strictObject({
           label: newObjectSchema.shape.label.optional(),
@@ -75,6 +97,7 @@ export function registerMetadataRoutes(
       schema: {
         tags,
         summary: 'Change a custom field: labels, required, options (admin)',
+        response: responses({ 200: dataOf(ObjectMeta) }),
         params: z.object({ object: z.string(), field: z.string() }),
         body: fieldPatchSchema,
       },
@@ -91,6 +114,7 @@ export function registerMetadataRoutes(
       schema: {
         tags,
         summary: 'Add a custom field (admin)',
+        response: responses({ 201: dataOf(ObjectMeta) }),
         params: z.object({ object: z.string() }),
         body: newFieldSchema,
       },

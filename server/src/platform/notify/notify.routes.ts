@@ -8,6 +8,14 @@ import { actorOf, adminOf } from '../http/auth.hooks.ts';
 import { writeAudit } from '../audit/audit.ts';
 import type { NotifyService } from './notify.service.ts';
 import { mergeSmtp, publicSmtp, type StoredSmtp } from './smtp-settings.ts';
+import {
+  dataOf,
+  listOf,
+  MailOutboxEntry,
+  noContent,
+  NotificationItem,
+  responses,
+} from '../http/response-schemas.ts';
 
 export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: NotifyService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -17,6 +25,9 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
       schema: {
         tags: ['notifications'],
         summary: 'My notifications and the unread count',
+        response: responses({
+          200: z.strictObject({ data: z.array(NotificationItem), unread: z.number().int() }),
+        }),
         querystring: z.object({
           unread: z.enum(['true', 'false']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -32,6 +43,7 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
       schema: {
         tags: ['notifications'],
         summary: 'Mark one (or `all`) as read',
+        response: responses({ 200: dataOf(z.strictObject({ marked: z.number().int() })) }),
         params: z.object({ id: z.string() }),
       },
     },
@@ -41,7 +53,13 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
   );
   r.get(
     '/api/v1/admin/mail-outbox',
-    { schema: { tags: ['admin'], summary: 'E-mails stored (no SMTP) or sent' } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'E-mails stored (no SMTP) or sent',
+        response: responses({ 200: listOf(MailOutboxEntry) }),
+      },
+    },
     async (req) => {
       const a = adminOf(req);
       return {
@@ -58,6 +76,7 @@ export function registerNotifyRoutes(app: FastifyInstance, db: Db, notify: Notif
         tags: ['admin'],
         summary:
           'Set (or clear with null) the SMTP server for outgoing mail; an omitted password keeps the stored one, "" or null removes it',
+        response: responses({ 204: noContent }),
         body: z
           .strictObject({
             host: z.string().min(1).max(200),

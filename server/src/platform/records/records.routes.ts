@@ -12,6 +12,15 @@ import {
   type ListQuery,
 } from './query.rules.ts';
 import { MAX_BULK, type RecordsService } from './records.service.ts';
+import {
+  AggregateGroup,
+  dataOf,
+  listOf,
+  ListResponse,
+  noContent,
+  RecordData,
+  responses,
+} from '../http/response-schemas.ts';
 
 const objectParams = z.object({ object: z.string().max(64) });
 const recordParams = z.object({ object: z.string().max(64), id: z.string().max(64) });
@@ -69,7 +78,15 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
 
   r.get(
     '/api/v1/objects/:object',
-    { schema: { tags, summary: 'List records', params: objectParams, querystring: listQuerystring } },
+    {
+      schema: {
+        tags,
+        summary: 'List records',
+        params: objectParams,
+        querystring: listQuerystring,
+        response: responses({ 200: ListResponse }),
+      },
+    },
     async (req) => {
       let q: ListQuery;
       try {
@@ -87,6 +104,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags,
         summary: 'Query records with and/or filter groups',
+        response: responses({ 200: ListResponse }),
         params: objectParams,
         body: queryBody,
       },
@@ -122,6 +140,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags,
         summary: 'Counts and sums per group (e.g. kanban column totals), with the list filter grammar',
+        response: responses({ 200: listOf(AggregateGroup) }),
         params: objectParams,
         querystring: z
           .object({
@@ -156,7 +175,15 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
 
   r.post(
     '/api/v1/objects/:object',
-    { schema: { tags, summary: 'Create a record', params: objectParams, body: recordBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Create a record',
+        params: objectParams,
+        body: recordBody,
+        response: responses({ 201: dataOf(RecordData) }),
+      },
+    },
     async (req, reply) => {
       const data = await records.create(actorOf(req), req.params.object, req.body);
       return reply.status(201).send({ data });
@@ -169,6 +196,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags,
         summary: `Bulk create/update/delete (≤ ${MAX_BULK} records, all-or-nothing)`,
+        response: responses({ 200: listOf(RecordData) }),
         params: objectParams,
         body: z.strictObject({
           action: z.enum(['create', 'update', 'delete']),
@@ -187,6 +215,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags,
         summary: 'Get a record',
+        response: responses({ 200: dataOf(RecordData) }),
         params: recordParams,
         querystring: z.object({ fields: z.string().optional(), expand: z.string().optional() }),
       },
@@ -214,6 +243,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags,
         summary: 'Update a record (send `version` or If-Match for optimistic concurrency)',
+        response: responses({ 200: dataOf(RecordData) }),
         params: recordParams,
         body: recordBody,
       },
@@ -233,7 +263,14 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
 
   r.delete(
     '/api/v1/objects/:object/:id',
-    { schema: { tags, summary: 'Delete (to the recycle bin)', params: recordParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete (to the recycle bin)',
+        params: recordParams,
+        response: responses({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       await records.delete(actorOf(req), req.params.object, req.params.id);
       return reply.status(204).send();
@@ -242,7 +279,14 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
 
   r.post(
     '/api/v1/objects/:object/:id/restore',
-    { schema: { tags, summary: 'Restore from the recycle bin', params: recordParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Restore from the recycle bin',
+        params: recordParams,
+        response: responses({ 200: dataOf(RecordData) }),
+      },
+    },
     async (req) => ({
       data: await records.restore(actorOf(req), req.params.object, req.params.id),
     }),

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../http/auth.hooks.ts';
 import { can } from '../access/permissions.ts';
 import type { RecordsService } from './records.service.ts';
+import { listOf, responses, SearchGroup } from '../http/response-schemas.ts';
 
 /**
  * Global search (the `/` box): every object the caller may read, over its search fields
@@ -16,6 +17,7 @@ export function registerSearchRoutes(app: FastifyInstance, records: RecordsServi
       schema: {
         tags: ['records'],
         summary: 'Search accounts, contacts, leads, opportunities … by name, phone or e-mail',
+        response: responses({ 200: listOf(SearchGroup) }),
         querystring: z.object({
           q: z.string().trim().min(1).max(100),
           limit: z.coerce.number().int().min(1).max(20).default(5),

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actorOf } from '../http/auth.hooks.ts';
 import type { ViewsService } from './views.service.ts';
+import { dataOf, listOf, noContent, responses, SavedView } from '../http/response-schemas.ts';
 
 export function registerViewRoutes(app: FastifyInstance, views: ViewsService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -13,6 +14,7 @@ export function registerViewRoutes(app: FastifyInstance, views: ViewsService): v
       schema: {
         tags,
         summary: 'Saved list views of an object (mine and shared)',
+        response: responses({ 200: listOf(SavedView) }),
         querystring: z.object({ object: z.string().max(64) }),
       },
     },
@@ -26,6 +28,7 @@ export function registerViewRoutes(app: FastifyInstance, views: ViewsService): v
       schema: {
         tags,
         summary: 'Save a list view (shared views: admins only)',
+        response: responses({ 201: dataOf(SavedView) }),
         body: z.strictObject({
           object: z.string().max(64),
           name: z.string().max(80),
@@ -42,6 +45,7 @@ export function registerViewRoutes(app: FastifyInstance, views: ViewsService): v
       schema: {
         tags,
         summary: 'Rename or change a view',
+        response: responses({ 200: dataOf(SavedView) }),
         params: z.object({ id: z.string() }),
         body: z.strictObject({
           name: z.string().max(80).optional(),
@@ -54,7 +58,14 @@ export function registerViewRoutes(app: FastifyInstance, views: ViewsService): v
   );
   r.delete(
     '/api/v1/views/:id',
-    { schema: { tags, summary: 'Delete a view', params: z.object({ id: z.string() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a view',
+        params: z.object({ id: z.string() }),
+        response: responses({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       await views.remove(actorOf(req), req.params.id);
       return reply.status(204).send();
