@@ -92,6 +92,15 @@ export interface LeadSettings {
   assignmentRules: AssignmentRule[];
   defaultPoolId: string | null;
   protection: { days: number; extendDays: number; hardLimitDays: number };
+  reclaimCooldownDays: number;
+  conversionMapping: ConversionMapping[];
+}
+
+/** A lead field copied into an account or contact field on conversion (LEADS.md section 9). */
+export interface ConversionMapping {
+  lead_field: string;
+  object: 'account' | 'contact';
+  field: string;
 }
 
 export const SETTINGS_KEY = ['leads', 'settings'] as const;

@@ -245,4 +245,15 @@ export const marketingEnUS: Record<keyof typeof marketingZhCN, string> = {
   'marketing.settings.protection.days': 'Protection days',
   'marketing.settings.protection.extendDays': 'Extension per follow-up',
   'marketing.settings.protection.hardLimitDays': 'Hard limit (days)',
+  'marketing.settings.reclaimCooldownDays': 'Re-claim cooldown (days)',
+  'marketing.settings.reclaimCooldownHint':
+    'Days the previous owner waits after a lead was returned, recycled or transferred; 0 = no wait',
+  'marketing.settings.panel.conversion': 'Conversion field mapping',
+  'marketing.settings.conversionHint':
+    'On conversion, lead fields (custom ones included) are copied into account or contact fields of the same type; existing records only get empty fields filled. Source, campaign and UTM are carried over without a mapping.',
+  'marketing.settings.conversion.leadField': 'Lead field',
+  'marketing.settings.conversion.object': 'Copy to',
+  'marketing.settings.conversion.field': 'Target field',
+  'marketing.settings.conversion.required': 'Choose a field',
+  'marketing.settings.conversion.add': 'Add a mapping',
 };

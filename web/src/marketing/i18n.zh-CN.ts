@@ -235,4 +235,14 @@ export const marketingZhCN = {
   'marketing.settings.protection.days': '保护天数',
   'marketing.settings.protection.extendDays': '跟进延长天数',
   'marketing.settings.protection.hardLimitDays': '最长保护天数',
+  'marketing.settings.reclaimCooldownDays': '再次领取冷却（天）',
+  'marketing.settings.reclaimCooldownHint': '线索被退回、回收或转池后，原负责人需等待的天数；0 表示不限制',
+  'marketing.settings.panel.conversion': '转化字段映射',
+  'marketing.settings.conversionHint':
+    '转化时把线索字段（含自定义字段）复制到客户或联系人的同类型字段；已有记录只填空字段。来源、市场活动和 UTM 会自动带过去，无需映射。',
+  'marketing.settings.conversion.leadField': '线索字段',
+  'marketing.settings.conversion.object': '写入对象',
+  'marketing.settings.conversion.field': '目标字段',
+  'marketing.settings.conversion.required': '请选择字段',
+  'marketing.settings.conversion.add': '添加映射',
 } as const;

@@ -26,6 +26,7 @@ import { useUserDirectory } from '../api/users';
 import { RecordSelect } from '../objects/record-select';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/zh-CN';
+import type { FieldMeta } from '../api/types';
 import { SETTINGS_KEY, saveLeadSettings, useLeadSettings, type ConditionOp } from './api';
 import {
   errorFieldName,
@@ -104,6 +105,93 @@ function ConditionInputs({
         </Form.Item>
       )}
     </Space>
+  );
+}
+
+/** Lead fields copied into account/contact fields on conversion (custom ones included). */
+function ConversionPanel({ form, disabled }: { form: FormInstance<SettingsForm>; disabled: boolean }) {
+  const { t, pick } = useI18n();
+  const lead = useObjectMeta('lead').meta;
+  const account = useObjectMeta('account').meta;
+  const contact = useObjectMeta('contact').meta;
+  const rows = Form.useWatch('conversionMapping', form) ?? [];
+  // the conversion itself writes these; the server refuses them as targets
+  const reserved = new Set(['name', 'owner_id', 'account_id', 'lead_id', 'source', 'campaign_id']);
+  const options = (fields: FieldMeta[] | undefined, target: boolean) =>
+    (fields ?? [])
+      .filter(
+        (f) =>
+          !f.system &&
+          !(target && (f.read_only || reserved.has(f.api_name) || f.api_name.startsWith('utm_'))),
+      )
+      .map((f) => ({ value: f.api_name, label: `${pick(f.label)} (${f.api_name})`, type: f.type }));
+  const leadOptions = options(lead?.fields, false);
+  return (
+    <>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('marketing.settings.conversionHint')}
+      </Typography.Paragraph>
+      <Form.List name="conversionMapping">
+        {(items, { add, remove }) => (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {items.map((item) => {
+              const row = rows[item.name];
+              const fromType = leadOptions.find((o) => o.value === row?.lead_field)?.type;
+              const targets = options(
+                row?.object === 'contact' ? contact?.fields : account?.fields,
+                true,
+              ).filter((o) => !fromType || o.type === fromType);
+              return (
+                <Space key={item.key} wrap align="start" data-testid="conversion-row">
+                  <Form.Item
+                    name={[item.name, 'lead_field']}
+                    label={t('marketing.settings.conversion.leadField')}
+                    rules={[{ required: true, message: t('marketing.settings.conversion.required') }]}
+                  >
+                    <Select
+                      showSearch
+                      optionFilterProp="label"
+                      options={leadOptions}
+                      style={{ width: 220 }}
+                    />
+                  </Form.Item>
+                  <Form.Item name={[item.name, 'object']} label={t('marketing.settings.conversion.object')}>
+                    <Select
+                      style={{ width: 120 }}
+                      options={[
+                        { value: 'account', label: account ? pick(account.label) : 'account' },
+                        { value: 'contact', label: contact ? pick(contact.label) : 'contact' },
+                      ]}
+                    />
+                  </Form.Item>
+                  <Form.Item
+                    name={[item.name, 'field']}
+                    label={t('marketing.settings.conversion.field')}
+                    rules={[{ required: true, message: t('marketing.settings.conversion.required') }]}
+                  >
+                    <Select showSearch optionFilterProp="label" options={targets} style={{ width: 220 }} />
+                  </Form.Item>
+                  <Button
+                    icon={<DeleteOutlined />}
+                    aria-label={t('common.delete')}
+                    disabled={disabled}
+                    onClick={() => remove(item.name)}
+                    style={{ marginTop: 30 }}
+                  />
+                </Space>
+              );
+            })}
+            <Button
+              icon={<PlusOutlined />}
+              disabled={disabled}
+              onClick={() => add({ lead_field: '', object: 'account', field: '' })}
+            >
+              {t('marketing.settings.conversion.add')}
+            </Button>
+          </Space>
+        )}
+      </Form.List>
+    </>
   );
 }
 
@@ -892,8 +980,21 @@ export function LeadSettingsSection() {
                   >
                     <InputNumber min={1} max={3650} precision={0} />
                   </Form.Item>
+                  <Form.Item
+                    name="reclaimCooldownDays"
+                    label={t('marketing.settings.reclaimCooldownDays')}
+                    extra={t('marketing.settings.reclaimCooldownHint')}
+                    rules={[{ required: true, type: 'integer', min: 0, max: 365 }]}
+                  >
+                    <InputNumber min={0} max={365} precision={0} />
+                  </Form.Item>
                 </Space>
               </>,
+            ),
+            panel(
+              'conversion',
+              'marketing.settings.panel.conversion',
+              <ConversionPanel form={form} disabled={disabled} />,
             ),
           ]}
         />

@@ -61,6 +61,8 @@ const settings: LeadSettings = {
   ],
   defaultPoolId: null,
   protection: { days: 10, extendDays: 3, hardLimitDays: 20 },
+  reclaimCooldownDays: 7,
+  conversionMapping: [{ lead_field: 'budget__c', object: 'account', field: 'budget__c' }],
 };
 
 describe('settings form mapping', () => {
@@ -125,6 +127,8 @@ describe('server errors on the form', () => {
     expect(panelOf('fuzzyThreshold')).toBe('duplicates');
     expect(panelOf('defaultPoolId')).toBe('assignment');
     expect(panelOf('protection.days')).toBe('protection');
+    expect(panelOf('reclaimCooldownDays')).toBe('protection');
+    expect(panelOf('conversionMapping.0.field')).toBe('conversion');
     expect(panelOf('settings')).toBeNull();
   });
   it('makes unique rule ids', () => {

@@ -42,9 +42,11 @@ export interface SettingsForm {
   assignmentRules: AssignmentRuleForm[];
   defaultPoolId: string | null;
   protection: LeadSettings['protection'];
+  reclaimCooldownDays: number;
+  conversionMapping: LeadSettings['conversionMapping'];
 }
 
-export type Panel = 'duplicates' | 'invalid' | 'scoring' | 'assignment' | 'protection';
+export type Panel = 'duplicates' | 'invalid' | 'scoring' | 'assignment' | 'protection' | 'conversion';
 
 function conditionToForm(c: Condition): ConditionForm {
   const v = c.value;
@@ -100,6 +102,8 @@ export function toForm(s: LeadSettings): SettingsForm {
     assignmentRules: s.assignmentRules.map((r) => ({ ...r, conditions: r.conditions.map(conditionToForm) })),
     defaultPoolId: s.defaultPoolId,
     protection: s.protection,
+    reclaimCooldownDays: s.reclaimCooldownDays,
+    conversionMapping: s.conversionMapping,
   };
 }
 
@@ -143,6 +147,8 @@ export function fromForm(f: SettingsForm): LeadSettings {
     })),
     defaultPoolId: f.defaultPoolId ?? null,
     protection: f.protection,
+    reclaimCooldownDays: f.reclaimCooldownDays,
+    conversionMapping: (f.conversionMapping ?? []).filter((m) => m.lead_field && m.field),
   };
 }
 
@@ -175,7 +181,8 @@ export function panelOf(path: string): Panel | null {
   if (head === 'invalidReasons') return 'invalid';
   if (head === 'scoring') return 'scoring';
   if (head === 'assignmentRules' || head === 'defaultPoolId') return 'assignment';
-  if (head === 'protection') return 'protection';
+  if (head === 'protection' || head === 'reclaimCooldownDays') return 'protection';
+  if (head === 'conversionMapping') return 'conversion';
   return null;
 }
 
