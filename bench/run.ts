@@ -28,6 +28,7 @@ import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
 import { accounts, importCsv, TIERS, type BenchAccount } from './generate.ts';
 import { normaliseCompany } from '../server/src/modules/accounts/index.ts';
 import { benchLeads } from './leads.ts';
+import { benchWeb } from './web.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -377,6 +378,8 @@ async function main(): Promise<void> {
     await embedded?.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+  // Front end (issue 3): after the database benchmarks, so they do not share the cores.
+  rows.push(...(await benchWeb({ smoke, log })));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const header = `${smoke ? 'Smoke run' : 'Full run'}: ${RECORDS.toLocaleString()} accounts, ${IMPORT_ROWS.toLocaleString()}-row import, ${ITER} iterations — ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'} PostgreSQL`;
   const md = `${header}\n\n${table(rows)}\n`;

@@ -8,10 +8,12 @@ type Rec = Record<string, unknown> & { id: string };
 let built: BuiltApp;
 let admin: Client;
 let summary: Record<string, number | string>;
+let slug: string;
 
 beforeAll(async () => {
   built = await testApp();
   const t = await newTenant(built);
+  slug = t.slug;
   summary = await loadDemoData(built.platform, t.tenantId);
   admin = await login(built.app, t.adminEmail);
 }, 120_000);
@@ -47,5 +49,18 @@ describe('demo data', () => {
     expect(
       json<{ data: unknown[] }>(await admin.get('/api/v1/leads/duplicates/review')).data.length,
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('demo pools for reps', () => {
+  it('lets a pool member see the pool and its unassigned leads, and claim one', async () => {
+    const rep = await login(built.app, 'rep12@flywheel.local', 'Flywheel-Demo-2026', slug);
+    const pools = json<{ data: Rec[] }>(await rep.get('/api/v1/objects/lead_pool')).data;
+    const east = pools.find((p) => p.name === '华东线索池');
+    expect(east).toBeDefined();
+    const waiting = json<{ data: Rec[] }>(
+      await rep.get(`/api/v1/objects/lead?filter[pool_id][eq]=${east?.id}&filter[status][eq]=unassigned`),
+    ).data;
+    expect(waiting.length).toBeGreaterThan(0);
   });
 });

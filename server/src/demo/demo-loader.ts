@@ -109,6 +109,8 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   };
 }
 
+const EAST = ['浙江省', '江苏省', '上海市'];
+
 const CAMPAIGNS: Array<{
   name: string;
   type: string;
@@ -205,7 +207,7 @@ async function loadDemoLeads(
       {
         id: 'east_round_robin',
         name: '华东区域轮询',
-        conditions: [{ field: 'province', op: 'in', value: ['浙江省', '江苏省', '上海市'] }],
+        conditions: [{ field: 'province', op: 'in', value: EAST }],
         strategy: 'round_robin',
         members: eastTeam.slice(1),
         dailyCap: 20,
@@ -252,7 +254,8 @@ async function loadDemoLeads(
           : {}),
         ...(source === 'campaign' ? { campaign_id: campaign.id } : {}),
       },
-      { channel: source },
+      // leads from the east go to the east team's pool, so its members find them there when recycled
+      { channel: source, poolId: EAST.includes(c.province) ? String(east.id) : null },
     );
     if (res.outcome !== 'merged') created.push(res.lead_id);
   }

@@ -211,7 +211,12 @@ export function FilterBar({ meta, filter, onChange }: Props) {
   };
 
   const form = (
-    <Form layout="vertical" style={{ width: 320 }} onFinish={apply} data-testid="filter-form">
+    <Form
+      layout="vertical"
+      style={{ width: 'min(320px, calc(100vw - 64px))' }}
+      onFinish={apply}
+      data-testid="filter-form"
+    >
       <Form.Item label={t('filter.field')}>
         <Select
           aria-label={t('filter.field')}
@@ -261,6 +266,7 @@ export function FilterBar({ meta, filter, onChange }: Props) {
           closable
           onClose={() => onChange(filter.filter((_, j) => j !== i))}
           color="blue"
+          className="fw-filter-chip"
           data-testid="filter-chip"
         >
           {labelOf(c.field)} {t(`filter.op.${c.op}`)} {c.op === 'is_null' ? '' : (c.display ?? c.value)}

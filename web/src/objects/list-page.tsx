@@ -6,6 +6,7 @@ import {
   Button,
   Dropdown,
   Empty,
+  Grid,
   Input,
   Popconfirm,
   Result,
@@ -68,6 +69,8 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
   const ctx = useRenderContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  // Phones: a narrower pinned name column and icon-only secondary actions.
+  const phone = Grid.useBreakpoint().md === false;
   // Filters, sort, columns, layout, search and the view live in the URL (reload, shared links).
   // React state is the source of truth (quick successive clicks must build on each other);
   // the URL mirrors it, and is read back when someone else changes it (back/forward, links).
@@ -143,7 +146,7 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
         fixed: isName ? ('left' as const) : undefined,
         align: ['currency', 'number', 'percent'].includes(field.type) ? ('right' as const) : undefined,
         ellipsis: !isName && field.type !== 'multi_select',
-        width: isName ? 240 : undefined,
+        width: isName ? (phone ? 150 : 240) : undefined,
         render: (_: unknown, record: RecordData) =>
           isName ? (
             <a
@@ -282,25 +285,31 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
                 onClick: ({ key }) => download(key === 'xlsx' ? 'xlsx' : 'csv'),
               }}
             >
-              <Button icon={<DownloadOutlined />}>{t('list.export')}</Button>
+              <Button icon={<DownloadOutlined />} aria-label={t('list.export')} title={t('list.export')}>
+                {phone ? null : t('list.export')}
+              </Button>
             </Dropdown>
           )}
           {canCreate && canDo(me, meta.api_name, 'import') && (
             <Button
               icon={<UploadOutlined />}
               data-testid="import-link"
+              aria-label={t('list.import')}
+              title={t('list.import')}
               onClick={() => navigate(`/o/${meta.api_name}/import`)}
             >
-              {t('list.import')}
+              {phone ? null : t('list.import')}
             </Button>
           )}
           {canDelete && (
             <Button
               icon={<RestOutlined />}
               data-testid="recycle-bin-link"
+              aria-label={t('list.recycleBin')}
+              title={t('list.recycleBin')}
               onClick={() => navigate(`/o/${meta.api_name}/recycle-bin`)}
             >
-              {t('list.recycleBin')}
+              {phone ? null : t('list.recycleBin')}
             </Button>
           )}
           {canCreate && (
@@ -320,11 +329,11 @@ function ObjectList({ meta }: { meta: ObjectMeta }) {
           value={qText}
           onChange={(e) => setQText(e.target.value)}
           placeholder={t('list.searchPlaceholder', { object: objectLabel })}
-          style={{ maxWidth: 360 }}
+          style={{ maxWidth: phone ? undefined : 360 }}
         />
         <FilterBar meta={meta} filter={state.filter} onChange={(filter) => update({ filter })} />
         {selected.length > 0 && !board && (
-          <Space data-testid="bulk-bar">
+          <Space wrap data-testid="bulk-bar">
             <Typography.Text>{t('list.selected', { count: selected.length })}</Typography.Text>
             {canUpdate && (
               <Button size="small" icon={<EditOutlined />} onClick={() => setBulkEditOpen(true)}>

@@ -103,12 +103,14 @@ export function RecordForm({ meta, record, submitLabel, onSubmit, onCancel }: Pr
           </Col>
         ))}
       </Row>
-      <Space>
-        <Button type="primary" htmlType="submit" loading={busy}>
-          {submitLabel}
-        </Button>
-        <Button onClick={onCancel}>{t('common.cancel')}</Button>
-      </Space>
+      <div className="fw-form-actions">
+        <Space wrap>
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="form-submit">
+            {submitLabel}
+          </Button>
+          <Button onClick={onCancel}>{t('common.cancel')}</Button>
+        </Space>
+      </div>
     </Form>
   );
 }

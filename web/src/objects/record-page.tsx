@@ -155,7 +155,7 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
           <Typography.Title level={3} style={{ margin: 0 }} data-testid="record-title">
             {title}
           </Typography.Title>
-          <Space>
+          <Space wrap data-testid="record-actions">
             {canUpdate && (
               <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
                 {t('common.edit')}

@@ -1,6 +1,12 @@
-import { useMemo, useState } from 'react';
-import { Layout, Menu, Spin } from 'antd';
-import { AppstoreOutlined, SettingOutlined, TeamOutlined, ShoppingOutlined } from '@ant-design/icons';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Button, Grid, Layout, Menu, Spin } from 'antd';
+import {
+  AppstoreOutlined,
+  MenuOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  ShoppingOutlined,
+} from '@ant-design/icons';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe, useObjects } from '../api/queries';
 import { useI18n } from '../i18n/i18n-context';
@@ -8,6 +14,8 @@ import { buildNav, NAV_GROUP_LABEL } from './nav-items';
 import { GlobalSearch } from './global-search';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
+
+const NavDrawer = lazy(() => import('./nav-drawer'));
 
 const GROUP_ICON = {
   marketing: <AppstoreOutlined />,
@@ -26,6 +34,10 @@ export function AppShell() {
   const location = useLocation();
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
+  // Phones (< 768 px): no sider; the same menu opens in a drawer from a header button.
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
   // Groups start open; remembering the closed ones keeps groups that appear later (a new
   // custom object) open too.
   const [closedGroups, setClosedGroups] = useState<string[]>([]);
@@ -42,45 +54,80 @@ export function AppShell() {
   }));
   const selected = nav.flatMap((g) => g.items).find((i) => location.pathname.startsWith(i.path))?.key;
 
+  const menu = (inDrawer: boolean) =>
+    objects.isLoading ? (
+      <Spin style={{ display: 'block', margin: 24 }} />
+    ) : (
+      <Menu
+        theme="dark"
+        mode="inline"
+        style={{ background: 'transparent' }}
+        selectedKeys={selected ? [selected] : []}
+        {...(collapsed && !inDrawer
+          ? {}
+          : {
+              openKeys: nav.map((g) => g.key).filter((k) => !closedGroups.includes(k)),
+              onOpenChange: (open: string[]) =>
+                setClosedGroups(nav.map((g) => g.key).filter((k) => !open.includes(k))),
+            })}
+        items={items}
+        onClick={({ key }) => {
+          setDrawerOpen(false);
+          navigate(key);
+        }}
+        data-testid="side-nav"
+      />
+    );
+  const brand = (short: boolean) => (
+    <div
+      className="fw-brand"
+      onClick={() => {
+        setDrawerOpen(false);
+        navigate('/');
+      }}
+      role="link"
+      style={{ cursor: 'pointer' }}
+    >
+      {short ? 'FW' : t('app.name')}
+    </div>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        breakpoint="lg"
-        width={208}
-        collapsedWidth={56}
-        style={{ background: '#10213f' }}
-      >
-        <div className="fw-brand" onClick={() => navigate('/')} role="link" style={{ cursor: 'pointer' }}>
-          {collapsed ? 'FW' : t('app.name')}
-        </div>
-        {objects.isLoading ? (
-          <Spin style={{ display: 'block', margin: 24 }} />
-        ) : (
-          <Menu
-            theme="dark"
-            mode="inline"
-            style={{ background: 'transparent' }}
-            selectedKeys={selected ? [selected] : []}
-            {...(collapsed
-              ? {}
-              : {
-                  openKeys: nav.map((g) => g.key).filter((k) => !closedGroups.includes(k)),
-                  onOpenChange: (open: string[]) =>
-                    setClosedGroups(nav.map((g) => g.key).filter((k) => !open.includes(k))),
-                })}
-            items={items}
-            onClick={({ key }) => navigate(key)}
-            data-testid="side-nav"
-          />
-        )}
-      </Layout.Sider>
+      {phone ? (
+        <Suspense fallback={null}>
+          <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)}>
+            {brand(false)}
+            {menu(true)}
+          </NavDrawer>
+        </Suspense>
+      ) : (
+        <Layout.Sider
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          breakpoint="lg"
+          width={208}
+          collapsedWidth={56}
+          style={{ background: '#10213f' }}
+        >
+          {brand(collapsed)}
+          {menu(false)}
+        </Layout.Sider>
+      )}
       <Layout style={{ minWidth: 0 }}>
         <Layout.Header className="fw-header">
+          {phone && (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={t('shell.menu')}
+              data-testid="nav-toggle"
+              onClick={() => setDrawerOpen(true)}
+            />
+          )}
           <GlobalSearch />
-          <div style={{ flex: 1 }} />
+          <div className="fw-header-spacer" />
           <NotificationsBell />
           <UserMenu />
         </Layout.Header>

@@ -53,7 +53,7 @@ export function GlobalSearch() {
   return (
     <AutoComplete
       ref={inputRef}
-      style={{ width: 'min(420px, 45vw)' }}
+      style={{ flex: '0 1 420px', minWidth: 0 }}
       value={text}
       options={options}
       defaultActiveFirstOption

@@ -1,0 +1,270 @@
+import { useState } from 'react';
+import { Alert, Button, Form, Modal, Radio, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from 'react-router';
+import type { RecordData } from '../api/types';
+import { useObjects } from '../api/queries';
+import { useI18n } from '../i18n/i18n-context';
+import { showServerErrors } from '../settings/server-errors';
+import { RecordSelect } from '../objects/record-select';
+import type { MessageKey } from '../i18n/zh-CN';
+import {
+  checkDuplicates,
+  convertLead,
+  type ConvertBody,
+  type ConvertResult,
+  type DuplicateHit,
+} from './leads-api';
+import { duplicateProbe, firstVisibleHit } from './lead-logic';
+
+type Mode = 'new' | 'existing';
+
+interface ConvertValues {
+  account_mode: Mode;
+  account_id?: string | null;
+  contact_mode: Mode;
+  contact_id?: string | null;
+}
+
+/** The request body from the form; new options (an opportunity) add keys here. */
+export function convertBody(v: ConvertValues): ConvertBody {
+  const body: ConvertBody = {};
+  if (v.account_mode === 'existing' && v.account_id) body.account_id = v.account_id;
+  if (v.contact_mode === 'existing' && v.contact_id) body.contact_id = v.contact_id;
+  return body;
+}
+
+const MATCH_KEYS: Record<string, MessageKey> = {
+  mobile: 'leads.match.mobile',
+  email: 'leads.match.email',
+  company: 'leads.match.company',
+};
+
+interface Props {
+  open: boolean;
+  lead: RecordData;
+  onClose: () => void;
+  onConverted: (r: ConvertResult) => Promise<void>;
+}
+
+/** Lead → account + contact, after showing who already has this person or company. */
+export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
+  const { t, pick } = useI18n();
+  const navigate = useNavigate();
+  const objects = useObjects().data ?? [];
+  const [form] = Form.useForm<ConvertValues>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<ConvertResult | null>(null);
+  const probe = duplicateProbe(lead);
+  const hasProbe = Object.keys(probe).length > 0;
+  const dup = useQuery({
+    queryKey: ['leads', 'dupcheck', lead.id, probe],
+    queryFn: () => checkDuplicates(probe),
+    enabled: open && hasProbe,
+  });
+  const hits = (dup.data ?? []).filter((h) => !(h.object === 'lead' && h.id === lead.id));
+  const accountHit = firstVisibleHit(hits, 'account');
+  const contactHit = firstVisibleHit(hits, 'contact');
+  const accountMode = Form.useWatch('account_mode', form);
+  const contactMode = Form.useWatch('contact_mode', form);
+
+  const close = () => {
+    setError(null);
+    setResult(null);
+    form.resetFields();
+    onClose();
+  };
+
+  const submit = async (v: ConvertValues) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await convertLead(lead.id, convertBody(v));
+      setResult(r);
+      await onConverted(r);
+    } catch (err) {
+      setError(showServerErrors(form, err, ['account_id', 'contact_id'], t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const objectLabel = (o: string) => pick(objects.find((m) => m.api_name === o)?.label) || o;
+
+  const hitColumns = [
+    {
+      key: 'object',
+      title: t('leads.dup.object'),
+      render: (_: unknown, h: DuplicateHit) => <Tag>{objectLabel(h.object)}</Tag>,
+    },
+    {
+      key: 'name',
+      title: t('leads.dup.name'),
+      render: (_: unknown, h: DuplicateHit) =>
+        h.visible ? (
+          <Link to={`/o/${h.object}/${h.id}`} target="_blank">
+            {h.name || h.id.slice(0, 8)}
+          </Link>
+        ) : (
+          <Typography.Text type="secondary">{t('leads.dup.hidden')}</Typography.Text>
+        ),
+    },
+    {
+      key: 'owner',
+      title: t('leads.dup.owner'),
+      render: (_: unknown, h: DuplicateHit) => h.owner_name ?? '—',
+    },
+    {
+      key: 'matched',
+      title: t('leads.dup.matched'),
+      render: (_: unknown, h: DuplicateHit) =>
+        h.matched.map((m) => {
+          const key = MATCH_KEYS[m];
+          return <Tag key={m}>{key ? t(key) : m}</Tag>;
+        }),
+    },
+    {
+      key: 'similarity',
+      title: t('leads.dup.similarity'),
+      render: (_: unknown, h: DuplicateHit) =>
+        h.similarity === null ? '—' : <span className="fw-num">{Math.round(h.similarity * 100)}%</span>,
+    },
+  ];
+
+  return (
+    <Modal
+      open={open}
+      title={t('leads.convert.title', { name: String(lead.name ?? '') })}
+      width={760}
+      onCancel={close}
+      destroyOnHidden
+      footer={
+        result
+          ? [
+              <Button key="close" onClick={close}>
+                {t('common.close')}
+              </Button>,
+              <Button
+                key="go"
+                type="primary"
+                onClick={() => {
+                  close();
+                  navigate(`/o/account/${result.account_id}`);
+                }}
+                data-testid="convert-open-account"
+              >
+                {t('leads.convert.openAccount')}
+              </Button>,
+            ]
+          : [
+              <Button key="cancel" onClick={close}>
+                {t('common.cancel')}
+              </Button>,
+              <Button
+                key="ok"
+                type="primary"
+                loading={busy}
+                onClick={() => form.submit()}
+                data-testid="convert-submit"
+              >
+                {t('leads.action.convert')}
+              </Button>,
+            ]
+      }
+      data-testid="convert-dialog"
+    >
+      {result ? (
+        <Result
+          status="success"
+          title={t('leads.convert.done')}
+          subTitle={
+            <Space size={16} wrap>
+              <Link to={`/o/account/${result.account_id}`} data-testid="converted-account-link">
+                {t('leads.convert.openAccount')}
+              </Link>
+              <Link to={`/o/contact/${result.contact_id}`} data-testid="converted-contact-link">
+                {t('leads.convert.openContact')}
+              </Link>
+            </Space>
+          }
+        />
+      ) : (
+        <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+          <Typography.Title level={5} style={{ margin: 0 }}>
+            {t('leads.dup.title')}
+          </Typography.Title>
+          {!hasProbe ? (
+            <Typography.Text type="secondary">{t('leads.dup.nothingToCheck')}</Typography.Text>
+          ) : dup.isLoading ? (
+            <Spin />
+          ) : dup.error ? (
+            <Alert type="warning" showIcon title={t('leads.dup.failed')} />
+          ) : hits.length === 0 ? (
+            <Alert type="success" showIcon title={t('leads.dup.none')} data-testid="dup-none" />
+          ) : (
+            <>
+              <Alert type="warning" showIcon title={t('leads.dup.found', { count: hits.length })} />
+              <Table
+                size="small"
+                rowKey={(h) => `${h.object}-${h.id}`}
+                columns={hitColumns}
+                dataSource={hits}
+                pagination={false}
+                scroll={{ x: 'max-content' }}
+                data-testid="dup-hits"
+              />
+            </>
+          )}
+          {error && <Alert type="error" showIcon title={error} role="alert" data-testid="convert-error" />}
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={(v) => void submit(v)}
+            initialValues={{ account_mode: 'new', contact_mode: 'new' }}
+            preserve
+          >
+            <Form.Item name="account_mode" label={t('leads.convert.account')}>
+              <Radio.Group
+                onChange={(e) => {
+                  if (e.target.value === 'existing' && accountHit && !form.getFieldValue('account_id'))
+                    form.setFieldValue('account_id', accountHit.id);
+                }}
+                options={[
+                  {
+                    value: 'new',
+                    label: t('leads.convert.newAccount', { name: String(lead.company || lead.name || '') }),
+                  },
+                  { value: 'existing', label: t('leads.convert.existingAccount') },
+                ]}
+              />
+            </Form.Item>
+            {accountMode === 'existing' && (
+              <Form.Item name="account_id" rules={[{ required: true, message: t('leads.required.account') }]}>
+                <RecordSelect object="account" initialLabel={accountHit?.name ?? null} />
+              </Form.Item>
+            )}
+            <Form.Item name="contact_mode" label={t('leads.convert.contact')}>
+              <Radio.Group
+                onChange={(e) => {
+                  if (e.target.value === 'existing' && contactHit && !form.getFieldValue('contact_id'))
+                    form.setFieldValue('contact_id', contactHit.id);
+                }}
+                options={[
+                  { value: 'new', label: t('leads.convert.newContact', { name: String(lead.name ?? '') }) },
+                  { value: 'existing', label: t('leads.convert.existingContact') },
+                ]}
+              />
+            </Form.Item>
+            {contactMode === 'existing' && (
+              <Form.Item name="contact_id" rules={[{ required: true, message: t('leads.required.contact') }]}>
+                <RecordSelect object="contact" initialLabel={contactHit?.name ?? null} />
+              </Form.Item>
+            )}
+            <Typography.Text type="secondary">{t('leads.convert.fillHint')}</Typography.Text>
+          </Form>
+        </Space>
+      )}
+    </Modal>
+  );
+}

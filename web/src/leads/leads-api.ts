@@ -1,0 +1,188 @@
+import { useQuery } from '@tanstack/react-query';
+import { apiFetch, buildQuery } from '../api/http-client';
+import { listRecords } from '../api/endpoints';
+import type { Localized, RecordData } from '../api/types';
+
+const enc = encodeURIComponent;
+const base = '/api/v1/leads';
+
+export type LeadStatus = 'unassigned' | 'pending' | 'in_progress' | 'converted' | 'invalid' | 'voided';
+export const LEAD_STATUSES: LeadStatus[] = [
+  'unassigned',
+  'pending',
+  'in_progress',
+  'converted',
+  'invalid',
+  'voided',
+];
+
+export interface DirectoryUser {
+  id: string;
+  name: string;
+  email: string;
+  department_id: string | null;
+}
+
+export interface LeadSettings {
+  invalidReasons: string[];
+  defaultPoolId: string | null;
+  assignmentRules: { id: string; name: string }[];
+}
+
+export interface PoolMember {
+  user_id: string;
+  role: 'member' | 'admin';
+  name: string;
+}
+
+export interface DuplicateHit {
+  object: 'lead' | 'account' | 'contact';
+  id: string;
+  name: string;
+  visible: boolean;
+  owner_id: string | null;
+  owner_name: string | null;
+  status: string | null;
+  matched: string[];
+  similarity: number | null;
+  rule: string;
+  onCapture: 'merge' | 'review';
+}
+
+export interface Touch {
+  id: string;
+  at: string;
+  channel: string;
+  campaign_id: string | null;
+  attribution: Record<string, string> | null;
+}
+
+export type LeadEventKind =
+  'assigned' | 'claimed' | 'returned' | 'transferred' | 'invalidated' | 'recycled' | 'converted' | 'merged';
+
+export interface LeadEvent {
+  id: string;
+  at: string;
+  kind: LeadEventKind | string;
+  reason: string | null;
+  from_owner: string | null;
+  to_owner: string | null;
+  from_pool: string | null;
+  to_pool: string | null;
+  actor_name: string | null;
+}
+
+export interface Timeline {
+  touches: Touch[];
+  events: LeadEvent[];
+}
+
+export interface ScoreExplanation {
+  score: number;
+  explanation: { rule: string; label: Localized; points: number }[];
+}
+
+export interface ReviewItem {
+  lead: RecordData;
+  candidate: RecordData | null;
+}
+
+/** Body of POST /leads/{id}/convert; grows with the server (an opportunity option later). */
+export interface ConvertBody {
+  account_id?: string;
+  contact_id?: string;
+}
+
+export interface ConvertResult {
+  account_id: string;
+  contact_id: string;
+}
+
+export const leadKeys = {
+  users: ['leads', 'users'] as const,
+  settings: ['leads', 'settings'] as const,
+  pools: ['records', 'lead_pool', 'leads-pools'] as const,
+  poolCounts: ['records', 'lead', 'leads-pool-counts'] as const,
+  members: (poolId: string) => ['leads', 'members', poolId] as const,
+  timeline: (id: string) => ['records', 'lead', 'timeline', id] as const,
+  score: (id: string) => ['records', 'lead', 'score', id] as const,
+  review: ['records', 'lead', 'review'] as const,
+};
+
+export const fetchUsers = () => apiFetch<{ data: DirectoryUser[] }>('/api/v1/users').then((r) => r.data);
+export const fetchLeadSettings = () =>
+  apiFetch<{ data: LeadSettings }>(`${base}/settings`).then((r) => r.data);
+export const fetchPoolMembers = (poolId: string) =>
+  apiFetch<{ data: PoolMember[] }>(`${base}/pools/${enc(poolId)}/members`).then((r) => r.data);
+export const putPoolMembers = (poolId: string, members: { user_id: string; role: 'member' | 'admin' }[]) =>
+  apiFetch<void>(`${base}/pools/${enc(poolId)}/members`, { method: 'PUT', body: { members } });
+export const fetchTimeline = (id: string) =>
+  apiFetch<{ data: Timeline }>(`${base}/${enc(id)}/timeline`).then((r) => r.data);
+export const fetchScore = (id: string) =>
+  apiFetch<{ data: ScoreExplanation }>(`${base}/${enc(id)}/score`).then((r) => r.data);
+export const checkDuplicates = (body: { mobile?: string; email?: string; company?: string }) =>
+  apiFetch<{ data: DuplicateHit[] }>(`${base}/duplicates/check`, { method: 'POST', body }).then(
+    (r) => r.data,
+  );
+export const fetchReview = () =>
+  apiFetch<{ data: ReviewItem[] }>(`${base}/duplicates/review`).then((r) => r.data);
+export const notDuplicate = (id: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/not-duplicate`, { method: 'POST' });
+export const mergeLeads = (body: { survivor_id: string; merged_id: string; take_from_merged: string[] }) =>
+  apiFetch<{ data: unknown }>(`${base}/merge`, { method: 'POST', body });
+
+export const claimLead = (id: string) => apiFetch<void>(`${base}/${enc(id)}/claim`, { method: 'POST' });
+export const assignLead = (id: string, owner_id: string, reason?: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/assign`, {
+    method: 'POST',
+    body: reason ? { owner_id, reason } : { owner_id },
+  });
+export const returnLead = (id: string, reason: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/return`, { method: 'POST', body: { reason } });
+export const transferLead = (id: string, pool_id: string, reason?: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/transfer`, {
+    method: 'POST',
+    body: reason ? { pool_id, reason } : { pool_id },
+  });
+export const invalidateLead = (id: string, reason: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/invalidate`, { method: 'POST', body: { reason } });
+export const convertLead = (id: string, body: ConvertBody) =>
+  apiFetch<{ data: ConvertResult }>(`${base}/${enc(id)}/convert`, { method: 'POST', body }).then(
+    (r) => r.data,
+  );
+
+/** The tenant's active users (owner and assignee pickers, names on the timeline). */
+export const useUsers = () => useQuery({ queryKey: leadKeys.users, queryFn: fetchUsers, staleTime: 300_000 });
+
+export const useLeadSettings = () =>
+  useQuery({ queryKey: leadKeys.settings, queryFn: fetchLeadSettings, staleTime: 300_000 });
+
+/** Every pool the caller may read (a tenant has a handful, so one page is enough). */
+export const usePools = () =>
+  useQuery({
+    queryKey: leadKeys.pools,
+    queryFn: () => listRecords('lead_pool', { filter: [], sort: 'name', limit: 200 }).then((r) => r.data),
+    staleTime: 60_000,
+  });
+
+/** Unassigned leads per pool the caller can see. */
+export const usePoolCounts = () =>
+  useQuery({
+    queryKey: leadKeys.poolCounts,
+    queryFn: () =>
+      apiFetch<{ data: { value: string | null; count: number }[] }>(
+        `/api/v1/objects/lead/aggregate${buildQuery([
+          ['group_by', 'pool_id'],
+          ['filter[status][eq]', 'unassigned'],
+        ])}`,
+      ).then((r) => r.data),
+  });
+
+export const usePoolMembers = (poolId: string | undefined) =>
+  useQuery({
+    queryKey: leadKeys.members(poolId ?? ''),
+    queryFn: () => fetchPoolMembers(poolId ?? ''),
+    enabled: !!poolId,
+    // a pool the caller cannot read answers 404: no role, nothing to retry
+    retry: false,
+  });

@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Modal, Select, Space, Table, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { errorText } from '../api/error-text';
+import { useI18n } from '../i18n/i18n-context';
+import { leadKeys, putPoolMembers, usePoolMembers, useUsers } from './leads-api';
+import { UserSelect } from './pickers';
+
+type Role = 'member' | 'admin';
+interface Row {
+  user_id: string;
+  role: Role;
+}
+
+interface Props {
+  poolId: string;
+  poolName: string;
+  open: boolean;
+  onClose: () => void;
+}
+
+/** Tenant admins set who works a pool: members claim, admins assign and transfer. */
+export function PoolMembersModal({ poolId, poolName, open, onClose }: Props) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const members = usePoolMembers(open ? poolId : undefined);
+  const users = useUsers();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [adding, setAdding] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (open && members.data) setRows(members.data.map((m) => ({ user_id: m.user_id, role: m.role })));
+  }, [open, members.data]);
+
+  const name = (id: string) =>
+    users.data?.find((u) => u.id === id)?.name ?? members.data?.find((m) => m.user_id === id)?.name ?? id;
+  const roleOptions = [
+    { value: 'member', label: t('leads.role.member') },
+    { value: 'admin', label: t('leads.role.admin') },
+  ];
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await putPoolMembers(poolId, rows);
+      await queryClient.invalidateQueries({ queryKey: leadKeys.members(poolId) });
+      void message.success(t('leads.members.saved'));
+      onClose();
+    } catch (err) {
+      setError(errorText(err, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('leads.members.title', { name: poolName })}
+      onCancel={onClose}
+      onOk={() => void save()}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      width={640}
+      destroyOnHidden
+      data-testid="pool-members-modal"
+    >
+      <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+        {error && <Alert type="error" showIcon title={error} role="alert" />}
+        <Space.Compact style={{ width: '100%' }}>
+          <div style={{ flex: 1 }}>
+            <UserSelect value={adding} onChange={setAdding} exclude={rows.map((r) => r.user_id)} />
+          </div>
+          <Button
+            disabled={!adding}
+            onClick={() => {
+              if (adding) setRows((rs) => [...rs, { user_id: adding, role: 'member' }]);
+              setAdding(null);
+            }}
+          >
+            {t('leads.members.add')}
+          </Button>
+        </Space.Compact>
+        <Table<Row>
+          rowKey="user_id"
+          size="small"
+          loading={members.isLoading}
+          dataSource={rows}
+          pagination={false}
+          scroll={{ x: 'max-content', y: 360 }}
+          locale={{ emptyText: t('leads.members.empty') }}
+          columns={[
+            { key: 'name', title: t('leads.members.user'), render: (_, r) => name(r.user_id) },
+            {
+              key: 'role',
+              title: t('leads.members.role'),
+              render: (_, r) => (
+                <Select<Role>
+                  size="small"
+                  value={r.role}
+                  options={roleOptions}
+                  style={{ width: 140 }}
+                  onChange={(role) =>
+                    setRows((rs) => rs.map((x) => (x.user_id === r.user_id ? { ...x, role } : x)))
+                  }
+                />
+              ),
+            },
+            {
+              key: 'remove',
+              title: '',
+              render: (_, r) => (
+                <Button
+                  size="small"
+                  type="link"
+                  danger
+                  onClick={() => setRows((rs) => rs.filter((x) => x.user_id !== r.user_id))}
+                >
+                  {t('leads.members.remove')}
+                </Button>
+              ),
+            },
+          ]}
+        />
+        <Typography.Text type="secondary">{t('leads.members.hint')}</Typography.Text>
+      </Space>
+    </Modal>
+  );
+}
