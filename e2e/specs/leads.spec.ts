@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { test, expect, ADMIN, signIn, screenshot } from '../support/fixtures';
+import { test, expect, ADMIN, REP, signIn, screenshot } from '../support/fixtures';
 
 const DEMO_PASSWORD = 'Flywheel-Demo-2026';
 
@@ -286,4 +286,64 @@ test('duplicate review: a flagged lead is merged into the one it resembles, keep
   expect(survivor.email).toBe(`review${u}@example.cn`);
   expect(survivor.mobile).toBe(`+86133${u}`);
   expect(survivor.touch_count).toBe(2);
+});
+
+test('entering a lead someone else already has shows the hit (撞单), lets the rep message the owner, and still save', async ({
+  page,
+  request,
+}) => {
+  const api = await adminApi(request);
+  const users = (await api.get('/api/v1/users')).data as { id: string; email: string; name: string }[];
+  const other = users.find((x) => x.email === 'rep21@flywheel.local');
+  expect(other).toBeTruthy();
+  const u = uniq();
+  const mobile = `135${u}`;
+  await api.post('/api/v1/leads/capture', { name: `撞单原线索${u}`, mobile, owner_id: other?.id });
+
+  await signIn(page, REP);
+  await page.goto('/o/lead/new');
+  await page.getByLabel('姓名').fill(`撞单新录入${u}`);
+  await page.getByLabel('手机').fill(mobile);
+  await page.getByRole('button', { name: '保存' }).click();
+  const dialog = page.getByRole('dialog').filter({ hasText: '撞单' });
+  await expect(dialog).toBeVisible();
+  const hits = dialog.getByTestId('dup-hits');
+  // the rep may not open the colleague's lead, but sees whose it is
+  await expect(hits).toContainText('您无权查看');
+  await expect(hits).toContainText(other?.name ?? '');
+  await hits.getByRole('button', { name: '联系负责人' }).click();
+  await expect(hits.getByRole('button', { name: '已通知' })).toBeDisabled();
+  await screenshot(page, 'leads-create-duplicate');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await expect(page).toHaveURL(/\/o\/lead\/new$/);
+  // warned, not blocked (the demo's policy): saving anyway creates the lead
+  await page.getByRole('button', { name: '保存' }).click();
+  await page
+    .getByRole('dialog')
+    .filter({ hasText: '撞单' })
+    .getByRole('button', { name: '仍然保存' })
+    .click();
+  await expect(page).toHaveURL(/\/o\/lead\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('record-title')).toHaveText(`撞单新录入${u}`);
+});
+
+test('an admin voids a spam lead and brings it back', async ({ page, request }) => {
+  const api = await adminApi(request);
+  const u = uniq();
+  const lead = (await api.post('/api/v1/leads/capture', { name: `推销广告${u}`, mobile: `133${u}` }))
+    .data as {
+    lead_id: string;
+  };
+  await signIn(page, ADMIN);
+  await page.goto(`/o/lead/${lead.lead_id}`);
+  await page.getByTestId('lead-actions').getByRole('button', { name: '作废' }).click();
+  const modal = page.getByTestId('move-modal');
+  await modal.getByRole('textbox').fill('广告推销');
+  await modal.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByTestId('lead-status')).toContainText('已作废');
+  await expect(page.getByTestId('lead-timeline')).toContainText('广告推销');
+  await page.getByTestId('lead-actions').getByRole('button', { name: '恢复' }).click();
+  await page.getByTestId('move-modal').getByRole('button', { name: '确定' }).click();
+  await expect(page.getByTestId('lead-status')).toContainText('未分配');
+  await screenshot(page, 'leads-void-revive');
 });

@@ -352,6 +352,18 @@ describe('re-claim cooldown', () => {
     expect((await repB.post(`/api/v1/leads/${lead}/claim`)).statusCode).toBe(204);
     expect((await repB.post(`/api/v1/leads/${lead}/return`, { reason: '转给同事' })).statusCode).toBe(204);
     await settings({ reclaimCooldownDays: 0 });
+    // capture may choose the pool; an unknown one is refused on the field
+    const chosen = json<{ data: { lead_id: string } }>(
+      await admin.post('/api/v1/leads/capture', { name: '指定池', mobile: '13577770002', pool_id: pool }),
+    ).data.lead_id;
+    expect(json<{ data: Rec }>(await admin.get(`/api/v1/objects/lead/${chosen}`)).data.pool_id).toBe(pool);
+    const nowhere = await admin.post('/api/v1/leads/capture', {
+      name: '无效池',
+      mobile: '13577770003',
+      pool_id: crypto.randomUUID(),
+    });
+    expect(nowhere.statusCode).toBe(422);
+    expect(json<ErrBody>(nowhere).error.details[0]?.field).toBe('pool_id');
     expect((await repA.post(`/api/v1/leads/${lead}/claim`)).statusCode).toBe(204);
     expect(
       (

@@ -3500,7 +3500,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadAnalytics'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3534,7 +3547,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3559,7 +3585,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3602,7 +3641,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['DuplicateHit'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3634,7 +3686,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ReviewItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3679,7 +3744,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3717,12 +3795,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3753,12 +3840,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3798,7 +3894,31 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['CaptureResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CaptureResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3829,12 +3949,21 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3872,12 +4001,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3914,12 +4052,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3957,12 +4104,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -3999,12 +4155,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4041,12 +4206,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4083,12 +4257,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4131,7 +4314,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ConvertResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4165,7 +4361,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadTimeline'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4201,7 +4410,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['ScoreExplanation'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4237,7 +4459,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['PoolMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4263,12 +4498,21 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
-        200: {
+        /** @description No content */
+        204: {
           headers: {
             [name: string]: unknown;
           };
           content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4301,7 +4545,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadForm'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4329,11 +4586,24 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadFormCreated'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4386,7 +4656,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['LeadForm'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4416,7 +4699,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['CampaignStats'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4460,7 +4756,20 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              data: components['schemas']['FormThankYou'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
         };
       };
     };
@@ -4943,6 +5252,297 @@ export interface components {
       created_at: string;
       /** Format: date-time */
       finished_at: string | null;
+    };
+    /** @description A field condition of a scoring or assignment rule */
+    LeadCondition: {
+      field: string;
+      /** @enum {string} */
+      op: 'eq' | 'ne' | 'contains' | 'gte' | 'lte' | 'in' | 'is_set';
+      value?: unknown;
+    };
+    DuplicateRule: {
+      id: string;
+      fields: {
+        /** @enum {string} */
+        field: 'mobile' | 'email' | 'company';
+        /** @enum {string} */
+        match: 'exact' | 'fuzzy';
+      }[];
+      /** @enum {string} */
+      combinator: 'and' | 'or';
+      /**
+       * @description merge into the existing lead as a new touch, or create and flag for review
+       * @enum {string}
+       */
+      onCapture: 'merge' | 'review';
+    };
+    ScoringRule:
+      | {
+          id: string;
+          label: components['schemas']['Labels'];
+          group: string;
+          points: number;
+          /** @enum {string} */
+          kind: 'field';
+          when: components['schemas']['LeadCondition'];
+        }
+      | {
+          id: string;
+          label: components['schemas']['Labels'];
+          group: string;
+          points: number;
+          /** @enum {string} */
+          kind: 'behaviour';
+          /** @enum {string} */
+          behaviour: 'form_submitted' | 'campaign_attended' | 'campaign_registered';
+          min_count: number;
+        };
+    AssignmentRule: {
+      id: string;
+      name: string;
+      /** @description All must hold (none = always) */
+      conditions: components['schemas']['LeadCondition'][];
+      /** @enum {string} */
+      strategy: 'round_robin' | 'load';
+      members: string[];
+      /** @description 0 = no cap */
+      dailyCap: number;
+      paused: string[];
+    };
+    ConversionMapping: {
+      lead_field: string;
+      /** @enum {string} */
+      object: 'account' | 'contact';
+      field: string;
+    };
+    /** @description The lead settings with defaults filled in (LEADS.md 12.1) */
+    LeadSettings: {
+      duplicateRules: components['schemas']['DuplicateRule'][];
+      /** @description pg_trgm similarity for fuzzy company matches */
+      fuzzyThreshold: number;
+      /** @enum {string} */
+      manualDuplicatePolicy: 'warn' | 'block';
+      invalidReasons: string[];
+      scoring: {
+        rules: components['schemas']['ScoringRule'][];
+        /** @description Most points per group */
+        groupCaps: {
+          [key: string]: number;
+        };
+        monthlyDecayPercent: number;
+      };
+      assignmentRules: components['schemas']['AssignmentRule'][];
+      defaultPoolId: string | null;
+      protection: {
+        days: number;
+        extendDays: number;
+        hardLimitDays: number;
+      };
+      reclaimCooldownDays: number;
+      conversionMapping: components['schemas']['ConversionMapping'][];
+    };
+    DuplicateHit: {
+      /** @enum {string} */
+      object: 'lead' | 'account' | 'contact';
+      id: string;
+      /** @description Empty when the caller may not read the record */
+      name: string;
+      visible: boolean;
+      owner_id: string | null;
+      /** @description Always shown, so the user can talk to the colleague */
+      owner_name: string | null;
+      /** @description The lead's status, the account's type, null for contacts */
+      status: string | null;
+      matched: ('mobile' | 'email' | 'company')[];
+      /** @description Company similarity (0–1, two decimals); null for exact hits */
+      similarity: number | null;
+      /** @description The duplicate rule that applied */
+      rule: string;
+      /** @enum {string} */
+      onCapture: 'merge' | 'review';
+    };
+    ReviewItem: {
+      lead: components['schemas']['RecordData'];
+      /** @description The lead it resembles; null when you cannot see it */
+      candidate: components['schemas']['RecordData'] | null;
+    };
+    CaptureResult: {
+      lead_id: string;
+      /**
+       * @description merged: into an existing lead as a new touch; flagged: created as a possible duplicate
+       * @enum {string}
+       */
+      outcome: 'created' | 'merged' | 'flagged';
+      owner_id: string | null;
+    };
+    ConvertResult: {
+      account_id: string;
+      contact_id: string;
+    };
+    LeadTouch: {
+      id: string;
+      /** Format: date-time */
+      at: string;
+      channel: string;
+      campaign_id: string | null;
+      /** @description utm_*, landing_page, referrer as submitted (text) */
+      attribution: {
+        [key: string]: unknown;
+      };
+    };
+    LeadEvent: {
+      id: string;
+      /** Format: date-time */
+      at: string;
+      /** @description assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged */
+      kind: string;
+      /** @description Free text, a rule (rule:<id>), or JSON text (converted, merged) */
+      reason: string | null;
+      from_owner: string | null;
+      to_owner: string | null;
+      from_pool: string | null;
+      to_pool: string | null;
+      /** @description null for the pipeline, public forms and jobs */
+      actor_name: string | null;
+    };
+    /** @description Newest first */
+    LeadTimeline: {
+      touches: components['schemas']['LeadTouch'][];
+      events: components['schemas']['LeadEvent'][];
+    };
+    ScoreExplanation: {
+      score: number;
+      explanation: {
+        rule: string;
+        label: components['schemas']['Labels'];
+        points: number;
+      }[];
+      /** @description The monthly decay taken off, if any */
+      decay: {
+        months: number;
+        percent: number;
+        before: number;
+      } | null;
+    };
+    PoolMember: {
+      user_id: string;
+      /** @enum {string} */
+      role: 'member' | 'admin';
+      name: string;
+    };
+    LeadForm: {
+      id: string;
+      /** @description The public key: POST /api/v1/public/forms/{form_key} */
+      form_key: string;
+      name: string;
+      pool_id: string | null;
+      campaign_id: string | null;
+      allowed_origins: string[];
+      thank_you: {
+        [key: string]: unknown;
+      };
+      active: boolean;
+      /** Format: date-time */
+      created_at: string;
+    };
+    LeadFormCreated: {
+      id: string;
+      form_key: string;
+    };
+    /** @description `ok` plus the form's thank_you keys */
+    FormThankYou: {
+      /** @enum {boolean} */
+      ok: true;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Rates are fractions (4 decimals); money in minor units of the campaign currency */
+    LeadAnalytics: {
+      period: {
+        /** @description YYYY-MM-DD */
+        from: string;
+        /** @description YYYY-MM-DD */
+        to: string;
+        /** @enum {string} */
+        granularity: 'day' | 'week' | 'month';
+        time_zone: string;
+      };
+      trend: {
+        /** @description First day of the period, YYYY-MM-DD */
+        period: string;
+        source: string | null;
+        count: number;
+      }[];
+      funnel: {
+        captured: number;
+        contacted: number;
+        converted: number;
+        invalid: number;
+        rates: {
+          contacted: number;
+          converted: number;
+        };
+      };
+      by_source: {
+        source: string | null;
+        captured: number;
+        converted: number;
+        conversion_rate: number;
+      }[];
+      invalid_reasons: {
+        reason: string | null;
+        count: number;
+      }[];
+      owners: {
+        owner_id: string;
+        owner_name: string;
+        holding: number;
+        converted: number;
+        first_followup_median_hours: number | null;
+        first_followup_p90_hours: number | null;
+      }[];
+      /** @description Always the five bands */
+      score_bands: {
+        /** @enum {string} */
+        band: '0-19' | '20-39' | '40-59' | '60-79' | '80+';
+        count: number;
+      }[];
+      pool_moves: {
+        kind: string;
+        count: number;
+      }[];
+      campaigns: {
+        campaign_id: string;
+        name: string;
+        cost: number | null;
+        currency: string | null;
+        leads: number;
+        converted: number;
+        cost_per_lead: number | null;
+        cost_per_converted: number | null;
+      }[];
+    };
+    /** @description Money in minor units of `currency` */
+    CampaignStats: {
+      campaign_id: string;
+      /** @description null without read permission on campaign_member */
+      members: {
+        invited: number;
+        registered: number;
+        attended: number;
+        total: number;
+      } | null;
+      /** @description null without read permission on lead */
+      leads: number | null;
+      converted: number | null;
+      currency: string;
+      cost: number | null;
+      budget: number | null;
+      cost_per_lead: number | null;
+      cost_per_converted: number | null;
+      /** @description null while there is no opportunity table */
+      won_amount: number | null;
+      roi: number | null;
     };
   };
   responses: never;

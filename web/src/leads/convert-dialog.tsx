@@ -1,21 +1,14 @@
 import { useState } from 'react';
-import { Alert, Button, Form, Modal, Radio, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Form, Modal, Radio, Result, Space, Spin, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import type { RecordData } from '../api/types';
-import { useObjects } from '../api/queries';
 import { useI18n } from '../i18n/i18n-context';
 import { showServerErrors } from '../settings/server-errors';
 import { RecordSelect } from '../objects/record-select';
-import type { MessageKey } from '../i18n/zh-CN';
-import {
-  checkDuplicates,
-  convertLead,
-  type ConvertBody,
-  type ConvertResult,
-  type DuplicateHit,
-} from './leads-api';
+import { checkDuplicates, convertLead, type ConvertBody, type ConvertResult } from './leads-api';
 import { duplicateProbe, firstVisibleHit } from './lead-logic';
+import { DuplicateHitsTable } from './duplicate-hits';
 
 type Mode = 'new' | 'existing';
 
@@ -34,12 +27,6 @@ export function convertBody(v: ConvertValues): ConvertBody {
   return body;
 }
 
-const MATCH_KEYS: Record<string, MessageKey> = {
-  mobile: 'leads.match.mobile',
-  email: 'leads.match.email',
-  company: 'leads.match.company',
-};
-
 interface Props {
   open: boolean;
   lead: RecordData;
@@ -49,9 +36,8 @@ interface Props {
 
 /** Lead → account + contact, after showing who already has this person or company. */
 export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
-  const { t, pick } = useI18n();
+  const { t } = useI18n();
   const navigate = useNavigate();
-  const objects = useObjects().data ?? [];
   const [form] = Form.useForm<ConvertValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -89,48 +75,6 @@ export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
       setBusy(false);
     }
   };
-
-  const objectLabel = (o: string) => pick(objects.find((m) => m.api_name === o)?.label) || o;
-
-  const hitColumns = [
-    {
-      key: 'object',
-      title: t('leads.dup.object'),
-      render: (_: unknown, h: DuplicateHit) => <Tag>{objectLabel(h.object)}</Tag>,
-    },
-    {
-      key: 'name',
-      title: t('leads.dup.name'),
-      render: (_: unknown, h: DuplicateHit) =>
-        h.visible ? (
-          <Link to={`/o/${h.object}/${h.id}`} target="_blank">
-            {h.name || h.id.slice(0, 8)}
-          </Link>
-        ) : (
-          <Typography.Text type="secondary">{t('leads.dup.hidden')}</Typography.Text>
-        ),
-    },
-    {
-      key: 'owner',
-      title: t('leads.dup.owner'),
-      render: (_: unknown, h: DuplicateHit) => h.owner_name ?? '—',
-    },
-    {
-      key: 'matched',
-      title: t('leads.dup.matched'),
-      render: (_: unknown, h: DuplicateHit) =>
-        h.matched.map((m) => {
-          const key = MATCH_KEYS[m];
-          return <Tag key={m}>{key ? t(key) : m}</Tag>;
-        }),
-    },
-    {
-      key: 'similarity',
-      title: t('leads.dup.similarity'),
-      render: (_: unknown, h: DuplicateHit) =>
-        h.similarity === null ? '—' : <span className="fw-num">{Math.round(h.similarity * 100)}%</span>,
-    },
-  ];
 
   return (
     <Modal
@@ -205,15 +149,7 @@ export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
           ) : (
             <>
               <Alert type="warning" showIcon title={t('leads.dup.found', { count: hits.length })} />
-              <Table
-                size="small"
-                rowKey={(h) => `${h.object}-${h.id}`}
-                columns={hitColumns}
-                dataSource={hits}
-                pagination={false}
-                scroll={{ x: 'max-content' }}
-                data-testid="dup-hits"
-              />
+              <DuplicateHitsTable hits={hits} />
             </>
           )}
           {error && <Alert type="error" showIcon title={error} role="alert" data-testid="convert-error" />}

@@ -37,7 +37,16 @@ describe('leadActions', () => {
       transfer: false,
       invalidate: false,
       convert: false,
+      void: false,
+      revive: false,
     });
+  });
+  it('lets pool admins void spam, owners revive invalid leads, and only tenant admins revive voided ones', () => {
+    expect(leadActions({ ...base, poolRole: 'admin' }).void).toBe(true);
+    expect(leadActions({ ...base, status: 'pending', ownerId: 'me', poolRole: null }).void).toBe(false);
+    expect(leadActions({ ...base, status: 'invalid', ownerId: 'me', poolRole: null }).revive).toBe(true);
+    expect(leadActions({ ...base, status: 'voided', poolRole: 'admin' }).revive).toBe(false);
+    expect(leadActions({ ...base, status: 'voided', isAdmin: true }).revive).toBe(true);
   });
   it('refuses member claims in an admin_assign pool and outside pools', () => {
     expect(leadActions({ ...base, poolVisibility: 'admin_assign' }).claim).toBe(false);
@@ -54,9 +63,16 @@ describe('leadActions', () => {
     const admin = leadActions({ ...base, status: 'pending', ownerId: 'x', poolRole: 'admin' });
     expect(admin).toMatchObject({ assign: true, transfer: true, invalidate: true, giveBack: false });
     const converted = leadActions({ ...base, status: 'converted', ownerId: 'me', isAdmin: true });
+    // converted leads allow nothing
     expect(Object.values(converted).some(Boolean)).toBe(false);
     const invalid = leadActions({ ...base, status: 'invalid', ownerId: 'me', isAdmin: true });
-    expect(invalid).toMatchObject({ assign: true, transfer: false, invalidate: false, convert: false });
+    expect(invalid).toMatchObject({
+      assign: true,
+      transfer: false,
+      invalidate: false,
+      convert: false,
+      revive: true,
+    });
   });
 });
 

@@ -34,6 +34,10 @@ export interface LeadActions {
   transfer: boolean;
   invalidate: boolean;
   convert: boolean;
+  /** spam: pool admins and tenant admins */
+  void: boolean;
+  /** invalid: the owner and pool admins; voided: tenant admins only */
+  revive: boolean;
 }
 
 const OPEN: readonly string[] = ['pending', 'in_progress'];
@@ -51,6 +55,8 @@ export function leadActions(i: LeadActionInput): LeadActions {
     transfer: poolAdmin && !CLOSED.includes(i.status) && i.status !== 'invalid',
     invalidate: (owner || poolAdmin) && !CLOSED.includes(i.status) && i.status !== 'invalid',
     convert: i.canConvert && OPEN.includes(i.status),
+    void: poolAdmin && !CLOSED.includes(i.status),
+    revive: (i.status === 'invalid' && (owner || poolAdmin)) || (i.status === 'voided' && i.isAdmin),
   };
 }
 

@@ -14,6 +14,8 @@ import {
   claimLead,
   invalidateLead,
   returnLead,
+  reviveLead,
+  voidLead,
   transferLead,
   usePoolMembers,
   usePools,
@@ -94,6 +96,12 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
     } else if (move === 'invalidate' && v.reason) {
       await invalidateLead(record.id, v.reason);
       await done(t('leads.done.invalidated'));
+    } else if (move === 'void') {
+      await voidLead(record.id, v.reason);
+      await done(t('leads.done.voided'), true);
+    } else if (move === 'revive') {
+      await reviveLead(record.id, v.reason);
+      await done(t('leads.done.revived'));
     }
     setMove(null);
   };
@@ -168,6 +176,12 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
             {actions.invalidate && (
               <Button danger onClick={() => setMove('invalidate')}>
                 {t('leads.action.invalidate')}
+              </Button>
+            )}
+            {actions.revive && <Button onClick={() => setMove('revive')}>{t('leads.action.revive')}</Button>}
+            {actions.void && (
+              <Button danger onClick={() => setMove('void')}>
+                {t('leads.action.void')}
               </Button>
             )}
           </Space>

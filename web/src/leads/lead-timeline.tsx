@@ -39,6 +39,9 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   recycled: 'leads.event.recycled',
   converted: 'leads.event.converted',
   merged: 'leads.event.merged',
+  reassigned: 'leads.event.reassigned',
+  voided: 'leads.event.voided',
+  revived: 'leads.event.revived',
 };
 
 /** Which rules gave the lead its points. */

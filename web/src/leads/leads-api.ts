@@ -1,7 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch, buildQuery } from '../api/http-client';
 import { listRecords } from '../api/endpoints';
-import type { Localized, RecordData } from '../api/types';
+import type { DirectoryUser, Localized } from '../api/types';
+import type { components } from '../api/schema';
+
+/** Answers of the leads API, generated from its OpenAPI document. */
+type Schemas = components['schemas'];
 
 const enc = encodeURIComponent;
 const base = '/api/v1/leads';
@@ -16,38 +20,18 @@ export const LEAD_STATUSES: LeadStatus[] = [
   'voided',
 ];
 
-export interface DirectoryUser {
-  id: string;
-  name: string;
-  email: string;
-  department_id: string | null;
-}
+export type { DirectoryUser };
 
 export interface LeadSettings {
   invalidReasons: string[];
+  manualDuplicatePolicy: 'warn' | 'block';
   defaultPoolId: string | null;
   assignmentRules: { id: string; name: string }[];
 }
 
-export interface PoolMember {
-  user_id: string;
-  role: 'member' | 'admin';
-  name: string;
-}
+export type PoolMember = Schemas['PoolMember'];
 
-export interface DuplicateHit {
-  object: 'lead' | 'account' | 'contact';
-  id: string;
-  name: string;
-  visible: boolean;
-  owner_id: string | null;
-  owner_name: string | null;
-  status: string | null;
-  matched: string[];
-  similarity: number | null;
-  rule: string;
-  onCapture: 'merge' | 'review';
-}
+export type DuplicateHit = Schemas['DuplicateHit'];
 
 export interface Touch {
   id: string;
@@ -58,7 +42,17 @@ export interface Touch {
 }
 
 export type LeadEventKind =
-  'assigned' | 'claimed' | 'returned' | 'transferred' | 'invalidated' | 'recycled' | 'converted' | 'merged';
+  | 'assigned'
+  | 'claimed'
+  | 'returned'
+  | 'transferred'
+  | 'invalidated'
+  | 'recycled'
+  | 'converted'
+  | 'merged'
+  | 'reassigned'
+  | 'voided'
+  | 'revived';
 
 export interface LeadEvent {
   id: string;
@@ -82,10 +76,7 @@ export interface ScoreExplanation {
   explanation: { rule: string; label: Localized; points: number }[];
 }
 
-export interface ReviewItem {
-  lead: RecordData;
-  candidate: RecordData | null;
-}
+export type ReviewItem = Schemas['ReviewItem'];
 
 /** Body of POST /leads/{id}/convert; grows with the server (an opportunity option later). */
 export interface ConvertBody {
@@ -93,10 +84,7 @@ export interface ConvertBody {
   contact_id?: string;
 }
 
-export interface ConvertResult {
-  account_id: string;
-  contact_id: string;
-}
+export type ConvertResult = Schemas['ConvertResult'];
 
 export const leadKeys = {
   users: ['leads', 'users'] as const,
@@ -146,6 +134,13 @@ export const transferLead = (id: string, pool_id: string, reason?: string) =>
   });
 export const invalidateLead = (id: string, reason: string) =>
   apiFetch<void>(`${base}/${enc(id)}/invalidate`, { method: 'POST', body: { reason } });
+export const voidLead = (id: string, reason?: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/void`, { method: 'POST', body: reason ? { reason } : {} });
+export const reviveLead = (id: string, reason?: string) =>
+  apiFetch<void>(`${base}/${enc(id)}/revive`, { method: 'POST', body: reason ? { reason } : {} });
+/** 撞单: tell the owner of a duplicate hit you would like to talk (an in-app notification). */
+export const pingOwner = (body: { object: 'lead' | 'account' | 'contact'; id: string; message?: string }) =>
+  apiFetch<void>(`${base}/duplicates/ping`, { method: 'POST', body });
 export const convertLead = (id: string, body: ConvertBody) =>
   apiFetch<{ data: ConvertResult }>(`${base}/${enc(id)}/convert`, { method: 'POST', body }).then(
     (r) => r.data,

@@ -5,7 +5,7 @@ import { showServerErrors } from '../settings/server-errors';
 import { useLeadSettings } from './leads-api';
 import { PoolSelect, UserSelect } from './pickers';
 
-export type MoveKind = 'assign' | 'return' | 'transfer' | 'invalidate';
+export type MoveKind = 'assign' | 'return' | 'transfer' | 'invalidate' | 'void' | 'revive';
 
 export interface MoveValues {
   owner_id?: string;
@@ -39,6 +39,8 @@ export function MoveModal({ kind, count = 1, excludeOwner, excludePool, onCancel
     return: t('leads.action.return'),
     transfer: t('leads.action.transfer'),
     invalidate: t('leads.action.invalidate'),
+    void: t('leads.action.void'),
+    revive: t('leads.action.revive'),
   };
 
   const finish = async (v: MoveValues) => {

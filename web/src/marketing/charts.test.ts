@@ -35,6 +35,13 @@ const data: LeadAnalytics = {
     { reason: null, count: 1 },
   ],
   owners: [],
+  score_bands: [
+    { band: '0-19', count: 6 },
+    { band: '20-39', count: 3 },
+    { band: '40-59', count: 1 },
+    { band: '60-79', count: 0 },
+    { band: '80+', count: 0 },
+  ],
   pool_moves: [],
   campaigns: [
     {

@@ -6,11 +6,12 @@ import { keys, useMe, useObjectMeta } from '../api/queries';
 import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
 import { RecordForm } from './record-form';
+import { CREATE_GUARDS } from './create-guards';
 
 export default function CreatePage() {
   const { object = '' } = useParams();
   const { t, pick } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const me = useMe().data;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -29,6 +30,8 @@ export default function CreatePage() {
         submitLabel={t('common.save')}
         onCancel={() => navigate(-1)}
         onSubmit={async (values) => {
+          const guard = await CREATE_GUARDS[meta.api_name]?.();
+          if (guard && !(await guard(values, modal, t))) return;
           const created = await createRecord(meta.api_name, values);
           await queryClient.invalidateQueries({ queryKey: keys.records(meta.api_name) });
           void message.success(t('record.created', { object: label }));

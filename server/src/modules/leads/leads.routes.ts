@@ -10,6 +10,21 @@ import { systemActor, type LeadsService } from './leads.service.ts';
 import { leadAnalytics } from './analytics.service.ts';
 import { ATTRIBUTION_FIELDS } from './pipeline.ts';
 import { isValidDate } from '../../platform/metadata/values.rules.ts';
+import { dataOf, listOf, noContent, RecordData, responses } from '../../platform/http/response-schemas.ts';
+import {
+  CaptureResult,
+  ConvertResult,
+  DuplicateHit,
+  FormThankYou,
+  LeadAnalytics,
+  LeadForm,
+  LeadFormCreated,
+  LeadSettings,
+  LeadTimeline,
+  PoolMember,
+  ReviewItem,
+  ScoreExplanation,
+} from './leads.schemas.ts';
 
 const id = z.object({ id: z.string() });
 const tags = ['leads'];
@@ -23,6 +38,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
         tags,
         summary:
           'Lead analytics: trend by source, funnel, invalid reasons, owners, pool moves, campaign cost per lead',
+        response: responses({ 200: dataOf(LeadAnalytics) }),
         querystring: z.object({
           from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
           to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -45,6 +61,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Duplicate rules, scoring and assignment rules, invalid reasons, protection period',
+        response: responses({ 200: dataOf(LeadSettings) }),
       },
     },
     async (req) => ({
@@ -54,7 +71,12 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
   r.put(
     '/api/v1/leads/settings',
     {
-      schema: { tags, summary: 'Replace the lead settings (admin)', body: z.record(z.string(), z.unknown()) },
+      schema: {
+        tags,
+        summary: 'Replace the lead settings (admin)',
+        response: responses({ 200: dataOf(LeadSettings) }),
+        body: z.record(z.string(), z.unknown()),
+      },
     },
     async (req) => ({
       data: await leads.saveSettings(adminOf(req), req.body),
@@ -66,6 +88,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Unified duplicate check against leads, accounts and contacts',
+        response: responses({ 200: listOf(DuplicateHit) }),
         body: z.strictObject({
           mobile: z.string().max(40).optional(),
           email: z.string().max(254).optional(),
@@ -77,7 +100,13 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
   );
   r.get(
     '/api/v1/leads/duplicates/review',
-    { schema: { tags, summary: 'Duplicate-review queue: flagged leads with the lead each resembles' } },
+    {
+      schema: {
+        tags,
+        summary: 'Duplicate-review queue: flagged leads with the lead each resembles',
+        response: responses({ 200: listOf(ReviewItem) }),
+      },
+    },
     async (req) => ({
       data: await leads.reviewQueue(actorOf(req)),
     }),
@@ -88,6 +117,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Merge one lead into another (pick surviving values; touches, moves and memberships move)',
+        response: responses({ 200: dataOf(RecordData) }),
         body: z.strictObject({
           survivor_id: z.string(),
           merged_id: z.string(),
@@ -103,6 +133,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Message the owner of a duplicate hit (an in-app notification), even if you cannot open it',
+        response: responses({ 204: noContent }),
         body: z.strictObject({
           object: z.enum(['lead', 'account', 'contact']),
           id: z.string(),
@@ -117,7 +148,14 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
   );
   r.post(
     '/api/v1/leads/:id/not-duplicate',
-    { schema: { tags, summary: 'Clear the possible-duplicate flag', params: id } },
+    {
+      schema: {
+        tags,
+        summary: 'Clear the possible-duplicate flag',
+        response: responses({ 204: noContent }),
+        params: id,
+      },
+    },
     async (req, reply) => {
       await leads.dismissDuplicate(actorOf(req), req.params.id);
       return reply.status(204).send();
@@ -129,6 +167,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Capture a lead through the pipeline (normalise, dedupe/merge, attribute, score, assign)',
+        response: responses({ 200: dataOf(CaptureResult), 201: dataOf(CaptureResult) }),
         body: z.record(z.string(), z.unknown()),
       },
     },
@@ -137,13 +176,22 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       if (!can(actor, 'lead', 'create')) throw forbidden();
       const res = await leads.capture(actor, req.body as Rec, {
         channel: typeof req.body.source === 'string' ? req.body.source : 'api',
+        // the caller may choose the pool (a lookup: an unknown pool answers 422 on pool_id)
+        poolId: typeof req.body.pool_id === 'string' ? req.body.pool_id : null,
       });
       return reply.status(res.outcome === 'merged' ? 200 : 201).send({ data: res });
     },
   );
   r.post(
     '/api/v1/leads/:id/claim',
-    { schema: { tags, summary: 'Claim an unassigned lead from its pool (claim cap applies)', params: id } },
+    {
+      schema: {
+        tags,
+        summary: 'Claim an unassigned lead from its pool (claim cap applies)',
+        response: responses({ 204: noContent }),
+        params: id,
+      },
+    },
     async (req, reply) => {
       await leads.claim(actorOf(req), req.params.id);
       return reply.status(204).send();
@@ -155,6 +203,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Assign to a user (pool admins)',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ owner_id: z.string(), reason: z.string().max(500).optional() }),
       },
@@ -170,6 +219,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Give the lead back to its pool with a reason',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ reason: z.string().max(500) }),
       },
@@ -185,6 +235,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Move to another pool (pool admins)',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ pool_id: z.string(), reason: z.string().max(500).optional() }),
       },
@@ -200,6 +251,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Mark invalid with a reason from the list',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ reason: z.string().max(100) }),
       },
@@ -215,6 +267,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Void a spam or junk lead (pool admins, tenant admins)',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ reason: z.string().max(500).optional() }).default({}),
       },
@@ -230,6 +283,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Bring back an invalid lead (owner, pool admins) or a voided one (tenant admins)',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({ reason: z.string().max(500).optional() }).default({}),
       },
@@ -246,6 +300,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
         tags,
         summary:
           'Convert into an account and a contact (new, or existing ones whose empty fields are filled)',
+        response: responses({ 200: dataOf(ConvertResult) }),
         params: id,
         body: z.strictObject({ account_id: z.string().optional(), contact_id: z.string().optional() }),
       },
@@ -254,17 +309,38 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
   );
   r.get(
     '/api/v1/leads/:id/timeline',
-    { schema: { tags, summary: 'Touches and moves of a lead', params: id } },
+    {
+      schema: {
+        tags,
+        summary: 'Touches and moves of a lead',
+        response: responses({ 200: dataOf(LeadTimeline) }),
+        params: id,
+      },
+    },
     async (req) => ({ data: await leads.timeline(actorOf(req), req.params.id) }),
   );
   r.get(
     '/api/v1/leads/:id/score',
-    { schema: { tags, summary: 'Which rules gave the lead its points', params: id } },
+    {
+      schema: {
+        tags,
+        summary: 'Which rules gave the lead its points',
+        response: responses({ 200: dataOf(ScoreExplanation) }),
+        params: id,
+      },
+    },
     async (req) => ({ data: await leads.explainScore(actorOf(req), req.params.id) }),
   );
   r.get(
     '/api/v1/leads/pools/:id/members',
-    { schema: { tags, summary: 'Pool members and admins', params: id } },
+    {
+      schema: {
+        tags,
+        summary: 'Pool members and admins',
+        response: responses({ 200: listOf(PoolMember) }),
+        params: id,
+      },
+    },
     async (req) => ({ data: await leads.poolMembers(actorOf(req), req.params.id) }),
   );
   r.put(
@@ -273,6 +349,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Set pool members and admins (admin)',
+        response: responses({ 204: noContent }),
         params: id,
         body: z.strictObject({
           members: z
@@ -286,15 +363,22 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       return reply.status(204).send();
     },
   );
-  r.get('/api/v1/leads/forms', { schema: { tags, summary: 'Web-to-lead forms (admin)' } }, async (req) => ({
-    data: await leads.listForms(actorOf(req)),
-  }));
+  r.get(
+    '/api/v1/leads/forms',
+    {
+      schema: { tags, summary: 'Web-to-lead forms (admin)', response: responses({ 200: listOf(LeadForm) }) },
+    },
+    async (req) => ({
+      data: await leads.listForms(actorOf(req)),
+    }),
+  );
   r.post(
     '/api/v1/leads/forms',
     {
       schema: {
         tags,
         summary: 'Create a web-to-lead form (admin); returns its public key',
+        response: responses({ 201: dataOf(LeadFormCreated) }),
         body: z.strictObject({
           name: z.string().max(100),
           pool_id: z.string().nullable().optional(),
@@ -312,6 +396,7 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Change a web-to-lead form or switch it on/off (admin)',
+        response: responses({ 200: dataOf(LeadForm) }),
         params: id,
         body: z.strictObject({
           name: z.string().max(100).optional(),
@@ -373,6 +458,7 @@ export async function registerPublicLeadRoutes(
       schema: {
         tags: ['public'],
         summary: 'Web-to-lead form submission (no sign-in)',
+        response: responses({ 200: dataOf(FormThankYou) }),
         security: [],
         params,
         body: z.record(z.string(), z.unknown()),
