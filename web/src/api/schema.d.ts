@@ -4305,6 +4305,9 @@ export interface paths {
           'application/json': {
             account_id?: string;
             contact_id?: string;
+            opportunity?: {
+              [key: string]: unknown;
+            };
           };
         };
       };
@@ -5312,7 +5315,7 @@ export interface components {
     ConversionMapping: {
       lead_field: string;
       /** @enum {string} */
-      object: 'account' | 'contact';
+      object: 'account' | 'contact' | 'opportunity';
       field: string;
     };
     /** @description The lead settings with defaults filled in (LEADS.md 12.1) */
@@ -5378,6 +5381,8 @@ export interface components {
     ConvertResult: {
       account_id: string;
       contact_id: string;
+      /** @description When an opportunity was asked for (needs the sales module) */
+      opportunity_id: string | null;
     };
     LeadTouch: {
       id: string;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, Form, Modal, Radio, Result, Space, Spin, Typography } from 'antd';
+import { Alert, Button, Checkbox, Form, Modal, Radio, Result, Space, Spin, Typography } from 'antd';
+import { useObjectMeta } from '../api/queries';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
 import type { RecordData } from '../api/types';
@@ -17,6 +18,7 @@ interface ConvertValues {
   account_id?: string | null;
   contact_mode: Mode;
   contact_id?: string | null;
+  create_opportunity?: boolean;
 }
 
 /** The request body from the form; new options (an opportunity) add keys here. */
@@ -24,6 +26,7 @@ export function convertBody(v: ConvertValues): ConvertBody {
   const body: ConvertBody = {};
   if (v.account_mode === 'existing' && v.account_id) body.account_id = v.account_id;
   if (v.contact_mode === 'existing' && v.contact_id) body.contact_id = v.contact_id;
+  if (v.create_opportunity) body.opportunity = {};
   return body;
 }
 
@@ -36,8 +39,9 @@ interface Props {
 
 /** Lead → account + contact, after showing who already has this person or company. */
 export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const navigate = useNavigate();
+  const opportunityMeta = useObjectMeta('opportunity').meta;
   const [form] = Form.useForm<ConvertValues>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -195,6 +199,14 @@ export function ConvertDialog({ open, lead, onClose, onConverted }: Props) {
             {contactMode === 'existing' && (
               <Form.Item name="contact_id" rules={[{ required: true, message: t('leads.required.contact') }]}>
                 <RecordSelect object="contact" initialLabel={contactHit?.name ?? null} />
+              </Form.Item>
+            )}
+            {/* the sales module's opportunity object, when installed */}
+            {opportunityMeta && (
+              <Form.Item name="create_opportunity" valuePropName="checked">
+                <Checkbox>
+                  {t('leads.convert.createOpportunity', { object: pick(opportunityMeta.label) })}
+                </Checkbox>
               </Form.Item>
             )}
             <Typography.Text type="secondary">{t('leads.convert.fillHint')}</Typography.Text>

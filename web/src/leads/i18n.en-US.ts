@@ -97,6 +97,7 @@ export const leadsEnUS: Record<keyof typeof leadsZhCN, string> = {
   'leads.convert.newContact': 'Create contact “{name}”',
   'leads.convert.existingContact': 'Link an existing contact',
   'leads.convert.fillHint': 'Linked records only get their empty fields filled; nothing is overwritten.',
+  'leads.convert.createOpportunity': 'Also create an {object} (with source, campaign and mapped fields)',
   'leads.convert.done': 'Lead converted',
   'leads.convert.openAccount': 'Open account',
   'leads.convert.openContact': 'Open contact',

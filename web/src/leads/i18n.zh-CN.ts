@@ -94,6 +94,7 @@ export const leadsZhCN = {
   'leads.convert.newContact': '新建联系人「{name}」',
   'leads.convert.existingContact': '关联已有联系人',
   'leads.convert.fillHint': '关联已有记录时，只补充其空白字段，不会覆盖已有信息。',
+  'leads.convert.createOpportunity': '同时创建{object}（带上来源、市场活动和映射字段）',
   'leads.convert.done': '转化成功',
   'leads.convert.openAccount': '打开客户',
   'leads.convert.openContact': '打开联系人',

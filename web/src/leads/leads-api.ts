@@ -82,6 +82,8 @@ export type ReviewItem = Schemas['ReviewItem'];
 export interface ConvertBody {
   account_id?: string;
   contact_id?: string;
+  /** field values of an opportunity to create too (needs the sales module's opportunity object) */
+  opportunity?: Record<string, unknown>;
 }
 
 export type ConvertResult = Schemas['ConvertResult'];

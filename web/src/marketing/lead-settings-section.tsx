@@ -114,6 +114,8 @@ function ConversionPanel({ form, disabled }: { form: FormInstance<SettingsForm>;
   const lead = useObjectMeta('lead').meta;
   const account = useObjectMeta('account').meta;
   const contact = useObjectMeta('contact').meta;
+  // opportunities appear once the sales module is installed
+  const opportunity = useObjectMeta('opportunity').meta;
   const rows = Form.useWatch('conversionMapping', form) ?? [];
   // the conversion itself writes these; the server refuses them as targets
   const reserved = new Set(['name', 'owner_id', 'account_id', 'lead_id', 'source', 'campaign_id']);
@@ -138,7 +140,11 @@ function ConversionPanel({ form, disabled }: { form: FormInstance<SettingsForm>;
               const row = rows[item.name];
               const fromType = leadOptions.find((o) => o.value === row?.lead_field)?.type;
               const targets = options(
-                row?.object === 'contact' ? contact?.fields : account?.fields,
+                row?.object === 'contact'
+                  ? contact?.fields
+                  : row?.object === 'opportunity'
+                    ? opportunity?.fields
+                    : account?.fields,
                 true,
               ).filter((o) => !fromType || o.type === fromType);
               return (
@@ -161,6 +167,7 @@ function ConversionPanel({ form, disabled }: { form: FormInstance<SettingsForm>;
                       options={[
                         { value: 'account', label: account ? pick(account.label) : 'account' },
                         { value: 'contact', label: contact ? pick(contact.label) : 'contact' },
+                        ...(opportunity ? [{ value: 'opportunity', label: pick(opportunity.label) }] : []),
                       ]}
                     />
                   </Form.Item>

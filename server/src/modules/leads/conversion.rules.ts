@@ -5,14 +5,23 @@ import { ATTRIBUTION_FIELDS } from './pipeline.ts';
 /** One row of the conversion mapping table: a lead field copied into an account or contact field. */
 export interface ConversionMapping {
   lead_field: string;
-  object: 'account' | 'contact';
+  object: 'account' | 'contact' | 'opportunity';
   field: string;
 }
 
 const UTM = ATTRIBUTION_FIELDS.filter((k) => k.startsWith('utm_'));
 
 /** Fields the mapping table may not write: the conversion sets them itself. */
-const RESERVED = new Set(['name', 'owner_id', 'account_id', 'lead_id', 'source', 'campaign_id', ...UTM]);
+const RESERVED = new Set([
+  'name',
+  'owner_id',
+  'account_id',
+  'contact_id',
+  'lead_id',
+  'source',
+  'campaign_id',
+  ...UTM,
+]);
 
 /**
  * Problems with a mapping table, as field issues on `conversionMapping.<i>.…`: unknown or system
@@ -20,14 +29,20 @@ const RESERVED = new Set(['name', 'owner_id', 'account_id', 'lead_id', 'source',
  */
 export function checkMappings(
   mappings: ConversionMapping[],
-  fields: { lead: FieldDef[]; account: FieldDef[]; contact: FieldDef[] },
+  fields: { lead: FieldDef[]; account: FieldDef[]; contact: FieldDef[]; opportunity: FieldDef[] | null },
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
   mappings.forEach((m, i) => {
     const at = `conversionMapping.${i}`;
     const from = fields.lead.find((f) => f.apiName === m.lead_field && !f.system);
-    const to = fields[m.object].find((f) => f.apiName === m.field && !f.system && !f.readOnly);
+    const target = fields[m.object];
+    // opportunities exist once the sales module is installed
+    if (!target) {
+      issues.push({ field: `${at}.object`, issue: 'invalid_value' });
+      return;
+    }
+    const to = target.find((f) => f.apiName === m.field && !f.system && !f.readOnly);
     if (!from) issues.push({ field: `${at}.lead_field`, issue: 'unknown_field' });
     if (!to || RESERVED.has(m.field)) issues.push({ field: `${at}.field`, issue: 'unknown_field' });
     else if (from && (from.type !== to.type || (from.type === 'lookup' && from.lookup !== to.lookup)))
@@ -51,7 +66,7 @@ export function conversionValues(
   lead: Rec,
   leadId: string,
   mappings: ConversionMapping[],
-): { account: Rec; contact: Rec } {
+): { account: Rec; contact: Rec; opportunity: Rec } {
   const pick = (pairs: Array<[string, unknown]>): Rec =>
     Object.fromEntries(pairs.filter(([, v]) => !empty(v)));
   const attribution: Array<[string, unknown]> = [
@@ -76,10 +91,16 @@ export function conversionValues(
     ['title', lead.title],
     ...attribution,
   ]);
+  const opportunity = pick([
+    ['name', `${String(lead.company ?? lead.name ?? '')} - 商机`],
+    ...attribution,
+    ...UTM.map((k): [string, unknown] => [k, lead[k]]),
+  ]);
+  const into = { account, contact, opportunity };
   for (const m of mappings) {
     const v = lead[m.lead_field];
     if (empty(v)) continue;
-    (m.object === 'account' ? account : contact)[m.field] = v;
+    into[m.object][m.field] = v;
   }
-  return { account, contact };
+  return into;
 }

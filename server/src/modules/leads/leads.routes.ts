@@ -302,7 +302,12 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
           'Convert into an account and a contact (new, or existing ones whose empty fields are filled)',
         response: responses({ 200: dataOf(ConvertResult) }),
         params: id,
-        body: z.strictObject({ account_id: z.string().optional(), contact_id: z.string().optional() }),
+        body: z.strictObject({
+          account_id: z.string().optional(),
+          contact_id: z.string().optional(),
+          // field values of the opportunity to create (name, amount, close date …); {} for the defaults
+          opportunity: z.record(z.string(), z.unknown()).optional(),
+        }),
       },
     },
     async (req) => ({ data: await leads.convert(actorOf(req), req.params.id, req.body) }),

@@ -71,7 +71,7 @@ export const AssignmentRule = z
 export const ConversionMapping = z
   .strictObject({
     lead_field: z.string(),
-    object: z.enum(['account', 'contact']),
+    object: z.enum(['account', 'contact', 'opportunity']),
     field: z.string(),
   })
   .meta({ id: 'ConversionMapping' });
@@ -136,7 +136,13 @@ export const CaptureResult = z
   })
   .meta({ id: 'CaptureResult' });
 
-export const ConvertResult = z.strictObject({ account_id: id, contact_id: id }).meta({ id: 'ConvertResult' });
+export const ConvertResult = z
+  .strictObject({
+    account_id: id,
+    contact_id: id,
+    opportunity_id: id.nullable().describe('When an opportunity was asked for (needs the sales module)'),
+  })
+  .meta({ id: 'ConvertResult' });
 
 // --- timeline and score ---
 

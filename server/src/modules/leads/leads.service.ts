@@ -89,6 +89,7 @@ export class LeadsService {
         lead: await fieldsOf('lead'),
         account: await fieldsOf('account'),
         contact: await fieldsOf('contact'),
+        opportunity: (await this.p.registry.objects(actor.tenantId)).get('opportunity')?.fields ?? null,
       });
       if (issues.length) throw invalid(issues);
     }
@@ -569,8 +570,12 @@ export class LeadsService {
   async convert(
     actor: Actor,
     id: string,
-    input: { account_id?: string | undefined; contact_id?: string | undefined },
-  ): Promise<{ account_id: string; contact_id: string }> {
+    input: {
+      account_id?: string | undefined;
+      contact_id?: string | undefined;
+      opportunity?: Record<string, unknown> | undefined;
+    },
+  ): Promise<{ account_id: string; contact_id: string; opportunity_id: string | null }> {
     if (!isUuid(id)) throw notFound();
     return this.tdb(actor.tenantId).transaction(async (tx) => {
       const lead =
@@ -617,19 +622,26 @@ export class LeadsService {
       const contactId = await matchOrCreate('contact', input.contact_id, values.contact, {
         account_id: accountId,
       });
+      const opportunityId = input.opportunity
+        ? await this.createOpportunity(actor, tx, values.opportunity, input.opportunity, {
+            account_id: accountId,
+            contact_id: contactId,
+            owner_id: (lead.owner_id as string | null) ?? actor.userId,
+          })
+        : null;
       await tx.exec0(
         sql`update lead set status = 'converted', converted_account_id = ${accountId}, converted_contact_id = ${contactId}, converted_at = now(),
           updated_at = now(), updated_by = ${actor.userId}, version = version + 1 where tenant_id = ${tx.tenantId} and id = ${id}`,
       );
       await tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, from_owner, to_owner, reason)
-        values (${tx.tenantId}, ${newId()}, ${id}, 'converted', ${actor.userId}, ${(lead.owner_id as string | null) ?? null}, ${(lead.owner_id as string | null) ?? null}, ${JSON.stringify({ account_id: accountId, contact_id: contactId })})`);
+        values (${tx.tenantId}, ${newId()}, ${id}, 'converted', ${actor.userId}, ${(lead.owner_id as string | null) ?? null}, ${(lead.owner_id as string | null) ?? null}, ${JSON.stringify({ account_id: accountId, contact_id: contactId, opportunity_id: opportunityId })})`);
       await writeAudit(tx, actor, [
         {
           action: 'update',
           object: 'lead',
           recordId: id,
           changes: { status: [lead.status, 'converted'] },
-          meta: { account_id: accountId, contact_id: contactId },
+          meta: { account_id: accountId, contact_id: contactId, opportunity_id: opportunityId },
         },
       ]);
       // Attribution travels with the event, so later orders can be credited to channel and campaign.
@@ -642,14 +654,57 @@ export class LeadsService {
             id,
             account_id: accountId,
             contact_id: contactId,
+            opportunity_id: opportunityId,
             source: lead.source ?? null,
             campaign_id: lead.campaign_id ?? null,
             attribution: attributionOf(lead),
           },
         },
       ]);
-      return { account_id: accountId, contact_id: contactId };
+      return { account_id: accountId, contact_id: contactId, opportunity_id: opportunityId };
     });
+  }
+
+  /**
+   * The optional opportunity of a conversion, through the records engine like any record — so it
+   * works with whatever `opportunity` object the sales module defines: the lead's defaults
+   * (name, attribution, mapped fields) go in where the object has such fields; the caller's
+   * values always go in (unknown ones are refused by the engine). Field errors come back as
+   * `opportunity.<field>`. Without an opportunity object: 422 on `opportunity`.
+   */
+  private async createOpportunity(
+    actor: Actor,
+    tx: TenantDb,
+    defaults: Rec,
+    given: Record<string, unknown>,
+    links: { account_id: string; contact_id: string; owner_id: string | null },
+  ): Promise<string> {
+    const def = (await this.p.registry.objects(actor.tenantId)).get('opportunity');
+    if (!def) throw invalid([{ field: 'opportunity', issue: 'invalid_value' }]);
+    const known = new Set(
+      def.fields.filter((f) => !f.system || f.apiName === 'owner_id').map((f) => f.apiName),
+    );
+    // the caller's values are written like a client's: read-only fields are the engine's and the module's
+    const locked = Object.keys(given).filter((k) => {
+      const f = def.fields.find((x) => x.apiName === k);
+      return f !== undefined && (f.readOnly === true || f.system === true);
+    });
+    if (locked.length)
+      throw invalid(locked.map((k) => ({ field: `opportunity.${k}`, issue: 'read_only' as const })));
+    const base = Object.fromEntries(Object.entries({ ...defaults, ...links }).filter(([k]) => known.has(k)));
+    try {
+      const [rec] = await this.p.records.createMany(
+        actor,
+        'opportunity',
+        [{ ...base, ...given }],
+        { allowReadOnly: true },
+        tx,
+      );
+      return String(rec?.id);
+    } catch (e) {
+      if (!(e instanceof AppError) || !e.details.length) throw e;
+      throw invalid(e.details.map((d) => ({ ...d, field: `opportunity.${d.field}` })));
+    }
   }
 
   /** Leads flagged as possible duplicates (fuzzy hits on capture), each with the lead it resembles. */

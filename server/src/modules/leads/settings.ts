@@ -131,7 +131,7 @@ export const leadSettingsSchema = z.strictObject({
     .array(
       z.strictObject({
         lead_field: z.string().min(1).max(64),
-        object: z.enum(['account', 'contact']),
+        object: z.enum(['account', 'contact', 'opportunity']),
         field: z.string().min(1).max(64),
       }),
     )
