@@ -76,10 +76,20 @@ test('login with TOTP: the code step appears, a wrong code is refused, a recover
   page,
   browser,
 }) => {
-  // Enrol rep13 in TOTP through the API in a separate browser context.
+  // A user of its own (other specs sign in as the demo reps), enrolled in TOTP through the API
+  // in a separate browser context.
   const setup = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const email = `totp${Date.now()}@flywheel.local`;
+  const asAdmin = await setup.request.post('/api/v1/auth/login', { data: ADMIN });
+  const adminCsrf = (await asAdmin.json()).data.csrf_token as string;
+  const created = await setup.request.post('/api/v1/admin/users', {
+    data: { email, name: '双因素测试', password: REP.password, role: 'sales_rep' },
+    headers: { 'X-CSRF-Token': adminCsrf },
+  });
+  expect(created.ok(), await created.text()).toBeTruthy();
+  await setup.request.post('/api/v1/auth/logout', { headers: { 'X-CSRF-Token': adminCsrf } });
   const login = await setup.request.post('/api/v1/auth/login', {
-    data: { email: 'rep13@flywheel.local', password: REP.password },
+    data: { email, password: REP.password },
   });
   const csrf = (await login.json()).data.csrf_token as string;
   const enroll = await setup.request.post('/api/v1/me/totp/enroll', { headers: { 'X-CSRF-Token': csrf } });
@@ -94,7 +104,7 @@ test('login with TOTP: the code step appears, a wrong code is refused, a recover
   await setup.close();
 
   await page.goto('/login');
-  await page.getByLabel('邮箱').fill('rep13@flywheel.local');
+  await page.getByLabel('邮箱').fill(email);
   await page.getByLabel('密码').fill(REP.password);
   await page.getByRole('button', { name: '登录' }).click();
   const totp = page.getByLabel('动态验证码');

@@ -88,7 +88,8 @@ async function setUp(page: Page, access: 'hidden' | 'read'): Promise<{ a: string
     }
     const res = await page.request.post('/api/v1/objects/account', {
       headers,
-      data: { name, grade: 'A', [FIELD]: SECRET },
+      // a revenue, so lists sorted by revenue (desc sorts put empty values first) are not led by these
+      data: { name, grade: 'A', annual_revenue: { amount: 100_00, currency: 'CNY' }, [FIELD]: SECRET },
     });
     expect(res.status(), await res.text()).toBe(201);
     const id = (await res.json()).data.id as string;

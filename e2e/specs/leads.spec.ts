@@ -80,7 +80,8 @@ test('a web form submission is assigned by a rule; the owner sees it with the ru
   await expect(row).toBeVisible();
   await expect(row).toContainText('待跟进');
   await screenshot(page, 'leads-my-leads');
-  await row.click();
+  // click the name (the middle of the row is the mobile number, a tel: link that would dial)
+  await row.getByRole('link', { name }).click();
   await expect(page.getByTestId('record-title')).toHaveText(name);
   await expect(page.getByTestId('lead-status')).toContainText('待跟进');
   await expect(page.getByText(owner?.name ?? '').first()).toBeVisible();
@@ -275,7 +276,9 @@ test('duplicate review: a flagged lead is merged into the one it resembles, keep
   const modal = page.getByTestId('merge-modal');
   // the older lead survives by default; its empty e-mail is taken from the merged one
   await expect(modal.getByTestId('merge-pick-email-merged').locator('input')).toBeChecked();
-  await modal.getByTestId('merge-pick-title-merged').click();
+  // check() verifies the radio really changed before going on
+  await modal.getByTestId('merge-pick-title-merged').locator('input').check();
+  await expect(modal.getByTestId('merge-pick-title-survivor').locator('input')).not.toBeChecked();
   await screenshot(page, 'leads-merge');
   await modal.getByRole('button', { name: '合并' }).click();
   await expect(page.getByText('已合并')).toBeVisible();
@@ -304,7 +307,7 @@ test('entering a lead someone else already has shows the hit (撞单), lets the 
   await page.goto('/o/lead/new');
   await page.getByLabel('姓名').fill(`撞单新录入${u}`);
   await page.getByLabel('手机').fill(mobile);
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('form-submit').click();
   const dialog = page.getByRole('dialog').filter({ hasText: '撞单' });
   await expect(dialog).toBeVisible();
   const hits = dialog.getByTestId('dup-hits');
@@ -316,8 +319,9 @@ test('entering a lead someone else already has shows the hit (撞单), lets the 
   await screenshot(page, 'leads-create-duplicate');
   await dialog.getByRole('button', { name: '取消' }).click();
   await expect(page).toHaveURL(/\/o\/lead\/new$/);
+  await expect(dialog).toHaveCount(0);
   // warned, not blocked (the demo's policy): saving anyway creates the lead
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByTestId('form-submit').click();
   await page
     .getByRole('dialog')
     .filter({ hasText: '撞单' })

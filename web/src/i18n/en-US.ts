@@ -55,7 +55,7 @@ export const enUS: Record<MessageKey, string> = {
   'nav.custom': 'Custom objects',
   'nav.settings': 'Settings',
   'nav.myLeads': 'My leads',
-  'nav.leadPools': 'Lead pools',
+  'nav.leadPools': 'Pool workspace',
   'nav.leadReview': 'Duplicate review',
   'nav.leadAnalytics': 'Lead analytics',
   'nav.settingsHome': 'Administration',

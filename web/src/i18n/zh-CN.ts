@@ -56,7 +56,7 @@ export const zhCN = {
   'nav.settings': '设置',
   'nav.settingsHome': '系统设置',
   'nav.myLeads': '我的线索',
-  'nav.leadPools': '线索池',
+  'nav.leadPools': '线索池工作台',
   'nav.leadReview': '查重复核',
   'nav.leadAnalytics': '线索分析',
   'home.welcome': '欢迎，{name}',

@@ -28,6 +28,11 @@ export default function CreatePage() {
       <RecordForm
         meta={meta}
         submitLabel={t('common.save')}
+        // the person entering a record owns it unless they pick someone (leads too: clear the
+        // owner to let the assignment rules decide)
+        defaults={
+          me && meta.fields.some((f) => f.api_name === 'owner_id') ? { owner_id: me.user.id } : undefined
+        }
         onCancel={() => navigate(-1)}
         onSubmit={async (values) => {
           const guard = await CREATE_GUARDS[meta.api_name]?.();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Col, Form, Row, Space } from 'antd';
-import type { ObjectMeta, RecordData } from '../api/types';
+import type { FieldValue, ObjectMeta, RecordData } from '../api/types';
 import { ApiError } from '../api/http-client';
 import { errorText } from '../api/error-text';
 import { useMe } from '../api/queries';
@@ -18,6 +18,8 @@ import {
 interface Props {
   meta: ObjectMeta;
   record?: RecordData;
+  /** starting values of a new record (the owner: the person entering it) */
+  defaults?: Record<string, FieldValue>;
   submitLabel: string;
   /** Receives only the fields that changed (all filled fields when creating). */
   onSubmit: (values: Record<string, unknown>) => Promise<void>;
@@ -32,7 +34,7 @@ function formFieldOf(detailField: string | undefined, names: Set<string>): strin
 }
 
 /** Create/edit form generated from metadata; server validation lands on the named field. */
-export function RecordForm({ meta, record, submitLabel, onSubmit, onCancel }: Props) {
+export function RecordForm({ meta, record, defaults, submitLabel, onSubmit, onCancel }: Props) {
   const { t, pick } = useI18n();
   const currency = useMe().data?.tenant.currency ?? 'CNY';
   const [form] = Form.useForm<Record<string, FormValue>>();
@@ -41,7 +43,10 @@ export function RecordForm({ meta, record, submitLabel, onSubmit, onCancel }: Pr
   const fields = formOrder(editableFields(meta.fields), meta.name_field);
   const names = new Set(fields.map((f) => f.api_name));
   const initialValues = Object.fromEntries(
-    fields.map((f) => [f.api_name, toFormValue(f, record ? fieldValue(record, f.api_name) : null, currency)]),
+    fields.map((f) => [
+      f.api_name,
+      toFormValue(f, record ? fieldValue(record, f.api_name) : (defaults?.[f.api_name] ?? null), currency),
+    ]),
   );
 
   const submit = async () => {

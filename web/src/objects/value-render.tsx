@@ -98,8 +98,19 @@ export function FieldValueView({
       </a>
     );
   }
-  if (field.type === 'email' && typeof value === 'string') return <a href={`mailto:${value}`}>{value}</a>;
-  if (field.type === 'phone' && typeof value === 'string') return <a href={`tel:${value}`}>{value}</a>;
+  if (field.type === 'email' && typeof value === 'string')
+    return (
+      <a href={`mailto:${value}`} onClick={(e) => e.stopPropagation()}>
+        {value}
+      </a>
+    );
+  // dialling a number in a clickable row should not also open the record
+  if (field.type === 'phone' && typeof value === 'string')
+    return (
+      <a href={`tel:${value}`} onClick={(e) => e.stopPropagation()}>
+        {value}
+      </a>
+    );
   const text = valueText(field, value, ctx);
   return field.type === 'currency' || field.type === 'number' || field.type === 'percent' ? (
     <span className="fw-num">{text}</span>
