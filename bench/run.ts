@@ -379,7 +379,7 @@ async function main(): Promise<void> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   // Front end (issue 3): after the database benchmarks, so they do not share the cores.
-  rows.push(...(await benchWeb({ smoke, log })));
+  if (!process.argv.includes('--no-web')) rows.push(...(await benchWeb({ smoke, log })));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const header = `${smoke ? 'Smoke run' : 'Full run'}: ${RECORDS.toLocaleString()} accounts, ${IMPORT_ROWS.toLocaleString()}-row import, ${ITER} iterations — ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'} PostgreSQL`;
   const md = `${header}\n\n${table(rows)}\n`;

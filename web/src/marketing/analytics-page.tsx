@@ -418,11 +418,12 @@ export default function AnalyticsPage() {
   const today = todayIn(me?.tenant.time_zone ?? 'Asia/Shanghai');
   const q = parsePeriodQuery(params, today);
   const analytics = useLeadAnalytics({ from: q.from, to: q.to, granularity: q.granularity });
-  const change = (patch: Partial<PeriodQuery>) => {
-    const next = { ...q, ...patch };
-    // picking "custom" keeps the dates shown until another range is picked
-    setParams(periodSearch(next), { replace: false });
-  };
+  // From the URL as it is when the user acts, not as it was at the last render: two quick
+  // changes (week, then this quarter) must not undo each other.
+  const change = (patch: Partial<PeriodQuery>) =>
+    setParams((current) => periodSearch({ ...parsePeriodQuery(current, today), ...patch }), {
+      replace: false,
+    });
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="lead-analytics">
