@@ -22,12 +22,11 @@ export const LEAD_STATUSES: LeadStatus[] = [
 
 export type { DirectoryUser };
 
-export interface LeadSettings {
-  invalidReasons: string[];
-  manualDuplicatePolicy: 'warn' | 'block';
-  defaultPoolId: string | null;
-  assignmentRules: { id: string; name: string }[];
-}
+/** The parts of the lead settings these pages read (generated from the API's schema). */
+export type LeadSettings = Pick<
+  Schemas['LeadSettings'],
+  'invalidReasons' | 'manualDuplicatePolicy' | 'defaultPoolId' | 'assignmentRules'
+>;
 
 export type PoolMember = Schemas['PoolMember'];
 

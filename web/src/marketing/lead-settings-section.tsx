@@ -118,7 +118,15 @@ function ConversionPanel({ form, disabled }: { form: FormInstance<SettingsForm>;
   const opportunity = useObjectMeta('opportunity').meta;
   const rows = Form.useWatch('conversionMapping', form) ?? [];
   // the conversion itself writes these; the server refuses them as targets
-  const reserved = new Set(['name', 'owner_id', 'account_id', 'lead_id', 'source', 'campaign_id']);
+  const reserved = new Set([
+    'name',
+    'owner_id',
+    'account_id',
+    'contact_id',
+    'lead_id',
+    'source',
+    'campaign_id',
+  ]);
   const options = (fields: FieldMeta[] | undefined, target: boolean) =>
     (fields ?? [])
       .filter(
