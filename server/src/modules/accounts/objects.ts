@@ -87,7 +87,94 @@ export const accountObject = defineObject({
     { apiName: 'employees', type: 'number', label: L('员工人数', 'Employees'), min: 0 },
     { apiName: 'parent_id', type: 'lookup', lookup: 'account', label: L('上级客户', 'Parent account') },
     { apiName: 'description', type: 'long_text', label: L('备注', 'Description') },
+    // pool moves go through the claim / return / transfer actions, never a plain edit
+    {
+      apiName: 'pool_id',
+      type: 'lookup',
+      lookup: 'account_pool',
+      label: L('所属公海', 'Pool'),
+      readOnly: true,
+    },
+    {
+      apiName: 'state',
+      type: 'select',
+      label: L('客户状态', 'State'),
+      readOnly: true,
+      defaultValue: 'owned',
+      options: [
+        opt('pool', '公海中', 'In pool'),
+        opt('owned', '已领取', 'Owned'),
+        opt('won', '成交客户', 'Won'),
+      ],
+    },
+    {
+      apiName: 'claimed_at',
+      type: 'datetime',
+      label: L('领取时间', 'Claimed at'),
+      readOnly: true,
+      listDefault: false,
+    },
+    { apiName: 'last_followed_at', type: 'datetime', label: L('最后跟进', 'Last follow-up'), readOnly: true },
+    {
+      apiName: 'won_at',
+      type: 'datetime',
+      label: L('成交时间', 'Won at'),
+      readOnly: true,
+      listDefault: false,
+    },
     ...attributionFields(true),
+  ],
+});
+
+/** A public pool (公海): accounts nobody holds, which members claim within their limits. */
+export const accountPoolObject = defineObject({
+  apiName: 'account_pool',
+  label: L('公海', 'Account pool'),
+  pluralLabel: L('公海', 'Account pools'),
+  module: 'accounts',
+  table: 'account_pool',
+  nameField: 'name',
+  fields: [
+    { apiName: 'name', type: 'text', label: L('公海名称', 'Pool name'), required: true, maxLength: 100 },
+    { apiName: 'description', type: 'long_text', label: L('说明', 'Description') },
+    {
+      apiName: 'visibility',
+      type: 'select',
+      label: L('可见性', 'Visibility'),
+      defaultValue: 'members_claim',
+      options: [
+        opt('members_claim', '成员可见并领取', 'Members see and claim'),
+        opt('admin_assign', '仅管理员分配', 'Only admins assign'),
+      ],
+    },
+    {
+      apiName: 'claim_cap',
+      type: 'number',
+      label: L('每人保有上限', 'Holding limit per member'),
+      min: 1,
+      max: 100000,
+    },
+    {
+      apiName: 'no_followup_days',
+      type: 'number',
+      label: L('未跟进回收天数', 'Reclaim after days without follow-up'),
+      min: 1,
+      max: 3650,
+    },
+    {
+      apiName: 'no_won_days',
+      type: 'number',
+      label: L('未成交回收天数', 'Reclaim after days without a won deal'),
+      min: 1,
+      max: 3650,
+    },
+    {
+      apiName: 'warn_days',
+      type: 'number',
+      label: L('回收前提醒天数', 'Warn days before reclaim'),
+      min: 0,
+      max: 60,
+    },
   ],
 });
 
@@ -138,6 +225,7 @@ export const contactObject = defineObject({
     },
     { apiName: 'reports_to', type: 'lookup', lookup: 'contact', label: L('汇报对象', 'Reports to') },
     { apiName: 'is_key_user', type: 'boolean', label: L('关键用户', 'Key user'), defaultValue: false },
+    { apiName: 'last_followed_at', type: 'datetime', label: L('最后跟进', 'Last follow-up'), readOnly: true },
     ...attributionFields(false),
   ],
 });

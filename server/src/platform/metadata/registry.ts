@@ -108,6 +108,8 @@ export class MetadataRegistry {
       };
       obj.fields.push(f);
     }
+    for (const [name, obj] of objects)
+      if (obj.tenantOverlay) objects.set(name, await obj.tenantOverlay(tdb, obj));
     this.cache.set(tenantId, { at: Date.now(), objects });
     return objects;
   }

@@ -74,6 +74,13 @@ export interface ObjectDef {
    * chunk's transaction; rows it neither merged nor deferred are created as usual.
    */
   importMerge?: (ctx: ImportMergeContext, rows: Rec[]) => Promise<ImportMergeResult>;
+  /**
+   * Per-tenant refinements of a standard object that live in the module's own settings tables
+   * (e.g. select options that are a tenant's pipeline stages). Runs when the registry loads a
+   * tenant's metadata, after custom fields are merged; the module invalidates the registry when
+   * those settings change.
+   */
+  tenantOverlay?: (tdb: import('../db/tenant-db.ts').TenantDb, obj: ObjectDef) => Promise<ObjectDef>;
 }
 
 export interface ImportMergeContext {
