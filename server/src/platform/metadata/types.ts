@@ -104,6 +104,8 @@ export type Rec = Record<string, unknown>;
 export interface HookContext {
   tenantId: string;
   userId: string | null;
+  /** who is writing: hooks that check the writer's access to related records need the role */
+  actor: import('../access/permissions.ts').Actor;
   /** the tenant's time zone: business dates ("today") are computed in it */
   timeZone: string;
   tx: import('../db/tenant-db.ts').TenantDb;

@@ -471,6 +471,7 @@ export class RecordsService {
     return {
       tenantId: actor.tenantId,
       userId: actor.userId,
+      actor,
       timeZone: actor.timeZone,
       tx,
       emit: async (type, payload) => {
