@@ -73,6 +73,18 @@ export const messages = {
     'zh-CN': '导入任务当前状态不允许此操作',
     'en-US': 'The import is not in a state that allows this',
   },
+  stage_gate_failed: {
+    'zh-CN': '不满足进入该阶段的条件',
+    'en-US': 'The opportunity does not meet the conditions to move to this stage',
+  },
+  stage_in_use: {
+    'zh-CN': '阶段或销售流程下还有商机，不能删除',
+    'en-US': 'A stage or pipeline that holds opportunities cannot be removed',
+  },
+  duplicate_opportunity: {
+    'zh-CN': '该客户已有同类型的进行中商机',
+    'en-US': 'This account already has an open opportunity of this type',
+  },
   // field issues
   required: { 'zh-CN': '必填', 'en-US': 'is required' },
   unknown_field: { 'zh-CN': '未知字段', 'en-US': 'is not a known field' },
@@ -101,6 +113,40 @@ export const messages = {
   password_common: { 'zh-CN': '密码过于常见，容易被猜中', 'en-US': 'is too common and easy to guess' },
   in_use: { 'zh-CN': '已被使用', 'en-US': 'is already in use' },
   too_many: { 'zh-CN': '最多 {max} 条', 'en-US': 'allows at most {max} items' },
+  activity_required: { 'zh-CN': '需要先记录「{type}」跟进', 'en-US': 'needs a logged {type} activity' },
+  no_skip: { 'zh-CN': '不能跳过阶段', 'en-US': 'cannot skip stages in this pipeline' },
+  no_back: { 'zh-CN': '不能回退到之前的阶段', 'en-US': 'cannot move back in this pipeline' },
+  create_not_allowed: {
+    'zh-CN': '不能在该阶段新建商机',
+    'en-US': 'does not allow creating opportunities in it',
+  },
+  reopen_first: {
+    'zh-CN': '已关闭的商机需先恢复',
+    'en-US': 'a closed opportunity must be restored first',
+  },
+  stage_order: { 'zh-CN': '进行中阶段须排在关闭阶段之前', 'en-US': 'active stages must come before closed ones' },
+  one_won_stage: { 'zh-CN': '必须有且只有一个赢单阶段', 'en-US': 'needs exactly one won stage' },
+  active_stage_required: { 'zh-CN': '至少需要一个进行中阶段', 'en-US': 'needs at least one active stage' },
+  create_stage_required: {
+    'zh-CN': '至少需要一个可新建商机的进行中阶段',
+    'en-US': 'needs at least one active stage that allows creation',
+  },
+  one_default_pipeline: {
+    'zh-CN': '必须有且只有一个默认销售流程',
+    'en-US': 'needs exactly one default pipeline',
+  },
+  related_record_required: {
+    'zh-CN': '请关联至少一条线索、客户、联系人或商机',
+    'en-US': 'must name at least one lead, account, contact or opportunity',
+  },
+  other_account: {
+    'zh-CN': '该记录属于其他客户',
+    'en-US': 'belongs to a different account',
+  },
+  coordinates_pair: {
+    'zh-CN': '经度和纬度需同时填写',
+    'en-US': 'latitude and longitude go together',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;

@@ -109,6 +109,12 @@ export interface HookContext {
   /** the tenant's time zone: business dates ("today") are computed in it */
   timeZone: string;
   tx: import('../db/tenant-db.ts').TenantDb;
+  /**
+   * The write is done by the system (a job, workflow or module acting for nobody: no user, no API
+   * key, role key `system`), not by a person: hooks may let it bypass rules meant for people
+   * (stage gating) — and should audit that they did.
+   */
+  isSystem: boolean;
   emit(type: string, payload: Rec): Promise<void>;
 }
 

@@ -474,6 +474,7 @@ export class RecordsService {
       actor,
       timeZone: actor.timeZone,
       tx,
+      isSystem: actor.userId === null && actor.apiKeyId === null && actor.roleKey === 'system',
       emit: async (type, payload) => {
         events.push({ type, payload, ...(typeof payload.id === 'string' ? { recordId: payload.id } : {}) });
       },
