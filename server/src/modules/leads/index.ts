@@ -63,3 +63,4 @@ export const leadsModule: ModuleDef = {
 
 export { LeadsService, systemActor } from './leads.service.ts';
 export { leadTimersJob } from './leads.jobs.ts';
+export { recordLeadFollowUps, type LeadFollowUp } from './follow-up.ts';
