@@ -165,7 +165,7 @@ export const LeadEvent = z
     kind: z
       .string()
       .describe(
-        'assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged',
+        'assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress)',
       ),
     reason: z.string().nullable().describe('Free text, a rule (rule:<id>), or JSON text (converted, merged)'),
     from_owner: id.nullable(),
