@@ -66,6 +66,34 @@ export const messages = {
     'zh-CN': '线索当前状态不允许此操作',
     'en-US': 'The lead’s status does not allow this',
   },
+  account_limit_reached: {
+    'zh-CN': '已达到客户保有量上限（{limit} 个）',
+    'en-US': 'You have reached your account holding limit ({limit})',
+  },
+  account_reclaim_cooldown: {
+    'zh-CN': '这个客户刚从你手中退回或回收，{until} 之后才能再次领取',
+    'en-US': 'This account recently left your hands; you can claim it again after {until}',
+  },
+  account_not_claimable: { 'zh-CN': '该客户当前不在公海中，不可领取', 'en-US': 'This account is not in a pool' },
+  account_state_conflict: {
+    'zh-CN': '客户当前状态不允许此操作',
+    'en-US': 'The account’s state does not allow this',
+  },
+  not_account_pool_member: { 'zh-CN': '你不是该公海的成员', 'en-US': 'You are not a member of this pool' },
+  admin_assign_pool: {
+    'zh-CN': '该公海只能由管理员分配',
+    'en-US': 'Only pool admins assign accounts from this pool',
+  },
+  duplicate_account: {
+    'zh-CN': '已存在相同的客户（撞单），请先查重',
+    'en-US': 'A matching account already exists; check duplicates first',
+  },
+  duplicate_account_owned: { 'zh-CN': '与 {owner} 的客户重复', 'en-US': 'matches an account of {owner}' },
+  duplicate_account_hidden: { 'zh-CN': '与已有客户重复', 'en-US': 'matches an existing account' },
+  invalid_credit_code: {
+    'zh-CN': '不是有效的统一社会信用代码',
+    'en-US': 'is not a valid unified social credit code',
+  },
   form_not_found: { 'zh-CN': '表单不存在或已停用', 'en-US': 'No such form, or it is switched off' },
   origin_not_allowed: { 'zh-CN': '此网站不允许提交该表单', 'en-US': 'This site may not submit this form' },
   job_not_found: { 'zh-CN': '任务不存在', 'en-US': 'No such job' },
@@ -78,8 +106,12 @@ export const messages = {
     'en-US': 'The opportunity does not meet the conditions to move to this stage',
   },
   stage_in_use: {
-    'zh-CN': '阶段或销售流程下还有商机，不能删除',
-    'en-US': 'A stage or pipeline that holds opportunities cannot be removed',
+    'zh-CN': '「{name}」下还有商机，不能删除',
+    'en-US': '“{name}” holds opportunities and cannot be removed',
+  },
+  opportunity_not_closed: {
+    'zh-CN': '商机未关闭，无需恢复',
+    'en-US': 'The opportunity is not closed; there is nothing to restore',
   },
   duplicate_opportunity: {
     'zh-CN': '该客户已有同类型的进行中商机',
