@@ -26,7 +26,7 @@ export interface CampaignStats {
 }
 
 /** Columns the sales module's opportunity table must have for the won amount to be summed. */
-const OPPORTUNITY_COLUMNS = ['campaign_id', 'amount', 'amount_currency', 'stage', 'deleted_at'];
+const OPPORTUNITY_COLUMNS = ['campaign_id', 'amount', 'amount_currency', 'stage', 'pipeline_id', 'deleted_at'];
 
 /**
  * Won amount of the campaign's opportunities in the campaign's currency — only when an
@@ -46,7 +46,7 @@ async function wonAmount(
   if (cols.length < OPPORTUNITY_COLUMNS.length || !can(actor, 'opportunity', 'read')) return null;
   const row = await tdb.one(sql<{ won: number | null }>`select sum(t.amount)::int8 as won from opportunity t
     where t.tenant_id = ${actor.tenantId} and t.campaign_id = ${campaignId} and t.deleted_at is null
-      and t.stage = 'won' and t.amount_currency = ${currency} and ${scopePredicate(actor, 'opportunity')}`);
+      and exists (select 1 from sales_stage s where s.tenant_id = t.tenant_id and s.pipeline_id = t.pipeline_id and s.key = t.stage and s.type = 'won') and t.amount_currency = ${currency} and ${scopePredicate(actor, 'opportunity')}`);
   return row?.won ?? 0;
 }
 
