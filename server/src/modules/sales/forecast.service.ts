@@ -322,9 +322,10 @@ export interface SnapshotRow {
   created_at: Date;
 }
 
-const SNAPSHOT_COLUMNS = sql`id, kind, user_id, department_id, period_kind, to_char(period_start, 'YYYY-MM-DD') as period_start,
-  to_char(taken_on, 'YYYY-MM-DD') as taken_on, figures, submitted_commit, submitted_best_case,
-  trim(submitted_currency) as submitted_currency, note, created_by, created_at`;
+// over alias f (the insert names its target f too)
+const SNAPSHOT_COLUMNS = sql`f.id, f.kind, f.user_id, f.department_id, f.period_kind,
+  to_char(f.period_start, 'YYYY-MM-DD') as period_start, to_char(f.taken_on, 'YYYY-MM-DD') as taken_on, f.figures,
+  f.submitted_commit, f.submitted_best_case, trim(f.submitted_currency) as submitted_currency, f.note, f.created_by, f.created_at`;
 
 /**
  * A forecast submission: a rep's own call, or a manager's for a department they manage. The
@@ -349,7 +350,7 @@ export async function submitForecast(db: Db, actor: Actor, input: SubmissionInpu
     const id = newId();
     const currency = input.currency ?? actor.currency;
     const row = await tx.one(sql<SnapshotRow>`
-      insert into forecast_snapshot (tenant_id, id, kind, user_id, department_id, period_kind, period_start, taken_on, figures,
+      insert into forecast_snapshot as f (tenant_id, id, kind, user_id, department_id, period_kind, period_start, taken_on, figures,
         submitted_commit, submitted_best_case, submitted_currency, note, created_by)
       values (${tx.tenantId}, ${id}, 'submission', ${'userId' in subject ? subject.userId : null},
         ${'departmentId' in subject ? subject.departmentId : null}, ${period.kind}, ${period.start}::date, ${today}::date,
