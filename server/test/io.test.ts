@@ -125,9 +125,9 @@ describe('import', () => {
   });
 
   it('reads GBK-encoded CSV (as saved by Chinese Excel) and updates existing records by a unique field', async () => {
-    await admin.post('/api/v1/objects/account', { name: 'GBK-旧名', credit_code: '91330000GBK000001X' });
+    await admin.post('/api/v1/objects/account', { name: 'GBK-旧名', credit_code: '91330000GBK0000019' });
     const text =
-      '客户名称,统一社会信用代码,城市\r\nGBK-新名,91330000GBK000001X,杭州市\r\nGBK-新客户,91330000GBK000002X,宁波市\r\n';
+      '客户名称,统一社会信用代码,城市\r\nGBK-新名,91330000GBK0000019,杭州市\r\nGBK-新客户,91330000GBK000002C,宁波市\r\n';
     const gbk = Buffer.from(new TextEncoder().encode('')); // placeholder to keep types simple
     void gbk;
     const { default: iconvLite } = await import('./gbk-encode.ts');

@@ -120,10 +120,10 @@ describe('records engine: create, read, update, delete', () => {
   });
 
   it('enforces unique fields and lookups with errors naming the field', async () => {
-    await createAccount({ name: '唯一一号', credit_code: '91330100MA2B3C4D5E' });
+    await createAccount({ name: '唯一一号', credit_code: '91330100MA2B3C4D5N' });
     const dup = await admin.post('/api/v1/objects/account', {
       name: '唯一二号',
-      credit_code: '91330100ma2b3c4d5e',
+      credit_code: '91330100ma2b3c4d5n',
     });
     expect(dup.statusCode).toBe(422);
     expect(json<ErrBody>(dup).error.details).toEqual([

@@ -71,7 +71,7 @@ describe('isolation between tenants', () => {
     const tb = await newTenant(built);
     a = await login(built.app, ta.adminEmail);
     b = await login(built.app, tb.adminEmail);
-    const acc = await a.post('/api/v1/objects/account', { name: SECRET, credit_code: '91110000SECRET0001' });
+    const acc = await a.post('/api/v1/objects/account', { name: SECRET, credit_code: '91110000AECRET0000' });
     secretAccount = json<{ data: { id: string } }>(acc).data.id;
   });
 
@@ -123,7 +123,7 @@ describe('isolation between tenants', () => {
     expect(ref.body).not.toContain(SECRET);
     // the same credit code may exist in another tenant
     expect(
-      (await b.post('/api/v1/objects/account', { name: 'B 的客户', credit_code: '91110000SECRET0001' }))
+      (await b.post('/api/v1/objects/account', { name: 'B 的客户', credit_code: '91110000AECRET0000' }))
         .statusCode,
     ).toBe(201);
     const audit = await b.get('/api/v1/audit?object=account');

@@ -1,6 +1,7 @@
 import { defineObject } from '../../platform/metadata/types.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
-import { normaliseCompany, normaliseEmail, normalisePhone } from './normalise.rules.ts';
+import { normaliseEmail, normalisePhone } from './normalise.rules.ts';
+import { accountHooks } from './hooks.ts';
 import { invalid } from '../../platform/http/errors.ts';
 import { attributionFields } from './attribution.ts';
 
@@ -8,11 +9,8 @@ const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string) => ({ value, label: L(zh, en) });
 
 export const accountObject = defineObject({
-  hooks: {
-    beforeWrite(_hc, { after }) {
-      after.name_norm = typeof after.name === 'string' ? normaliseCompany(after.name) : null;
-    },
-  },
+  // name_norm, phone and credit code normal forms, grade rules, duplicate policy (hooks.ts)
+  hooks: accountHooks,
   apiName: 'account',
   label: L('客户', 'Account'),
   pluralLabel: L('客户', 'Accounts'),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import type { AssignmentRule } from './assignment.rules.ts';
 import type { ConversionMapping } from './conversion.rules.ts';
-import { DEFAULT_PROTECTION, type ProtectionSettings } from './protection.rules.ts';
+import { DEFAULT_PROTECTION, type ProtectionSettings } from '../accounts/index.ts';
 import { DEFAULT_SCORING, type ScoringSettings } from './scoring.rules.ts';
 
 /** A duplicate rule: fields combined with and/or, each exact or fuzzy; what a hit means on capture. */

@@ -66,6 +66,11 @@ export interface ObjectDef {
   hooks?: ObjectHooks;
   /** Records a role may read beyond its record scope (over alias `t`); never used for writes. */
   extraReadScope?: (actor: import('../access/permissions.ts').Actor) => import('kysely').RawBuilder<boolean>;
+  /**
+   * Records a role may update beyond its record scope (over alias `t`), e.g. account team members
+   * with edit access. Only widens updates (never deletes); object and field permissions still apply.
+   */
+  extraWriteScope?: (actor: import('../access/permissions.ts').Actor) => import('kysely').RawBuilder<boolean>;
   /** New records belong to their creator unless the input names an owner (default true). */
   ownerDefaultsToCreator?: boolean;
   /**

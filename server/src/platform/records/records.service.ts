@@ -74,7 +74,7 @@ export class RecordsService {
     obj: ObjectDef,
     actor: Actor,
     deleted: 'exclude' | 'only' | 'any' = 'exclude',
-    forWrite = false,
+    forWrite: false | 'update' | 'delete' = false,
   ): RawBuilder<boolean> {
     const parts: RawBuilder<boolean>[] = [sql<boolean>`t.tenant_id = ${actor.tenantId}`];
     if (obj.isCustom) parts.push(sql<boolean>`t.object = ${obj.apiName}`);
@@ -82,8 +82,14 @@ export class RecordsService {
     if (deleted === 'only') parts.push(sql<boolean>`t.deleted_at is not null`);
     // 'all' needs no predicate (keeps the statement as small as a hand-written one).
     if (objectPermission(actor, obj.apiName).scope !== 'all') {
-      // a module may widen what a role sees (e.g. pool members see the pool's unassigned leads) — for reading only
-      const extra = forWrite ? undefined : obj.extraReadScope?.(actor);
+      // a module may widen what a role sees (e.g. pool members see the pool's unassigned leads),
+      // and separately what it may update (e.g. account team members with edit access)
+      const extra =
+        forWrite === false
+          ? obj.extraReadScope?.(actor)
+          : forWrite === 'update'
+            ? obj.extraWriteScope?.(actor)
+            : undefined;
       const scope = scopePredicate(actor, obj.apiName);
       parts.push(extra ? sql<boolean>`(${scope} or ${extra})` : scope);
     }
@@ -649,7 +655,7 @@ export class RecordsService {
     const outerTx = opts.tx;
     const run = async (tx: TenantDb): Promise<Rec> => {
       const row = await tx.one(
-        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor, 'exclude', true)} and t.id = ${id} for update`,
+        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor, 'exclude', 'update')} and t.id = ${id} for update`,
       );
       if (!row) throw notFound();
       if (!can(actor, object, 'update')) throw forbidden();
@@ -736,7 +742,7 @@ export class RecordsService {
     if (!isUuid(id)) throw notFound();
     const run = async (tx: TenantDb): Promise<Rec> => {
       const row = await tx.one(
-        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor, del ? 'exclude' : 'only', true)} and t.id = ${id} for update`,
+        sql<Row>`select t.* from ${sql.table(obj.table)} t where ${this.base(obj, actor, del ? 'exclude' : 'only', 'delete')} and t.id = ${id} for update`,
       );
       if (!row) throw notFound();
       if (!can(actor, object, 'delete')) throw forbidden();

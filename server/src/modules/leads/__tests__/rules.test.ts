@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../../accounts/normalise.rules.ts';
-import { DEFAULT_PROTECTION, isReclaimDue, reclaimDate } from '../protection.rules.ts';
 import { DEFAULT_SCORING, scoreLead, type ScoringSettings } from '../scoring.rules.ts';
 import { pickByLoad, pickRoundRobin, ruleMatches, type AssignmentRule } from '../assignment.rules.ts';
 
@@ -33,28 +32,6 @@ describe('normalisation', () => {
     expect(normaliseCompany('有限公司')).toBe('有限公司');
     expect(normaliseCompany('Zinc')).toBe('zinc');
     expect(normaliseCompany('Acme Inc.')).toBe('acme');
-  });
-});
-
-describe('protection period (DOMAIN.md §1 example: D=10, E=3, M=20)', () => {
-  const s = { days: 10, extendDays: 3, hardLimitDays: 20 };
-  it('moves the reclaim date exactly as the example says', () => {
-    expect(s).toEqual(DEFAULT_PROTECTION);
-    expect(reclaimDate('2026-03-25', [], s)).toEqual({ reclaimOn: '2026-04-04', hardStop: '2026-04-14' });
-    expect(reclaimDate('2026-03-25', ['2026-03-28'], s).reclaimOn).toBe('2026-04-04');
-    expect(reclaimDate('2026-03-25', ['2026-03-28', '2026-04-02'], s).reclaimOn).toBe('2026-04-05');
-    expect(reclaimDate('2026-03-25', ['2026-03-28', '2026-04-02', '2026-04-05'], s).reclaimOn).toBe(
-      '2026-04-08',
-    );
-    // follow-ups every few days cannot pass the hard stop
-    expect(
-      reclaimDate('2026-03-25', ['2026-04-05', '2026-04-08', '2026-04-11', '2026-04-13'], s).reclaimOn,
-    ).toBe('2026-04-14');
-  });
-  it('is due on the reclaim date, not before, and never with the never-reclaim condition', () => {
-    expect(isReclaimDue('2026-04-03', '2026-03-25', [], s)).toBe(false);
-    expect(isReclaimDue('2026-04-04', '2026-03-25', [], s)).toBe(true);
-    expect(isReclaimDue('2026-04-30', '2026-03-25', [], s, true)).toBe(false);
   });
 });
 

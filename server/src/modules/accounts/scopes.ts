@@ -1,0 +1,38 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Actor } from '../../platform/access/permissions.ts';
+import { can, objectPermission } from '../../platform/access/permissions.ts';
+import { scopePredicate } from '../../platform/access/scope.sql.ts';
+
+/** Pools the actor is a member (or admin) of; with `adminOnly`, the ones the actor administers. */
+export const myAccountPools = (a: Actor, adminOnly = false): RawBuilder<unknown> =>
+  sql`select m.pool_id from account_pool_member m where m.tenant_id = ${a.tenantId} and m.user_id = ${a.userId}${
+    adminOnly ? sql` and m.role = 'admin'` : sql``
+  }`;
+
+/** Accounts the actor is on the team of (with edit access when `editOnly`). */
+export const myTeamAccounts = (a: Actor, editOnly = false): RawBuilder<unknown> =>
+  sql`select tm.account_id from account_team_member tm where tm.tenant_id = ${a.tenantId} and tm.user_id = ${a.userId}${
+    editOnly ? sql` and tm.access = 'edit'` : sql``
+  }`;
+
+/**
+ * Beyond the record scope, over alias `t`: accounts waiting in my pools, every account of the pools
+ * I administer (to assign, transfer and watch them), accounts I am on the team of.
+ */
+export const accountExtraRead = (a: Actor): RawBuilder<boolean> =>
+  sql<boolean>`((t.state = 'pool' and t.pool_id in (${myAccountPools(a)})) or t.pool_id in (${myAccountPools(a, true)}) or t.id in (${myTeamAccounts(a)}))`;
+
+/** Team members with edit access may update the account (not delete it, not move it). */
+export const accountExtraWrite = (a: Actor): RawBuilder<boolean> =>
+  sql<boolean>`t.id in (${myTeamAccounts(a, true)})`;
+
+/** Contacts of accounts I am on the team of. */
+export const contactExtraRead = (a: Actor): RawBuilder<boolean> =>
+  sql<boolean>`t.account_id in (${myTeamAccounts(a)})`;
+
+/** Whether the actor may read accounts, as a predicate over alias `t` (false when not at all). */
+export function accountReadPredicate(a: Actor): RawBuilder<boolean> {
+  if (!can(a, 'account', 'read')) return sql<boolean>`false`;
+  if (objectPermission(a, 'account').scope === 'all') return sql<boolean>`true`;
+  return sql<boolean>`(${scopePredicate(a, 'account')} or ${accountExtraRead(a)})`;
+}
