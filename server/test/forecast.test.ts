@@ -663,3 +663,23 @@ describe('funnel', () => {
     ).toEqual(['pipeline_id']);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the routes with their named response schemas', async () => {
+    const doc = json<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(
+      await admin.get('/api/openapi.json'),
+    );
+    for (const p of [
+      'forecast',
+      'forecast/submissions',
+      'forecast/adjustments',
+      'forecast/accuracy',
+      'targets',
+      'targets/attainment',
+      'funnel',
+    ])
+      expect(doc.paths[`/api/v1/sales/${p}`], p).toBeDefined();
+    for (const name of ['Forecast', 'ForecastAccuracy', 'SalesTarget', 'TargetAttainment', 'SalesFunnel'])
+      expect(doc.components.schemas[name], name).toBeDefined();
+  });
+});
