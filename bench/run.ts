@@ -119,6 +119,9 @@ async function main(): Promise<void> {
     });
 
     const raw = new pg.Client({ connectionString: url });
+    // Cleanup drops the database WITH (FORCE), which ends this connection: without a handler that
+    // ending crashed the process and hid the error that sent us to cleanup (57P01 in BENCH.md).
+    raw.on('error', (e) => log(`raw connection: ${e.message}`));
     await raw.connect();
 
     // --- data: RECORDS accounts through COPY (the generator is deterministic) ---
@@ -372,6 +375,9 @@ async function main(): Promise<void> {
 
     await raw.end();
     await built.close();
+  } catch (err) {
+    console.error('[bench] failed:', err);
+    throw err;
   } finally {
     if (!process.argv.includes('--keep')) await dropDatabase(adminUrl, dbName).catch(() => undefined);
     else log(`kept database ${dbName}`);

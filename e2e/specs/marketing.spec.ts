@@ -13,7 +13,7 @@ test('lead analytics: KPI cards and charts for the demo data; granularity lives 
     await expect(page.getByTestId(id)).toBeVisible();
   await expect(page.getByTestId('chart-trend').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('chart-funnel').locator('canvas')).toBeVisible();
-  await expect(page.getByTestId('funnel-later')).toContainText('销售模块上线后提供');
+  await expect(page.getByTestId('funnel-later')).toContainText('暂未统计');
   await expect(page.getByTestId('campaigns-table')).toContainText('¥');
 
   await page.getByTestId('analytics-granularity').getByText('按周').click();

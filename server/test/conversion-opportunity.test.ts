@@ -95,6 +95,32 @@ describe('conversion with an opportunity', () => {
       owner_id: rep.userId,
       amount: { amount: 12_000_000, currency: 'CNY' },
     });
+
+    // the lead funnel runs on into the sales module: opportunity, then won with its amount
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    type Funnel = {
+      converted: number;
+      opportunity: number;
+      won: number;
+      won_amounts: { currency: string; amount: number }[];
+      rates: { opportunity: number; won: number };
+    };
+    const funnel = async (c: Client): Promise<Funnel> =>
+      json<{ data: { funnel: Funnel } }>(await c.get(`/api/v1/leads/analytics?from=${today}&to=${today}`)).data
+        .funnel;
+    expect(await funnel(rep)).toMatchObject({ converted: 1, opportunity: 1, won: 0, won_amounts: [] });
+    const won = await rep.post(`/api/v1/sales/opportunities/${out.opportunity_id}/stage`, { stage: 'won' });
+    expect(won.statusCode, won.body).toBe(200);
+    const after = await funnel(rep);
+    expect(after).toMatchObject({
+      opportunity: 1,
+      won: 1,
+      won_amounts: [{ currency: 'CNY', amount: 12_000_000 }],
+    });
+    expect(after.rates.won).toBeGreaterThan(0);
+    // a rep who holds none of these leads sees none of their deals in the funnel
+    const other = await userWithRole(admin, 'sales_rep');
+    expect(await funnel(other)).toMatchObject({ opportunity: 0, won: 0, won_amounts: [] });
   });
 
   it('a role without create permission on opportunities cannot make one this way', async () => {

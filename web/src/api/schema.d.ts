@@ -3474,6 +3474,579 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/accounts/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Holding limits, cooldown, protection period, duplicate policy, grade rules, return reasons */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the account settings (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Accounts matching a name (normalised, fuzzy), phone or credit code (撞单 check) */
+    get: {
+      parameters: {
+        query?: {
+          name?: string;
+          phone?: string;
+          credit_code?: string;
+          exclude_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountDuplicateHit'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 360° view: contacts and org chart, opportunities, activities, open tasks, moves, team */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountOverview'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/claim': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Claim an account from its pool (holding limits and cooldown apply) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Return an account to a pool with a reason (owner or admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+            pool_id?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Give an account to a user (pool admins, tenant admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            owner_id: string;
+            reason?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/transfer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move an account to another pool (pool admins, tenant admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            pool_id: string;
+            reason?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/team': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Account team: people working the account beside its owner */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountTeamMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the account team (owner, tenant admins) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            members: {
+              user_id: string;
+              /** @default member */
+              role?: string;
+              /**
+               * @default read
+               * @enum {string}
+               */
+              access?: 'read' | 'edit';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountTeamMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/pools/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Account pool members and admins */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountPoolMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Set account pool members and admins (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            members: {
+              user_id: string;
+              /** @enum {string} */
+              role: 'member' | 'admin';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/leads/analytics': {
     parameters: {
       query?: never;
@@ -4727,6 +5300,1278 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sales/pipelines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pipelines and their stages (defaults created on first use) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesPipeline'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the whole pipeline list (admin); removing a stage or pipeline that holds deals → 409 */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesPipeline'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Close reasons, duplicate policy, follow-up alert days */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the opportunity settings (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open opportunities of the same type on the account (create-form duplicate probe) */
+    get: {
+      parameters: {
+        query: {
+          account_id: string;
+          type?: 'new' | 'upsell' | 'renewal';
+          /** @description comma-separated product names */
+          products?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityDuplicates'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/stage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a deal to a stage (gated; lost/invalid need close_reason) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            stage: string;
+            close_reason?: string;
+            close_note?: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/gate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What moving the deal to a stage requires and what is missing */
+    get: {
+      parameters: {
+        query: {
+          to: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['StageGate'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen a closed deal in the stage it was in before closing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/contacts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The deal's contacts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityContact'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the deal's contacts (needs edit rights on the deal) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            contacts: unknown[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityContact'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/team': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The deal's team */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityTeamMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the deal's team (needs edit rights on the deal) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            team: unknown[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityTeamMember'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/opportunities/{id}/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The deal's lines */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityLine'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the deal's lines (needs edit rights on the deal) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            lines: unknown[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OpportunityLine'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/kanban': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pipeline board: every stage with count, amount and weighted amount, and the first cards */
+    get: {
+      parameters: {
+        query?: {
+          pipeline_id?: string;
+          owner_id?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['KanbanBoard'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Forecast of a month or quarter: categories, weighted, stage conversion, per rep, per currency */
+    get: {
+      parameters: {
+        query: {
+          period: 'month' | 'quarter';
+          start?: string;
+          owner_id?: string;
+          department_id?: string;
+          asOf?: string;
+          months?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Forecast'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/forecast/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a forecast (a rep for themself, a manager for a department they manage) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            period: 'month' | 'quarter';
+            start: string;
+            commit: number;
+            best_case: number;
+            currency?: string;
+            note?: string | null;
+            department_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ForecastSubmission'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/forecast/adjustments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Adjust a rep's or a department's forecast category (managers) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            owner_id?: string;
+            department_id?: string;
+            /** @enum {string} */
+            period: 'month' | 'quarter';
+            start: string;
+            /** @enum {string} */
+            category: 'commit' | 'best_case' | 'pipeline';
+            amount: number;
+            currency?: string;
+            note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ForecastAdjustment'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/forecast/accuracy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Accuracy of the snapshots and submissions of a period against closed-won */
+    get: {
+      parameters: {
+        query: {
+          period: 'month' | 'quarter';
+          start?: string;
+          asOf?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ForecastAccuracy'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/targets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Targets of the periods starting in a year */
+    get: {
+      parameters: {
+        query: {
+          year: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesTarget'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Create or replace targets in bulk (managers, admins; all or nothing) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            targets: {
+              user_id?: string;
+              department_id?: string;
+              /** @enum {string} */
+              period: 'month' | 'quarter' | 'year';
+              start: string;
+              amount: number;
+              currency?: string;
+              new_customers?: number | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesTarget'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/targets/attainment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Attainment of the targets of a period: won, new customers, pipeline coverage */
+    get: {
+      parameters: {
+        query: {
+          period: 'month' | 'quarter' | 'year';
+          start?: string;
+          asOf?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TargetAttainment'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales/funnel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Funnel of the deals created in a range: steps, conversion per rep, win rate, cycle, loss reasons */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          to: string;
+          pipeline_id?: string;
+          owner_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SalesFunnel'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/activities/my-day': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My day: tasks due and overdue, upcoming meetings, records overdue for a follow-up */
+    get: {
+      parameters: {
+        query?: {
+          date?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['MyDay'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/activities/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Activities and tasks about a record, newest first (an account includes its contacts and opportunities) */
+    get: {
+      parameters: {
+        query: {
+          object: 'account' | 'contact' | 'lead' | 'opportunity';
+          id: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TimelinePage'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/activities/tasks/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a task done (sets completed_at; already done → unchanged) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -4776,74 +6621,6 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/{*}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          '*': string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -5256,6 +7033,149 @@ export interface components {
       /** Format: date-time */
       finished_at: string | null;
     };
+    /** @description Ordered: the first rule that holds sets the grade */
+    AccountGradeRule: {
+      id: string;
+      /** @description A value of the account grade field */
+      grade: string;
+      /** @enum {string} */
+      match: 'any' | 'all';
+      conditions: {
+        field: string;
+        /** @enum {string} */
+        op: 'gte' | 'lte' | 'eq' | 'ne' | 'contains' | 'in' | 'is_set';
+        value?: unknown;
+      }[];
+    };
+    /** @description The account settings with defaults filled in */
+    AccountSettings: {
+      /** @description Global holding limit per person (保有量) */
+      holdingLimit: number;
+      wonCountsTowardLimit: boolean;
+      reclaimCooldownDays: number;
+      protection: {
+        days: number;
+        extendDays: number;
+        hardLimitDays: number;
+      };
+      /** @enum {string} */
+      duplicatePolicy: 'warn' | 'block';
+      gradeRules: components['schemas']['AccountGradeRule'][];
+      gradeFallback: string | null;
+      returnReasons: string[];
+    };
+    AccountPoolMember: {
+      user_id: string;
+      /** @enum {string} */
+      role: 'member' | 'admin';
+      name: string;
+    };
+    AccountTeamMember: {
+      user_id: string;
+      name: string;
+      role: string;
+      /** @enum {string} */
+      access: 'read' | 'edit';
+      /** Format: date-time */
+      added_at: string;
+    };
+    AccountDuplicateHit: {
+      id: string;
+      /** @description Empty when the caller may not read the account */
+      name: string;
+      visible: boolean;
+      /** @description Null when not visible or in a pool */
+      owner_id: string | null;
+      /** @description Only for accounts the caller may read */
+      owner_name: string | null;
+      state: string | null;
+      matched: ('name' | 'phone' | 'credit_code')[];
+      /** @description Name similarity (0–1); null when the name did not match */
+      similarity: number | null;
+    };
+    AccountEvent: {
+      id: string;
+      /** Format: date-time */
+      at: string;
+      /** @enum {string} */
+      kind: 'claimed' | 'returned' | 'assigned' | 'transferred' | 'reclaimed';
+      reason: string | null;
+      from_owner: string | null;
+      to_owner: string | null;
+      from_pool: string | null;
+      to_pool: string | null;
+      /** @description Null for the reclaim job */
+      actor_name: string | null;
+    };
+    AccountOrgNode: {
+      id: string;
+      name: string;
+      title: string | null;
+      role: string | null;
+      reports: components['schemas']['AccountOrgNode'][];
+    };
+    /** @description The 360° view: only what the caller may read */
+    AccountOverview: {
+      account: components['schemas']['RecordData'];
+      contacts: components['schemas']['RecordData'][];
+      /** @description Contacts nested by reports_to */
+      org_chart: components['schemas']['AccountOrgNode'][];
+      /** @description Null when the caller may not read opportunities */
+      opportunities:
+        | {
+            record: components['schemas']['RecordData'];
+            stage_name: components['schemas']['Labels'] | null;
+            /** @enum {string|null} */
+            stage_type: 'active' | 'won' | 'lost' | 'invalid' | null;
+          }[]
+        | null;
+      /** @description Newest first, 50 a page; pass next_cursor as ?cursor= */
+      activities: {
+        data: components['schemas']['RecordData'][];
+        next_cursor: string | null;
+      } | null;
+      open_tasks: components['schemas']['RecordData'][] | null;
+      /** @description Pool moves, newest first */
+      events: components['schemas']['AccountEvent'][];
+      team: components['schemas']['AccountTeamMember'][];
+      slots: {
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        orders: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        payments: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        invoices: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        tickets: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        health: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        renewals: null;
+        /**
+         * @description Not available yet (the module is not built)
+         * @enum {string|null}
+         */
+        nps: null;
+      };
+    };
     /** @description A field condition of a scoring or assignment rule */
     LeadCondition: {
       field: string;
@@ -5399,7 +7319,7 @@ export interface components {
       id: string;
       /** Format: date-time */
       at: string;
-      /** @description assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged */
+      /** @description assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress) */
       kind: string;
       /** @description Free text, a rule (rule:<id>), or JSON text (converted, merged) */
       reason: string | null;
@@ -5483,9 +7403,20 @@ export interface components {
         contacted: number;
         converted: number;
         invalid: number;
+        /** @description Leads of the period converted with an opportunity */
+        opportunity: number;
+        /** @description Leads of the period whose opportunity is won */
+        won: number;
+        /** @description Won amounts of those opportunities per currency, minor units */
+        won_amounts: {
+          currency: string;
+          amount: number;
+        }[];
         rates: {
           contacted: number;
           converted: number;
+          opportunity: number;
+          won: number;
         };
       };
       by_source: {
@@ -5548,6 +7479,483 @@ export interface components {
       /** @description null while there is no opportunity table */
       won_amount: number | null;
       roi: number | null;
+    };
+    SalesStage: {
+      key: string;
+      name: components['schemas']['Labels'];
+      /** @enum {string} */
+      type: 'active' | 'won' | 'lost' | 'invalid';
+      probability: number;
+      /** @enum {string} */
+      forecast_category: 'pipeline' | 'best_case' | 'commit' | 'closed' | 'omitted';
+      max_days: number | null;
+      required_fields: string[];
+      required_activities: string[];
+      allow_create: boolean;
+    };
+    SalesPipeline: {
+      id: string;
+      name: components['schemas']['Labels'];
+      /** @enum {string} */
+      type: 'new' | 'upsell' | 'renewal';
+      is_default: boolean;
+      no_skip: boolean;
+      no_back: boolean;
+      stages: components['schemas']['SalesStage'][];
+    };
+    SalesSettings: {
+      lostReasons: string[];
+      invalidReasons: string[];
+      /** @enum {string} */
+      duplicatePolicy: 'warn' | 'block';
+      noFollowUpDays: number;
+    };
+    StageGate: {
+      from: string;
+      to: string;
+      allowed: boolean;
+      required_fields: string[];
+      required_activities: string[];
+      missing: {
+        /** @description `amount`, `activities.demo`, `stage`, `close_reason` … */
+        field: string;
+        /** @description required, activity_required, no_skip, no_back, reopen_first */
+        code: string;
+      }[];
+      /** @description lost/invalid targets: the allowed close_reason values */
+      close_reasons: string[] | null;
+    };
+    OpportunityDuplicates: {
+      /** @enum {string} */
+      policy: 'warn' | 'block';
+      hits: {
+        id: string;
+        name: string;
+        owner_id: string | null;
+        stage: string;
+      }[];
+    };
+    OpportunityContact: {
+      contact_id: string;
+      name: string | null;
+      role: string | null;
+    };
+    OpportunityTeamMember: {
+      user_id: string;
+      name: string;
+      role: string;
+    };
+    OpportunityLine: {
+      id: string;
+      product: string;
+      quantity: number;
+      unit_price: number;
+      currency: string;
+      amount: number;
+    };
+    KanbanBoard: {
+      pipeline_id: string;
+      columns: {
+        key: string;
+        name: components['schemas']['Labels'];
+        /** @enum {string} */
+        type: 'active' | 'won' | 'lost' | 'invalid';
+        probability: number;
+        max_days: number | null;
+        count: number;
+        amounts: {
+          currency: string;
+          amount: number;
+          weighted: number;
+        }[];
+        cards: {
+          id: string;
+          name: string;
+          account_id: string;
+          account_name: string | null;
+          amount: components['schemas']['Money'] | null;
+          close_date: string | null;
+          owner_id: string | null;
+          owner_name: string | null;
+          days_in_stage: number;
+          overdue: boolean;
+        }[];
+      }[];
+    };
+    ForecastAgg: {
+      count: number;
+      amount: number;
+    };
+    ForecastAdjustmentApplied: {
+      /** @enum {string} */
+      category: 'commit' | 'best_case' | 'pipeline';
+      currency: string;
+      /** @description The system figure it replaces */
+      system: number;
+      amount: number;
+      note: string | null;
+      adjusted_by: string | null;
+      /** Format: date-time */
+      adjusted_at: string;
+    };
+    CurrencyForecast: {
+      currency: string;
+      /** @description Deals per category as marked (not cumulative) */
+      categories: {
+        [key: string]: components['schemas']['ForecastAgg'];
+      };
+      /** @description Cumulative: commit = closed + commit; best_case = commit + best case; pipeline = open pipeline */
+      forecast: {
+        closed: components['schemas']['ForecastAgg'];
+        commit: components['schemas']['ForecastAgg'];
+        best_case: components['schemas']['ForecastAgg'];
+        pipeline: components['schemas']['ForecastAgg'];
+      };
+      /** @description Σ amount × probability / 100 over open, non-omitted deals */
+      weighted: number;
+      /** @description Σ amount × historical stage-to-won rate over open, non-omitted deals */
+      stage_conversion: number;
+    };
+    ForecastFigures: {
+      currency: string;
+      /** @description Deals per category as marked (not cumulative) */
+      categories: {
+        [key: string]: components['schemas']['ForecastAgg'];
+      };
+      /** @description Cumulative: commit = closed + commit; best_case = commit + best case; pipeline = open pipeline */
+      forecast: {
+        closed: components['schemas']['ForecastAgg'];
+        commit: components['schemas']['ForecastAgg'];
+        best_case: components['schemas']['ForecastAgg'];
+        pipeline: components['schemas']['ForecastAgg'];
+      };
+      /** @description Σ amount × probability / 100 over open, non-omitted deals */
+      weighted: number;
+      /** @description Σ amount × historical stage-to-won rate over open, non-omitted deals */
+      stage_conversion: number;
+      adjustments: components['schemas']['ForecastAdjustmentApplied'][];
+    };
+    StageConversionRate: {
+      pipeline_id: string;
+      stage: string;
+      reached: number;
+      won: number;
+      lost: number;
+      /** @description 0..1, null without a basis */
+      rate: number | null;
+    };
+    Forecast: {
+      period: {
+        /** @enum {string} */
+        kind: 'month' | 'quarter' | 'year';
+        /** @description YYYY-MM-DD */
+        start: string;
+        /** @description last day, inclusive */
+        end: string;
+      };
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      time_zone: string;
+      /** @description The tenant currency (first in every figures list) */
+      currency: string;
+      conversion_months: number;
+      totals: components['schemas']['ForecastFigures'][];
+      rows: {
+        owner_id: string | null;
+        owner_name: string | null;
+        figures: components['schemas']['ForecastFigures'][];
+      }[];
+      conversion_rates: components['schemas']['StageConversionRate'][];
+    };
+    ForecastSubmission: {
+      id: string;
+      /** @enum {string} */
+      kind: 'submission' | 'snapshot';
+      user_id: string | null;
+      department_id: string | null;
+      /** @enum {string} */
+      period_kind: 'month' | 'quarter';
+      /** @description YYYY-MM-DD */
+      period_start: string;
+      /** @description YYYY-MM-DD */
+      taken_on: string;
+      /** @description The system figures at that moment */
+      figures: components['schemas']['CurrencyForecast'][];
+      submitted_commit: number | null;
+      submitted_best_case: number | null;
+      submitted_currency: string | null;
+      note: string | null;
+      created_by: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    ForecastAdjustment: {
+      id: string;
+      user_id: string | null;
+      department_id: string | null;
+      /** @enum {string} */
+      period_kind: 'month' | 'quarter';
+      /** @description YYYY-MM-DD */
+      period_start: string;
+      /** @enum {string} */
+      category: 'commit' | 'best_case' | 'pipeline';
+      amount: number;
+      currency: string;
+      note: string | null;
+      created_by: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    ForecastAccuracy: {
+      period: {
+        /** @enum {string} */
+        kind: 'month' | 'quarter' | 'year';
+        /** @description YYYY-MM-DD */
+        start: string;
+        /** @description last day, inclusive */
+        end: string;
+      };
+      period_closed: boolean;
+      rows: {
+        id: string;
+        /** @enum {string} */
+        kind: 'submission' | 'snapshot';
+        user_id: string | null;
+        department_id: string | null;
+        subject_name: string | null;
+        /** @description YYYY-MM-DD */
+        taken_on: string;
+        /** Format: date-time */
+        created_at: string;
+        currency: string;
+        /** @description Submissions: submitted commit; snapshots: system commit */
+        commit: number | null;
+        system_commit: number;
+        weighted: number;
+        stage_conversion: number;
+        actual_won: number;
+        /** @description percent, one decimal; null without a basis */
+        commit_error_pct: number | null;
+        /** @description percent, one decimal; null without a basis */
+        weighted_error_pct: number | null;
+      }[];
+    };
+    SalesTarget: {
+      id: string;
+      user_id: string | null;
+      department_id: string | null;
+      subject_name: string | null;
+      /** @enum {string} */
+      period_kind: 'month' | 'quarter' | 'year';
+      /** @description YYYY-MM-DD */
+      period_start: string;
+      amount: number;
+      currency: string;
+      new_customers: number | null;
+      updated_by: string | null;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    TargetAttainment: {
+      period: {
+        /** @enum {string} */
+        kind: 'month' | 'quarter' | 'year';
+        /** @description YYYY-MM-DD */
+        start: string;
+        /** @description last day, inclusive */
+        end: string;
+      };
+      rows: {
+        target_id: string;
+        user_id: string | null;
+        department_id: string | null;
+        subject_name: string | null;
+        currency: string;
+        target: number;
+        won: number;
+        /** @description percent, one decimal; null without a basis */
+        percent: number | null;
+        new_customers_target: number | null;
+        new_customers: number;
+        /** @description percent, one decimal; null without a basis */
+        new_customers_percent: number | null;
+        open_pipeline: number;
+        remaining: number;
+        /** @description open pipeline ÷ remaining target; null when nothing remains */
+        coverage: number | null;
+      }[];
+    };
+    SalesFunnel: {
+      /** @description YYYY-MM-DD */
+      from: string;
+      /** @description YYYY-MM-DD */
+      to: string;
+      time_zone: string;
+      pipeline: {
+        id: string;
+        name: components['schemas']['Labels'];
+      } | null;
+      stages: {
+        key: string;
+        name: components['schemas']['Labels'];
+        type: string;
+      }[];
+      deals: number;
+      invalid: number;
+      steps: {
+        stage: string;
+        /** @enum {string} */
+        type: 'active' | 'won' | 'lost' | 'invalid';
+        count: number;
+        amounts: {
+          amount: number;
+          currency: string;
+        }[];
+        /** @description Share of the previous step that got this far */
+        conversion: number | null;
+      }[];
+      win_rate: {
+        won: number;
+        lost: number;
+        /** @description 0..1, null without a basis */
+        rate: number | null;
+      };
+      average_cycle_days: number | null;
+      loss_reasons: {
+        reason: string | null;
+        count: number;
+        amounts: {
+          amount: number;
+          currency: string;
+        }[];
+      }[];
+      by_owner: {
+        owner_id: string | null;
+        owner_name: string | null;
+        deals: number;
+        steps: {
+          stage: string;
+          /** @enum {string} */
+          type: 'active' | 'won' | 'lost' | 'invalid';
+          count: number;
+          amounts: {
+            amount: number;
+            currency: string;
+          }[];
+          /** @description Share of the previous step that got this far */
+          conversion: number | null;
+        }[];
+        win_rate: {
+          won: number;
+          lost: number;
+          /** @description 0..1, null without a basis */
+          rate: number | null;
+        };
+        average_cycle_days: number | null;
+      }[];
+      pipeline_coverage: {
+        currency: string;
+        open_pipeline: number;
+        target: number;
+        won: number;
+        remaining: number;
+        coverage: number | null;
+      }[];
+    };
+    MyDayTask: {
+      id: string;
+      subject: string;
+      priority: string | null;
+      /** Format: date-time */
+      due_at: string | null;
+      lead_id: string | null;
+      account_id: string | null;
+      contact_id: string | null;
+      opportunity_id: string | null;
+    };
+    MyDayMeeting: {
+      id: string;
+      subject: string;
+      type: string;
+      /** Format: date-time */
+      occurred_at: string;
+      address: string | null;
+      lead_id: string | null;
+      account_id: string | null;
+      contact_id: string | null;
+      opportunity_id: string | null;
+    };
+    IdleRecord: {
+      id: string;
+      name: string;
+      /** @description account state, opportunity stage or lead status */
+      state: string | null;
+      /** Format: date-time */
+      last_followed_at: string | null;
+      /**
+       * Format: date-time
+       * @description last follow-up, else claim/assignment, else creation
+       */
+      idle_since: string;
+      idle_days: number;
+      /** @description days allowed without a follow-up */
+      limit_days: number;
+    };
+    /** @description Lists carry the first 20; idle records longest idle first */
+    MyDay: {
+      /** @description YYYY-MM-DD in the tenant time zone */
+      date: string;
+      time_zone: string;
+      /** @description open tasks due that day, earliest first */
+      tasks_due: {
+        /** @description how many there are in all */
+        count: number;
+        items: components['schemas']['MyDayTask'][];
+      };
+      /** @description open tasks due before that day, longest overdue first */
+      tasks_overdue: {
+        /** @description how many there are in all */
+        count: number;
+        items: components['schemas']['MyDayTask'][];
+      };
+      /** @description meetings, visits and demos from now (another day: its start) to the end of the 7th day after, soonest first */
+      upcoming_meetings: {
+        /** @description how many there are in all */
+        count: number;
+        items: components['schemas']['MyDayMeeting'][];
+      };
+      follow_ups_overdue: {
+        accounts: {
+          /** @description how many there are in all */
+          count: number;
+          items: components['schemas']['IdleRecord'][];
+        };
+        opportunities: {
+          /** @description how many there are in all */
+          count: number;
+          items: components['schemas']['IdleRecord'][];
+        };
+        leads: {
+          /** @description how many there are in all */
+          count: number;
+          items: components['schemas']['IdleRecord'][];
+        };
+      };
+    };
+    TimelineItem: {
+      /** @enum {string} */
+      kind: 'activity' | 'task';
+      /**
+       * Format: date-time
+       * @description activities: when it happened or is planned; tasks: due, else created
+       */
+      at: string;
+      record: components['schemas']['RecordData'];
+    };
+    /** @description Newest first */
+    TimelinePage: {
+      data: components['schemas']['TimelineItem'][];
+      next_cursor: string | null;
     };
   };
   responses: never;

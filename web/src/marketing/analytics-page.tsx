@@ -61,6 +61,8 @@ const STAGE_KEYS: Record<FunnelStage['key'], MessageKey> = {
   captured: 'marketing.analytics.stage.captured',
   contacted: 'marketing.analytics.stage.contacted',
   converted: 'marketing.analytics.stage.converted',
+  opportunity: 'marketing.analytics.stage.opportunity',
+  won: 'marketing.analytics.stage.won',
 };
 const MOVE_KEYS: Record<string, MessageKey> = {
   assigned: 'marketing.analytics.move.assigned',
@@ -72,12 +74,8 @@ const MOVE_KEYS: Record<string, MessageKey> = {
   converted: 'marketing.analytics.move.converted',
   merged: 'marketing.analytics.move.merged',
 };
-/** Funnel stages the sales module will fill; shown as pending, never with made-up numbers. */
-const LATER_STAGES: MessageKey[] = [
-  'marketing.analytics.stage.qualified',
-  'marketing.analytics.stage.opportunity',
-  'marketing.analytics.stage.won',
-];
+/** Funnel stages not tracked yet (MQL/SQL); shown as pending, never with made-up numbers. */
+const LATER_STAGES: MessageKey[] = ['marketing.analytics.stage.qualified'];
 
 function PeriodControls({ q, onChange }: { q: PeriodQuery; onChange: (q: Partial<PeriodQuery>) => void }) {
   const { t } = useI18n();
@@ -242,6 +240,11 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
                   option={funnelOption(data.funnel, (s) => t(STAGE_KEYS[s]), text, chartAnimation)}
                 />
                 <Space wrap size={[4, 4]} style={{ marginTop: 8 }} data-testid="funnel-later">
+                  {data.funnel.won_amounts.map((m) => (
+                    <Tag color="green" key={m.currency} data-testid="funnel-won-amount">
+                      {t('marketing.analytics.wonAmount')} {formatMoney(m, locale)}
+                    </Tag>
+                  ))}
                   {LATER_STAGES.map((s) => (
                     <Tooltip key={s} title={t('marketing.analytics.laterStageHint')}>
                       <Tag>

@@ -25,7 +25,16 @@ const data: LeadAnalytics = {
     { period: '2026-11-03', source: 'web_form', count: 2 },
     { period: '2026-11-03', source: null, count: 4 },
   ],
-  funnel: { captured: 10, contacted: 4, converted: 2, invalid: 3, rates: { contacted: 0.4, converted: 0.2 } },
+  funnel: {
+    captured: 10,
+    contacted: 4,
+    converted: 2,
+    invalid: 3,
+    opportunity: 2,
+    won: 1,
+    won_amounts: [{ currency: 'CNY', amount: 5_000_000 }],
+    rates: { contacted: 0.4, converted: 0.2, opportunity: 0.2, won: 0.1 },
+  },
   by_source: [
     { source: 'web_form', captured: 5, converted: 1, conversion_rate: 0.2 },
     { source: null, captured: 4, converted: 1, conversion_rate: 0.25 },
@@ -115,6 +124,8 @@ describe('funnel', () => {
       ['captured', 10, 1],
       ['contacted', 4, 0.4],
       ['converted', 2, 0.2],
+      ['opportunity', 2, 0.2],
+      ['won', 1, 0.1],
     ]);
     const o = funnelOption(data.funnel, (k) => k, text, false);
     const s = seriesOf(o)[0] as Series & { sort: string; max: number };
@@ -124,6 +135,8 @@ describe('funnel', () => {
       { name: 'captured 10（100%）', value: 10 },
       { name: 'contacted 4（40%）', value: 4 },
       { name: 'converted 2（20%）', value: 2 },
+      { name: 'opportunity 2（20%）', value: 2 },
+      { name: 'won 1（10%）', value: 1 },
     ]);
   });
   it('copes with an empty period', () => {
@@ -132,7 +145,10 @@ describe('funnel', () => {
       contacted: 0,
       converted: 0,
       invalid: 0,
-      rates: { contacted: 0, converted: 0 },
+      opportunity: 0,
+      won: 0,
+      won_amounts: [],
+      rates: { contacted: 0, converted: 0, opportunity: 0, won: 0 },
     };
     expect(funnelStages(empty)[0]?.rate).toBe(0);
     expect((seriesOf(funnelOption(empty, (k) => k, text, false))[0] as Series & { max: number }).max).toBe(1);

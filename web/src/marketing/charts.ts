@@ -76,18 +76,20 @@ export function trendOption(
 }
 
 export interface FunnelStage {
-  key: 'captured' | 'contacted' | 'converted';
+  key: 'captured' | 'contacted' | 'converted' | 'opportunity' | 'won';
   value: number;
   /** share of the captured leads, 0–1 */
   rate: number;
 }
 
-/** Captured → contacted → converted, each with its share of the captured leads. */
+/** Captured → contacted → converted → opportunity → won, each with its share of the captured leads. */
 export function funnelStages(f: LeadAnalytics['funnel']): FunnelStage[] {
   return [
     { key: 'captured', value: f.captured, rate: f.captured ? 1 : 0 },
     { key: 'contacted', value: f.contacted, rate: f.rates.contacted },
     { key: 'converted', value: f.converted, rate: f.rates.converted },
+    { key: 'opportunity', value: f.opportunity, rate: f.rates.opportunity },
+    { key: 'won', value: f.won, rate: f.rates.won },
   ];
 }
 

@@ -38,11 +38,10 @@ export const marketingEnUS: Record<keyof typeof marketingZhCN, string> = {
   'marketing.analytics.stage.qualified': 'Qualified (MQL/SQL)',
   'marketing.analytics.stage.opportunity': 'Opportunity',
   'marketing.analytics.stage.won': 'Won',
-  'marketing.analytics.laterStage': 'available when the sales module lands',
-  'marketing.analytics.laterStageHint':
-    'These stages need opportunity and order data; they appear once the sales module is live.',
-  'marketing.analytics.contactedNote':
-    'Until follow-up records exist, “Contacted” counts only converted leads.',
+  'marketing.analytics.laterStage': 'not tracked yet',
+  'marketing.analytics.wonAmount': 'Won',
+  'marketing.analytics.laterStageHint': 'Leads are not yet marked MQL/SQL; this stage appears once they are.',
+  'marketing.analytics.contactedNote': '“Contacted” counts leads with a logged follow-up (or converted).',
   'marketing.analytics.bySource': 'Conversion by source',
   'marketing.analytics.invalidReasons': 'Invalid reasons',
   'marketing.analytics.noReason': 'No reason given',

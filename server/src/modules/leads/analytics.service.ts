@@ -15,7 +15,12 @@ export interface LeadAnalytics {
     contacted: number;
     converted: number;
     invalid: number;
-    rates: { contacted: number; converted: number };
+    /** leads converted with an opportunity, and those whose opportunity is won (sales module) */
+    opportunity: number;
+    won: number;
+    /** won opportunity amounts of those leads, per currency (minor units) */
+    won_amounts: Array<{ currency: string; amount: number }>;
+    rates: { contacted: number; converted: number; opportunity: number; won: number };
   };
   by_source: Array<{ source: string | null; captured: number; converted: number; conversion_rate: number }>;
   invalid_reasons: Array<{ reason: string | null; count: number }>;
@@ -82,7 +87,7 @@ export async function leadAnalytics(
 
   // One pass over the period's leads answers trend, funnel, sources, invalid reasons, owners and
   // score bands (grouping sets): at a million leads one scan instead of six.
-  const [cube, moves, campaigns] = await Promise.all([
+  const [cube, moves, campaigns, deals] = await Promise.all([
     tdb.query(sql<CubeRow>`
       select case when grouping(x.period) = 0 then 'trend' when grouping(x.source) = 0 then 'source'
                   when grouping(x.reason) = 0 then 'reason' when grouping(x.owner_id) = 0 then 'owner'
@@ -119,6 +124,18 @@ export async function leadAnalytics(
              count(t.id)::int8 as leads, count(t.id) filter (where t.status = 'converted')::int8 as converted
       from campaign c left join lead t on t.tenant_id = c.tenant_id and t.campaign_id = c.id and t.deleted_at is null and ${inPeriod} and ${scope}
       where c.tenant_id = ${t} and c.deleted_at is null and ${can(actor, 'campaign', 'read')} group by c.tenant_id, c.id order by leads desc`),
+    // The rest of the funnel: the period's leads that became deals, and those deals won (a stage of
+    // type won in its pipeline). Counts are leads, so a lead with two deals counts once.
+    tdb.query(sql<{ g: number; currency: string | null; opportunity: number; won: number; amount: number }>`
+      select grouping(o.amount_currency) as g, o.amount_currency as currency,
+             count(distinct t.id)::int8 as opportunity,
+             count(distinct t.id) filter (where s.type = 'won')::int8 as won,
+             coalesce(sum(o.amount) filter (where s.type = 'won'), 0)::int8 as amount
+      from lead t
+      join opportunity o on o.tenant_id = t.tenant_id and o.lead_id = t.id and o.deleted_at is null
+      join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage
+      where t.tenant_id = ${t} and t.deleted_at is null and ${inPeriod} and ${scope}
+      group by grouping sets ((o.amount_currency), ())`),
   ]);
   const rows = (set: CubeRow['set']): CubeRow[] => cube.filter((r) => r.set === set);
   const total = rows('total')[0];
@@ -128,6 +145,12 @@ export async function leadAnalytics(
     converted: total?.converted ?? 0,
     invalid: total?.invalid ?? 0,
   };
+  // grouping() is 1 on the grand-total row
+  const dealTotal = deals.find((d) => d.g === 1);
+  const deal = { opportunity: dealTotal?.opportunity ?? 0, won: dealTotal?.won ?? 0 };
+  const wonAmounts = deals
+    .filter((d): d is typeof d & { currency: string } => d.g === 0 && d.currency !== null && d.amount > 0)
+    .map((d) => ({ currency: d.currency, amount: d.amount }));
   const ownerRows = rows('owner').filter((r): r is CubeRow & { owner_id: string } => r.owner_id !== null);
   const names = ownerRows.length
     ? await tdb.query(
@@ -146,7 +169,14 @@ export async function leadAnalytics(
       .sort((x, y) => x.period.localeCompare(y.period) || String(x.source).localeCompare(String(y.source))),
     funnel: {
       ...f,
-      rates: { contacted: rate(f.contacted, f.captured), converted: rate(f.converted, f.captured) },
+      ...deal,
+      won_amounts: wonAmounts,
+      rates: {
+        contacted: rate(f.contacted, f.captured),
+        converted: rate(f.converted, f.captured),
+        opportunity: rate(deal.opportunity, f.captured),
+        won: rate(deal.won, f.captured),
+      },
     },
     by_source: rows('source')
       .sort((x, y) => y.captured - x.captured)

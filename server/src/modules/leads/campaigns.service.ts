@@ -26,7 +26,14 @@ export interface CampaignStats {
 }
 
 /** Columns the sales module's opportunity table must have for the won amount to be summed. */
-const OPPORTUNITY_COLUMNS = ['campaign_id', 'amount', 'amount_currency', 'stage', 'pipeline_id', 'deleted_at'];
+const OPPORTUNITY_COLUMNS = [
+  'campaign_id',
+  'amount',
+  'amount_currency',
+  'stage',
+  'pipeline_id',
+  'deleted_at',
+];
 
 /**
  * Won amount of the campaign's opportunities in the campaign's currency — only when an

@@ -242,7 +242,17 @@ export const LeadAnalytics = z
       contacted: count,
       converted: count,
       invalid: count,
-      rates: z.strictObject({ contacted: z.number(), converted: z.number() }),
+      opportunity: count.describe('Leads of the period converted with an opportunity'),
+      won: count.describe('Leads of the period whose opportunity is won'),
+      won_amounts: z
+        .array(z.strictObject({ currency: z.string(), amount: z.number().int() }))
+        .describe('Won amounts of those opportunities per currency, minor units'),
+      rates: z.strictObject({
+        contacted: z.number(),
+        converted: z.number(),
+        opportunity: z.number(),
+        won: z.number(),
+      }),
     }),
     by_source: z.array(
       z.strictObject({

@@ -163,7 +163,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
       '-c',
       'max_connections=200',
     ],
-    onLog: () => undefined,
+    // FLYWHEEL_PG_LOG=<file> keeps the server's own log (diagnosing terminated connections …)
+    onLog: process.env.FLYWHEEL_PG_LOG
+      ? (m: unknown) => fs.appendFileSync(process.env.FLYWHEEL_PG_LOG ?? '', `${String(m)}\n`)
+      : () => undefined,
     onError: (e: unknown) => log(`embedded PostgreSQL: ${String(e)}`),
   });
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
