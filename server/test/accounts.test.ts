@@ -656,6 +656,9 @@ describe('team and 360° overview', () => {
     await repA.put(`/api/v1/accounts/${acc}/team`, { members: [{ user_id: repB.userId, access: 'edit' }] });
     const edited = await repB.patch(`/api/v1/objects/account/${acc}`, { city: '北京' });
     expect(edited.statusCode, edited.body).toBe(200);
+    const takeOver = await repB.patch(`/api/v1/objects/account/${acc}`, { owner_id: repB.userId });
+    expect(takeOver.statusCode).toBe(403);
+    expect(errOf(takeOver).details[0]?.field).toBe('owner_id');
     expect([403, 404]).toContain((await repB.delete(`/api/v1/objects/account/${acc}`)).statusCode);
     expect((await repB.post(`/api/v1/accounts/${acc}/return`, { reason: '不要了' })).statusCode).toBe(403);
     // the others

@@ -1,5 +1,7 @@
 import { AppError, invalid, type FieldIssue } from '../../platform/http/errors.ts';
-import type { ObjectHooks } from '../../platform/metadata/types.ts';
+import { sql } from 'kysely';
+import type { ObjectHooks, Rec } from '../../platform/metadata/types.ts';
+import { scopePredicate } from '../../platform/access/scope.sql.ts';
 import { normaliseCompany, normalisePhone } from './normalise.rules.ts';
 import { isValidCreditCode, normaliseCreditCode } from './credit-code.rules.ts';
 import { computeGrade } from './grade.rules.ts';
@@ -34,6 +36,10 @@ export const accountHooks: ObjectHooks = {
       }
     }
     if (issues.length) throw invalid(issues);
+    // Team members with edit access may edit the account, not give it away (or take it): the
+    // owner changes only for people whose own record scope covers the account.
+    if (op === 'update' && before && before.owner_id !== after.owner_id && !(await mayReassign(hc, before)))
+      throw new AppError('forbidden', 'forbidden', [{ field: 'owner_id', issue: 'invalid_value' }]);
 
     const s = await loadAccountSettings(hc.tx);
     const grade = computeGrade(after, s.gradeRules, s.gradeFallback);
@@ -84,4 +90,17 @@ async function duplicateError(
     );
   }
   return new AppError('validation_failed', 'duplicate_account', details);
+}
+
+async function mayReassign(
+  hc: Parameters<NonNullable<ObjectHooks['beforeWrite']>>[0],
+  before: Rec,
+): Promise<boolean> {
+  const a = hc.actor;
+  if (hc.isSystem || a.isAdmin || (a.userId !== null && before.owner_id === a.userId)) return true;
+  if (typeof before.id !== 'string') return false;
+  const row = await hc.tx.one(
+    sql`select 1 from account t where t.tenant_id = ${hc.tenantId} and t.id = ${before.id} and ${scopePredicate(a, 'account')}`,
+  );
+  return row !== undefined;
 }
