@@ -668,3 +668,38 @@ describe('team and 360° overview', () => {
     expect((await admin.get('/api/v1/accounts/x/overview')).statusCode).toBe(404);
   });
 });
+
+describe('bad input is a 4xx naming the field, never a 500, and changes nothing', () => {
+  it('team, return, duplicates, settings', async () => {
+    const acc = json<{ data: Rec }>(await repA.post('/api/v1/objects/account', { name: '坏输入客户' })).data
+      .id;
+    const notUser = await repA.put(`/api/v1/accounts/${acc}/team`, { members: [{ user_id: 'x' }] });
+    expect(notUser.statusCode).toBe(422);
+    expect(errOf(notUser).details[0]?.field).toBe('members');
+    const twice = await repA.put(`/api/v1/accounts/${acc}/team`, {
+      members: [{ user_id: repB.userId }, { user_id: repB.userId }],
+    });
+    expect(twice.statusCode).toBe(422);
+    expect(json<{ data: unknown[] }>(await repA.get(`/api/v1/accounts/${acc}/team`)).data).toEqual([]);
+    const badPool = await repA.post(`/api/v1/accounts/${acc}/return`, { reason: '试试', pool_id: 'x' });
+    expect(badPool.statusCode).toBe(422);
+    expect(errOf(badPool).details[0]?.field).toBe('pool_id');
+    expect(json<{ data: Rec }>(await repA.get(`/api/v1/objects/account/${acc}`)).data).toMatchObject({
+      owner_id: repA.userId,
+      state: 'owned',
+    });
+    expect((await repA.get(`/api/v1/accounts/duplicates?name=${'长'.repeat(201)}`)).statusCode).toBe(400);
+    const cur = json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/accounts/settings')).data;
+    const hard = await admin.put('/api/v1/accounts/settings', {
+      ...cur,
+      protection: { days: 30, extendDays: 3, hardLimitDays: 20 },
+    });
+    expect(hard.statusCode).toBe(422);
+    expect(errOf(hard).details[0]?.field).toBe('protection.hardLimitDays');
+    const unknown = await admin.put('/api/v1/accounts/settings', { ...cur, extra: 1 });
+    expect(unknown.statusCode).toBe(422);
+    expect(
+      json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/accounts/settings')).data,
+    ).toEqual(cur);
+  });
+});
