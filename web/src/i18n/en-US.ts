@@ -1,10 +1,12 @@
 import type { MessageKey } from './zh-CN';
 import { leadsEnUS } from '../leads/i18n.en-US';
 import { marketingEnUS } from '../marketing/i18n.en-US';
+import { activitiesEnUS } from '../activities/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
   ...marketingEnUS,
+  ...activitiesEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

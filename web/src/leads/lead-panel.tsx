@@ -24,6 +24,7 @@ import { leadActions } from './lead-logic';
 import { MoveModal, type MoveKind, type MoveValues } from './move-modal';
 import { ConvertDialog } from './convert-dialog';
 import { LeadTimeline, ScoreExplanation } from './lead-timeline';
+import { ActivitySection } from '../activities/activity-section';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
@@ -212,6 +213,15 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
           <div style={{ maxHeight: 420, overflowY: 'auto', paddingTop: 8 }}>
             <LeadTimeline leadId={record.id} sourceField={field('source')} />
           </div>
+        </Col>
+        <Col xs={24}>
+          <ActivitySection
+            object="lead"
+            id={record.id}
+            name={str(record.name)}
+            onChanged={refresh}
+            maxHeight={480}
+          />
         </Col>
       </Row>
       <MoveModal

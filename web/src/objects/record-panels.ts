@@ -16,4 +16,5 @@ export interface RecordPanelProps {
 export const RECORD_PANELS: Partial<Record<string, LazyExoticComponent<ComponentType<RecordPanelProps>>>> = {
   lead: lazy(() => import('../leads/lead-panel')),
   campaign: lazy(() => import('../marketing/campaign-panel')),
+  contact: lazy(() => import('../activities/contact-panel')),
 };

@@ -14,6 +14,7 @@ import { buildNav, NAV_GROUP_LABEL } from './nav-items';
 import { GlobalSearch } from './global-search';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
+import { QuickAddHeaderButton } from '../activities/header-button';
 
 const NavDrawer = lazy(() => import('./nav-drawer'));
 
@@ -128,6 +129,7 @@ export function AppShell() {
           )}
           <GlobalSearch />
           <div className="fw-header-spacer" />
+          <QuickAddHeaderButton />
           <NotificationsBell />
           <UserMenu />
         </Layout.Header>

@@ -1,10 +1,16 @@
+import { lazy } from 'react';
 import { Card, Typography } from 'antd';
 import { useMe } from '../api/queries';
+import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
+
+const MyDayPage = lazy(() => import('../activities/my-day-page'));
 
 export function HomePage() {
   const { t } = useI18n();
   const me = useMe().data;
+  // People who work activities start on their day; the rest keep the welcome card.
+  if (canDo(me, 'activity', 'read') || canDo(me, 'task', 'read')) return <MyDayPage asHome />;
   return (
     <Card>
       <Typography.Title level={3} style={{ marginTop: 0 }}>

@@ -67,6 +67,12 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'lead', 'read'),
   },
   {
+    group: 'sales',
+    path: '/my-day',
+    label: 'nav.myDay',
+    visible: (me) => canDo(me, 'activity', 'read') || canDo(me, 'task', 'read'),
+  },
+  {
     group: 'analytics',
     path: '/marketing/analytics',
     label: 'nav.leadAnalytics',
