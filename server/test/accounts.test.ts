@@ -104,7 +104,7 @@ describe('settings', () => {
       holdingLimit: 200,
       wonCountsTowardLimit: false,
       reclaimCooldownDays: 7,
-      protection: { days: 10, extendDays: 3, hardLimitDays: 20 },
+      protection: { enabled: false, days: 10, extendDays: 3, hardLimitDays: 20 },
       duplicatePolicy: 'warn',
       gradeRules: [],
     });
@@ -281,6 +281,16 @@ describe('reclaim job (as-of dates)', () => {
     const rep = await userWithRole(a, 'sales_rep');
     const first = await newPool(a, { name: '默认公海', warn_days: 3 }, [[rep, 'member']]);
     const pool = await newPool(a, { name: '华东公海', warn_days: 3 }, [[rep, 'member']]);
+    // protection is off by default (it would take back every claimed account within 20 days)
+    const cur = json<{ data: { protection: Record<string, unknown> } }>(
+      await a.get('/api/v1/accounts/settings'),
+    ).data;
+    expect(cur.protection.enabled).toBe(false);
+    const on = await a.put('/api/v1/accounts/settings', {
+      ...cur,
+      protection: { ...cur.protection, enabled: true },
+    });
+    expect(on.statusCode, on.body).toBe(200);
     const mk = async (name: string) => {
       const res = await a.post('/api/v1/objects/account', { name, owner_id: rep.userId });
       expect(res.statusCode, res.body).toBe(201);
@@ -289,10 +299,16 @@ describe('reclaim job (as-of dates)', () => {
     const followed = await mk('跟进客户');
     const silent = await mk('沉默客户');
     const won = await mk('成交客户');
+    const own = await mk('自建客户');
     await run(sql`update account set pool_id = ${pool}, state = 'owned', claimed_at = '2026-03-25 10:00+08'
       where tenant_id = ${t.tenantId} and id = ${followed}`);
+    // claimed without a pool on record (older data): goes to the first pool
     await run(
-      sql`update account set created_at = '2026-03-25 09:00+08' where tenant_id = ${t.tenantId} and id = ${silent}`,
+      sql`update account set created_at = '2026-03-25 09:00+08', claimed_at = '2026-03-25 09:00+08' where tenant_id = ${t.tenantId} and id = ${silent}`,
+    );
+    // created by its owner, never claimed: only the pool timers apply (30 days without follow-up)
+    await run(
+      sql`update account set created_at = '2026-03-25 09:00+08' where tenant_id = ${t.tenantId} and id = ${own}`,
     );
     await run(
       sql`update account set state = 'won', created_at = '2026-01-01' where tenant_id = ${t.tenantId} and id = ${won}`,
@@ -332,6 +348,10 @@ describe('reclaim job (as-of dates)', () => {
       owner_id: rep.userId,
       state: 'won',
     });
+    expect(json<{ data: Rec }>(await a.get(`/api/v1/objects/account/${own}`)).data).toMatchObject({
+      owner_id: rep.userId,
+      state: 'owned',
+    });
     const ev = json<{ data: { events: { kind: string; reason: string; actor_name: string | null }[] } }>(
       await a.get(`/api/v1/accounts/${followed}/overview`),
     ).data.events[0];
@@ -352,7 +372,7 @@ describe('reclaim job (as-of dates)', () => {
     const cur = json<{ data: Record<string, unknown> }>(await a.get('/api/v1/accounts/settings')).data;
     await a.put('/api/v1/accounts/settings', {
       ...cur,
-      protection: { days: 365, extendDays: 0, hardLimitDays: 3650 },
+      protection: { enabled: true, days: 365, extendDays: 0, hardLimitDays: 3650 },
     });
     const pool = await newPool(
       a,
@@ -692,7 +712,7 @@ describe('bad input is a 4xx naming the field, never a 500, and changes nothing'
     const cur = json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/accounts/settings')).data;
     const hard = await admin.put('/api/v1/accounts/settings', {
       ...cur,
-      protection: { days: 30, extendDays: 3, hardLimitDays: 20 },
+      protection: { enabled: true, days: 30, extendDays: 3, hardLimitDays: 20 },
     });
     expect(hard.statusCode).toBe(422);
     expect(errOf(hard).details[0]?.field).toBe('protection.hardLimitDays');

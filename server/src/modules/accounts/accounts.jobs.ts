@@ -13,6 +13,8 @@ interface Candidate {
   pool_id: string | null;
   target_pool: string;
   claimed_on: string;
+  /** claimed from a pool (the protection rule applies), not created by its owner */
+  claimed: boolean;
   follow_ups: string[] | null;
   no_followup_days: number | null;
   no_won_days: number | null;
@@ -50,7 +52,7 @@ export const accountReclaimJob: JobDef = {
       const moment = sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;
       const since = sql`coalesce(a.claimed_at, a.created_at)`;
       const rows = await tx.query(sql<Candidate>`
-        select a.id, a.name, a.owner_id, a.pool_id, p.id as target_pool,
+        select a.id, a.name, a.owner_id, a.pool_id, p.id as target_pool, a.claimed_at is not null as claimed,
                ${day(since)} as claimed_on,
                array(select distinct ${day(sql`x.occurred_at`)} from activity x
                      where x.tenant_id = a.tenant_id and x.account_id = a.id and x.deleted_at is null
@@ -73,7 +75,12 @@ export const accountReclaimJob: JobDef = {
           noWonDays: r.no_won_days ?? DEFAULT_POOL_TIMERS.noWonDays,
           warnDays: r.warn_days ?? DEFAULT_POOL_TIMERS.warnDays,
         };
-        const plan = planReclaim(r.claimed_on, r.follow_ups ?? [], timers, s.protection);
+        const plan = planReclaim(
+          r.claimed_on,
+          r.follow_ups ?? [],
+          timers,
+          s.protection.enabled && r.claimed ? s.protection : null,
+        );
         const action = reclaimAction(asOf, plan);
         if (action === 'warn') {
           const fresh =

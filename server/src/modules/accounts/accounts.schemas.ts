@@ -27,6 +27,7 @@ export const AccountSettings = z
     wonCountsTowardLimit: z.boolean(),
     reclaimCooldownDays: z.number().int(),
     protection: z.strictObject({
+      enabled: z.boolean().describe('Applies only to accounts claimed from a pool; off by default'),
       days: z.number().int(),
       extendDays: z.number().int(),
       hardLimitDays: z.number().int(),

@@ -33,14 +33,17 @@ export function planReclaim(
   claimedOn: string,
   followUps: string[],
   timers: PoolTimers,
-  protection: ProtectionSettings,
+  /** null when the protection rule does not apply (off, or the account was never claimed) */
+  protection: ProtectionSettings | null,
 ): ReclaimPlan {
   const counted = followUps.filter((f) => f >= claimedOn).sort();
   const lastTouch = counted[counted.length - 1] ?? claimedOn;
   const candidates: Array<[ReclaimReason, string]> = [
     ['no_followup', addDays(lastTouch, timers.noFollowupDays)],
     ['no_won', addDays(claimedOn, timers.noWonDays)],
-    ['protection', reclaimDate(claimedOn, counted, protection).reclaimOn],
+    ...(protection
+      ? [['protection', reclaimDate(claimedOn, counted, protection).reclaimOn] as [ReclaimReason, string]]
+      : []),
   ];
   let best = candidates[0] as [ReclaimReason, string];
   for (const c of candidates) if (c[1] < best[1]) best = c;

@@ -12,8 +12,12 @@ export interface AccountSettings {
   wonCountsTowardLimit: boolean;
   /** days a previous owner waits before claiming an account back after it was returned or reclaimed */
   reclaimCooldownDays: number;
-  /** protection period of claimed accounts (shared rule with leads) */
-  protection: ProtectionSettings;
+  /**
+   * protection period of accounts claimed from a pool (the rule shared with leads). Off by
+   * default: with it on, every claimed account that is not won goes back within hardLimitDays,
+   * which suits pools of cold accounts, not a B2B cycle of months.
+   */
+  protection: ProtectionSettings & { enabled: boolean };
   /** a create/edit matching an existing account: warn (the UI checks first) or block */
   duplicatePolicy: 'warn' | 'block';
   /** ordered: the first rule that holds sets the grade; none = grades are set by hand */
@@ -28,7 +32,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
   holdingLimit: 200,
   wonCountsTowardLimit: false,
   reclaimCooldownDays: 7,
-  protection: DEFAULT_PROTECTION,
+  protection: { ...DEFAULT_PROTECTION, enabled: false },
   duplicatePolicy: 'warn',
   gradeRules: [],
   gradeFallback: null,
@@ -40,6 +44,7 @@ export const accountSettingsSchema = z.strictObject({
   wonCountsTowardLimit: z.boolean(),
   reclaimCooldownDays: z.number().int().min(0).max(365),
   protection: z.strictObject({
+    enabled: z.boolean(),
     days: z.number().int().min(1).max(3650),
     extendDays: z.number().int().min(0).max(3650),
     hardLimitDays: z.number().int().min(1).max(3650),
@@ -78,7 +83,12 @@ export async function loadAccountSettings(tx: TenantDb): Promise<AccountSettings
         accounts: Partial<AccountSettings> | null;
       }>`select settings->'accounts' as accounts from tenant where id = ${tx.tenantId}`,
     );
-    return { ...DEFAULT_ACCOUNT_SETTINGS, ...(row?.accounts ?? {}) };
+    const saved = row?.accounts ?? {};
+    return {
+      ...DEFAULT_ACCOUNT_SETTINGS,
+      ...saved,
+      protection: { ...DEFAULT_ACCOUNT_SETTINGS.protection, ...(saved.protection ?? {}) },
+    };
   };
   if (!tx.inTransaction) return load();
   let p = perTransaction.get(tx);
