@@ -68,7 +68,9 @@ export function ActivityTimeline({ object, id, name, onChanged }: ActivityTimeli
   const timeZone = me?.tenant.time_zone ?? 'Asia/Shanghai';
   const q = useActivityTimeline(object, id);
   const [completing, setCompleting] = useState<string | null>(null);
-  const [now] = useState(() => Date.now());
+
+  // "now" is when the answer came: relative times and "planned" match what the server saw
+  const now = q.dataUpdatedAt || Date.parse('2000-01-01T00:00:00Z');
   const today = ymdInZone(now, timeZone);
 
   if (q.isLoading) return <Skeleton active paragraph={{ rows: 3 }} />;
@@ -106,7 +108,8 @@ export function ActivityTimeline({ object, id, name, onChanged }: ActivityTimeli
   const activityContent = (r: RecordData, at: string) => {
     const type = isActivityType(r.type) ? r.type : null;
     const owner = r._expand?.owner_id?.name;
-    const planned = Date.parse(at) > now;
+    // a minute of slack: the dialog's "now" was taken in the browser before the save
+    const planned = Date.parse(at) > now + 60_000;
     const duration = typeof r.duration_minutes === 'number' ? r.duration_minutes : null;
     return (
       <div data-testid="timeline-activity" data-type={type ?? ''}>

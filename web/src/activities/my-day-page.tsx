@@ -97,7 +97,7 @@ export default function MyDayPage({ asHome = false }: { asHome?: boolean }) {
   const q = useMyDay(date, !!me && mayRead);
   const quick = useActivityQuickAdd();
   const [completing, setCompleting] = useState<string | null>(null);
-  const [now] = useState(() => Date.now());
+  const now = q.dataUpdatedAt;
   const timeZone = q.data?.time_zone ?? me?.tenant.time_zone ?? 'Asia/Shanghai';
   const mayComplete = canDo(me, 'task', 'update');
 

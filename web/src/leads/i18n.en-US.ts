@@ -64,6 +64,7 @@ export const leadsEnUS: Record<keyof typeof leadsZhCN, string> = {
   'leads.event.reassigned': 'Owner changed',
   'leads.event.voided': 'Voided',
   'leads.event.revived': 'Revived',
+  'leads.event.followedUp': 'First follow-up: now in progress',
   'leads.event.merged': 'Merged a duplicate',
   'leads.reason.rule': 'Assignment rule “{name}”',
   'leads.reason.poolDefault': 'Pool default assignee',

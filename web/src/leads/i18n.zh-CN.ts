@@ -63,6 +63,7 @@ export const leadsZhCN = {
   'leads.event.reassigned': '改派负责人',
   'leads.event.voided': '作废',
   'leads.event.revived': '恢复',
+  'leads.event.followedUp': '首次跟进，开始跟进中',
   'leads.reason.rule': '按分配规则「{name}」',
   'leads.reason.poolDefault': '线索池默认负责人',
   'leads.reason.created': '创建时指定负责人',

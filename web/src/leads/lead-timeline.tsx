@@ -42,6 +42,7 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   reassigned: 'leads.event.reassigned',
   voided: 'leads.event.voided',
   revived: 'leads.event.revived',
+  followed_up: 'leads.event.followedUp',
 };
 
 /** Which rules gave the lead its points. */
@@ -113,7 +114,8 @@ export function LeadTimeline({ leadId, sourceField }: { leadId: string; sourceFi
       return t('leads.reason.rule', { name });
     }
     if (e.reason === 'created') return t('leads.reason.created');
-    if (e.kind === 'converted' || e.kind === 'merged') return null;
+    // followed_up: the activity itself is in the follow-up timeline below
+    if (e.kind === 'converted' || e.kind === 'merged' || e.kind === 'followed_up') return null;
     return e.reason;
   };
 
