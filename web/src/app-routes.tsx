@@ -19,6 +19,7 @@ const MyLeadsPage = lazy(() => import('./leads/my-leads-page'));
 const PoolsPage = lazy(() => import('./leads/pools-page'));
 const ReviewPage = lazy(() => import('./leads/review-page'));
 const LeadAnalyticsPage = lazy(() => import('./marketing/analytics-page'));
+const SalesBoardPage = lazy(() => import('./sales/board-page'));
 const MyDayPage = lazy(() => import('./activities/my-day-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
@@ -91,6 +92,7 @@ export function AppRoutes() {
         <Route path="leads/pools/:poolId?" element={page(<PoolsPage />)} />
         <Route path="leads/review" element={page(<ReviewPage />)} />
         <Route path="marketing/analytics" element={page(<LeadAnalyticsPage />)} />
+        <Route path="sales/board" element={page(<SalesBoardPage />)} />
         <Route path="my-day" element={page(<MyDayPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -10,4 +10,5 @@ export type CreateGuard = (values: Record<string, unknown>, modal: HookAPI, t: T
  */
 export const CREATE_GUARDS: Partial<Record<string, () => Promise<CreateGuard>>> = {
   lead: () => import('../leads/create-guard').then((m) => m.leadCreateGuard),
+  opportunity: () => import('../sales/create-guard').then((m) => m.opportunityCreateGuard),
 };

@@ -16,5 +16,6 @@ export interface RecordPanelProps {
 export const RECORD_PANELS: Partial<Record<string, LazyExoticComponent<ComponentType<RecordPanelProps>>>> = {
   lead: lazy(() => import('../leads/lead-panel')),
   campaign: lazy(() => import('../marketing/campaign-panel')),
+  opportunity: lazy(() => import('../sales/opportunity-panel')),
   contact: lazy(() => import('../activities/contact-panel')),
 };

@@ -73,6 +73,12 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'activity', 'read') || canDo(me, 'task', 'read'),
   },
   {
+    group: 'sales',
+    path: '/sales/board',
+    label: 'nav.salesBoard',
+    visible: (me) => canDo(me, 'opportunity', 'read'),
+  },
+  {
     group: 'analytics',
     path: '/marketing/analytics',
     label: 'nav.leadAnalytics',

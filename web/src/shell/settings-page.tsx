@@ -16,6 +16,7 @@ import { SmtpSection } from '../settings/smtp-section';
 import { LoginLogSection } from '../settings/login-log-section';
 import { LeadSettingsSection } from '../marketing/lead-settings-section';
 import { LeadFormsSection } from '../marketing/forms-section';
+import { PipelinesSection } from '../sales/pipelines-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -30,6 +31,7 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'login-log', label: 'settings.tab.loginLog', render: () => <LoginLogSection /> },
   { key: 'leads', label: 'settings.tab.leads', render: () => <LeadSettingsSection /> },
   { key: 'lead-forms', label: 'settings.tab.leadForms', render: () => <LeadFormsSection /> },
+  { key: 'pipelines', label: 'sales.settings.tab', render: () => <PipelinesSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */
