@@ -203,3 +203,56 @@ test('a task due today is on My day and is completed there', async ({ page, requ
   await page.getByTestId('side-nav').getByText('我的一天').click();
   await expect(page).toHaveURL(/\/my-day$/);
 });
+
+test.describe('on a phone', () => {
+  test.use({
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    geolocation: { latitude: 31.230416, longitude: 121.473701 },
+    permissions: ['geolocation'],
+  });
+
+  test('Alt+N logs a visit with a check-in; My day fits the width', async ({ page, request }) => {
+    const api = await adminApi(request);
+    const u = uniq();
+    const rep = await newRep(api, u);
+    const name = `拜访线索${u}`;
+    const lead = (
+      await api.post('/api/v1/leads/capture', {
+        name,
+        mobile: `139${u}`,
+        province: '新疆维吾尔自治区',
+        owner_id: rep.id,
+      })
+    ).data as { lead_id: string };
+
+    await signIn(page, rep);
+    await page.goto('/my-day');
+    await expect(page.getByTestId('my-day-follow-ups')).toBeVisible();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const width = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+    expect(width, 'My day is wider than the phone').toBeLessThanOrEqual(390);
+
+    await page.keyboard.press('Alt+KeyN');
+    const dialog = page.getByTestId('activity-quick-add');
+    await expect(dialog.getByRole('dialog')).toBeInViewport();
+    await dialog.getByLabel('跟进对象').fill(name);
+    await page.locator('.ant-select-item-option').filter({ hasText: name }).click();
+    await dialog.getByText('拜访', { exact: true }).click();
+    await expect(dialog.getByLabel('主题')).toHaveValue(`拜访 · ${name}`);
+    await dialog.getByRole('button', { name: '签到定位' }).click();
+    await expect(dialog).toContainText('已签到：31.230416, 121.473701');
+    await screenshot(page, 'activities-quick-add-phone');
+    await dialog.getByTestId('activity-submit').click();
+    await expect(page.getByText('已记录跟进')).toBeVisible();
+
+    const acts = (await api.get(`/api/v1/objects/activity?filter[lead_id][eq]=${lead.lead_id}`)).data as {
+      type: string;
+      latitude: number;
+      longitude: number;
+    }[];
+    expect(acts).toEqual([
+      expect.objectContaining({ type: 'visit', latitude: 31.230416, longitude: 121.473701 }),
+    ]);
+  });
+});
