@@ -175,9 +175,11 @@ export async function benchLeads(
   await p.imports.start(actor, job.id);
   const done = await p.imports.waitFor(actor, job.id);
   const importMs = Date.now() - s0;
-  if (done.created_rows !== o.importRows)
+  // At a million leads some generated mobiles repeat existing ones: those rows merge into the
+  // existing lead as a new touch (counted as updated), which is the pipeline doing its job.
+  if (done.created_rows + done.updated_rows !== o.importRows)
     throw new Error(
-      `lead import created ${done.created_rows} of ${o.importRows}: ${JSON.stringify(done.errors.slice(0, 3))}`,
+      `lead import created ${done.created_rows} and merged ${done.updated_rows} of ${o.importRows}: ${JSON.stringify(done.errors.slice(0, 3))}`,
     );
   const c0 = Date.now();
   await pipeline(
@@ -194,7 +196,7 @@ export async function benchLeads(
       `import ${o.importRows.toLocaleString()} leads vs COPY`,
       o.importRows / (importMs / 1000),
       o.importRows / (copyMs / 1000),
-      `${(importMs / 1000).toFixed(1)} s vs ${(copyMs / 1000).toFixed(1)} s; pipeline per row: normalise, score, assign`,
+      `${(importMs / 1000).toFixed(1)} s vs ${(copyMs / 1000).toFixed(1)} s; pipeline per row: normalise, duplicate check, score, assign${done.updated_rows ? `; ${done.updated_rows} rows merged as touches` : ''}`,
     ),
   );
   return rows;

@@ -28,6 +28,7 @@ import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
 import { accounts, importCsv, TIERS, type BenchAccount } from './generate.ts';
 import { normaliseCompany } from '../server/src/modules/accounts/index.ts';
 import { benchLeads } from './leads.ts';
+import { benchSales } from './sales.ts';
 import { benchWeb } from './web.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
@@ -41,6 +42,9 @@ const IMPORT_ROWS = arg('import-rows', smoke ? 5_000 : 100_000);
 const ITER = arg('iterations', smoke ? 30 : 300);
 const LEADS = arg('leads', smoke ? 20_000 : 1_000_000);
 const LEAD_IMPORT_ROWS = arg('lead-import-rows', smoke ? 2_000 : 100_000);
+const SALES_ACCOUNTS = arg('sales-accounts', smoke ? 20_000 : 200_000);
+const SALES_OPPORTUNITIES = arg('opportunities', smoke ? 10_000 : 100_000);
+const SALES_ACTIVITIES = arg('activities', smoke ? 200_000 : 2_000_000);
 const log = (m: string): void => console.log(`[bench] ${m}`);
 
 const ACCOUNT_COPY_COLUMNS =
@@ -369,6 +373,15 @@ async function main(): Promise<void> {
         importRows: LEAD_IMPORT_ROWS,
         iterations: Math.max(20, Math.floor(ITER / 3)),
         workDir,
+        log,
+      })),
+    );
+    rows.push(
+      ...(await benchSales(p, raw, {
+        accounts: SALES_ACCOUNTS,
+        opportunities: SALES_OPPORTUNITIES,
+        activities: SALES_ACTIVITIES,
+        iterations: Math.max(20, Math.floor(ITER / 3)),
         log,
       })),
     );

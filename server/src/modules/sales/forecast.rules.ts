@@ -225,26 +225,46 @@ export interface StageRate {
 
 export const stageKey = (pipelineId: string, stage: string): string => `${pipelineId}|${stage}`;
 
+/** Distinct deals per (pipeline, stage, outcome) — what SQL hands over instead of every visit. */
+export interface StageOutcomeCount {
+  pipeline_id: string;
+  stage: string;
+  outcome: StageVisit['outcome'];
+  deals: number;
+}
+
 /** Historical stage-to-won conversion per (pipeline, stage). */
 export function conversionRates(visits: StageVisit[]): StageRate[] {
   const seen = new Set<string>();
-  const by = new Map<string, StageRate>();
+  const counts = new Map<string, StageOutcomeCount>();
   for (const v of visits) {
     const k = stageKey(v.pipeline_id, v.stage);
     // a deal that entered a stage twice counts once
     if (seen.has(`${k}|${v.opportunity_id}`)) continue;
     seen.add(`${k}|${v.opportunity_id}`);
+    const c = counts.get(`${k}|${v.outcome}`) ?? { ...v, deals: 0 };
+    c.deals += 1;
+    counts.set(`${k}|${v.outcome}`, c);
+  }
+  return conversionRatesFromCounts([...counts.values()]);
+}
+
+/** The same rates from per-outcome distinct-deal counts (a deal has one outcome, so they add up). */
+export function conversionRatesFromCounts(rows: StageOutcomeCount[]): StageRate[] {
+  const by = new Map<string, StageRate>();
+  for (const c of rows) {
+    const k = stageKey(c.pipeline_id, c.stage);
     const r = by.get(k) ?? {
-      pipeline_id: v.pipeline_id,
-      stage: v.stage,
+      pipeline_id: c.pipeline_id,
+      stage: c.stage,
       reached: 0,
       won: 0,
       lost: 0,
       rate: null,
     };
-    r.reached += 1;
-    if (v.outcome === 'won') r.won += 1;
-    if (v.outcome === 'lost') r.lost += 1;
+    r.reached += c.deals;
+    if (c.outcome === 'won') r.won += c.deals;
+    if (c.outcome === 'lost') r.lost += c.deals;
     by.set(k, r);
   }
   const out = [...by.values()].map((r) => ({ ...r, rate: ratio(r.won, r.won + r.lost, 4) }));

@@ -9,7 +9,7 @@ import { emitEvents } from '../../platform/events/outbox.ts';
 import {
   addDays,
   addMonths,
-  conversionRates,
+  conversionRatesFromCounts,
   errorPercent,
   forecastFigures,
   isDate,
@@ -28,7 +28,7 @@ import {
   type Period,
   type PeriodKind,
   type StageRate,
-  type StageVisit,
+  type StageOutcomeCount,
 } from './forecast.rules.ts';
 import {
   assertReadableDepartment,
@@ -109,15 +109,19 @@ export async function loadStageRates(
 ): Promise<StageRate[]> {
   const from = startOfDay(addMonths(asOf, -months), timeZone);
   const until = startOfDay(addDays(asOf, 1), timeZone);
-  const visits = await tdb.query(sql<StageVisit>`
-    select h.opportunity_id, h.pipeline_id, h.stage,
-           case when cs.type <> 'active' and coalesce(o.closed_at, o.updated_at) < ${until} then cs.type else 'open' end as outcome
+  // Counted in SQL (distinct deals per stage and outcome): at 100,000 deals the visits
+  // themselves were ~200,000 rows shipped to Node to be counted there.
+  const counts = await tdb.query(sql<StageOutcomeCount>`
+    select h.pipeline_id, h.stage,
+           case when cs.type <> 'active' and coalesce(o.closed_at, o.updated_at) < ${until} then cs.type else 'open' end as outcome,
+           count(distinct h.opportunity_id)::int8 as deals
     from opportunity_stage_history h
     join sales_stage hs on hs.tenant_id = h.tenant_id and hs.pipeline_id = h.pipeline_id and hs.key = h.stage and hs.type = 'active'
     join opportunity o on o.tenant_id = h.tenant_id and o.id = h.opportunity_id and o.deleted_at is null
     join sales_stage cs on cs.tenant_id = o.tenant_id and cs.pipeline_id = o.pipeline_id and cs.key = o.stage
-    where h.tenant_id = ${tdb.tenantId} and h.entered_at >= ${from} and h.entered_at < ${until}`);
-  return conversionRates(visits);
+    where h.tenant_id = ${tdb.tenantId} and h.entered_at >= ${from} and h.entered_at < ${until}
+    group by 1, 2, 3`);
+  return conversionRatesFromCounts(counts);
 }
 
 export const rateMap = (rates: StageRate[]): Map<string, number | null> =>
