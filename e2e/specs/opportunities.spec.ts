@@ -1,0 +1,143 @@
+import type { APIRequestContext } from '@playwright/test';
+import { test, expect, REP, signIn } from '../support/fixtures';
+
+/** An API session of the rep's own, beside the browser's. */
+async function api(request: APIRequestContext, who: { email: string; password: string }) {
+  const res = await request.post('/api/v1/auth/login', { data: who });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  const body = (await res.json()).data as { csrf_token: string; user_id: string };
+  const call = async (method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => {
+    const r = await request.fetch(path, {
+      method,
+      data,
+      headers: { 'X-CSRF-Token': body.csrf_token, 'Accept-Language': 'zh-CN' },
+    });
+    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
+    return r.status() === 204 ? null : await r.json();
+  };
+  return {
+    userId: body.user_id,
+    get: (path: string) => call('GET', path),
+    post: (path: string, data?: unknown) => call('POST', path, data),
+  };
+}
+
+interface Column {
+  key: string;
+  count: number;
+  amounts: { currency: string; amount: number; weighted: number }[];
+}
+
+/** The web's zh-CN money format (web/src/format/money.ts): ¥ and 万 above ten thousand yuan. */
+function zhMoney(fen: number): string {
+  const yuan = fen / 100;
+  if (yuan >= 10_000)
+    return `¥${new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 }).format(yuan / 10_000)}万`;
+  return `¥${new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(yuan)}`;
+}
+
+test('a rep moves a deal through the gated pipeline, loses it with a reason and restores it', async ({
+  page,
+  request,
+}) => {
+  const rep = await api(request, REP);
+  const u = `${Date.now()}`.slice(-8);
+  const account = (await rep.post('/api/v1/objects/account', { name: `商机看板测试${u}有限公司` })).data as {
+    id: string;
+  };
+  const name = `看板商机${u}`;
+  const opp = (
+    await rep.post('/api/v1/objects/opportunity', {
+      name,
+      account_id: account.id,
+      amount: { amount: 12_000_000, currency: 'CNY' },
+      close_date: '2099-12-31',
+    })
+  ).data as { id: string; stage: string; pipeline_id: string };
+  expect(opp.stage).toBe('discovery');
+
+  await signIn(page, REP);
+  await page.goto('/sales/board');
+  await expect(page.getByRole('heading', { name: '商机看板' })).toBeVisible();
+  const card = (col: string) =>
+    page.getByTestId(`board-col-${col}`).getByTestId('board-card').filter({ hasText: name });
+  await expect(card('discovery')).toBeVisible();
+  await expect(card('discovery').getByTestId('dwell-badge')).toHaveText('0 天');
+
+  // drag discovery → solution: the dialog opens first and says nothing is missing
+  await card('discovery').dragTo(page.getByTestId('board-col-solution'));
+  const dialog = page.getByRole('dialog').filter({ has: page.getByTestId('stage-dialog') });
+  await expect(dialog).toBeInViewport();
+  await expect(dialog.getByText('满足进入此阶段的全部要求。')).toBeVisible();
+  await dialog.getByRole('button', { name: '确认移动' }).click();
+  await expect(card('solution')).toBeVisible();
+
+  // solution → negotiation through the card menu: refused until a demo is logged
+  await card('solution')
+    .getByRole('button', { name: `${name} 的操作` })
+    .click();
+  await page.getByRole('menuitem', { name: '移动到阶段…' }).click();
+  await expect(dialog).toBeInViewport();
+  await dialog.locator('#stage-dialog-to').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '商务谈判' }).click();
+  await expect(dialog.getByTestId('gate-activities')).toContainText('产品演示');
+  await expect(dialog.getByRole('button', { name: '确认移动' })).toBeDisabled();
+  // the server refuses the same move on its own as well
+  const refused = await page.request.post(`/api/v1/sales/opportunities/${opp.id}/stage`, {
+    data: { stage: 'negotiation' },
+    headers: { 'X-CSRF-Token': await csrf(page) },
+  });
+  expect(refused.status()).toBe(422);
+  expect(JSON.stringify(await refused.json())).toContain('activities.demo');
+
+  await rep.post('/api/v1/objects/activity', { type: 'demo', subject: `演示${u}`, opportunity_id: opp.id });
+  await dialog.getByRole('button', { name: /重\s*试/ }).click();
+  await expect(dialog.getByText('满足进入此阶段的全部要求。')).toBeVisible();
+  await dialog.getByRole('button', { name: '确认移动' }).click();
+  await expect(card('negotiation')).toBeVisible();
+
+  // the column headers agree with the server's board for this rep
+  const board = (await rep.get(`/api/v1/sales/kanban?pipeline_id=${opp.pipeline_id}&owner_id=${rep.userId}`))
+    .data as { columns: Column[] };
+  for (const key of ['discovery', 'solution', 'negotiation']) {
+    const col = board.columns.find((c) => c.key === key);
+    const cny = col?.amounts.find((a) => a.currency === 'CNY') ?? { amount: 0, weighted: 0 };
+    await expect(page.getByTestId(`board-count-${key}`)).toHaveText(`${col?.count ?? 0} 个`);
+    await expect(page.getByTestId(`board-amount-${key}-CNY`)).toHaveText(zhMoney(cny.amount));
+    await expect(page.getByTestId(`board-weighted-${key}-CNY`)).toHaveText(zhMoney(cny.weighted));
+  }
+  const negotiation = board.columns.find((c) => c.key === 'negotiation');
+  expect(negotiation?.count ?? 0).toBeGreaterThanOrEqual(1);
+
+  // mark lost on the record page: a reason is required
+  await card('negotiation').getByRole('link', { name }).click();
+  await expect(page.getByTestId('opportunity-panel')).toBeVisible();
+  await page
+    .getByTestId('opportunity-panel')
+    .getByRole('button', { name: /输\s*单/ })
+    .click();
+  await expect(dialog).toBeInViewport();
+  await expect(dialog.getByRole('button', { name: '确认移动' })).toBeDisabled();
+  await dialog.locator('#gate-reason').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '价格因素' }).click();
+  await dialog.locator('#gate-note').fill('预算被砍');
+  await dialog.getByRole('button', { name: '确认移动' }).click();
+  await expect(page.getByTestId('closed-tag')).toHaveText('已关闭：输单');
+  const lost = (await rep.get(`/api/v1/objects/opportunity/${opp.id}`)).data as Record<string, unknown>;
+  expect(lost.stage).toBe('lost');
+  expect(lost.close_reason).toBe('价格因素');
+  expect(lost.close_note).toBe('预算被砍');
+
+  // restore: back in negotiation with the close fields cleared
+  await page.getByRole('button', { name: '恢复商机' }).click();
+  await expect(page.getByText('商机已恢复到关闭前的阶段')).toBeVisible();
+  await expect(page.locator('.fw-chevron-current')).toHaveText('商务谈判');
+  const restored = (await rep.get(`/api/v1/objects/opportunity/${opp.id}`)).data as Record<string, unknown>;
+  expect(restored.stage).toBe('negotiation');
+  expect(restored.close_reason).toBeNull();
+});
+
+async function csrf(page: import('@playwright/test').Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  return decodeURIComponent(cookies.find((c) => c.name === 'fw_csrf')?.value ?? '');
+}
