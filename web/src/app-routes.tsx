@@ -19,6 +19,9 @@ const MyLeadsPage = lazy(() => import('./leads/my-leads-page'));
 const PoolsPage = lazy(() => import('./leads/pools-page'));
 const ReviewPage = lazy(() => import('./leads/review-page'));
 const LeadAnalyticsPage = lazy(() => import('./marketing/analytics-page'));
+const ForecastPage = lazy(() => import('./sales/forecast-page'));
+const TargetsPage = lazy(() => import('./sales/targets-page'));
+const FunnelPage = lazy(() => import('./sales/funnel-page'));
 const SalesBoardPage = lazy(() => import('./sales/board-page'));
 const MyDayPage = lazy(() => import('./activities/my-day-page'));
 
@@ -92,6 +95,9 @@ export function AppRoutes() {
         <Route path="leads/pools/:poolId?" element={page(<PoolsPage />)} />
         <Route path="leads/review" element={page(<ReviewPage />)} />
         <Route path="marketing/analytics" element={page(<LeadAnalyticsPage />)} />
+        <Route path="sales/forecast" element={page(<ForecastPage />)} />
+        <Route path="sales/targets" element={page(<TargetsPage />)} />
+        <Route path="sales/funnel" element={page(<FunnelPage />)} />
         <Route path="sales/board" element={page(<SalesBoardPage />)} />
         <Route path="my-day" element={page(<MyDayPage />)} />
         <Route path="*" element={<NotFoundPage />} />

@@ -1,11 +1,13 @@
 import type { MessageKey } from './zh-CN';
 import { leadsEnUS } from '../leads/i18n.en-US';
+import { forecastEnUS } from '../sales/forecast-i18n.en-US';
 import { salesEnUS } from '../sales/i18n.en-US';
 import { marketingEnUS } from '../marketing/i18n.en-US';
 import { activitiesEnUS } from '../activities/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
+  ...forecastEnUS,
   ...salesEnUS,
   ...marketingEnUS,
   ...activitiesEnUS,

@@ -1,4 +1,5 @@
 import { leadsZhCN } from '../leads/i18n.zh-CN';
+import { forecastZhCN } from '../sales/forecast-i18n.zh-CN';
 import { salesZhCN } from '../sales/i18n.zh-CN';
 import { marketingZhCN } from '../marketing/i18n.zh-CN';
 import { activitiesZhCN } from '../activities/i18n.zh-CN';
@@ -6,6 +7,7 @@ import { activitiesZhCN } from '../activities/i18n.zh-CN';
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
   ...leadsZhCN,
+  ...forecastZhCN,
   ...salesZhCN,
   ...marketingZhCN,
   ...activitiesZhCN,

@@ -79,10 +79,28 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'opportunity', 'read'),
   },
   {
+    group: 'sales',
+    path: '/sales/forecast',
+    label: 'nav.salesForecast',
+    visible: (me) => canDo(me, 'opportunity', 'read'),
+  },
+  {
+    group: 'sales',
+    path: '/sales/targets',
+    label: 'nav.salesTargets',
+    visible: (me) => canDo(me, 'opportunity', 'read'),
+  },
+  {
     group: 'analytics',
     path: '/marketing/analytics',
     label: 'nav.leadAnalytics',
     visible: (me) => canDo(me, 'lead', 'read'),
+  },
+  {
+    group: 'analytics',
+    path: '/sales/funnel',
+    label: 'nav.salesFunnel',
+    visible: (me) => canDo(me, 'opportunity', 'read'),
   },
 ];
 
