@@ -5,6 +5,7 @@ import { loadActor } from '../platform/identity/actor.ts';
 import type { Actor } from '../platform/access/permissions.ts';
 import { LeadsService } from '../modules/leads/index.ts';
 import { shapeLeadHistory } from './demo-lead-history.ts';
+import { loadDemoSales } from './demo-sales.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -100,11 +101,14 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   for (let i = 0; i < contacts.length; i += 500)
     contactCount += (await p.records.createMany(actor, 'contact', contacts.slice(i, i + 500))).length;
   const leads = await loadDemoLeads(p, actor, users, rng);
+  // pools, org charts, deals, follow-ups, targets and forecasts (demo-sales.ts)
+  const sales = await loadDemoSales(p, actor, rng);
   return {
     users: users.length,
     accounts: createdAccounts.length,
     contacts: contactCount,
     ...leads,
+    ...sales,
     user_password: DEMO_PASSWORD,
   };
 }

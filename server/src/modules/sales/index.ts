@@ -28,3 +28,10 @@ export const salesModule: ModuleDef = {
     registerForecastRoutes(app, platform);
   },
 };
+
+// used by the demo loader (server/src/demo/demo-sales.ts)
+export { OpportunitiesService } from './opportunities.service.ts';
+export { submitForecast } from './forecast.service.ts';
+export { upsertTargets } from './targets.service.ts';
+export { forecastSnapshotJob } from './forecast.jobs.ts';
+export { salesAlertsJob } from './sales.jobs.ts';
