@@ -24,6 +24,7 @@ const TargetsPage = lazy(() => import('./sales/targets-page'));
 const FunnelPage = lazy(() => import('./sales/funnel-page'));
 const SalesBoardPage = lazy(() => import('./sales/board-page'));
 const MyDayPage = lazy(() => import('./activities/my-day-page'));
+const AccountPoolsPage = lazy(() => import('./accounts/pools-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -100,6 +101,7 @@ export function AppRoutes() {
         <Route path="sales/funnel" element={page(<FunnelPage />)} />
         <Route path="sales/board" element={page(<SalesBoardPage />)} />
         <Route path="my-day" element={page(<MyDayPage />)} />
+        <Route path="accounts/pools/:poolId?" element={page(<AccountPoolsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -11,12 +11,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: ErrorDetail[];
+  /** The message key (`account_limit_reached`): which rule refused, finer than `code`. */
+  readonly key: string;
 
-  constructor(status: number, code: string, message: string, details: ErrorDetail[]) {
+  constructor(status: number, code: string, message: string, details: ErrorDetail[], key?: string) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.key = key ?? code;
   }
 
   fieldIssue(field: string): string | undefined {
@@ -58,7 +61,9 @@ interface RequestOptions {
   isAuthRequest?: boolean;
 }
 
-function isErrorBody(v: unknown): v is { error: { code: string; message: string; details?: ErrorDetail[] } } {
+function isErrorBody(
+  v: unknown,
+): v is { error: { code: string; message: string; details?: ErrorDetail[]; key?: string } } {
   return (
     typeof v === 'object' && v !== null && 'error' in v && typeof v.error === 'object' && v.error !== null
   );
@@ -96,7 +101,13 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
   }
   if (!res.ok) {
     const err = isErrorBody(parsed)
-      ? new ApiError(res.status, parsed.error.code, parsed.error.message, parsed.error.details ?? [])
+      ? new ApiError(
+          res.status,
+          parsed.error.code,
+          parsed.error.message,
+          parsed.error.details ?? [],
+          parsed.error.key,
+        )
       : new ApiError(res.status, 'internal', res.statusText, []);
     if (res.status === 401 && !opts.isAuthRequest && onSessionEnded) onSessionEnded();
     throw err;

@@ -7054,6 +7054,8 @@ export interface components {
       wonCountsTowardLimit: boolean;
       reclaimCooldownDays: number;
       protection: {
+        /** @description Applies only to accounts claimed from a pool; off by default */
+        enabled: boolean;
         days: number;
         extendDays: number;
         hardLimitDays: number;

@@ -4,6 +4,7 @@ import { forecastEnUS } from '../sales/forecast-i18n.en-US';
 import { salesEnUS } from '../sales/i18n.en-US';
 import { marketingEnUS } from '../marketing/i18n.en-US';
 import { activitiesEnUS } from '../activities/i18n.en-US';
+import { accountsEnUS } from '../accounts/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -11,6 +12,7 @@ export const enUS: Record<MessageKey, string> = {
   ...salesEnUS,
   ...marketingEnUS,
   ...activitiesEnUS,
+  ...accountsEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

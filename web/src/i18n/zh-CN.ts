@@ -3,6 +3,7 @@ import { forecastZhCN } from '../sales/forecast-i18n.zh-CN';
 import { salesZhCN } from '../sales/i18n.zh-CN';
 import { marketingZhCN } from '../marketing/i18n.zh-CN';
 import { activitiesZhCN } from '../activities/i18n.zh-CN';
+import { accountsZhCN } from '../accounts/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -11,6 +12,7 @@ export const zhCN = {
   ...salesZhCN,
   ...marketingZhCN,
   ...activitiesZhCN,
+  ...accountsZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Modal, Select, Space, Table, Typography } from 'antd';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorText } from '../api/error-text';
 import { useI18n } from '../i18n/i18n-context';
-import { leadKeys, putPoolMembers, usePoolMembers, useUsers } from './leads-api';
+import type { MessageKey } from '../i18n/zh-CN';
+import { fetchPoolMembers, leadKeys, putPoolMembers, useUsers } from './leads-api';
 import { UserSelect } from './pickers';
 
 type Role = 'member' | 'admin';
@@ -12,19 +13,45 @@ interface Row {
   role: Role;
 }
 
+/** Where a kind of pool keeps its members (lead pools by default; account pools pass theirs). */
+export interface PoolMembersApi {
+  key: (poolId: string) => readonly unknown[];
+  fetch: (poolId: string) => Promise<{ user_id: string; role: Role; name: string }[]>;
+  put: (poolId: string, members: Row[]) => Promise<void>;
+  labels: { title: MessageKey; hint: MessageKey; member: MessageKey; admin: MessageKey };
+}
+
+const LEAD_POOLS: PoolMembersApi = {
+  key: leadKeys.members,
+  fetch: fetchPoolMembers,
+  put: putPoolMembers,
+  labels: {
+    title: 'leads.members.title',
+    hint: 'leads.members.hint',
+    member: 'leads.role.member',
+    admin: 'leads.role.admin',
+  },
+};
+
 interface Props {
   poolId: string;
   poolName: string;
   open: boolean;
   onClose: () => void;
+  api?: PoolMembersApi;
 }
 
 /** Tenant admins set who works a pool: members claim, admins assign and transfer. */
-export function PoolMembersModal({ poolId, poolName, open, onClose }: Props) {
+export function PoolMembersModal({ poolId, poolName, open, onClose, api = LEAD_POOLS }: Props) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const members = usePoolMembers(open ? poolId : undefined);
+  const members = useQuery({
+    queryKey: api.key(poolId),
+    queryFn: () => api.fetch(poolId),
+    enabled: open,
+    retry: false,
+  });
   const users = useUsers();
   const [rows, setRows] = useState<Row[]>([]);
   const [adding, setAdding] = useState<string | null>(null);
@@ -38,16 +65,16 @@ export function PoolMembersModal({ poolId, poolName, open, onClose }: Props) {
   const name = (id: string) =>
     users.data?.find((u) => u.id === id)?.name ?? members.data?.find((m) => m.user_id === id)?.name ?? id;
   const roleOptions = [
-    { value: 'member', label: t('leads.role.member') },
-    { value: 'admin', label: t('leads.role.admin') },
+    { value: 'member', label: t(api.labels.member) },
+    { value: 'admin', label: t(api.labels.admin) },
   ];
 
   const save = async () => {
     setBusy(true);
     setError(null);
     try {
-      await putPoolMembers(poolId, rows);
-      await queryClient.invalidateQueries({ queryKey: leadKeys.members(poolId) });
+      await api.put(poolId, rows);
+      await queryClient.invalidateQueries({ queryKey: api.key(poolId) });
       void message.success(t('leads.members.saved'));
       onClose();
     } catch (err) {
@@ -60,7 +87,7 @@ export function PoolMembersModal({ poolId, poolName, open, onClose }: Props) {
   return (
     <Modal
       open={open}
-      title={t('leads.members.title', { name: poolName })}
+      title={t(api.labels.title, { name: poolName })}
       onCancel={onClose}
       onOk={() => void save()}
       okText={t('common.save')}
@@ -127,7 +154,7 @@ export function PoolMembersModal({ poolId, poolName, open, onClose }: Props) {
             },
           ]}
         />
-        <Typography.Text type="secondary">{t('leads.members.hint')}</Typography.Text>
+        <Typography.Text type="secondary">{t(api.labels.hint)}</Typography.Text>
       </Space>
     </Modal>
   );

@@ -10,5 +10,6 @@ export type CreateGuard = (values: Record<string, unknown>, modal: HookAPI, t: T
  */
 export const CREATE_GUARDS: Partial<Record<string, () => Promise<CreateGuard>>> = {
   lead: () => import('../leads/create-guard').then((m) => m.leadCreateGuard),
+  account: () => import('../accounts/create-guard').then((m) => m.accountCreateGuard),
   opportunity: () => import('../sales/create-guard').then((m) => m.opportunityCreateGuard),
 };

@@ -1,4 +1,4 @@
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { App, Card, Result, Spin, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { createRecord } from '../api/endpoints';
@@ -14,11 +14,18 @@ export default function CreatePage() {
   const { message, modal } = App.useApp();
   const me = useMe().data;
   const navigate = useNavigate();
+  const [search] = useSearchParams();
   const queryClient = useQueryClient();
   const { meta, isLoading } = useObjectMeta(object);
   if (isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (!meta || !canDo(me, object, 'create')) return <Result status="403" subTitle={t('list.noPermission')} />;
   const label = pick(meta.label);
+  // `?account_id=…` prefills a lookup ("new opportunity" from an account page); other values are ignored
+  const prefill = Object.fromEntries(
+    meta.fields
+      .filter((f) => f.type === 'lookup' && !f.read_only && search.get(f.api_name))
+      .map((f) => [f.api_name, search.get(f.api_name) ?? '']),
+  );
   return (
     <Card style={{ maxWidth: 960 }}>
       <Typography.Title level={4} style={{ marginTop: 0 }}>
@@ -30,9 +37,10 @@ export default function CreatePage() {
         submitLabel={t('common.save')}
         // the person entering a record owns it unless they pick someone (leads too: clear the
         // owner to let the assignment rules decide)
-        defaults={
-          me && meta.fields.some((f) => f.api_name === 'owner_id') ? { owner_id: me.user.id } : undefined
-        }
+        defaults={{
+          ...(me && meta.fields.some((f) => f.api_name === 'owner_id') ? { owner_id: me.user.id } : {}),
+          ...prefill,
+        }}
         onCancel={() => navigate(-1)}
         onSubmit={async (values) => {
           const guard = await CREATE_GUARDS[meta.api_name]?.();

@@ -18,4 +18,5 @@ export const RECORD_PANELS: Partial<Record<string, LazyExoticComponent<Component
   campaign: lazy(() => import('../marketing/campaign-panel')),
   opportunity: lazy(() => import('../sales/opportunity-panel')),
   contact: lazy(() => import('../activities/contact-panel')),
+  account: lazy(() => import('../accounts/account-panel')),
 };

@@ -74,6 +74,12 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
   },
   {
     group: 'sales',
+    path: '/accounts/pools',
+    label: 'nav.accountPools',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
+  {
+    group: 'sales',
     path: '/sales/board',
     label: 'nav.salesBoard',
     visible: (me) => canDo(me, 'opportunity', 'read'),

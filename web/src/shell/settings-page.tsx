@@ -17,6 +17,7 @@ import { LoginLogSection } from '../settings/login-log-section';
 import { LeadSettingsSection } from '../marketing/lead-settings-section';
 import { LeadFormsSection } from '../marketing/forms-section';
 import { PipelinesSection } from '../sales/pipelines-section';
+import { AccountSettingsSection } from '../accounts/settings-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -32,6 +33,7 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'leads', label: 'settings.tab.leads', render: () => <LeadSettingsSection /> },
   { key: 'lead-forms', label: 'settings.tab.leadForms', render: () => <LeadFormsSection /> },
   { key: 'pipelines', label: 'sales.settings.tab', render: () => <PipelinesSection /> },
+  { key: 'accounts', label: 'accounts.settings.tab', render: () => <AccountSettingsSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */
