@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltApp } from '../src/app.ts';
 import { loadDemoData } from '../src/demo/demo-loader.ts';
+import { sql } from 'kysely';
+import { TenantDb } from '../src/platform/db/tenant-db.ts';
 import { json, login, newTenant, testApp, type Client } from './harness.ts';
 
 type Rec = Record<string, unknown> & { id: string };
@@ -9,13 +11,18 @@ let built: BuiltApp;
 let admin: Client;
 let summary: Record<string, number | string>;
 let slug: string;
+let loadMs = 0;
+let tdb: TenantDb;
 
 beforeAll(async () => {
   built = await testApp();
   const t = await newTenant(built);
   slug = t.slug;
+  const started = Date.now();
   summary = await loadDemoData(built.platform, t.tenantId);
+  loadMs = Date.now() - started;
   admin = await login(built.app, t.adminEmail);
+  tdb = TenantDb.for(built.platform.db, t.tenantId);
 }, 120_000);
 afterAll(async () => built.close());
 
@@ -62,5 +69,170 @@ describe('demo pools for reps', () => {
       await rep.get(`/api/v1/objects/lead?filter[pool_id][eq]=${east?.id}&filter[status][eq]=unassigned`),
     ).data;
     expect(waiting.length).toBeGreaterThan(0);
+  });
+});
+
+const today = (): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+
+describe('demo sales data (issue 5)', () => {
+  it('loads in reasonable time and reports what it made', () => {
+    console.log(`demo load: ${loadMs} ms`, summary);
+    expect(loadMs).toBeLessThan(60_000);
+    for (const k of [
+      'account_pools',
+      'pooled_accounts',
+      'opportunities',
+      'won',
+      'lost',
+      'activities',
+      'tasks',
+      'targets',
+      'forecast_submissions',
+      'forecast_snapshots',
+    ])
+      expect(Number(summary[k]), k).toBeGreaterThan(0);
+    expect(Number(summary.activities)).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it('keeps deals, accounts and history consistent', async () => {
+    const t = tdb.tenantId;
+    // every won deal's account is won, won_at = the close of its first won deal
+    const badWon = await tdb.query(sql`select o.id from opportunity o
+      join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage and s.type = 'won'
+      join account a on a.tenant_id = o.tenant_id and a.id = o.account_id
+      where o.tenant_id = ${t} and (a.state <> 'won' or a.type <> 'customer' or a.won_at is null or a.won_at > o.closed_at
+        or a.won_at <> (select min(o2.closed_at) from opportunity o2 join sales_stage s2 on s2.tenant_id = o2.tenant_id
+              and s2.pipeline_id = o2.pipeline_id and s2.key = o2.stage and s2.type = 'won'
+            where o2.tenant_id = o.tenant_id and o2.account_id = o.account_id))`);
+    expect(badWon).toEqual([]);
+    // only accounts with a won deal are customers
+    const fakeCustomers = await tdb.query(
+      sql`select id from account where tenant_id = ${t} and (type = 'customer') <> (won_at is not null)`,
+    );
+    expect(fakeCustomers).toEqual([]);
+    // every new-business deal that got past "solution" has a demo, logged before it left solution
+    const noDemo = await tdb.query(sql`select h.opportunity_id from opportunity_stage_history h
+      join sales_pipeline p on p.tenant_id = h.tenant_id and p.id = h.pipeline_id and p.type = 'new'
+      where h.tenant_id = ${t} and h.stage = 'solution' and h.left_at is not null
+        and not exists (select 1 from activity a where a.tenant_id = h.tenant_id and a.opportunity_id = h.opportunity_id
+                          and a.type = 'demo' and a.occurred_at between h.entered_at and h.left_at)`);
+    expect(noDemo).toEqual([]);
+    // stage history contiguous: starts at creation, each stay ends when the next begins, the last is open
+    const gaps = await tdb.query(sql`select o.id from opportunity o where o.tenant_id = ${t} and (
+        (select min(entered_at) from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id) <> o.created_at
+        or (select count(*) from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id and h.left_at is null) <> 1
+        or (select stage from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id and h.left_at is null) <> o.stage
+        or (select entered_at from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id and h.left_at is null) <> o.stage_entered_at
+        or exists (select 1 from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id and h.left_at is not null
+            and (h.left_at <= h.entered_at or not exists (select 1 from opportunity_stage_history n where n.tenant_id = h.tenant_id
+                   and n.opportunity_id = h.opportunity_id and n.entered_at = h.left_at))))`);
+    expect(gaps).toEqual([]);
+    // closed deals closed when they entered the closed stage; open ones are not closed
+    const badClose =
+      await tdb.query(sql`select o.id from opportunity o join sales_stage s on s.tenant_id = o.tenant_id
+        and s.pipeline_id = o.pipeline_id and s.key = o.stage
+      where o.tenant_id = ${t} and ((s.type = 'active') <> (o.closed_at is null) or (s.type <> 'active' and o.closed_at <> o.stage_entered_at)
+        or (s.type in ('lost', 'invalid') and o.close_reason is null))`);
+    expect(badClose).toEqual([]);
+    // follow-up dates are the latest past activity; nothing happens before the account existed
+    const badFollow =
+      await tdb.query(sql`select a.id from account a where a.tenant_id = ${t} and a.last_followed_at is distinct from
+        (select max(occurred_at) from activity x where x.tenant_id = a.tenant_id and x.account_id = a.id and x.occurred_at <= now())`);
+    expect(badFollow).toEqual([]);
+    const early =
+      await tdb.query(sql`select o.id from opportunity o join account a on a.tenant_id = o.tenant_id and a.id = o.account_id
+      where o.tenant_id = ${t} and o.created_at < a.created_at`);
+    expect(early).toEqual([]);
+    // won deals spread over the last six months; open close dates mostly ahead, some overdue
+    const won = await tdb.query(sql<{
+      m: string;
+    }>`select distinct to_char(closed_at at time zone 'Asia/Shanghai', 'YYYY-MM') as m
+      from opportunity o join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage and s.type = 'won'
+      where o.tenant_id = ${t} and o.closed_at > now() - interval '183 days'`);
+    expect(won.length).toBeGreaterThanOrEqual(6);
+    const open = await tdb.one(sql<{ ahead: number; overdue: number; over_max: number }>`select
+        count(*) filter (where o.close_date >= ${today()}::date)::int8 as ahead,
+        count(*) filter (where o.close_date < ${today()}::date)::int8 as overdue,
+        count(*) filter (where s.max_days is not null and o.stage_entered_at < now() - s.max_days * interval '1 day')::int8 as over_max
+      from opportunity o join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage and s.type = 'active'
+      where o.tenant_id = ${t}`);
+    expect(open?.ahead).toBeGreaterThan(Number(open?.overdue) * 3);
+    expect(open?.overdue).toBeGreaterThan(0);
+    expect(open?.over_max).toBeGreaterThan(0);
+  });
+
+  it('fills the pipeline board, funnel, forecast, targets and alerts', async () => {
+    const board = json<{ data: { columns: Array<{ key: string; count: number }> } }>(
+      await admin.get('/api/v1/sales/kanban'),
+    ).data;
+    expect(board.columns.length).toBeGreaterThan(4);
+    for (const c of board.columns) expect(c.count, c.key).toBeGreaterThan(0);
+    const forecast = json<{ data: { totals: Array<{ forecast: { commit: { amount: number } | number } }> } }>(
+      await admin.get('/api/v1/sales/forecast?period=month'),
+    ).data;
+    const commit = forecast.totals[0]?.forecast.commit;
+    expect(typeof commit === 'number' ? commit : Number(commit?.amount)).toBeGreaterThan(0);
+    const year = today().slice(0, 4);
+    const targets = json<{
+      data: Array<{ user_id: string | null; department_id: string | null; period_start: string }>;
+    }>(await admin.get(`/api/v1/sales/targets?year=${year}`)).data;
+    const months = new Set(targets.map((x) => String(x.period_start).slice(0, 7)));
+    expect(months.size).toBe(12);
+    expect(targets.some((x) => x.department_id)).toBe(true);
+    const accuracy = json<{ data: { rows: Array<{ kind: string }> } }>(
+      await admin.get(
+        `/api/v1/sales/forecast/accuracy?period=month&start=${new Date(Date.parse(`${today().slice(0, 7)}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 7)}-01`,
+      ),
+    ).data;
+    expect(accuracy.rows.filter((r) => r.kind === 'snapshot').length).toBeGreaterThan(0);
+    const funnel = json<{ data: { win_rate: { rate: number | null }; average_cycle_days: number | null } }>(
+      await admin.get(
+        `/api/v1/sales/funnel?from=${new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10)}&to=${today()}`,
+      ),
+    ).data;
+    expect(funnel.win_rate.rate).toBeGreaterThan(0);
+    expect(funnel.average_cycle_days).toBeGreaterThan(0);
+    const alerts = await tdb.one(
+      sql<{
+        n: number;
+      }>`select count(*)::int8 as n from notification where tenant_id = ${tdb.tenantId} and kind like 'opportunity.%'`,
+    );
+    expect(alerts?.n).toBeGreaterThan(0);
+  });
+
+  it('gives rep11 a full day and the east pool waiting accounts', async () => {
+    const rep = await login(built.app, 'rep11@flywheel.local', 'Flywheel-Demo-2026', slug);
+    const day = json<{
+      data: {
+        tasks_due: { count: number };
+        tasks_overdue: { count: number };
+        upcoming_meetings: { count: number };
+      };
+    }>(await rep.get('/api/v1/activities/my-day')).data;
+    expect(day.tasks_due.count).toBeGreaterThan(0);
+    expect(day.tasks_overdue.count).toBeGreaterThan(0);
+    expect(day.upcoming_meetings.count).toBeGreaterThan(0);
+    const pools = json<{ data: Rec[] }>(await rep.get('/api/v1/objects/account_pool')).data;
+    const east = pools.find((p) => p.name === '华东公海');
+    expect(east).toBeDefined();
+    const waiting = json<{ data: Rec[] }>(
+      await rep.get(`/api/v1/objects/account?filter[pool_id][eq]=${String(east?.id)}&filter[state][eq]=pool`),
+    ).data;
+    expect(waiting.length).toBeGreaterThan(5);
+    // the reasons are in the accounts' history, some returned within the cool-down
+    const events = await tdb.query(sql<{
+      reason: string;
+      recent: boolean;
+    }>`select reason, at > now() - interval '7 days' as recent
+      from account_event where tenant_id = ${tdb.tenantId} and kind = 'returned'`);
+    expect(events.every((e) => e.reason)).toBe(true);
+    expect(events.some((e) => e.recent)).toBe(true);
+    // org charts: someone reports to a decision maker on the top accounts
+    const org = await tdb.one(sql<{
+      n: number;
+    }>`select count(*)::int8 as n from contact c join contact b on b.tenant_id = c.tenant_id
+      and b.id = c.reports_to where c.tenant_id = ${tdb.tenantId} and b.role = 'decision_maker'`);
+    expect(org?.n).toBeGreaterThan(30);
   });
 });

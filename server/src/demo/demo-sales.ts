@@ -361,17 +361,22 @@ export async function loadDemoSales(p: Platform, admin: Actor, rng: Rng): Promis
   const activities = await loadActivities(p, actorOf, users, dealAccounts, plans, orgs, clock, rng);
 
   // 3. stage moves through the records engine by the owner (gating, history, won → account won)
+  // one transaction: the hooks and gates run per move as usual, without a commit per move
   let moves = 0;
-  for (const d of plans)
-    for (let i = 1; i < d.path.length; i++) {
-      const stage = d.path[i];
-      const closing = i === d.path.length - 1 && (d.outcome === 'lost' || d.outcome === 'invalid');
-      await p.records.update(actorOf(d.owner), 'opportunity', d.id, {
-        stage,
-        ...(closing ? { close_reason: d.closeReason, close_note: d.closeNote } : {}),
-      });
-      moves++;
-    }
+  await tdb.transaction(async (tx) => {
+    for (const d of plans)
+      for (let i = 1; i < d.path.length; i++) {
+        const closing = i === d.path.length - 1 && (d.outcome === 'lost' || d.outcome === 'invalid');
+        await p.records.update(
+          actorOf(d.owner),
+          'opportunity',
+          d.id,
+          { stage: d.path[i], ...(closing ? { close_reason: d.closeReason, close_note: d.closeNote } : {}) },
+          { tx },
+        );
+        moves++;
+      }
+  });
   await backdateDeals(tdb, plans);
   const tasks = await loadTasks(p, actorOf, users, plans, orgs, clock, rng);
   await backdateAccounts(tdb, plans, clock);
