@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { test, expect, REP, signIn } from '../support/fixtures';
+import { test, expect, ADMIN, REP, signIn, screenshot } from '../support/fixtures';
 
 /** An API session of the rep's own, beside the browser's. */
 async function api(request: APIRequestContext, who: { email: string; password: string }) {
@@ -106,6 +106,7 @@ test('a rep moves a deal through the gated pipeline, loses it with a reason and 
     await expect(page.getByTestId(`board-amount-${key}-CNY`)).toHaveText(zhMoney(cny.amount));
     await expect(page.getByTestId(`board-weighted-${key}-CNY`)).toHaveText(zhMoney(cny.weighted));
   }
+  await screenshot(page, 'opportunities-board');
   const negotiation = board.columns.find((c) => c.key === 'negotiation');
   expect(negotiation?.count ?? 0).toBeGreaterThanOrEqual(1);
 
@@ -135,6 +136,56 @@ test('a rep moves a deal through the gated pipeline, loses it with a reason and 
   const restored = (await rep.get(`/api/v1/objects/opportunity/${opp.id}`)).data as Record<string, unknown>;
   expect(restored.stage).toBe('negotiation');
   expect(restored.close_reason).toBeNull();
+});
+
+test('pipeline settings show field errors on the row and refuse removing a stage that holds deals', async ({
+  page,
+  request,
+}) => {
+  const admin = await api(request, ADMIN);
+  const u = `${Date.now()}`.slice(-8);
+  const account = (await admin.post('/api/v1/objects/account', { name: `流程设置测试${u}有限公司` }))
+    .data as {
+    id: string;
+  };
+  // a deal in "discovery" of the default pipeline, so that stage cannot be removed
+  await admin.post('/api/v1/objects/opportunity', { name: `设置测试商机${u}`, account_id: account.id });
+
+  await signIn(page, ADMIN);
+  await page.goto('/settings/pipelines');
+  const section = page.getByTestId('pipelines-section');
+  await expect(section.getByText('销售流程与阶段')).toBeVisible();
+  const table = section.getByTestId('stages-table-0');
+  await expect(table.getByLabel('标识 1')).toHaveValue('discovery');
+
+  // an invalid key: 422 placed on that row's key input
+  await table.getByLabel('标识 2').fill('Bad Key');
+  await section
+    .getByRole('button', { name: /保\s*存/ })
+    .first()
+    .click();
+  await expect(section.getByTestId('pipelines-errors')).toContainText('处需要修改');
+  await expect(
+    table.locator('tr', { has: page.getByLabel('标识 2') }).getByTestId('row-error'),
+  ).toBeVisible();
+  await table.getByLabel('标识 2').fill('qualification');
+
+  // removing the stage that holds a deal: 409 explained
+  await table.getByRole('button', { name: '删除阶段' }).first().click();
+  await section
+    .getByRole('button', { name: /保\s*存/ })
+    .first()
+    .click();
+  await expect(section.getByTestId('pipelines-errors')).toContainText('下还有商机');
+  const pipelines = (await admin.get('/api/v1/sales/pipelines')).data as { stages: { key: string }[] }[];
+  expect(pipelines[0]?.stages.some((s) => s.key === 'discovery')).toBe(true);
+
+  // at phone width the board scrolls inside itself, not the page
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto('/sales/board');
+  await expect(page.getByTestId('pipeline-board')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });
 
 async function csrf(page: import('@playwright/test').Page): Promise<string> {

@@ -131,7 +131,7 @@ export const salesEnUS: Record<keyof typeof salesZhCN, string> = {
   'sales.settings.removeStage': 'Remove stage',
   'sales.settings.saved': 'Pipelines saved',
   'sales.settings.inUse':
-    'Cannot remove: {message}. Move those deals to another stage or pipeline first (deals in the recycle bin count too).',
+    '{message}. Move those deals to another stage or pipeline first (deals in the recycle bin count too), or undo the removal.',
   'sales.settings.errorsBelow': '{count} problems to fix, marked on their rows.',
   'sales.settings.other': 'Opportunity settings',
   'sales.settings.lostReasons': 'Lost reasons',

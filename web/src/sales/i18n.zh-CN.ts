@@ -123,7 +123,7 @@ export const salesZhCN = {
   'sales.settings.moveDown': '下移',
   'sales.settings.removeStage': '删除阶段',
   'sales.settings.saved': '销售流程已保存',
-  'sales.settings.inUse': '无法删除：{message}。请先把这些商机移到其他阶段或流程（回收站中的也算）。',
+  'sales.settings.inUse': '{message}。请先把这些商机移到其他阶段或流程（回收站中的也算），或撤销这次删除。',
   'sales.settings.errorsBelow': '有 {count} 处需要修改，已在对应行标出。',
   'sales.settings.other': '商机设置',
   'sales.settings.lostReasons': '输单原因',

@@ -53,7 +53,7 @@ const push = <K,>(m: Map<K, string[]>, k: K, v: string) => m.set(k, [...(m.get(k
 function Err({ messages }: { messages: string[] | undefined }) {
   if (!messages?.length) return null;
   return (
-    <Typography.Text type="danger" style={{ fontSize: 12, display: 'block' }}>
+    <Typography.Text type="danger" style={{ fontSize: 12, display: 'block' }} data-testid="row-error">
       {messages.join('; ')}
     </Typography.Text>
   );
@@ -110,7 +110,7 @@ export function PipelinesSection() {
       message.success(t('sales.settings.saved'));
     } catch (err) {
       const next = noErrors();
-      if (err instanceof ApiError && err.status === 409 && err.code === 'stage_in_use') {
+      if (err instanceof ApiError && err.status === 409) {
         next.general.push(t('sales.settings.inUse', { message: err.message }));
         for (const d of err.details) {
           const m = /^pipelines\[(\d+)\]\.stages\.(.+)$/.exec(d.field ?? '');
