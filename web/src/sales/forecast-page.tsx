@@ -118,7 +118,16 @@ function useUserNames(): (id: string | null) => string {
 }
 
 /** The system figure with the manager's adjustment beside it (note on hover). */
-function FigureCell({ f, category }: { f: ForecastFigures; category: CumulativeCategory }) {
+function FigureCell({
+  f,
+  category,
+  tagOnly = false,
+}: {
+  f: ForecastFigures;
+  category: CumulativeCategory;
+  /** only the adjustment (the KPI card shows the system figure itself) */
+  tagOnly?: boolean;
+}) {
   const { t, locale } = useI18n();
   const me = useMe().data;
   const nameOf = useUserNames();
@@ -127,7 +136,7 @@ function FigureCell({ f, category }: { f: ForecastFigures; category: CumulativeC
   const a = cell.adjustment;
   return (
     <span style={{ whiteSpace: 'nowrap' }}>
-      {formatMoney({ amount: cell.amount, currency: f.currency }, locale)}
+      {tagOnly ? null : formatMoney({ amount: cell.amount, currency: f.currency }, locale)}
       {a ? (
         <Tooltip
           title={t('forecast.adjustedBy', {
@@ -179,9 +188,7 @@ function Kpis({ data, currencies }: { data: Forecast; currencies: string[] }) {
                           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                             {t('forecast.deals', { count: cell?.count ?? 0 })}
                           </Typography.Text>
-                          {cell?.adjustment && f ? (
-                            <FigureCell f={{ ...f, forecast: f.forecast }} category={c} />
-                          ) : null}
+                          {cell?.adjustment && f ? <FigureCell f={f} category={c} tagOnly /> : null}
                         </Space>
                       }
                     />
