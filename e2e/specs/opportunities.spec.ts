@@ -57,6 +57,20 @@ test('a rep moves a deal through the gated pipeline, loses it with a reason and 
   expect(opp.stage).toBe('discovery');
 
   await signIn(page, REP);
+  // a second deal on the same account: the create form warns with the open one first
+  await page.goto(`/o/opportunity/new?account_id=${account.id}`);
+  await page.getByLabel('商机名称').fill(`重复商机${u}`);
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  const dup = page.getByRole('dialog').filter({ hasText: '该客户已有 1 个进行中的同类商机' });
+  await expect(dup).toBeInViewport();
+  await expect(dup.getByTestId('opp-dup-hits')).toContainText(name);
+  await dup.getByRole('button', { name: /取\s*消/ }).click();
+  await expect(dup).toBeHidden();
+  const dups = (
+    await rep.get(`/api/v1/objects/opportunity?filter[name][eq]=${encodeURIComponent(`重复商机${u}`)}`)
+  ).data as unknown[];
+  expect(dups).toHaveLength(0);
+
   await page.goto('/sales/board');
   await expect(page.getByRole('heading', { name: '商机看板' })).toBeVisible();
   const card = (col: string) =>
