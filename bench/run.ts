@@ -122,7 +122,8 @@ async function main(): Promise<void> {
       min: 0,
     });
 
-    const raw = new pg.Client({ connectionString: url });
+    // same session settings as Flywheel's pool (JIT off), so the baseline is not slowed by JIT either
+    const raw = new pg.Client({ connectionString: url, options: '-c jit=off' });
     // Cleanup drops the database WITH (FORCE), which ends this connection: without a handler that
     // ending crashed the process and hid the error that sent us to cleanup (57P01 in BENCH.md).
     raw.on('error', (e) => log(`raw connection: ${e.message}`));

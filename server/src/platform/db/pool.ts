@@ -23,7 +23,9 @@ export interface Db {
 }
 
 export function createDb(connectionString: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  // JIT off: its compile step (~300 ms measured) dwarfs the work of our queries, which read at most
+  // a few hundred thousand rows (docs/decisions/0002-jit-off.md).
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, options: '-c jit=off' });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
