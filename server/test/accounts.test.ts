@@ -2,10 +2,8 @@ import crypto from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { BuiltApp } from '../src/app.ts';
-import { documentedResponses } from '../src/platform/http/server.ts';
-import { json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
+import { conformsTo, json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
 
 type Rec = Record<string, unknown> & { id: string };
 type ErrBody = {
@@ -38,21 +36,12 @@ afterAll(async () => built.close());
 const run = (q: ReturnType<typeof sql>) => q.execute(built.platform.db.kysely);
 
 /** Asserts `res` matches the response schema its route declares for the status; returns the body. */
-function conforms<T = Record<string, unknown>>(
+const conforms = <T = Record<string, unknown>>(
   method: string,
   route: string,
   res: LightMyRequestResponse,
   status: number,
-): T {
-  expect(res.statusCode, res.body).toBe(status);
-  const declared = documentedResponses.get(built.app)?.get(`${method} ${route}`);
-  const schema = declared?.[String(status)] ?? declared?.[`${String(status)[0]}xx`];
-  expect(schema, `${method} ${route} documents ${status}`).toBeInstanceOf(z.ZodType);
-  if (status === 204) return undefined as T;
-  const parsed = (schema as z.ZodType).safeParse(res.json());
-  expect(parsed.success, parsed.error ? z.prettifyError(parsed.error) : '').toBe(true);
-  return res.json() as T;
-}
+): T => conformsTo<T>(built.app, method, route, res, status);
 
 async function settings(c: Client, patch: Record<string, unknown>): Promise<void> {
   const cur = json<{ data: Record<string, unknown> }>(await c.get('/api/v1/accounts/settings')).data;

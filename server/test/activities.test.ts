@@ -3,12 +3,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { BuiltApp } from '../src/app.ts';
 import { TenantDb } from '../src/platform/db/tenant-db.ts';
 import { newId } from '../src/platform/db/ids.ts';
-import { documentedResponses } from '../src/platform/http/server.ts';
-import { json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
+import { conformsTo, json, login, newTenant, testApp, userWithRole, type Client } from './harness.ts';
 
 type Rec = Record<string, unknown> & { id: string };
 type ErrBody = { error: { code: string; key: string; details: { field: string; code: string }[] } };
@@ -34,15 +32,12 @@ const dayOf = (base: string, n: number): string =>
 /** a wall-clock time in Shanghai as an ISO instant */
 const cn = (day: string, hhmm: string): string => new Date(`${day}T${hhmm}:00+08:00`).toISOString();
 
-function conforms<T>(method: string, route: string, res: LightMyRequestResponse, status: number): T {
-  expect(res.statusCode, `${method} ${route}: ${res.body}`).toBe(status);
-  const declared = documentedResponses.get(built.app)?.get(`${method} ${route}`);
-  const schema = declared?.[String(status)] ?? declared?.[`${String(status)[0]}xx`];
-  expect(schema, `${method} ${route} documents ${status}`).toBeInstanceOf(z.ZodType);
-  const parsed = (schema as z.ZodType).safeParse(res.json());
-  expect(parsed.success, parsed.error ? z.prettifyError(parsed.error) : '').toBe(true);
-  return res.json() as T;
-}
+const conforms = <T = Record<string, unknown>>(
+  method: string,
+  route: string,
+  res: LightMyRequestResponse,
+  status: number,
+): T => conformsTo<T>(built.app, method, route, res, status);
 
 const issues = (res: LightMyRequestResponse): string[] =>
   json<ErrBody>(res).error.details.map((d) => `${d.field}:${d.code}`);

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import { z } from 'zod';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuiltApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createTenant } from '../src/platform/identity/tenants.service.ts';
 import { modules } from '../src/modules/index.ts';
+import { documentedResponses } from '../src/platform/http/server.ts';
 
 export const PASSWORD = 'Correct-Horse-42';
 
@@ -124,3 +126,29 @@ export function apiKeyClient(app: FastifyInstance, key: string): Client {
 }
 
 export const json = <T = Record<string, unknown>>(res: LightMyRequestResponse): T => res.json() as T;
+
+/**
+ * Asserts a response's status and that its body matches the schema the route declares for that
+ * status (the OpenAPI document and the generated web types come from those schemas).
+ */
+export function conformsTo<T = Record<string, unknown>>(
+  app: FastifyInstance,
+  method: string,
+  route: string,
+  res: LightMyRequestResponse,
+  status: number,
+): T {
+  expect(res.statusCode, `${method} ${route}: ${res.body}`).toBe(status);
+  const declared = documentedResponses.get(app)?.get(`${method} ${route}`);
+  const code = String(res.statusCode);
+  const schema = declared?.[code] ?? declared?.[`${code[0]}xx`];
+  expect(schema, `${method} ${route} documents ${code}`).toBeInstanceOf(z.ZodType);
+  if (status === 204) return undefined as T;
+  const body: unknown = res.json();
+  const parsed = (schema as z.ZodType).safeParse(body);
+  expect(
+    parsed.success,
+    `${method} ${route} ${code}: ${parsed.error ? z.prettifyError(parsed.error) : ''}`,
+  ).toBe(true);
+  return body as T;
+}

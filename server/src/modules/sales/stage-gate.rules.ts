@@ -82,10 +82,17 @@ export function evaluateGate(g: GateInput): {
   requiredActivities: string[];
   missing: FieldIssue[];
 } {
-  const requiredFields = [...g.from.requiredFields];
+  // A stage's exit criteria guard moving the deal on (a later active stage, or won): losing,
+  // invalidating or stepping back needs only what the target itself asks (a lost reason …).
+  const active = g.pipeline.stages.filter((s) => !isClosed(s));
+  const advancing =
+    g.to.type === 'won' ||
+    (!isClosed(g.to) &&
+      active.findIndex((s) => s.key === g.to.key) > active.findIndex((s) => s.key === g.from.key));
+  const requiredFields = advancing ? [...g.from.requiredFields] : [];
   if (isClosed(g.to))
     for (const f of g.to.requiredFields) if (!requiredFields.includes(f)) requiredFields.push(f);
-  const requiredActivities = [...g.from.requiredActivities];
+  const requiredActivities = advancing ? [...g.from.requiredActivities] : [];
   const missing: FieldIssue[] = [];
   if (g.from.key === g.to.key) return { requiredFields, requiredActivities, missing };
   for (const f of requiredFields) if (isEmpty(g.record[f])) missing.push({ field: f, issue: 'required' });

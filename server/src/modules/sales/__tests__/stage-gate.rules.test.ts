@@ -64,6 +64,16 @@ describe('gate', () => {
     ).toEqual(['close_reason']);
     expect(evaluateGate({ ...base, from: st('solution'), to: st('solution') }).missing).toEqual([]);
   });
+  it('exit criteria guard moving on, not losing a deal or stepping back', () => {
+    // solution asks for a demo before the deal moves on; losing it asks only for the reason
+    expect(
+      evaluateGate({ ...base, from: st('solution'), to: st('lost') }).missing.map((m) => m.field),
+    ).toEqual(['close_reason']);
+    expect(evaluateGate({ ...base, from: st('solution'), to: st('qualification') }).missing).toEqual([]);
+    expect(
+      evaluateGate({ ...base, from: st('solution'), to: st('won') }).missing.map((m) => m.field),
+    ).toEqual(['activities.demo']);
+  });
   it('no_skip and no_back', () => {
     const strict = { ...nb, noSkip: true, noBack: true };
     const g = (a: string, b: string) =>
