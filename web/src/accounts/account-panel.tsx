@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useRenderContext } from '../objects/use-render-context';
 import { recordTitle } from '../objects/field-values';
 import { ActivitySection } from '../activities/activity-section';
+import { LogActivityButton } from '../activities/log-activity-button';
 import { accountActions, daysAgo } from './account-logic';
 import {
   accountKeys,
@@ -181,6 +182,7 @@ export default function AccountPanel({ meta, record, refresh }: RecordPanelProps
           {actions.transfer && (
             <Button onClick={() => setMove('transfer')}>{t('accounts.action.transfer')}</Button>
           )}
+          <LogActivityButton object="account" id={record.id} name={name} onLogged={reload} type="default" />
           {state === 'pool' && poolId && (
             <Button type="link" onClick={() => navigate(`/accounts/pools/${poolId}`)}>
               {t('accounts.action.openPool')}

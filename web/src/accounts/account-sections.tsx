@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Empty, List, Modal, Select, Space, Table, Tag, Tree, Typography } from 'antd';
 import { StarFilled } from '@ant-design/icons';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { DataNode } from 'antd/es/tree';
 import { errorText } from '../api/error-text';
 import { useObjectMeta } from '../api/queries';
@@ -85,18 +85,20 @@ export function OpportunityList({
 }) {
   const { t, pick } = useI18n();
   const ctx = useRenderContext();
+  const navigate = useNavigate();
   if (items === null) return <Alert type="info" showIcon title={t('accounts.noAccess')} />;
   const stageColor = (s: string | null) =>
     s === 'won' ? 'green' : s === 'lost' ? 'red' : s === 'invalid' ? 'default' : 'blue';
   return (
     <Space orientation="vertical" size={8} style={{ width: '100%' }}>
       {canCreate && (
-        <Link
-          to={`/o/opportunity/new?account_id=${encodeURIComponent(accountId)}`}
+        <Button
+          size="small"
+          onClick={() => navigate(`/o/opportunity/new?account_id=${encodeURIComponent(accountId)}`)}
           data-testid="new-opportunity"
         >
-          <Button size="small">{t('accounts.opportunities.new')}</Button>
-        </Link>
+          {t('accounts.opportunities.new')}
+        </Button>
       )}
       <Table
         size="small"
@@ -109,7 +111,7 @@ export function OpportunityList({
         columns={[
           {
             key: 'name',
-            title: t('accounts.col.name'),
+            title: t('accounts.opportunities.name'),
             render: (_, o) => <Link to={`/o/opportunity/${o.record.id}`}>{str(o.record.name) || '—'}</Link>,
           },
           {

@@ -1,5 +1,4 @@
 import { Table, Tag, Typography } from 'antd';
-import { Link } from 'react-router';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/zh-CN';
 import type { AccountDuplicateHit } from './api';
@@ -27,9 +26,10 @@ export function AccountDuplicateHits({ hits }: { hits: AccountDuplicateHit[] }) 
           title: t('accounts.col.name'),
           render: (_, h) =>
             h.visible ? (
-              <Link to={`/o/account/${h.id}`} target="_blank">
+              // a plain link: the dialog renders outside the router, and it opens a new tab anyway
+              <a href={`/o/account/${encodeURIComponent(h.id)}`} target="_blank" rel="noreferrer">
                 {h.name || h.id.slice(0, 8)}
-              </Link>
+              </a>
             ) : (
               <Typography.Text type="secondary">{t('accounts.dup.hidden')}</Typography.Text>
             ),

@@ -90,6 +90,7 @@ export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
   'accounts.contacts.cycle': 'Reporting loop',
   'accounts.opportunities.new': 'New opportunity',
   'accounts.opportunities.empty': 'No opportunities on this account yet.',
+  'accounts.opportunities.name': 'Opportunity',
   'accounts.opportunities.stage': 'Stage',
   'accounts.opportunities.amount': 'Amount',
   'accounts.opportunities.closeDate': 'Close date',

@@ -85,6 +85,7 @@ export const accountsZhCN = {
   'accounts.contacts.cycle': '汇报关系成环',
   'accounts.opportunities.new': '新建商机',
   'accounts.opportunities.empty': '这个客户还没有商机。',
+  'accounts.opportunities.name': '商机名称',
   'accounts.opportunities.stage': '阶段',
   'accounts.opportunities.amount': '金额',
   'accounts.opportunities.closeDate': '预计成交',

@@ -102,6 +102,7 @@ export function AccountMoveDialog({ kind, count = 1, excludeOwner, excludePool, 
             <AutoComplete
               autoFocus
               options={(settings.data?.returnReasons ?? []).map((r) => ({ value: r }))}
+              filterOption={(input, option) => String(option?.value ?? '').includes(input.trim())}
               maxLength={500}
               placeholder={t('accounts.pickReason')}
               data-testid="return-reason"

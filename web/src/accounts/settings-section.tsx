@@ -325,17 +325,18 @@ export function AccountSettingsSection() {
                 >
                   {t('accounts.settings.addRule')}
                 </Button>
-                <Form.Item name="gradeFallback" label={t('accounts.settings.fallback')}>
-                  <Select
-                    allowClear
-                    options={gradeOptions}
-                    style={{ width: 160 }}
-                    placeholder={t('accounts.settings.noFallback')}
-                  />
-                </Form.Item>
               </Space>
             )}
           </Form.List>
+          {/* outside the list: items inside Form.List take the list's path as a prefix */}
+          <Form.Item name="gradeFallback" label={t('accounts.settings.fallback')} style={{ marginTop: 12 }}>
+            <Select
+              allowClear
+              options={gradeOptions}
+              style={{ width: 160 }}
+              placeholder={t('accounts.settings.noFallback')}
+            />
+          </Form.Item>
         </Card>
         {isAdmin && (
           <Button type="primary" htmlType="submit" loading={busy} data-testid="save-account-settings">
