@@ -111,8 +111,11 @@ test('a rep claims an account from a pool, returns it with a reason and waits ou
   await panel.getByTestId('account-actions').getByRole('button', { name: '退回公海' }).click();
   const dialog = page.getByTestId('account-move-modal');
   await expect(dialog).toBeInViewport();
-  await dialog.getByRole('button', { name: '确定' }).click();
-  await expect(dialog.getByText('请填写退回原因')).toBeVisible();
+  // a reason is required (a click during the opening animation may not reach the form: retry)
+  await expect(async () => {
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await expect(dialog.getByText('请填写退回原因')).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await dialog.getByTestId('return-reason').locator('input').fill('客户暂无预算');
   await dialog.getByRole('button', { name: '确定' }).click();
   await expect(panel.getByTestId('account-state')).toHaveText('公海中');
@@ -170,4 +173,19 @@ test('a new account that matches an existing one is flagged before saving; setti
   const hardLimit = form.locator('.ant-form-item').filter({ has: page.getByLabel('最长（天）') });
   await expect(hardLimit.locator('.ant-form-item-explain-error')).toBeVisible();
   await screenshot(page, 'accounts-settings-error');
+
+  // the pool-members dialog is shared by account pools and lead pools
+  const pool = (await api.post('/api/v1/objects/account_pool', { name: `E2E 成员公海 ${u}` })).data as {
+    id: string;
+  };
+  await page.goto(`/accounts/pools/${pool.id}`);
+  await expect(page.getByTestId('account-pool-accounts')).toContainText('公海里暂时没有待领取的客户');
+  await page.getByTestId('account-pool-edit-members').click();
+  const members = page.getByTestId('pool-members-modal');
+  await expect(members).toBeInViewport();
+  await expect(members).toContainText(`公海成员：E2E 成员公海 ${u}`);
+  await members.getByRole('button', { name: '取消' }).click();
+  await page.goto('/leads/pools');
+  await page.getByTestId('edit-members').click();
+  await expect(page.getByTestId('pool-members-modal')).toContainText('线索池成员');
 });
