@@ -5,6 +5,8 @@ import { useNavigate } from 'react-router';
 import type { RecordPanelProps } from '../objects/record-panels';
 import { useMe } from '../api/queries';
 import { errorText } from '../api/error-text';
+import { getRecord } from '../api/endpoints';
+import { ApiError } from '../api/http-client';
 import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
 import { useRenderContext } from '../objects/use-render-context';
@@ -81,8 +83,18 @@ export default function AccountPanel({ meta, record, refresh }: RecordPanelProps
   const done = async (text: string) => {
     setActionError(null);
     await queryClient.invalidateQueries({ queryKey: accountKeys.pools });
-    await reload();
     void message.success(text);
+    // an account that left a rep for a pool they are not in is no longer theirs to read: go to the
+    // list instead of showing a 404
+    const stillReadable = await getRecord('account', record.id, []).then(
+      () => true,
+      (err: unknown) => !(err instanceof ApiError && err.status === 404),
+    );
+    if (!stillReadable) {
+      navigate('/o/account');
+      return;
+    }
+    await reload();
   };
 
   const claim = async () => {

@@ -133,14 +133,25 @@ export default function AccountPoolsPage() {
                       {t('accounts.pools.waiting', { count: count(p.id) })}
                     </Tag>
                     {typeof p.claim_cap === 'number' && (
-                      <Tag>
+                      <Tag>{t('accounts.pools.cap', { count: p.claim_cap })}</Tag>
+                    )}
+                  </div>
+                  {typeof p.claim_cap === 'number' && (
+                    <div data-testid="pool-holding">
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                         {t('accounts.pools.mine', {
                           held: holdings.data?.perPool[p.id] ?? 0,
                           limit: p.claim_cap,
                         })}
-                      </Tag>
-                    )}
-                  </div>
+                      </Typography.Text>
+                      <Progress
+                        percent={holdingPercent(holdings.data?.perPool[p.id] ?? 0, p.claim_cap)}
+                        showInfo={false}
+                        size="small"
+                        status={(holdings.data?.perPool[p.id] ?? 0) >= p.claim_cap ? 'exception' : 'normal'}
+                      />
+                    </div>
+                  )}
                 </Card>
               ))}
             </Space>
