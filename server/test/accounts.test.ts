@@ -181,6 +181,23 @@ describe('pools: claim, return, assign, transfer', () => {
     // someone else's account: not theirs to return
     expect((await repC.post(`/api/v1/accounts/${id}/return`, { reason: '不要了' })).statusCode).toBe(404);
     expect((await repA.post(`/api/v1/accounts/${id}/return`, { reason: '无购买意向' })).statusCode).toBe(204);
+    // the pool page reads when, from whom and why, one call per page of accounts
+    const E = '/api/v1/accounts/pool-entries';
+    const entries = conforms<{ data: Array<Record<string, unknown>> }>(
+      'GET',
+      E,
+      await repC.get(`${E}?ids=${id},${crypto.randomUUID()}`),
+      200,
+    ).data;
+    expect(entries).toEqual([
+      expect.objectContaining({
+        account_id: id,
+        kind: 'returned',
+        from_owner_id: repA.userId,
+        reason: '无购买意向',
+      }),
+    ]);
+    conforms('GET', E, await repC.get(`${E}?ids=nope`), 400);
     const back = await repA.post(`/api/v1/accounts/${id}/claim`);
     expect(back.statusCode).toBe(422);
     expect(errOf(back).key).toBe('account_reclaim_cooldown');

@@ -6,7 +6,6 @@ import {
   daysAgo,
   holdingPercent,
   parseConditionValue,
-  poolEntry,
   runMoves,
   settingsErrorPath,
   summarizeClaims,
@@ -176,20 +175,7 @@ describe('holdingPercent', () => {
   });
 });
 
-describe('poolEntry and runMoves', () => {
-  it('finds the newest move into the pool', () => {
-    const ev = (kind: string, to_pool: string | null, at: string) => ({
-      kind,
-      at,
-      to_pool,
-      from_owner: 'u',
-      reason: null,
-    });
-    const events = [ev('claimed', null, '3'), ev('returned', 'p1', '2'), ev('transferred', 'p2', '1')];
-    expect(poolEntry(events, 'p1')?.at).toBe('2');
-    expect(poolEntry(events, 'p3')).toBeNull();
-  });
-
+describe('runMoves', () => {
   it('runs every id, keeps the refusal code and reports progress', async () => {
     const seen: number[] = [];
     const out = await runMoves(

@@ -213,19 +213,6 @@ export async function runMoves(
   return out;
 }
 
-export interface PoolEntry {
-  kind: string;
-  at: string;
-  from_owner: string | null;
-  to_pool: string | null;
-  reason: string | null;
-}
-
-/** The move that put an account into its current pool: the newest event into that pool. */
-export function poolEntry<E extends PoolEntry>(events: E[], poolId: string): E | null {
-  return events.find((e) => e.to_pool === poolId && e.kind !== 'claimed' && e.kind !== 'assigned') ?? null;
-}
-
 /**
  * Form item path of a server field error on the settings form (`gradeRules.0.conditions.1.field`
  * → ['gradeRules', 0, 'conditions', 1, 'field']); the return reasons are one tags input.

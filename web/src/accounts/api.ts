@@ -14,6 +14,7 @@ export type AccountTeamMember = Schemas['AccountTeamMember'];
 export type AccountDuplicateHit = Schemas['AccountDuplicateHit'];
 export type AccountEvent = Schemas['AccountEvent'];
 export type AccountOverview = Schemas['AccountOverview'];
+export type AccountPoolEntry = Schemas['AccountPoolEntry'];
 export type TeamBody = JsonBody<'/api/v1/accounts/{id}/team', 'put'>;
 export type AccountState = 'pool' | 'owned' | 'won';
 
@@ -27,8 +28,15 @@ export const accountKeys = {
   holdings: (userId: string) => ['records', 'account', 'accounts-holdings', userId] as const,
   members: (poolId: string) => ['accounts', 'members', poolId] as const,
   overview: (id: string) => ['records', 'account', 'overview', id] as const,
+  poolEntries: (ids: string[]) => ['records', 'account', 'pool-entries', ids.join(',')] as const,
   team: (id: string) => ['records', 'account', 'team', id] as const,
 };
+
+/** When, from whom and why each account of a pool page came into the pool: one call per page. */
+export const fetchPoolEntries = (ids: string[]) =>
+  apiFetch<{ data: AccountPoolEntry[] }>(`${base}/pool-entries?ids=${ids.map(enc).join(',')}`).then(
+    (r) => r.data,
+  );
 
 export const fetchAccountSettings = () =>
   apiFetch<{ data: AccountSettings }>(`${base}/settings`).then((r) => r.data);

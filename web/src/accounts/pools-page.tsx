@@ -23,28 +23,21 @@ import { errorText } from '../api/error-text';
 import type { RecordData } from '../api/types';
 import { useI18n } from '../i18n/i18n-context';
 import { PoolMembersModal } from '../leads/pool-members-modal';
-import { useUsers } from '../leads/leads-api';
 import { useRenderContext } from '../objects/use-render-context';
 import {
   accountKeys,
   assignAccount,
   claimAccount,
-  fetchOverview,
+  fetchPoolEntries,
   transferAccount,
+  type AccountPoolEntry,
   useAccountPoolCounts,
   useAccountPoolMembers,
   useAccountPools,
   useAccountSettings,
   useMyHoldings,
 } from './api';
-import {
-  daysAgo,
-  holdingPercent,
-  poolEntry,
-  runMoves,
-  summarizeClaims,
-  type ClaimSummary,
-} from './account-logic';
+import { daysAgo, holdingPercent, runMoves, summarizeClaims, type ClaimSummary } from './account-logic';
 import { AccountMoveDialog, type AccountMoveKind, type AccountMoveValues } from './move-dialog';
 import { ACCOUNT_POOL_MEMBERS } from './pool-members';
 
@@ -173,33 +166,25 @@ export default function AccountPoolsPage() {
 
 /** Who had the account before the pool and why it came back, and for how long it has waited. */
 function PoolEntryCell({
-  accountId,
-  poolId,
+  entry,
+  loading,
   part,
 }: {
-  accountId: string;
-  poolId: string;
+  entry: AccountPoolEntry | undefined;
+  loading: boolean;
   part: 'who' | 'days';
 }) {
   const { t } = useI18n();
   const ctx = useRenderContext();
-  const users = useUsers();
-  const q = useQuery({
-    queryKey: accountKeys.overview(accountId),
-    queryFn: () => fetchOverview(accountId),
-    staleTime: 60_000,
-  });
-  if (q.isLoading) return <Spin size="small" />;
-  const entry = q.data ? poolEntry(q.data.events, poolId) : null;
+  if (loading) return <Spin size="small" />;
   if (!entry) return <Typography.Text type="secondary">—</Typography.Text>;
   if (part === 'days') {
-    const d = daysAgo(entry.at, new Date(), ctx.timeZone);
+    const d = daysAgo(entry.entered_at, new Date(), ctx.timeZone);
     return <span className="fw-num">{t('accounts.daysCount', { count: d ?? 0 })}</span>;
   }
-  const owner = entry.from_owner ? (users.data?.find((u) => u.id === entry.from_owner)?.name ?? '') : '';
   return (
     <span>
-      {owner || '—'}
+      {entry.from_owner_name || '—'}
       {entry.reason && (
         <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
           {entry.reason}
@@ -239,6 +224,14 @@ function PoolDetail({ pool }: { pool: RecordData }) {
   const memberCount = (members.data ?? []).filter((m) => m.role === 'member').length;
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const total = list.data?.pages[0]?.total;
+  const rowIds = rows.map((r) => r.id);
+  const entries = useQuery({
+    queryKey: accountKeys.poolEntries(rowIds),
+    queryFn: () => fetchPoolEntries(rowIds),
+    enabled: rowIds.length > 0,
+    staleTime: 60_000,
+  });
+  const entryOf = new Map((entries.data ?? []).map((e) => [e.account_id, e]));
 
   const bulk = async (kind: BulkKind, call: (id: string) => Promise<unknown>) => {
     const ids = selected;
@@ -443,12 +436,16 @@ function PoolDetail({ pool }: { pool: RecordData }) {
                 title: (
                   <Tooltip title={t('accounts.col.lastOwnerHint')}>{t('accounts.col.lastOwner')}</Tooltip>
                 ),
-                render: (_, r) => <PoolEntryCell accountId={r.id} poolId={pool.id} part="who" />,
+                render: (_, r) => (
+                  <PoolEntryCell entry={entryOf.get(r.id)} loading={entries.isLoading} part="who" />
+                ),
               },
               {
                 key: 'days',
                 title: t('accounts.col.daysInPool'),
-                render: (_, r) => <PoolEntryCell accountId={r.id} poolId={pool.id} part="days" />,
+                render: (_, r) => (
+                  <PoolEntryCell entry={entryOf.get(r.id)} loading={entries.isLoading} part="days" />
+                ),
               },
             ]}
           />

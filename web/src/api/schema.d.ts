@@ -3610,6 +3610,55 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/accounts/pool-entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** When, from whom and why each of a page of accounts went into its pool */
+    get: {
+      parameters: {
+        query: {
+          ids: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountPoolEntry'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/accounts/{id}/overview': {
     parameters: {
       query?: never;
@@ -7071,6 +7120,20 @@ export interface components {
       /** @enum {string} */
       role: 'member' | 'admin';
       name: string;
+    };
+    /** @description The latest move that put an account into its pool */
+    AccountPoolEntry: {
+      account_id: string;
+      /**
+       * Format: date-time
+       * @description When the account last went into a pool
+       */
+      entered_at: string;
+      /** @description How: returned, reclaimed, transferred … */
+      kind: string;
+      from_owner_id: string | null;
+      from_owner_name: string | null;
+      reason: string | null;
     };
     AccountTeamMember: {
       user_id: string;

@@ -7,6 +7,7 @@ import type { AccountsService } from './accounts.service.ts';
 import {
   AccountDuplicateHit,
   AccountOverview,
+  AccountPoolEntry,
   AccountPoolMember,
   AccountSettings,
   AccountTeamMember,
@@ -57,6 +58,24 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
       },
     },
     async (req) => ({ data: await accounts.duplicates(actorOf(req), req.query) }),
+  );
+  r.get(
+    '/api/v1/accounts/pool-entries',
+    {
+      schema: {
+        tags,
+        summary: 'When, from whom and why each of a page of accounts went into its pool',
+        response: responses({ 200: listOf(AccountPoolEntry) }),
+        querystring: z.strictObject({
+          ids: z
+            .string()
+            .max(200 * 37)
+            .transform((v) => v.split(',').filter(Boolean))
+            .pipe(z.array(z.string()).min(1).max(200)),
+        }),
+      },
+    },
+    async (req) => ({ data: await accounts.poolEntries(actorOf(req), req.query.ids) }),
   );
   r.get(
     '/api/v1/accounts/:id/overview',

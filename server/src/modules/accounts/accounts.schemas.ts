@@ -43,6 +43,17 @@ export const AccountPoolMember = z
   .strictObject({ user_id: id, role: z.enum(['member', 'admin']), name: z.string() })
   .meta({ id: 'AccountPoolMember' });
 
+export const AccountPoolEntry = z
+  .strictObject({
+    account_id: id,
+    entered_at: timestamp.describe('When the account last went into a pool'),
+    kind: z.string().describe('How: returned, reclaimed, transferred …'),
+    from_owner_id: id.nullable(),
+    from_owner_name: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'AccountPoolEntry', description: 'The latest move that put an account into its pool' });
+
 export const AccountTeamMember = z
   .strictObject({
     user_id: id,

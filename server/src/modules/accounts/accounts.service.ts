@@ -500,6 +500,43 @@ export class AccountsService {
    * cursor), open tasks, pool moves and the team. Modules not built yet are `null` slots.
    * A section is null when the caller may not read that object at all.
    */
+  /**
+   * For a page of pool accounts: the latest move that put each into its pool (when, from whom,
+   * why) — one query for the page instead of one overview per row. Unreadable ids are left out.
+   */
+  async poolEntries(
+    actor: Actor,
+    ids: string[],
+  ): Promise<
+    Array<{
+      account_id: string;
+      entered_at: Date;
+      kind: string;
+      from_owner_id: string | null;
+      from_owner_name: string | null;
+      reason: string | null;
+    }>
+  > {
+    if (!can(actor, 'account', 'read')) throw forbidden();
+    if (ids.some((x) => !isUuid(x))) throw badRequest([{ field: 'ids', issue: 'invalid_value' }]);
+    return this.tdb(actor.tenantId).transaction(async (tx) => {
+      const visible = [...(await visibleAccountIds(tx, actor, ids))];
+      if (!visible.length) return [];
+      return tx.query(sql<{
+        account_id: string;
+        entered_at: Date;
+        kind: string;
+        from_owner_id: string | null;
+        from_owner_name: string | null;
+        reason: string | null;
+      }>`select distinct on (e.account_id) e.account_id, e.at as entered_at, e.kind, e.from_owner as from_owner_id,
+                u.name as from_owner_name, e.reason
+         from account_event e left join app_user u on u.tenant_id = e.tenant_id and u.id = e.from_owner
+         where e.tenant_id = ${tx.tenantId} and e.account_id = any(${visible}::uuid[]) and e.to_pool is not null and e.to_owner is null
+         order by e.account_id, e.at desc`);
+    });
+  }
+
   async overview(actor: Actor, id: string, cursor?: string): Promise<AccountOverview> {
     const account = await this.p.records.get(actor, 'account', id);
     const eq = (field: string, value: unknown) => ({ field, op: 'eq' as const, value });

@@ -17,8 +17,11 @@ export async function serveWebApp(app: FastifyInstance, distDir: string): Promis
       .header('cache-control', 'no-cache')
       .type('text/html; charset=utf-8')
       .send(await fs.promises.readFile(index));
-  app.get('/', async (_req, reply) => sendIndex(reply));
-  app.get('/*', async (req, reply) => {
+  // The page routes are not API: kept out of the OpenAPI document (and so out of the generated
+  // web types, which would otherwise change with whether a web build happens to exist).
+  const hidden = { schema: { hide: true } };
+  app.get('/', hidden, async (_req, reply) => sendIndex(reply));
+  app.get('/*', hidden, async (req, reply) => {
     let url: string;
     try {
       url = decodeURIComponent(req.url.split('?')[0] ?? '/');
