@@ -22,11 +22,12 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <I18nProvider>
-          <BrowserRouter>
+        {/* the router outside antd's App, so links inside hook modals (modal.confirm) have its context */}
+        <BrowserRouter>
+          <I18nProvider>
             <AppRoutes />
-          </BrowserRouter>
-        </I18nProvider>
+          </I18nProvider>
+        </BrowserRouter>
       </QueryClientProvider>
     </StrictMode>,
   );
