@@ -47,6 +47,7 @@ export const leadsModule: ModuleDef = {
     'lead.touched',
     'lead.merged',
     'lead.converted',
+    'lead.qualified',
   ],
   routes(app, platform) {
     const s = services.get(platform) ?? new LeadsService(platform);

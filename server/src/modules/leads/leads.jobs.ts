@@ -6,20 +6,42 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { loadLeadSettings } from './settings.ts';
 import { scoreLead } from './scoring.rules.ts';
+import { reclaimDate } from '../accounts/index.ts';
+import { addDays } from '../../platform/jobs/dates.rules.ts';
 
 interface Due {
   id: string;
   name: string;
   owner_id: string | null;
   pool_id: string | null;
-  reason: 'no_first_followup' | 'not_converted';
+  status: string;
+  reason: 'no_first_followup' | 'not_converted' | 'protection';
   days: number;
 }
+
+/** An owned lead whose owner got it by a claim: the protection period applies (LEADS.md 8.6). */
+interface Claimed {
+  id: string;
+  name: string;
+  owner_id: string;
+  pool_id: string;
+  status: string;
+  claimed_on: string;
+  follow_ups: string[] | null;
+}
+
+const reasonText = (d: Due): string =>
+  d.reason === 'protection'
+    ? '保护期到期'
+    : d.reason === 'no_first_followup'
+      ? `${d.days} 天内未首次跟进`
+      : `${d.days} 天内未转化`;
 
 /**
  * Lead pool timers (DOMAIN.md §1), evaluated as of a date in the tenant's time zone: warn pool
  * admins about leads unassigned too long; warn owners one day before, then recycle leads with no
- * first follow-up within N days or not converted within M days of assignment.
+ * first follow-up within N days or not converted within M days of assignment, and (when the
+ * tenant turned protection on) claimed leads whose protection period ran out. The earliest wins.
  */
 export const leadTimersJob: JobDef = {
   name: 'leads.timers',
@@ -83,7 +105,7 @@ export const leadTimersJob: JobDef = {
 
       // 3. recycle
       const due = await tx.query(sql<Due>`
-        select l.id, l.name, l.owner_id, coalesce(l.pool_id, ${s.defaultPoolId}::uuid) as pool_id,
+        select l.id, l.name, l.owner_id, coalesce(l.pool_id, ${s.defaultPoolId}::uuid) as pool_id, l.status,
                case when l.status = 'pending' and l.first_followed_at is null
                          and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int) then 'no_first_followup'
                     else 'not_converted' end as reason,
@@ -96,8 +118,53 @@ export const leadTimersJob: JobDef = {
           and ((l.status = 'pending' and l.first_followed_at is null and l.assigned_at < ${moment} - make_interval(days => coalesce(p.first_followup_days, 3)::int))
                or l.assigned_at < ${moment} - make_interval(days => coalesce(p.convert_days, 30)::int))
         for update of l`);
+
+      // 4. protection period of claimed leads: warn the day before, recycle on the reclaim date
+      let protectionWarnings = 0;
+      if (s.protection.enabled) {
+        const day = (col: ReturnType<typeof sql>) => sql`to_char(${col} at time zone ${tz}, 'YYYY-MM-DD')`;
+        // the owner got the lead by a claim: the latest event that changed its owner is that claim
+        const claimed = await tx.query(sql<Claimed>`
+          select l.id, l.name, l.owner_id, coalesce(l.pool_id, ${s.defaultPoolId}::uuid) as pool_id, l.status,
+                 ${day(sql`c.at`)} as claimed_on,
+                 array(select distinct ${day(sql`x.occurred_at`)} from activity x
+                       where x.tenant_id = l.tenant_id and x.lead_id = l.id and x.deleted_at is null
+                         and x.occurred_at >= c.at and x.occurred_at < ${moment})
+                   || array_remove(array[
+                        case when l.first_followed_at < ${moment} then ${day(sql`l.first_followed_at`)} end,
+                        case when l.last_followed_at < ${moment} then ${day(sql`l.last_followed_at`)} end], null) as follow_ups
+          from lead l ${pools}
+          join lateral (select e.kind, e.to_owner, e.at from lead_event e
+                        where e.tenant_id = l.tenant_id and e.lead_id = l.id and e.from_owner is distinct from e.to_owner
+                          and e.at < ${moment}
+                        order by e.at desc limit 1) c on c.kind = 'claimed' and c.to_owner = l.owner_id
+          where l.tenant_id = ${tenantId} and l.deleted_at is null and l.owner_id is not null and p.id is not null
+            and l.status in ('pending', 'in_progress')
+          for update of l`);
+        const already = new Set(due.map((d) => d.id));
+        const tomorrow = addDays(asOf, 1);
+        const warnOwners = new Map<string, number>();
+        for (const c of claimed) {
+          if (already.has(c.id)) continue;
+          // follow-ups before the claim are ignored by the rule (they were the previous owner's)
+          const { reclaimOn } = reclaimDate(c.claimed_on, c.follow_ups ?? [], s.protection);
+          if (asOf >= reclaimOn) due.push({ ...c, reason: 'protection', days: 0 });
+          else if (reclaimOn === tomorrow) warnOwners.set(c.owner_id, (warnOwners.get(c.owner_id) ?? 0) + 1);
+        }
+        await addNotifications(
+          tx,
+          [...warnOwners].map(([userId, n]) => ({
+            userId,
+            kind: 'lead.recycle_warning',
+            title: `${n} 条线索的保护期明天到期，将回收到线索池`,
+            link: '/o/lead',
+          })),
+        );
+        protectionWarnings = warnOwners.size;
+      }
+
       for (const d of due) {
-        const reason = d.reason === 'no_first_followup' ? `${d.days} 天内未首次跟进` : `${d.days} 天内未转化`;
+        const reason = reasonText(d);
         await tx.exec0(sql`update lead set owner_id = null, pool_id = ${d.pool_id}, status = 'unassigned', assigned_at = null,
             recycle_count = coalesce(recycle_count, 0) + 1, updated_at = now(), version = version + 1
           where tenant_id = ${tenantId} and id = ${d.id}`);
@@ -112,7 +179,7 @@ export const leadTimersJob: JobDef = {
             action: 'update' as const,
             object: 'lead',
             recordId: d.id,
-            changes: { owner_id: [d.owner_id, null], status: ['pending', 'unassigned'] },
+            changes: { owner_id: [d.owner_id, null], status: [d.status, 'unassigned'] },
             meta: { kind: 'recycled', reason: d.reason, as_of: asOf },
           })),
         );
@@ -137,7 +204,13 @@ export const leadTimersJob: JobDef = {
           })),
         );
       }
-      return { as_of: asOf, unassigned_alerts: alerts, warnings: warn.length, recycled: due.length };
+      return {
+        as_of: asOf,
+        unassigned_alerts: alerts,
+        warnings: warn.length + protectionWarnings,
+        recycled: due.length,
+        recycled_protection: due.filter((d) => d.reason === 'protection').length,
+      };
     });
   },
 };

@@ -90,11 +90,17 @@ export const LeadSettings = z
     assignmentRules: z.array(AssignmentRule),
     defaultPoolId: id.nullable(),
     protection: z.strictObject({
+      enabled: z
+        .boolean()
+        .describe('Claimed leads go back to their pool when protection runs out (off by default)'),
       days: z.number().int(),
       extendDays: z.number().int(),
       hardLimitDays: z.number().int(),
     }),
     reclaimCooldownDays: z.number().int(),
+    requireQualifiedToConvert: z
+      .boolean()
+      .describe('Conversion needs qualification MQL or SQL (off by default)'),
     conversionMapping: z.array(ConversionMapping),
   })
   .meta({ id: 'LeadSettings', description: 'The lead settings with defaults filled in (LEADS.md 12.1)' });
@@ -165,7 +171,7 @@ export const LeadEvent = z
     kind: z
       .string()
       .describe(
-        'assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress)',
+        'assigned, reassigned, claimed, qualified (reason: mql or sql), returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress)',
       ),
     reason: z.string().nullable().describe('Free text, a rule (rule:<id>), or JSON text (converted, merged)'),
     from_owner: id.nullable(),
@@ -222,6 +228,19 @@ export const FormThankYou = z
 
 // --- analytics ---
 
+export const FunnelRow = z
+  .strictObject({
+    key: z.string().nullable().describe('Source channel, campaign id or owner id; null = none / unassigned'),
+    name: z.string().describe('Campaign or owner name; empty for sources and for null keys'),
+    captured: count,
+    contacted: count,
+    qualified: count,
+    converted: count,
+    opportunity: count,
+    won: count,
+  })
+  .meta({ id: 'LeadFunnelRow' });
+
 export const LeadAnalytics = z
   .strictObject({
     period: z.strictObject({
@@ -240,6 +259,7 @@ export const LeadAnalytics = z
     funnel: z.strictObject({
       captured: count,
       contacted: count,
+      qualified: count.describe('Leads of the period qualified (MQL or SQL) at some point, or converted'),
       converted: count,
       invalid: count,
       opportunity: count.describe('Leads of the period converted with an opportunity'),
@@ -249,11 +269,17 @@ export const LeadAnalytics = z
         .describe('Won amounts of those opportunities per currency, minor units'),
       rates: z.strictObject({
         contacted: z.number(),
+        qualified: z.number(),
         converted: z.number(),
         opportunity: z.number(),
         won: z.number(),
       }),
     }),
+    funnel_breakdown: z
+      .strictObject({ source: z.array(FunnelRow), campaign: z.array(FunnelRow), owner: z.array(FunnelRow) })
+      .describe(
+        'The funnel stages per source channel, campaign and current owner; the rows of each add up to the funnel',
+      ),
     by_source: z.array(
       z.strictObject({
         source: z.string().nullable(),

@@ -587,7 +587,9 @@ export class LeadsService {
         throw new AppError('conflict', 'lead_state_conflict');
       // what the caller may see of the lead: hidden fields are not copied to records they can read
       const visibleLead = await this.p.records.get(actor, 'lead', id);
-      const { conversionMapping } = await loadLeadSettings(tx);
+      const { conversionMapping, requireQualifiedToConvert } = await loadLeadSettings(tx);
+      if (requireQualifiedToConvert && !lead.qualification)
+        throw invalid([{ field: 'qualification', issue: 'qualify_first' }]);
       const values = conversionValues(visibleLead, id, conversionMapping);
       const fillEmpty = async (object: string, recId: string, data: Rec): Promise<void> => {
         const cur = await this.p.records.get(actor, object, recId);

@@ -27,6 +27,12 @@ export const LEAD_STATUSES = [
   opt('voided', '已作废', 'Voided'),
 ];
 
+/** Qualification stages between contacted and converted (DOMAIN.md §1): marketing-, then sales-qualified. */
+export const LEAD_QUALIFICATIONS = [
+  opt('mql', 'MQL（市场认可）', 'MQL (marketing qualified)'),
+  opt('sql', 'SQL（销售认可）', 'SQL (sales qualified)'),
+];
+
 export const LEAD_SOURCES = SOURCE_CHANNELS;
 
 const SIZES = [
@@ -156,6 +162,19 @@ export const leadObject = defineObject({
     { apiName: 'utm_content', type: 'text', label: L('UTM 内容', 'UTM content'), maxLength: 200 },
     { apiName: 'landing_page', type: 'url', label: L('落地页', 'Landing page') },
     { apiName: 'referrer', type: 'url', label: L('来源页', 'Referrer') },
+    {
+      apiName: 'qualification',
+      type: 'select',
+      label: L('认定阶段', 'Qualification'),
+      options: LEAD_QUALIFICATIONS,
+    },
+    {
+      apiName: 'qualified_at',
+      type: 'datetime',
+      label: L('认定时间', 'Qualified at'),
+      readOnly: true,
+      listDefault: false,
+    },
     { apiName: 'score', type: 'number', label: L('评分', 'Score'), readOnly: true },
     { apiName: 'pool_id', type: 'lookup', lookup: 'lead_pool', label: L('线索池', 'Pool'), readOnly: true },
     { apiName: 'assigned_at', type: 'datetime', label: L('分配时间', 'Assigned at'), readOnly: true },

@@ -148,6 +148,12 @@ export const leadHooks: ObjectHooks = {
       if (typeof after.id === 'string')
         reassigned.set(after.id, { from: (before.owner_id as string | null) ?? null });
     }
+    // qualified_at is when the lead was first qualified: kept from MQL to SQL, cleared with the level
+    if (!after.qualification) {
+      after.qualification = null;
+      after.qualified_at = null;
+    } else if (!before?.qualification) after.qualified_at = new Date().toISOString();
+    else after.qualified_at = before.qualified_at ?? new Date().toISOString();
     after.score = (
       await scoreNow(
         hc.tx,
@@ -159,8 +165,10 @@ export const leadHooks: ObjectHooks = {
       )
     ).score;
   },
-  async afterWrite(hc, { op, after }) {
+  async afterWrite(hc, { op, before, after }) {
     if (op !== 'update' || typeof after.id !== 'string') return;
+    if (after.qualification && after.qualification !== before?.qualification)
+      await recordQualified(hc, [after]);
     const moved = reassigned.get(after.id);
     if (!moved) return;
     reassigned.delete(after.id);
@@ -180,6 +188,10 @@ export const leadHooks: ObjectHooks = {
     }));
     await hc.tx.exec0(sql`insert into lead_touch (tenant_id, id, lead_id, channel, campaign_id, attribution)
       select tenant_id, id, lead_id, channel, campaign_id, attribution from jsonb_populate_recordset(null::lead_touch, ${JSON.stringify(touches)}::jsonb)`);
+    await recordQualified(
+      hc,
+      created.filter((after) => after.qualification),
+    );
     const assigned = created.filter((after) => after.owner_id);
     if (!assigned.length) return;
     const events = assigned.map((after) => {
@@ -211,6 +223,27 @@ export const leadHooks: ObjectHooks = {
       });
   },
 };
+
+/** A `qualified` lead event (reason: the level) and a `lead.qualified` event per newly qualified lead. */
+async function recordQualified(hc: HookContext, leads: Rec[]): Promise<void> {
+  if (!leads.length) return;
+  const events = leads.map((l) => ({
+    tenant_id: hc.tx.tenantId,
+    id: newId(),
+    lead_id: String(l.id),
+    kind: 'qualified',
+    actor_user_id: hc.userId,
+    reason: String(l.qualification),
+  }));
+  await hc.tx.exec0(sql`insert into lead_event (tenant_id, id, lead_id, kind, actor_user_id, reason)
+    select tenant_id, id, lead_id, kind, actor_user_id, reason from jsonb_populate_recordset(null::lead_event, ${JSON.stringify(events)}::jsonb)`);
+  for (const l of leads)
+    await hc.emit('lead.qualified', {
+      id: String(l.id),
+      qualification: l.qualification,
+      qualified_at: isoOrNull(l.qualified_at),
+    });
+}
 
 /** Where a lead came from, beyond source and campaign: kept on every touch and carried on conversion. */
 export const ATTRIBUTION_FIELDS = [

@@ -26,7 +26,13 @@ export interface LeadSettings {
   assignmentRules: AssignmentRule[];
   /** pool for captured leads nobody was assigned to */
   defaultPoolId: string | null;
-  protection: ProtectionSettings;
+  /**
+   * protection period of leads claimed from a pool (LEADS.md 8.6). Off by default: DOMAIN.md's
+   * numbers are an example, and with it on every claimed lead goes back within hardLimitDays.
+   */
+  protection: ProtectionSettings & { enabled: boolean };
+  /** conversion needs the lead qualified (MQL or SQL) first; off so existing flows keep working */
+  requireQualifiedToConvert: boolean;
   /** days a lead's previous owner waits before claiming it back after it was returned or recycled */
   reclaimCooldownDays: number;
   /** lead fields (custom ones included) copied into account/contact fields on conversion */
@@ -45,7 +51,8 @@ export const DEFAULT_LEAD_SETTINGS: LeadSettings = {
   scoring: DEFAULT_SCORING,
   assignmentRules: [],
   defaultPoolId: null,
-  protection: DEFAULT_PROTECTION,
+  protection: { ...DEFAULT_PROTECTION, enabled: false },
+  requireQualifiedToConvert: false,
   reclaimCooldownDays: 7,
   conversionMapping: [],
 };
@@ -121,12 +128,15 @@ export const leadSettingsSchema = z.strictObject({
     .max(50),
   defaultPoolId: z.string().uuid().nullable(),
   protection: z.strictObject({
+    // optional so clients written before it existed keep working (off unless sent)
+    enabled: z.boolean().optional(),
     days: z.number().int().min(1).max(365),
     extendDays: z.number().int().min(0).max(365),
     hardLimitDays: z.number().int().min(1).max(3650),
   }),
   // optional so clients written before it existed keep working; the default fills it in
   reclaimCooldownDays: z.number().int().min(0).max(365).optional(),
+  requireQualifiedToConvert: z.boolean().optional(),
   conversionMapping: z
     .array(
       z.strictObject({
@@ -151,7 +161,12 @@ export async function loadLeadSettings(tx: TenantDb): Promise<LeadSettings> {
         leads: Partial<LeadSettings> | null;
       }>`select settings->'leads' as leads from tenant where id = ${tx.tenantId}`,
     );
-    return { ...DEFAULT_LEAD_SETTINGS, ...(row?.leads ?? {}) };
+    const saved = row?.leads ?? {};
+    return {
+      ...DEFAULT_LEAD_SETTINGS,
+      ...saved,
+      protection: { ...DEFAULT_LEAD_SETTINGS.protection, ...(saved.protection ?? {}) },
+    };
   };
   if (!tx.inTransaction) return load();
   let p = perTransaction.get(tx);

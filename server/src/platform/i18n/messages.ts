@@ -146,6 +146,10 @@ export const messages = {
   in_use: { 'zh-CN': '已被使用', 'en-US': 'is already in use' },
   too_many: { 'zh-CN': '最多 {max} 条', 'en-US': 'allows at most {max} items' },
   activity_required: { 'zh-CN': '需要先记录「{type}」跟进', 'en-US': 'needs a logged {type} activity' },
+  qualify_first: {
+    'zh-CN': '转化前需先认定为 MQL 或 SQL',
+    'en-US': 'must be MQL or SQL before the lead is converted',
+  },
   no_skip: { 'zh-CN': '不能跳过阶段', 'en-US': 'cannot skip stages in this pipeline' },
   no_back: { 'zh-CN': '不能回退到之前的阶段', 'en-US': 'cannot move back in this pipeline' },
   create_not_allowed: {
