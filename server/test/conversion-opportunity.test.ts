@@ -106,8 +106,8 @@ describe('conversion with an opportunity', () => {
       rates: { opportunity: number; won: number };
     };
     const funnel = async (c: Client): Promise<Funnel> =>
-      json<{ data: { funnel: Funnel } }>(await c.get(`/api/v1/leads/analytics?from=${today}&to=${today}`)).data
-        .funnel;
+      json<{ data: { funnel: Funnel } }>(await c.get(`/api/v1/leads/analytics?from=${today}&to=${today}`))
+        .data.funnel;
     expect(await funnel(rep)).toMatchObject({ converted: 1, opportunity: 1, won: 0, won_amounts: [] });
     const won = await rep.post(`/api/v1/sales/opportunities/${out.opportunity_id}/stage`, { stage: 'won' });
     expect(won.statusCode, won.body).toBe(200);

@@ -58,7 +58,12 @@ describe('sales responses match their schemas', () => {
     const path = (x: string) => `/api/v1/sales/opportunities/${deal}/${x}`;
     conforms('POST', M, await rep.post(path('stage'), { stage: 'lost' }), 422);
     conforms('POST', M, await rep.post(path('stage'), { stage: 'solution' }), 200);
-    conforms('POST', M, await rep.post(path('stage'), { stage: 'lost', close_reason: (settings.lostReasons as string[])[0] }), 200);
+    conforms(
+      'POST',
+      M,
+      await rep.post(path('stage'), { stage: 'lost', close_reason: (settings.lostReasons as string[])[0] }),
+      200,
+    );
     const R = '/api/v1/sales/opportunities/:id/restore';
     conforms('POST', R, await rep.post(path('restore'), {}), 200);
     conforms('POST', R, await rep.post(path('restore'), {}), 409);

@@ -74,7 +74,10 @@ export const messages = {
     'zh-CN': '这个客户刚从你手中退回或回收，{until} 之后才能再次领取',
     'en-US': 'This account recently left your hands; you can claim it again after {until}',
   },
-  account_not_claimable: { 'zh-CN': '该客户当前不在公海中，不可领取', 'en-US': 'This account is not in a pool' },
+  account_not_claimable: {
+    'zh-CN': '该客户当前不在公海中，不可领取',
+    'en-US': 'This account is not in a pool',
+  },
   account_state_conflict: {
     'zh-CN': '客户当前状态不允许此操作',
     'en-US': 'The account’s state does not allow this',
@@ -160,7 +163,10 @@ export const messages = {
     'zh-CN': '已关闭的商机需先恢复',
     'en-US': 'a closed opportunity must be restored first',
   },
-  stage_order: { 'zh-CN': '进行中阶段须排在关闭阶段之前', 'en-US': 'active stages must come before closed ones' },
+  stage_order: {
+    'zh-CN': '进行中阶段须排在关闭阶段之前',
+    'en-US': 'active stages must come before closed ones',
+  },
   one_won_stage: { 'zh-CN': '必须有且只有一个赢单阶段', 'en-US': 'needs exactly one won stage' },
   active_stage_required: { 'zh-CN': '至少需要一个进行中阶段', 'en-US': 'needs at least one active stage' },
   create_stage_required: {
