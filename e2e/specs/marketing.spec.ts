@@ -13,7 +13,11 @@ test('lead analytics: KPI cards and charts for the demo data; granularity lives 
     await expect(page.getByTestId(id)).toBeVisible();
   await expect(page.getByTestId('chart-trend').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('chart-funnel').locator('canvas')).toBeVisible();
-  await expect(page.getByTestId('funnel-later')).toContainText('暂未统计');
+  // the funnel by source / campaign / owner: a tab each
+  const breakdown = page.getByTestId('funnel-breakdown');
+  await expect(breakdown).toContainText('已确认（MQL/SQL）');
+  await breakdown.getByTestId('funnel-breakdown-by').getByText('负责人').click();
+  await expect(breakdown.locator('.ant-table-row').first()).toBeVisible();
   await expect(page.getByTestId('campaigns-table')).toContainText('¥');
 
   await page.getByTestId('analytics-granularity').getByText('按周').click();

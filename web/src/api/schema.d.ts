@@ -7322,11 +7322,15 @@ export interface components {
       assignmentRules: components['schemas']['AssignmentRule'][];
       defaultPoolId: string | null;
       protection: {
+        /** @description Claimed leads go back to their pool when protection runs out (off by default) */
+        enabled: boolean;
         days: number;
         extendDays: number;
         hardLimitDays: number;
       };
       reclaimCooldownDays: number;
+      /** @description Conversion needs qualification MQL or SQL (off by default) */
+      requireQualifiedToConvert: boolean;
       conversionMapping: components['schemas']['ConversionMapping'][];
     };
     DuplicateHit: {
@@ -7384,7 +7388,7 @@ export interface components {
       id: string;
       /** Format: date-time */
       at: string;
-      /** @description assigned, reassigned, claimed, returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress) */
+      /** @description assigned, reassigned, claimed, qualified (reason: mql or sql), returned, transferred, invalidated, voided, revived, recycled, converted, merged, followed_up (first logged activity: pending → in progress) */
       kind: string;
       /** @description Free text, a rule (rule:<id>), or JSON text (converted, merged) */
       reason: string | null;
@@ -7446,6 +7450,18 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    LeadFunnelRow: {
+      /** @description Source channel, campaign id or owner id; null = none / unassigned */
+      key: string | null;
+      /** @description Campaign or owner name; empty for sources and for null keys */
+      name: string;
+      captured: number;
+      contacted: number;
+      qualified: number;
+      converted: number;
+      opportunity: number;
+      won: number;
+    };
     /** @description Rates are fractions (4 decimals); money in minor units of the campaign currency */
     LeadAnalytics: {
       period: {
@@ -7466,6 +7482,8 @@ export interface components {
       funnel: {
         captured: number;
         contacted: number;
+        /** @description Leads of the period qualified (MQL or SQL) at some point, or converted */
+        qualified: number;
         converted: number;
         invalid: number;
         /** @description Leads of the period converted with an opportunity */
@@ -7479,10 +7497,17 @@ export interface components {
         }[];
         rates: {
           contacted: number;
+          qualified: number;
           converted: number;
           opportunity: number;
           won: number;
         };
+      };
+      /** @description The funnel stages per source channel, campaign and current owner; the rows of each add up to the funnel */
+      funnel_breakdown: {
+        source: components['schemas']['LeadFunnelRow'][];
+        campaign: components['schemas']['LeadFunnelRow'][];
+        owner: components['schemas']['LeadFunnelRow'][];
       };
       by_source: {
         source: string | null;

@@ -4,7 +4,9 @@ import {
   defaultPicks,
   duplicateProbe,
   firstVisibleHit,
+  canQualify,
   leadActions,
+  qualificationOf,
   mergeRows,
   parseReasonJson,
   ruleOfReason,
@@ -225,5 +227,21 @@ describe('conversion helpers', () => {
       pending: 3,
       converted: 1,
     });
+  });
+});
+
+describe('qualification', () => {
+  it('reads the level and offers the quick choice only on leads still being worked', () => {
+    expect(qualificationOf('mql')).toBe('mql');
+    expect(qualificationOf('sql')).toBe('sql');
+    expect(qualificationOf('hot')).toBeNull();
+    expect(qualificationOf(null)).toBeNull();
+    expect(canQualify('pending', true, false)).toBe(true);
+    expect(canQualify('in_progress', true, false)).toBe(true);
+    expect(canQualify('pending', false, false)).toBe(false);
+    for (const s of ['converted', 'voided', 'invalid']) expect(canQualify(s, true, true)).toBe(false);
+    // pool members read unassigned leads but may not edit them
+    expect(canQualify('unassigned', true, false)).toBe(false);
+    expect(canQualify('unassigned', true, true)).toBe(true);
   });
 });

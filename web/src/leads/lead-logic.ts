@@ -60,6 +60,23 @@ export function leadActions(i: LeadActionInput): LeadActions {
   };
 }
 
+export type Qualification = 'mql' | 'sql';
+
+/** The lead's qualification level, or null (not qualified, or an unknown value). */
+export function qualificationOf(v: unknown): Qualification | null {
+  return v === 'mql' || v === 'sql' ? v : null;
+}
+
+/**
+ * Whether the quick MQL/SQL choice is offered: leads still being worked (not converted, voided or
+ * invalid), by someone who may edit leads; an unassigned lead only by an admin (pool members may
+ * read the leads of their pool but not edit them).
+ */
+export function canQualify(status: string, canEdit: boolean, isAdmin: boolean): boolean {
+  if (!canEdit || CLOSED.includes(status) || status === 'invalid') return false;
+  return status !== 'unassigned' || isAdmin;
+}
+
 export type TimelineEntry =
   { kind: 'touch'; at: string; touch: Touch } | { kind: 'event'; at: string; event: LeadEvent };
 

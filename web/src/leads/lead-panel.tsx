@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Col, Row, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Row, Segmented, Space, Typography } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import type { RecordPanelProps } from '../objects/record-panels';
 import { useMe } from '../api/queries';
+import { updateRecord } from '../api/endpoints';
 import { errorText } from '../api/error-text';
 import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
@@ -20,7 +21,7 @@ import {
   usePoolMembers,
   usePools,
 } from './leads-api';
-import { leadActions } from './lead-logic';
+import { canQualify, leadActions, qualificationOf, type Qualification } from './lead-logic';
 import { MoveModal, type MoveKind, type MoveValues } from './move-modal';
 import { ConvertDialog } from './convert-dialog';
 import { LeadTimeline, ScoreExplanation } from './lead-timeline';
@@ -38,6 +39,7 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
   const [move, setMove] = useState<MoveKind | null>(null);
   const [converting, setConverting] = useState(false);
   const [claiming, setClaiming] = useState(false);
+  const [qualifying, setQualifying] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
 
   const status = str(record.status) ?? 'unassigned';
@@ -107,6 +109,22 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
     setMove(null);
   };
 
+  const qualification = qualificationOf(record.qualification);
+  const qualifiedAt = field('qualified_at');
+  const mayQualify = canQualify(status, canDo(me, 'lead', 'update'), me?.role.is_admin === true);
+  const qualify = async (next: Qualification | 'none') => {
+    setQualifying(true);
+    setActionError(null);
+    try {
+      await updateRecord('lead', record.id, { qualification: next === 'none' ? null : next });
+      await done(next === 'none' ? t('leads.done.unqualified') : t('leads.done.qualified'));
+    } catch (err) {
+      setActionError(errorText(err, t));
+    } finally {
+      setQualifying(false);
+    }
+  };
+
   const anyAction = Object.values(actions).some(Boolean);
 
   return (
@@ -123,6 +141,32 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
                 <Typography.Text type="secondary">{str(record.invalid_reason)}</Typography.Text>
               )}
             </span>
+          </div>
+          <div data-testid="lead-qualification">
+            <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+              {t('leads.qualification')}
+            </Typography.Text>
+            {mayQualify ? (
+              <Segmented<Qualification | 'none'>
+                size="small"
+                value={qualification ?? 'none'}
+                disabled={qualifying}
+                aria-label={t('leads.qualification')}
+                onChange={(v) => void qualify(v)}
+                options={[
+                  { value: 'none', label: t('leads.qualification.none') },
+                  { value: 'mql', label: 'MQL' },
+                  { value: 'sql', label: 'SQL' },
+                ]}
+              />
+            ) : (
+              <span>{qualification ? qualification.toUpperCase() : '—'}</span>
+            )}
+            {qualification && qualifiedAt && (
+              <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>
+                {t('leads.qualifiedAt')} <FieldValueView field={qualifiedAt} record={record} ctx={ctx} />
+              </Typography.Text>
+            )}
           </div>
           <div>
             <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>

@@ -28,6 +28,7 @@ const EVENT_COLORS: Record<string, string> = {
   invalidated: 'red',
   converted: 'green',
   merged: 'gray',
+  qualified: 'purple',
 };
 
 const EVENT_KEYS: Record<string, MessageKey> = {
@@ -43,6 +44,7 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   voided: 'leads.event.voided',
   revived: 'leads.event.revived',
   followed_up: 'leads.event.followedUp',
+  qualified: 'leads.event.qualified',
 };
 
 /** Which rules gave the lead its points. */
@@ -114,6 +116,8 @@ export function LeadTimeline({ leadId, sourceField }: { leadId: string; sourceFi
       return t('leads.reason.rule', { name });
     }
     if (e.reason === 'created') return t('leads.reason.created');
+    // qualified: the level (mql / sql)
+    if (e.kind === 'qualified') return e.reason ? e.reason.toUpperCase() : null;
     // followed_up: the activity itself is in the follow-up timeline below
     if (e.kind === 'converted' || e.kind === 'merged' || e.kind === 'followed_up') return null;
     return e.reason;

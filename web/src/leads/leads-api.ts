@@ -51,7 +51,8 @@ export type LeadEventKind =
   | 'merged'
   | 'reassigned'
   | 'voided'
-  | 'revived';
+  | 'revived'
+  | 'qualified';
 
 export interface LeadEvent {
   id: string;

@@ -28,11 +28,13 @@ import type { MessageKey } from '../i18n/zh-CN';
 import { useLeadAnalytics, type Granularity, type LeadAnalytics } from './api';
 import { Chart, chartAnimation } from './chart';
 import {
+  breakdownRows,
   funnelOption,
   invalidReasonsOption,
   kpis,
   sourceConversionOption,
   trendOption,
+  type BreakdownBy,
   type ChartText,
   type FunnelStage,
 } from './charts';
@@ -60,6 +62,7 @@ const GRANULARITY_KEYS: Record<Granularity, MessageKey> = {
 const STAGE_KEYS: Record<FunnelStage['key'], MessageKey> = {
   captured: 'marketing.analytics.stage.captured',
   contacted: 'marketing.analytics.stage.contacted',
+  qualified: 'marketing.analytics.stage.qualified',
   converted: 'marketing.analytics.stage.converted',
   opportunity: 'marketing.analytics.stage.opportunity',
   won: 'marketing.analytics.stage.won',
@@ -74,8 +77,77 @@ const MOVE_KEYS: Record<string, MessageKey> = {
   converted: 'marketing.analytics.move.converted',
   merged: 'marketing.analytics.move.merged',
 };
-/** Funnel stages not tracked yet (MQL/SQL); shown as pending, never with made-up numbers. */
-const LATER_STAGES: MessageKey[] = ['marketing.analytics.stage.qualified'];
+const BREAKDOWN_KEYS: Record<BreakdownBy, MessageKey> = {
+  source: 'marketing.analytics.breakdown.source',
+  campaign: 'marketing.analytics.breakdown.campaign',
+  owner: 'marketing.analytics.breakdown.owner',
+};
+const BREAKDOWN_STAGES = ['captured', 'contacted', 'qualified', 'converted', 'opportunity', 'won'] as const;
+
+/** The funnel stages per source, campaign or owner (a tab each), with the conversion rate. */
+function FunnelBreakdown({ data, text }: { data: LeadAnalytics; text: ChartText }) {
+  const { t, locale } = useI18n();
+  const [by, setBy] = useState<BreakdownBy>('source');
+  const rows = breakdownRows(data.funnel_breakdown[by], (r) =>
+    by === 'source'
+      ? text.source(r.key)
+      : r.key === null
+        ? t(by === 'campaign' ? 'marketing.analytics.noCampaign' : 'marketing.analytics.unassigned')
+        : r.name || t('common.empty'),
+  );
+  return (
+    <Card
+      size="small"
+      title={t('marketing.analytics.breakdown')}
+      data-testid="funnel-breakdown"
+      extra={
+        <Segmented<BreakdownBy>
+          size="small"
+          value={by}
+          onChange={setBy}
+          data-testid="funnel-breakdown-by"
+          options={(['source', 'campaign', 'owner'] as const).map((k) => ({
+            value: k,
+            label: t(BREAKDOWN_KEYS[k]),
+          }))}
+        />
+      }
+    >
+      <Table
+        size="small"
+        rowKey="rowKey"
+        scroll={{ x: 720 }}
+        pagination={{ pageSize: 10, hideOnSinglePage: true }}
+        dataSource={rows}
+        locale={{ emptyText: t('marketing.analytics.noBreakdown') }}
+        columns={[
+          {
+            key: 'label',
+            title: t(BREAKDOWN_KEYS[by]),
+            render: (_, r) =>
+              by === 'campaign' && r.key ? <Link to={`/o/campaign/${r.key}`}>{r.label}</Link> : r.label,
+          },
+          ...BREAKDOWN_STAGES.map((s) => ({
+            key: s,
+            title: t(STAGE_KEYS[s]),
+            dataIndex: s,
+            align: 'right' as const,
+            sorter: (a: (typeof rows)[number], b: (typeof rows)[number]) => a[s] - b[s],
+          })),
+          {
+            key: 'rate',
+            title: t('marketing.analytics.kpi.conversion'),
+            align: 'right' as const,
+            render: (_, r) =>
+              new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+                r.conversionRate,
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
 
 function PeriodControls({ q, onChange }: { q: PeriodQuery; onChange: (q: Partial<PeriodQuery>) => void }) {
   const { t } = useI18n();
@@ -239,20 +311,15 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
                   height={240}
                   option={funnelOption(data.funnel, (s) => t(STAGE_KEYS[s]), text, chartAnimation)}
                 />
-                <Space wrap size={[4, 4]} style={{ marginTop: 8 }} data-testid="funnel-later">
-                  {data.funnel.won_amounts.map((m) => (
-                    <Tag color="green" key={m.currency} data-testid="funnel-won-amount">
-                      {t('marketing.analytics.wonAmount')} {formatMoney(m, locale)}
-                    </Tag>
-                  ))}
-                  {LATER_STAGES.map((s) => (
-                    <Tooltip key={s} title={t('marketing.analytics.laterStageHint')}>
-                      <Tag>
-                        {t(s)} · {t('marketing.analytics.laterStage')}
+                {data.funnel.won_amounts.length > 0 && (
+                  <Space wrap size={[4, 4]} style={{ marginTop: 8 }} data-testid="funnel-amounts">
+                    {data.funnel.won_amounts.map((m) => (
+                      <Tag color="green" key={m.currency} data-testid="funnel-won-amount">
+                        {t('marketing.analytics.wonAmount')} {formatMoney(m, locale)}
                       </Tag>
-                    </Tooltip>
-                  ))}
-                </Space>
+                    ))}
+                  </Space>
+                )}
                 <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0', fontSize: 12 }}>
                   {t('marketing.analytics.contactedNote')}
                 </Typography.Paragraph>
@@ -324,6 +391,7 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
               </Card>
             </Col>
           </Row>
+          <FunnelBreakdown data={data} text={text} />
           <Card size="small" title={t('marketing.analytics.owners')}>
             <Table
               size="small"

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadAnalytics } from './api';
 import {
+  breakdownRows,
   funnelOption,
   funnelStages,
   invalidReasonsOption,
@@ -28,12 +29,55 @@ const data: LeadAnalytics = {
   funnel: {
     captured: 10,
     contacted: 4,
+    qualified: 3,
     converted: 2,
     invalid: 3,
     opportunity: 2,
     won: 1,
     won_amounts: [{ currency: 'CNY', amount: 5_000_000 }],
-    rates: { contacted: 0.4, converted: 0.2, opportunity: 0.2, won: 0.1 },
+    rates: { contacted: 0.4, qualified: 0.3, converted: 0.2, opportunity: 0.2, won: 0.1 },
+  },
+  funnel_breakdown: {
+    source: [
+      {
+        key: 'web_form',
+        name: '',
+        captured: 5,
+        contacted: 2,
+        qualified: 2,
+        converted: 1,
+        opportunity: 1,
+        won: 1,
+      },
+      { key: null, name: '', captured: 4, contacted: 1, qualified: 1, converted: 1, opportunity: 1, won: 0 },
+      { key: 'api', name: '', captured: 1, contacted: 1, qualified: 0, converted: 0, opportunity: 0, won: 0 },
+    ],
+    campaign: [
+      { key: null, name: '', captured: 6, contacted: 2, qualified: 1, converted: 1, opportunity: 1, won: 0 },
+      { key: 'a', name: 'A', captured: 4, contacted: 2, qualified: 2, converted: 1, opportunity: 1, won: 1 },
+    ],
+    owner: [
+      {
+        key: 'u2',
+        name: 'Bob',
+        captured: 5,
+        contacted: 2,
+        qualified: 2,
+        converted: 1,
+        opportunity: 1,
+        won: 1,
+      },
+      {
+        key: 'u1',
+        name: 'Ann',
+        captured: 5,
+        contacted: 2,
+        qualified: 1,
+        converted: 1,
+        opportunity: 1,
+        won: 0,
+      },
+    ],
   },
   by_source: [
     { source: 'web_form', captured: 5, converted: 1, conversion_rate: 0.2 },
@@ -123,6 +167,7 @@ describe('funnel', () => {
     expect(funnelStages(data.funnel).map((s) => [s.key, s.value, s.rate])).toEqual([
       ['captured', 10, 1],
       ['contacted', 4, 0.4],
+      ['qualified', 3, 0.3],
       ['converted', 2, 0.2],
       ['opportunity', 2, 0.2],
       ['won', 1, 0.1],
@@ -134,6 +179,7 @@ describe('funnel', () => {
     expect(s.data).toEqual([
       { name: 'captured 10（100%）', value: 10 },
       { name: 'contacted 4（40%）', value: 4 },
+      { name: 'qualified 3（30%）', value: 3 },
       { name: 'converted 2（20%）', value: 2 },
       { name: 'opportunity 2（20%）', value: 2 },
       { name: 'won 1（10%）', value: 1 },
@@ -143,15 +189,40 @@ describe('funnel', () => {
     const empty = {
       captured: 0,
       contacted: 0,
+      qualified: 0,
       converted: 0,
       invalid: 0,
       opportunity: 0,
       won: 0,
       won_amounts: [],
-      rates: { contacted: 0, converted: 0, opportunity: 0, won: 0 },
+      rates: { contacted: 0, qualified: 0, converted: 0, opportunity: 0, won: 0 },
     };
     expect(funnelStages(empty)[0]?.rate).toBe(0);
     expect((seriesOf(funnelOption(empty, (k) => k, text, false))[0] as Series & { max: number }).max).toBe(1);
+  });
+});
+
+describe('funnel by source / campaign / owner', () => {
+  it('labels rows, keeps a row for the missing key, adds the conversion rate, largest first', () => {
+    const sources = breakdownRows(data.funnel_breakdown.source, (r) => text.source(r.key));
+    expect(sources.map((r) => [r.rowKey, r.label, r.captured, r.qualified, r.conversionRate])).toEqual([
+      ['web_form', 'web_form', 5, 2, 0.2],
+      ['∅', 'unknown', 4, 1, 0.25],
+      ['api', 'api', 1, 0, 0],
+    ]);
+    const campaigns = breakdownRows(data.funnel_breakdown.campaign, (r) =>
+      r.key === null ? 'no campaign' : r.name || r.key,
+    );
+    expect(campaigns.map((r) => r.label)).toEqual(['no campaign', 'A']);
+    // ties on captured: by label
+    const owners = breakdownRows(data.funnel_breakdown.owner, (r) => r.name);
+    expect(owners.map((r) => r.rowKey)).toEqual(['u1', 'u2']);
+    expect(breakdownRows([], (r) => r.name)).toEqual([]);
+    const zero = breakdownRows(
+      [{ key: 'x', name: '', captured: 0, contacted: 0, qualified: 0, converted: 0, opportunity: 0, won: 0 }],
+      () => 'x',
+    );
+    expect(zero[0]?.conversionRate).toBe(0);
   });
 });
 

@@ -76,17 +76,21 @@ export function trendOption(
 }
 
 export interface FunnelStage {
-  key: 'captured' | 'contacted' | 'converted' | 'opportunity' | 'won';
+  key: 'captured' | 'contacted' | 'qualified' | 'converted' | 'opportunity' | 'won';
   value: number;
   /** share of the captured leads, 0–1 */
   rate: number;
 }
 
-/** Captured → contacted → converted → opportunity → won, each with its share of the captured leads. */
+/**
+ * Captured → contacted → qualified (MQL/SQL, or converted) → converted → opportunity → won, each
+ * with its share of the captured leads.
+ */
 export function funnelStages(f: LeadAnalytics['funnel']): FunnelStage[] {
   return [
     { key: 'captured', value: f.captured, rate: f.captured ? 1 : 0 },
     { key: 'contacted', value: f.contacted, rate: f.rates.contacted },
+    { key: 'qualified', value: f.qualified, rate: f.rates.qualified },
     { key: 'converted', value: f.converted, rate: f.rates.converted },
     { key: 'opportunity', value: f.opportunity, rate: f.rates.opportunity },
     { key: 'won', value: f.won, rate: f.rates.won },
@@ -185,6 +189,32 @@ export function invalidReasonsOption(
       },
     ],
   } as EChartsOption;
+}
+
+export type BreakdownBy = keyof LeadAnalytics['funnel_breakdown'];
+type FunnelRow = LeadAnalytics['funnel_breakdown'][BreakdownBy][number];
+
+export interface BreakdownRow extends FunnelRow {
+  /** unique table row key (a null key — no campaign, unassigned — gets its own) */
+  rowKey: string;
+  label: string;
+  /** converted ÷ captured, 0–1 */
+  conversionRate: number;
+}
+
+/**
+ * Rows of the funnel-by-source / campaign / owner table: labelled (the caller names sources,
+ * and says what a missing key or an empty name means), with the conversion rate, largest first.
+ */
+export function breakdownRows(rows: FunnelRow[], label: (row: FunnelRow) => string): BreakdownRow[] {
+  return rows
+    .map((r) => ({
+      ...r,
+      rowKey: r.key ?? '∅',
+      label: label(r),
+      conversionRate: r.captured ? Math.round((r.converted / r.captured) * 10_000) / 10_000 : 0,
+    }))
+    .sort((a, b) => b.captured - a.captured || a.label.localeCompare(b.label));
 }
 
 export interface Kpis {

@@ -14,6 +14,7 @@ import {
   Select,
   Skeleton,
   Space,
+  Switch,
   Typography,
   type FormInstance,
 } from 'antd';
@@ -973,6 +974,14 @@ export function LeadSettingsSection() {
                 <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
                   {t('marketing.settings.protectionHint')}
                 </Typography.Paragraph>
+                <Form.Item
+                  name={['protection', 'enabled']}
+                  label={t('marketing.settings.protection.enabled')}
+                  extra={t('marketing.settings.protection.enabledHint')}
+                  valuePropName="checked"
+                >
+                  <Switch data-testid="protection-enabled" />
+                </Form.Item>
                 <Space wrap align="start" size={[16, 0]}>
                   <Form.Item
                     name={['protection', 'days']}
@@ -1009,7 +1018,17 @@ export function LeadSettingsSection() {
             panel(
               'conversion',
               'marketing.settings.panel.conversion',
-              <ConversionPanel form={form} disabled={disabled} />,
+              <>
+                <Form.Item
+                  name="requireQualifiedToConvert"
+                  label={t('marketing.settings.requireQualified')}
+                  extra={t('marketing.settings.requireQualifiedHint')}
+                  valuePropName="checked"
+                >
+                  <Switch data-testid="require-qualified" />
+                </Form.Item>
+                <ConversionPanel form={form} disabled={disabled} />
+              </>,
             ),
           ]}
         />

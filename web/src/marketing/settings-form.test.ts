@@ -60,8 +60,9 @@ const settings: LeadSettings = {
     },
   ],
   defaultPoolId: null,
-  protection: { days: 10, extendDays: 3, hardLimitDays: 20 },
+  protection: { enabled: true, days: 10, extendDays: 3, hardLimitDays: 20 },
   reclaimCooldownDays: 7,
+  requireQualifiedToConvert: true,
   conversionMapping: [{ lead_field: 'budget__c', object: 'account', field: 'budget__c' }],
 };
 
@@ -129,6 +130,8 @@ describe('server errors on the form', () => {
     expect(panelOf('protection.days')).toBe('protection');
     expect(panelOf('reclaimCooldownDays')).toBe('protection');
     expect(panelOf('conversionMapping.0.field')).toBe('conversion');
+    expect(panelOf('requireQualifiedToConvert')).toBe('conversion');
+    expect(panelOf('protection.enabled')).toBe('protection');
     expect(panelOf('settings')).toBeNull();
   });
   it('makes unique rule ids', () => {

@@ -43,6 +43,7 @@ export interface SettingsForm {
   defaultPoolId: string | null;
   protection: LeadSettings['protection'];
   reclaimCooldownDays: number;
+  requireQualifiedToConvert: boolean;
   conversionMapping: LeadSettings['conversionMapping'];
 }
 
@@ -103,6 +104,7 @@ export function toForm(s: LeadSettings): SettingsForm {
     defaultPoolId: s.defaultPoolId,
     protection: s.protection,
     reclaimCooldownDays: s.reclaimCooldownDays,
+    requireQualifiedToConvert: s.requireQualifiedToConvert,
     conversionMapping: s.conversionMapping,
   };
 }
@@ -148,6 +150,7 @@ export function fromForm(f: SettingsForm): LeadSettings {
     defaultPoolId: f.defaultPoolId ?? null,
     protection: f.protection,
     reclaimCooldownDays: f.reclaimCooldownDays,
+    requireQualifiedToConvert: f.requireQualifiedToConvert ?? false,
     conversionMapping: (f.conversionMapping ?? []).filter((m) => m.lead_field && m.field),
   };
 }
@@ -182,7 +185,7 @@ export function panelOf(path: string): Panel | null {
   if (head === 'scoring') return 'scoring';
   if (head === 'assignmentRules' || head === 'defaultPoolId') return 'assignment';
   if (head === 'protection' || head === 'reclaimCooldownDays') return 'protection';
-  if (head === 'conversionMapping') return 'conversion';
+  if (head === 'conversionMapping' || head === 'requireQualifiedToConvert') return 'conversion';
   return null;
 }
 
