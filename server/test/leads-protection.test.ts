@@ -37,7 +37,7 @@ describe('protection period of claimed leads (leads.timers, as-of dates)', () =>
     expect(cur.protection).toEqual({ enabled: false, days: 10, extendDays: 3, hardLimitDays: 20 });
     expect((await a.put('/api/v1/leads/settings', { ...cur, defaultPoolId: pool })).statusCode).toBe(200);
 
-    const capture = async (name: string, mobile: string, owner?: string): Promise<string> => {
+    const capture = async (name: string, mobile: string, owner?: string | null): Promise<string> => {
       const res = await a.post('/api/v1/leads/capture', {
         name,
         mobile,

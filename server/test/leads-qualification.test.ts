@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => built.close());
 
-const newLead = async (name: string, owner: string, extra: Record<string, unknown> = {}): Promise<string> => {
+const newLead = async (
+  name: string,
+  owner: string | null,
+  extra: Record<string, unknown> = {},
+): Promise<string> => {
   const res = await admin.post('/api/v1/objects/lead', { name, owner_id: owner, ...extra });
   expect(res.statusCode, res.body).toBe(201);
   return json<{ data: Rec }>(res).data.id;

@@ -139,16 +139,16 @@ export const leadTimersJob: JobDef = {
                           and e.at < ${moment}
                         order by e.at desc limit 1) c on c.kind = 'claimed' and c.to_owner = l.owner_id
           where l.tenant_id = ${tenantId} and l.deleted_at is null and l.owner_id is not null and p.id is not null
-            and l.status in ('pending', 'in_progress')
-          for update of l`);
+            and l.status in ('pending', 'in_progress')`);
         const already = new Set(due.map((d) => d.id));
         const tomorrow = addDays(asOf, 1);
         const warnOwners = new Map<string, number>();
+        const expired: Claimed[] = [];
         for (const c of claimed) {
           if (already.has(c.id)) continue;
           // follow-ups before the claim are ignored by the rule (they were the previous owner's)
           const { reclaimOn } = reclaimDate(c.claimed_on, c.follow_ups ?? [], s.protection);
-          if (asOf >= reclaimOn) due.push({ ...c, reason: 'protection', days: 0 });
+          if (asOf >= reclaimOn) expired.push(c);
           else if (reclaimOn === tomorrow) warnOwners.set(c.owner_id, (warnOwners.get(c.owner_id) ?? 0) + 1);
         }
         await addNotifications(
@@ -161,6 +161,18 @@ export const leadTimersJob: JobDef = {
           })),
         );
         protectionWarnings = warnOwners.size;
+        // lock only the leads going back (the scan reads every claimed lead), and only if still
+        // with the same owner: a return or reassignment since the scan wins
+        if (expired.length) {
+          const still = await tx.query(sql<{ id: string; owner_id: string | null; status: string }>`
+            select id, owner_id, status from lead where tenant_id = ${tenantId} and id = any(${expired.map((c) => c.id)}::uuid[])
+            for update`);
+          for (const c of expired) {
+            const now = still.find((x) => x.id === c.id);
+            if (now && now.owner_id === c.owner_id && ['pending', 'in_progress'].includes(now.status))
+              due.push({ ...c, status: now.status, reason: 'protection', days: 0 });
+          }
+        }
       }
 
       for (const d of due) {
