@@ -88,6 +88,10 @@ const BREAKDOWN_STAGES = ['captured', 'contacted', 'qualified', 'converted', 'op
 function FunnelBreakdown({ data, text }: { data: LeadAnalytics; text: ChartText }) {
   const { t, locale } = useI18n();
   const [by, setBy] = useState<BreakdownBy>('source');
+  const percent = useMemo(
+    () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }),
+    [locale],
+  );
   const rows = breakdownRows(data.funnel_breakdown[by], (r) =>
     by === 'source'
       ? text.source(r.key)
@@ -138,10 +142,7 @@ function FunnelBreakdown({ data, text }: { data: LeadAnalytics; text: ChartText 
             key: 'rate',
             title: t('marketing.analytics.kpi.conversion'),
             align: 'right' as const,
-            render: (_, r) =>
-              new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
-                r.conversionRate,
-              ),
+            render: (_, r) => percent.format(r.conversionRate),
           },
         ]}
       />
