@@ -129,6 +129,8 @@ test('quick-add from the header on an account, with a follow-up task that shows 
   await page.locator('.ant-select-item-option').filter({ hasText: '客户' }).first().click();
   await dialog.getByLabel('跟进对象').fill(accountName);
   await page.locator('.ant-select-item-option').filter({ hasText: accountName }).click();
+  // the pick has landed (the subject follows it) before the type changes
+  await expect(dialog.getByLabel('主题')).toHaveValue(new RegExp(accountName));
   await dialog.getByText('拜访', { exact: true }).click();
   await expect(dialog.getByLabel('主题')).toHaveValue(`拜访 · ${accountName}`);
   await dialog.getByLabel('结果').fill('见到了采购负责人');

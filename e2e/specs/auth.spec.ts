@@ -65,7 +65,7 @@ test('a sales rep does not see Settings', async ({ page }) => {
   await page.getByLabel('密码').fill(REP.password);
   await page.getByRole('button', { name: '登录' }).click();
   const nav = page.getByTestId('side-nav');
-  await expect(nav.getByText('销售')).toBeVisible();
+  await expect(nav.getByText('销售', { exact: true })).toBeVisible();
   await expect(nav.getByText('客户', { exact: true })).toBeVisible();
   await expect(nav.getByText('设置')).toHaveCount(0);
   await page.goto('/settings');

@@ -109,7 +109,9 @@ test('campaign page shows the stats panel and adds a lead as a member', async ({
   const panel = page.getByTestId('campaign-panel');
   await expect(panel).toContainText('活动效果');
   await expect(panel.getByTestId('campaign-members')).toContainText('已邀请');
-  await expect(panel.getByTestId('campaign-roi')).toContainText('记录商机后显示');
+  // with the sales module present the ROI is a figure (won amount ÷ cost), 0 % until a deal is won
+  await expect(panel.getByTestId('campaign-roi')).toContainText('ROI');
+  await expect(panel.getByTestId('campaign-roi')).toContainText('赢单金额');
   const before = (await (await page.request.get(`/api/v1/leads/campaigns/${id}/stats`)).json()).data.members
     .total as number;
 
@@ -126,4 +128,31 @@ test('campaign page shows the stats panel and adds a lead as a member', async ({
     .total as number;
   expect(after).toBe(before + 1);
   await screenshot(page, 'marketing-campaign-panel-zh-CN');
+});
+
+test('lead qualification: MQL then SQL from the lead panel, recorded on the timeline', async ({
+  page,
+  request,
+}) => {
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  expect(login.ok(), await login.text()).toBeTruthy();
+  const csrf = (await login.json()).data.csrf_token as string;
+  const name = `认定测试${`${Date.now()}`.slice(-6)}`;
+  const created = await request.post('/api/v1/objects/lead', {
+    data: { name, company: `${name}有限公司` },
+    headers: { 'X-CSRF-Token': csrf },
+  });
+  expect(created.ok(), await created.text()).toBeTruthy();
+  const id = (await created.json()).data.id as string;
+
+  await signIn(page, ADMIN, 'zh-CN');
+  await page.goto(`/o/lead/${id}`);
+  const q = page.getByTestId('lead-qualification');
+  await expect(q).toContainText('未认定');
+  await q.getByText('MQL', { exact: true }).click();
+  await expect(page.getByText('已更新认定阶段')).toBeVisible();
+  await expect(q).toContainText('首次认定于');
+  await q.getByText('SQL', { exact: true }).click();
+  await expect(page.getByTestId('timeline-event-qualified').first()).toContainText('SQL');
+  await expect(page.getByTestId('timeline-event-qualified')).toHaveCount(2);
 });

@@ -13,7 +13,9 @@ async function expectNoHorizontalOverflow(page: Page, where: string): Promise<vo
 }
 
 async function openFirstAccount(page: Page): Promise<string> {
-  await page.goto('/o/account');
+  // one the rep holds (pool accounts are readable to pool members, not editable)
+  const owned = JSON.stringify([{ field: 'state', op: 'eq', value: 'owned' }]);
+  await page.goto(`/o/account?filter=${encodeURIComponent(owned)}`);
   const first = page.locator('.ant-table-row').first().locator('td a').first();
   await expect(first).toBeVisible();
   const name = (await first.textContent()) ?? '';

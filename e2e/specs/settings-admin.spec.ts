@@ -140,6 +140,8 @@ test('renaming a custom object in both languages renames it in the navigation', 
   const nav = page.getByTestId('side-nav');
   await expect(nav.getByText('场地', { exact: true })).toBeVisible();
   await page.getByTestId('object-select').click();
+  // the list is long enough to be virtualised: narrow it the way a person would, by typing
+  await page.keyboard.type('venue__c');
   await page.locator('.ant-select-dropdown:visible').getByText('(venue__c)', { exact: false }).click();
   await page.getByRole('button', { name: '重命名对象' }).click();
   const form = page.getByTestId('object-rename-form');

@@ -2,7 +2,7 @@ import type { accountsZhCN } from './i18n.zh-CN';
 
 /** Messages of the accounts pages (en-US); the catalog test checks parity with zh-CN. */
 export const accountsEnUS: Record<keyof typeof accountsZhCN, string> = {
-  'nav.accountPools': 'Account pools',
+  'nav.accountPools': 'Account pool workspace',
   'accounts.settings.tab': 'Account rules',
   'accounts.action.claim': 'Claim',
   'accounts.action.return': 'Return to pool',

@@ -1,6 +1,6 @@
 /** Messages of the accounts pages (zh-CN); merged into the app catalog. */
 export const accountsZhCN = {
-  'nav.accountPools': '公海',
+  'nav.accountPools': '公海工作台',
   'accounts.settings.tab': '客户规则',
   'accounts.action.claim': '领取',
   'accounts.action.return': '退回公海',

@@ -96,7 +96,7 @@ export const salesAlertsJob: JobDef = {
           userId: g.userId,
           kind: `opportunity.${g.kind}`,
           title: TITLES[g.kind](g.n),
-          link: '/o/opportunity',
+          link: '/sales/board',
         })),
       );
       await emitEvents(
