@@ -1,50 +1,21 @@
-import type { APIRequestContext } from '@playwright/test';
 import { test, expect, ADMIN, signIn, screenshot } from '../support/fixtures';
-
-const PASSWORD = 'Flywheel-Demo-2026';
-
-/** An admin API session of its own, so the page can sign in as someone else. */
-async function adminApi(request: APIRequestContext) {
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const csrf = (await res.json()).data.csrf_token as string;
-  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, data?: unknown) => {
-    const r = await request.fetch(path, {
-      method,
-      data,
-      headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'zh-CN' },
-    });
-    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
-    return r.status() === 204 ? null : await r.json();
-  };
-  return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, data?: unknown) => call('POST', path, data),
-    put: (path: string, data: unknown) => call('PUT', path, data),
-  };
-}
-
-const uniq = () => `${Date.now()}`.slice(-8);
+import { apiSession, newUser, uniq } from '../support/api';
 
 test('a rep claims an account from a pool, returns it with a reason and waits out the cooldown; the 360 page shows the org chart and a deal', async ({
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const settings = (await api.get('/api/v1/accounts/settings')).data as { reclaimCooldownDays: number };
   if (settings.reclaimCooldownDays < 1)
     await api.put('/api/v1/accounts/settings', { ...settings, reclaimCooldownDays: 7 });
 
-  const email = `acc-rep${u}@flywheel.local`;
-  const rep = (
-    await api.post('/api/v1/admin/users', {
-      email,
-      name: `客户代表${u}`,
-      password: PASSWORD,
-      role: 'sales_rep',
-    })
-  ).data as { id: string };
+  const rep = await newUser(api, {
+    email: `acc-rep${u}@flywheel.local`,
+    name: `客户代表${u}`,
+    role: 'sales_rep',
+  });
   const poolName = `E2E 公海 ${u}`;
   const pool = (await api.post('/api/v1/objects/account_pool', { name: poolName })).data as { id: string };
   await api.put(`/api/v1/accounts/pools/${pool.id}/members`, {
@@ -81,7 +52,7 @@ test('a rep claims an account from a pool, returns it with a reason and waits ou
   });
   await api.post(`/api/v1/accounts/${account.id}/return`, { reason: '资源调整', pool_id: pool.id });
 
-  await signIn(page, { email, password: PASSWORD });
+  await signIn(page, rep);
   await page.goto(`/accounts/pools/${pool.id}`);
   await expect(page.getByTestId('account-pool-title')).toHaveText(poolName);
   const rows = page.getByTestId('account-pool-accounts').locator('tbody tr.ant-table-row');
@@ -144,7 +115,7 @@ test('a new account that matches an existing one is flagged before saving; setti
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const name = `E2E 查重科技${u}有限公司`;
   await api.post('/api/v1/objects/account', { name });

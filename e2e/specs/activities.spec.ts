@@ -1,46 +1,9 @@
-import type { APIRequestContext } from '@playwright/test';
-import { test, expect, ADMIN, signIn, screenshot } from '../support/fixtures';
-
-const PASSWORD = 'Flywheel-Demo-2026';
-
-/** An admin API session of its own, so the page can sign in as someone else. */
-async function adminApi(request: APIRequestContext) {
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const csrf = (await res.json()).data.csrf_token as string;
-  const call = async (method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => {
-    const r = await request.fetch(path, {
-      method,
-      data,
-      headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'zh-CN' },
-    });
-    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
-    return r.status() === 204 ? null : await r.json();
-  };
-  return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, data?: unknown) => call('POST', path, data),
-  };
-}
-
-type Api = Awaited<ReturnType<typeof adminApi>>;
-
-function uniq(): string {
-  return `${Date.now()}`.slice(-8);
-}
+import { test, expect, signIn, screenshot } from '../support/fixtures';
+import { apiSession, newUser, uniq, type Api } from '../support/api';
 
 /** A sales rep of this test alone (own-scope records). */
-async function newRep(api: Api, u: string) {
-  const email = `act${u}@flywheel.local`;
-  const user = (
-    await api.post('/api/v1/admin/users', {
-      email,
-      name: `跟进专员${u}`,
-      password: PASSWORD,
-      role: 'sales_rep',
-    })
-  ).data as { id: string };
-  return { id: user.id, email, password: PASSWORD };
+function newRep(api: Api, u: string) {
+  return newUser(api, { email: `act${u}@flywheel.local`, name: `跟进专员${u}`, role: 'sales_rep' });
 }
 
 /** YYYY-MM-DD in Shanghai (the demo tenant's zone and the browser's in these tests). */
@@ -53,7 +16,7 @@ test('a rep logs a call on a lead from its page: the lead is in progress and the
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const rep = await newRep(api, u);
   const name = `跟进线索${u}`;
@@ -106,7 +69,7 @@ test('quick-add from the header on an account, with a follow-up task that shows 
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const rep = await newRep(api, u);
   const accountName = `快捷跟进客户${u}`;
@@ -165,7 +128,7 @@ test('quick-add from the header on an account, with a follow-up task that shows 
 });
 
 test('a task due today is on My day and is completed there', async ({ page, request }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const rep = await newRep(api, u);
   const account = (await api.post('/api/v1/objects/account', { name: `今日任务客户${u}`, owner_id: rep.id }))
@@ -215,7 +178,7 @@ test.describe('on a phone', () => {
   });
 
   test('Alt+N logs a visit with a check-in; My day fits the width', async ({ page, request }) => {
-    const api = await adminApi(request);
+    const api = await apiSession(request);
     const u = uniq();
     const rep = await newRep(api, u);
     const name = `拜访线索${u}`;

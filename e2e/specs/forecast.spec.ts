@@ -1,29 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
-import { test, expect, ADMIN, signIn, screenshot } from '../support/fixtures';
-
-const PASSWORD = 'Flywheel-Demo-2026';
-
-/** An API session of its own (admin or anyone), beside the browser's. */
-async function api(request: APIRequestContext, who: { email: string; password: string }) {
-  const res = await request.post('/api/v1/auth/login', { data: who });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const body = (await res.json()).data as { csrf_token: string; user_id: string };
-  const call = async (method: 'GET' | 'POST' | 'PUT', path: string, data?: unknown) => {
-    const r = await request.fetch(path, {
-      method,
-      data,
-      headers: { 'X-CSRF-Token': body.csrf_token, 'Accept-Language': 'zh-CN' },
-    });
-    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
-    return r.status() === 204 ? null : await r.json();
-  };
-  return {
-    userId: body.user_id,
-    get: (path: string) => call('GET', path),
-    post: (path: string, data?: unknown) => call('POST', path, data),
-    put: (path: string, data?: unknown) => call('PUT', path, data),
-  };
-}
+import { test, expect, signIn, screenshot } from '../support/fixtures';
+import { apiSession, newDepartment, newUser, uniq } from '../support/api';
 
 /** Today in the tenant's zone (the demo tenant: Asia/Shanghai). */
 function todayShanghai(): string {
@@ -45,22 +22,22 @@ function todayShanghai(): string {
  * of the rep's deals closing today: 100,000 yuan marked commit, 50,000 yuan in discovery (pipeline).
  */
 async function salesTeam(request: APIRequestContext) {
-  const admin = await api(request, ADMIN);
-  const u = `${Date.now()}`.slice(-8);
-  const dept = (await admin.post('/api/v1/admin/departments', { name: `预测测试部${u}` })).data as {
-    id: string;
-  };
-  const rep = {
+  const admin = await apiSession(request);
+  const u = uniq();
+  const dept = await newDepartment(admin, `预测测试部${u}`);
+  const rep = await newUser(admin, {
     email: `fc-rep${u}@flywheel.local`,
-    password: PASSWORD,
     name: `预测代表${u}`,
-  };
-  const manager = { email: `fc-mgr${u}@flywheel.local`, password: PASSWORD, name: `预测经理${u}` };
-  const repUser = (
-    await admin.post('/api/v1/admin/users', { ...rep, role: 'sales_rep', department_id: dept.id })
-  ).data as { id: string };
-  await admin.post('/api/v1/admin/users', { ...manager, role: 'sales_manager', department_id: dept.id });
-  const repApi = await api(request, { email: rep.email, password: rep.password });
+    role: 'sales_rep',
+    department_id: dept.id,
+  });
+  const manager = await newUser(admin, {
+    email: `fc-mgr${u}@flywheel.local`,
+    name: `预测经理${u}`,
+    role: 'sales_manager',
+    department_id: dept.id,
+  });
+  const repApi = await apiSession(request, rep);
   const account = (await repApi.post('/api/v1/objects/account', { name: `预测测试${u}有限公司` })).data as {
     id: string;
   };
@@ -78,7 +55,7 @@ async function salesTeam(request: APIRequestContext) {
     amount: { amount: 5_000_000, currency: 'CNY' },
     close_date: today,
   });
-  return { rep, repId: repUser.id, manager, today };
+  return { rep, repId: rep.id, manager, today };
 }
 
 test('a rep sees the month forecast of their deals and submits a forecast with a note', async ({

@@ -1,43 +1,14 @@
-import type { APIRequestContext } from '@playwright/test';
 import { test, expect, ADMIN, REP, signIn, screenshot } from '../support/fixtures';
+import { apiSession, newUser, uniq, DEMO_PASSWORD, type Api } from '../support/api';
 
-const DEMO_PASSWORD = 'Flywheel-Demo-2026';
-
-/** An admin API session of its own, so the page can sign in as someone else. */
-async function adminApi(request: APIRequestContext) {
-  const res = await request.post('/api/v1/auth/login', { data: ADMIN });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const csrf = (await res.json()).data.csrf_token as string;
-  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, data?: unknown) => {
-    const r = await request.fetch(path, {
-      method,
-      data,
-      headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'zh-CN' },
-    });
-    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
-    return r.status() === 204 ? null : await r.json();
-  };
-  return {
-    get: (path: string) => call('GET', path),
-    post: (path: string, data?: unknown) => call('POST', path, data),
-    patch: (path: string, data: unknown) => call('PATCH', path, data),
-    put: (path: string, data: unknown) => call('PUT', path, data),
-  };
-}
-
-/** Unique digits per test run, for names and mobiles that no other test uses. */
-function uniq(): string {
-  return `${Date.now()}`.slice(-8);
-}
-
-async function demoFormKey(api: Awaited<ReturnType<typeof adminApi>>): Promise<string> {
+async function demoFormKey(api: Api): Promise<string> {
   const forms = (await api.get('/api/v1/leads/forms')).data as { form_key: string; active: boolean }[];
   const form = forms.find((f) => f.active);
   expect(form, 'the demo tenant has an active web form').toBeTruthy();
   return form?.form_key ?? '';
 }
 
-async function leadByName(api: Awaited<ReturnType<typeof adminApi>>, name: string) {
+async function leadByName(api: Api, name: string) {
   const res = await api.get(
     `/api/v1/objects/lead?filter[name][eq]=${encodeURIComponent(name)}&expand=owner_id`,
   );
@@ -53,7 +24,7 @@ test('a web form submission is assigned by a rule; the owner sees it with the ru
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const key = await demoFormKey(api);
   const u = uniq();
   const name = `表单线索${u}`;
@@ -108,7 +79,7 @@ test('a second submission with the same mobile merges into the lead as a second 
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const key = await demoFormKey(api);
   const u = uniq();
   const name = `重复提交${u}`;
@@ -133,7 +104,7 @@ test('a second submission with the same mobile merges into the lead as a second 
 });
 
 test('claiming beyond the pool cap is refused with the cap message', async ({ page, request }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   // A lead worker whose role sees every lead (pool members with scope "own" cannot list unassigned leads).
   const roleKey = `pool_sdr_${u}`;
@@ -151,15 +122,7 @@ test('claiming beyond the pool cap is refused with the cap message', async ({ pa
       fields: {},
     },
   });
-  const email = `sdr${u}@flywheel.local`;
-  const user = (
-    await api.post('/api/v1/admin/users', {
-      email,
-      name: `线索专员${u}`,
-      password: DEMO_PASSWORD,
-      role: roleKey,
-    })
-  ).data as { id: string };
+  const user = await newUser(api, { email: `sdr${u}@flywheel.local`, name: `线索专员${u}`, role: roleKey });
   const pool = (await api.post('/api/v1/objects/lead_pool', { name: `E2E 线索池 ${u}`, claim_cap: 10 }))
     .data as { id: string };
   await api.patch(`/api/v1/objects/lead_pool/${pool.id}`, { claim_cap: 2 });
@@ -179,7 +142,7 @@ test('claiming beyond the pool cap is refused with the cap message', async ({ pa
     await api.post(`/api/v1/leads/${res.lead_id}/transfer`, { pool_id: pool.id });
   }
 
-  await signIn(page, { email, password: DEMO_PASSWORD });
+  await signIn(page, user);
   await page.goto(`/leads/pools/${pool.id}`);
   await expect(page.getByTestId('pool-title')).toHaveText(`E2E 线索池 ${u}`);
   const rows = page.getByTestId('pool-leads').locator('tbody tr.ant-table-row');
@@ -200,7 +163,7 @@ test('claiming beyond the pool cap is refused with the cap message', async ({ pa
 });
 
 test('converting a lead from its page creates the account and the contact', async ({ page, request }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const me = (await api.get('/api/v1/me')).data as { user: { id: string } };
   const u = uniq();
   const company = `E2E转化测试${u}科技有限公司`;
@@ -245,7 +208,7 @@ test('duplicate review: a flagged lead is merged into the one it resembles, keep
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const first = (
     await api.post('/api/v1/leads/capture', {
@@ -295,7 +258,7 @@ test('entering a lead someone else already has shows the hit (撞单), lets the 
   page,
   request,
 }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const users = (await api.get('/api/v1/users')).data as { id: string; email: string; name: string }[];
   const other = users.find((x) => x.email === 'rep21@flywheel.local');
   expect(other).toBeTruthy();
@@ -332,7 +295,7 @@ test('entering a lead someone else already has shows the hit (撞单), lets the 
 });
 
 test('an admin voids a spam lead and brings it back', async ({ page, request }) => {
-  const api = await adminApi(request);
+  const api = await apiSession(request);
   const u = uniq();
   const lead = (await api.post('/api/v1/leads/capture', { name: `推销广告${u}`, mobile: `133${u}` }))
     .data as {

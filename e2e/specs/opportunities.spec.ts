@@ -1,26 +1,5 @@
-import type { APIRequestContext } from '@playwright/test';
 import { test, expect, ADMIN, REP, signIn, screenshot } from '../support/fixtures';
-
-/** An API session of the rep's own, beside the browser's. */
-async function api(request: APIRequestContext, who: { email: string; password: string }) {
-  const res = await request.post('/api/v1/auth/login', { data: who });
-  expect(res.ok(), await res.text()).toBeTruthy();
-  const body = (await res.json()).data as { csrf_token: string; user_id: string };
-  const call = async (method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown) => {
-    const r = await request.fetch(path, {
-      method,
-      data,
-      headers: { 'X-CSRF-Token': body.csrf_token, 'Accept-Language': 'zh-CN' },
-    });
-    expect(r.ok(), `${method} ${path}: ${await r.text()}`).toBeTruthy();
-    return r.status() === 204 ? null : await r.json();
-  };
-  return {
-    userId: body.user_id,
-    get: (path: string) => call('GET', path),
-    post: (path: string, data?: unknown) => call('POST', path, data),
-  };
-}
+import { apiSession, uniq } from '../support/api';
 
 interface Column {
   key: string;
@@ -40,8 +19,8 @@ test('a rep moves a deal through the gated pipeline, loses it with a reason and 
   page,
   request,
 }) => {
-  const rep = await api(request, REP);
-  const u = `${Date.now()}`.slice(-8);
+  const rep = await apiSession(request, REP);
+  const u = uniq();
   const account = (await rep.post('/api/v1/objects/account', { name: `商机看板测试${u}有限公司` })).data as {
     id: string;
   };
@@ -156,8 +135,8 @@ test('pipeline settings show field errors on the row and refuse removing a stage
   page,
   request,
 }) => {
-  const admin = await api(request, ADMIN);
-  const u = `${Date.now()}`.slice(-8);
+  const admin = await apiSession(request);
+  const u = uniq();
   const account = (await admin.post('/api/v1/objects/account', { name: `流程设置测试${u}有限公司` }))
     .data as {
     id: string;
