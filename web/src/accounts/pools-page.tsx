@@ -40,6 +40,7 @@ import {
 import { daysAgo, holdingPercent, runMoves, summarizeClaims, type ClaimSummary } from './account-logic';
 import { AccountMoveDialog, type AccountMoveKind, type AccountMoveValues } from './move-dialog';
 import { ACCOUNT_POOL_MEMBERS } from './pool-members';
+import { BulkSummaryAlert, PoolBulkBar } from '../pools/bulk-bar';
 
 type BulkKind = 'claim' | 'assign' | 'transfer';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -310,57 +311,27 @@ function PoolDetail({ pool }: { pool: RecordData }) {
           style={{ marginBottom: 12 }}
         />
       )}
-      <div className="fw-page-header">
-        <Space wrap>
-          {canClaim && (
-            <Button
-              type="primary"
-              disabled={!selected.length || !!running}
-              onClick={() => void bulk('claim', claimAccount)}
-              data-testid="account-bulk-claim"
-            >
-              {t('accounts.action.claim')}
-            </Button>
-          )}
-          {poolAdmin && (
-            <Button
-              disabled={!selected.length || !!running}
-              onClick={() => setMove('assign')}
-              data-testid="account-bulk-assign"
-            >
-              {t('accounts.action.assign')}
-            </Button>
-          )}
-          {poolAdmin && (
-            <Button
-              disabled={!selected.length || !!running}
-              onClick={() => setMove('transfer')}
-              data-testid="account-bulk-transfer"
-            >
-              {t('accounts.action.transfer')}
-            </Button>
-          )}
-          {selected.length > 0 && (
-            <Typography.Text type="secondary">
-              {t('accounts.selectedCount', { count: selected.length })}
-            </Typography.Text>
-          )}
-        </Space>
-        <Typography.Text type="secondary" data-testid="account-pool-total">
-          {total !== undefined && total !== null ? t('accounts.pools.total', { count: total }) : ''}
-        </Typography.Text>
-      </div>
-      {running && (
-        <Progress
-          percent={Math.round((running.done / Math.max(running.total, 1)) * 100)}
-          format={() => `${running.done}/${running.total}`}
-          data-testid="account-bulk-progress"
-        />
-      )}
+      <PoolBulkBar
+        canClaim={canClaim}
+        poolAdmin={poolAdmin}
+        selectedCount={selected.length}
+        running={running}
+        onClaim={() => void bulk('claim', claimAccount)}
+        onAssign={() => setMove('assign')}
+        onTransfer={() => setMove('transfer')}
+        labels={{
+          claim: t('accounts.action.claim'),
+          assign: t('accounts.action.assign'),
+          transfer: t('accounts.action.transfer'),
+          selected: t('accounts.selectedCount', { count: selected.length }),
+          total: total !== undefined && total !== null ? t('accounts.pools.total', { count: total }) : '',
+        }}
+        testIdPrefix="account-"
+      />
       {summary && (
-        <Alert
-          type={summary.s.failed === 0 ? 'success' : summary.s.ok === 0 ? 'error' : 'warning'}
-          showIcon
+        <BulkSummaryAlert
+          ok={summary.s.ok}
+          failed={summary.s.failed}
           title={
             summary.s.failed === 0
               ? t(`accounts.bulk.${summary.kind}`, { count: summary.s.ok })
@@ -390,10 +361,8 @@ function PoolDetail({ pool }: { pool: RecordData }) {
               </ul>
             )
           }
-          closable={{ onClose: () => setSummary(null) }}
-          style={{ marginBottom: 12 }}
-          role="alert"
-          data-testid="account-bulk-summary"
+          onClose={() => setSummary(null)}
+          testId="account-bulk-summary"
         />
       )}
       {list.error ? (

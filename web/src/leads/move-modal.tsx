@@ -1,17 +1,12 @@
-import { useState } from 'react';
-import { Alert, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { useI18n } from '../i18n/i18n-context';
-import { showServerErrors } from '../settings/server-errors';
+import { MoveDialogShell, type MoveValues } from '../pools/move-dialog-shell';
 import { useLeadSettings } from './leads-api';
 import { PoolSelect, UserSelect } from './pickers';
 
 export type MoveKind = 'assign' | 'return' | 'transfer' | 'invalidate' | 'void' | 'revive';
 
-export interface MoveValues {
-  owner_id?: string;
-  pool_id?: string;
-  reason?: string;
-}
+export type { MoveValues };
 
 interface Props {
   kind: MoveKind | null;
@@ -24,14 +19,9 @@ interface Props {
   onSubmit: (v: MoveValues) => Promise<void>;
 }
 
-const FIELDS = ['owner_id', 'pool_id', 'reason'] as const;
-
 /** One dialog for the four pool moves that need input: assign, give back, transfer, invalidate. */
 export function MoveModal({ kind, count = 1, excludeOwner, excludePool, onCancel, onSubmit }: Props) {
   const { t } = useI18n();
-  const [form] = Form.useForm<MoveValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const settings = useLeadSettings();
 
   const titles: Record<MoveKind, string> = {
@@ -43,88 +33,64 @@ export function MoveModal({ kind, count = 1, excludeOwner, excludePool, onCancel
     revive: t('leads.action.revive'),
   };
 
-  const finish = async (v: MoveValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit({ ...v, reason: v.reason?.trim() || undefined });
-      form.resetFields();
-    } catch (err) {
-      setError(showServerErrors(form, err, FIELDS, t));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Modal
+    <MoveDialogShell
       open={kind !== null}
       title={kind ? `${titles[kind]}${count > 1 ? ` · ${t('leads.selectedCount', { count })}` : ''}` : ''}
-      okText={t('common.confirm')}
-      cancelText={t('common.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      onCancel={() => {
-        setError(null);
-        form.resetFields();
-        onCancel();
-      }}
-      destroyOnHidden
-      data-testid="move-modal"
+      testId="move-modal"
+      onCancel={onCancel}
+      onSubmit={onSubmit}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => void finish(v)} preserve={false}>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} role="alert" />}
-        {kind === 'assign' && (
-          <Form.Item
-            name="owner_id"
-            label={t('leads.field.assignee')}
-            rules={[{ required: true, message: t('leads.required.assignee') }]}
-          >
-            <UserSelect autoFocus exclude={excludeOwner ? [excludeOwner] : []} />
-          </Form.Item>
-        )}
-        {kind === 'transfer' && (
-          <Form.Item
-            name="pool_id"
-            label={t('leads.field.targetPool')}
-            rules={[{ required: true, message: t('leads.required.pool') }]}
-          >
-            <PoolSelect autoFocus exclude={excludePool ? [excludePool] : []} />
-          </Form.Item>
-        )}
-        {kind === 'invalidate' && (
-          <Form.Item
-            name="reason"
-            label={t('leads.field.invalidReason')}
-            rules={[{ required: true, message: t('leads.required.reason') }]}
-          >
-            <Select
-              autoFocus
-              loading={settings.isLoading}
-              placeholder={t('leads.pickReason')}
-              options={(settings.data?.invalidReasons ?? []).map((r) => ({ value: r, label: r }))}
-              data-testid="invalid-reason-select"
-            />
-          </Form.Item>
-        )}
-        {kind !== 'invalidate' && kind !== null && (
-          <Form.Item
-            name="reason"
-            label={kind === 'return' ? t('leads.field.returnReason') : t('leads.field.note')}
-            rules={
-              kind === 'return'
-                ? [{ required: true, whitespace: true, message: t('leads.required.reason') }]
-                : []
-            }
-          >
-            <Input
-              autoFocus={kind === 'return'}
-              maxLength={500}
-              placeholder={kind === 'return' ? t('leads.returnHint') : t('leads.noteHint')}
-            />
-          </Form.Item>
-        )}
-      </Form>
-    </Modal>
+      {kind === 'assign' && (
+        <Form.Item
+          name="owner_id"
+          label={t('leads.field.assignee')}
+          rules={[{ required: true, message: t('leads.required.assignee') }]}
+        >
+          <UserSelect autoFocus exclude={excludeOwner ? [excludeOwner] : []} />
+        </Form.Item>
+      )}
+      {kind === 'transfer' && (
+        <Form.Item
+          name="pool_id"
+          label={t('leads.field.targetPool')}
+          rules={[{ required: true, message: t('leads.required.pool') }]}
+        >
+          <PoolSelect autoFocus exclude={excludePool ? [excludePool] : []} />
+        </Form.Item>
+      )}
+      {kind === 'invalidate' && (
+        <Form.Item
+          name="reason"
+          label={t('leads.field.invalidReason')}
+          rules={[{ required: true, message: t('leads.required.reason') }]}
+        >
+          <Select
+            autoFocus
+            loading={settings.isLoading}
+            placeholder={t('leads.pickReason')}
+            options={(settings.data?.invalidReasons ?? []).map((r) => ({ value: r, label: r }))}
+            data-testid="invalid-reason-select"
+          />
+        </Form.Item>
+      )}
+      {kind !== 'invalidate' && kind !== null && (
+        <Form.Item
+          name="reason"
+          label={kind === 'return' ? t('leads.field.returnReason') : t('leads.field.note')}
+          rules={
+            kind === 'return'
+              ? [{ required: true, whitespace: true, message: t('leads.required.reason') }]
+              : []
+          }
+        >
+          <Input
+            autoFocus={kind === 'return'}
+            maxLength={500}
+            placeholder={kind === 'return' ? t('leads.returnHint') : t('leads.noteHint')}
+          />
+        </Form.Item>
+      )}
+    </MoveDialogShell>
   );
 }

@@ -1,19 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Empty,
-  Progress,
-  Row,
-  Space,
-  Spin,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Row, Space, Spin, Table, Tag, Typography } from 'antd';
 import { Navigate, useNavigate, useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMe, useObjectMeta, useRecordList, keys } from '../api/queries';
@@ -34,6 +20,7 @@ import { runBulk, summarizeBulk, type BulkSummary } from './lead-logic';
 import { leadColumns } from './lead-columns';
 import { MoveModal, type MoveKind, type MoveValues } from './move-modal';
 import { PoolMembersModal } from './pool-members-modal';
+import { BulkSummaryAlert, PoolBulkBar } from '../pools/bulk-bar';
 
 const COLUMNS = ['name', 'company', 'province', 'source', 'score', 'touch_count', 'created_at'];
 type BulkKind = 'claim' | 'assign' | 'transfer';
@@ -237,62 +224,30 @@ function PoolDetail({
       {!seesAll && (
         <Alert type="info" showIcon title={t('leads.pools.scopeHint')} style={{ marginBottom: 12 }} />
       )}
-      <div className="fw-page-header">
-        <Space wrap>
-          {canClaim && (
-            <Button
-              type="primary"
-              disabled={!selected.length || !!running}
-              onClick={() => void bulk('claim', claimLead)}
-              data-testid="bulk-claim"
-            >
-              {t('leads.action.claim')}
-            </Button>
-          )}
-          {poolAdmin && (
-            <Button
-              disabled={!selected.length || !!running}
-              onClick={() => setMove('assign')}
-              data-testid="bulk-assign"
-            >
-              {t('leads.action.assign')}
-            </Button>
-          )}
-          {poolAdmin && (
-            <Button
-              disabled={!selected.length || !!running}
-              onClick={() => setMove('transfer')}
-              data-testid="bulk-transfer"
-            >
-              {t('leads.action.transfer')}
-            </Button>
-          )}
-          {selected.length > 0 && (
-            <Typography.Text type="secondary">
-              {t('leads.selectedCount', { count: selected.length })}
-            </Typography.Text>
-          )}
-        </Space>
-        <Typography.Text type="secondary" data-testid="pool-total">
-          {total !== undefined ? t('leads.pools.total', { count: total }) : ''}
-        </Typography.Text>
-      </div>
-      {running && (
-        <Progress
-          percent={Math.round((running.done / Math.max(running.total, 1)) * 100)}
-          format={() => `${running.done}/${running.total}`}
-          data-testid="bulk-progress"
-        />
-      )}
+      <PoolBulkBar
+        canClaim={canClaim}
+        poolAdmin={poolAdmin}
+        selectedCount={selected.length}
+        running={running}
+        onClaim={() => void bulk('claim', claimLead)}
+        onAssign={() => setMove('assign')}
+        onTransfer={() => setMove('transfer')}
+        labels={{
+          claim: t('leads.action.claim'),
+          assign: t('leads.action.assign'),
+          transfer: t('leads.action.transfer'),
+          selected: t('leads.selectedCount', { count: selected.length }),
+          total: total !== undefined ? t('leads.pools.total', { count: total }) : '',
+        }}
+        testIdPrefix=""
+      />
       {summary && (
-        <Alert
-          type={summary.s.failed === 0 ? 'success' : summary.s.ok === 0 ? 'error' : 'warning'}
-          showIcon
+        <BulkSummaryAlert
+          ok={summary.s.ok}
+          failed={summary.s.failed}
           title={summaryText(summary.kind, summary.s)}
-          closable={{ onClose: () => setSummary(null) }}
-          style={{ marginBottom: 12 }}
-          role="alert"
-          data-testid="bulk-summary"
+          onClose={() => setSummary(null)}
+          testId="bulk-summary"
         />
       )}
       {list.error ? (
