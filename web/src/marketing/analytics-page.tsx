@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
-  Alert,
   Button,
   Card,
   Col,
@@ -11,19 +10,17 @@ import {
   Segmented,
   Skeleton,
   Space,
-  Statistic,
   Table,
   Tag,
-  Tooltip,
   Typography,
 } from 'antd';
-import { InfoCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useMe, useObjectMeta } from '../api/queries';
 import { errorText } from '../api/error-text';
 import { formatDate } from '../format/date';
 import { formatMoney, formatNumber } from '../format/money';
 import { useI18n } from '../i18n/i18n-context';
+import { DashboardHeader, KpiCard, RetryAlert } from '../objects/dashboard-parts';
 import type { MessageKey } from '../i18n/zh-CN';
 import { useLeadAnalytics, type Granularity, type LeadAnalytics } from './api';
 import { Chart, chartAnimation } from './chart';
@@ -183,24 +180,6 @@ function PeriodControls({ q, onChange }: { q: PeriodQuery; onChange: (q: Partial
   );
 }
 
-function Kpi({ title, hint, value, testId }: { title: string; hint: string; value: string; testId: string }) {
-  return (
-    <Card size="small" data-testid={testId}>
-      <Statistic
-        title={
-          <Space size={4}>
-            {title}
-            <Tooltip title={hint}>
-              <InfoCircleOutlined aria-label={hint} />
-            </Tooltip>
-          </Space>
-        }
-        value={value}
-      />
-    </Card>
-  );
-}
-
 function Dashboard({ data }: { data: LeadAnalytics }) {
   const { t, locale, pick } = useI18n();
   const { meta } = useObjectMeta('lead');
@@ -234,7 +213,7 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-captured"
             title={t('marketing.analytics.kpi.captured')}
             hint={t('marketing.analytics.kpi.capturedHint')}
@@ -242,7 +221,7 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
           />
         </Col>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-conversion"
             title={t('marketing.analytics.kpi.conversion')}
             hint={t('marketing.analytics.kpi.conversionHint')}
@@ -250,7 +229,7 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
           />
         </Col>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-invalid"
             title={t('marketing.analytics.kpi.invalid')}
             hint={t('marketing.analytics.kpi.invalidHint')}
@@ -258,7 +237,7 @@ function Dashboard({ data }: { data: LeadAnalytics }) {
           />
         </Col>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-cpl"
             title={t('marketing.analytics.kpi.cpl')}
             hint={t('marketing.analytics.kpi.cplHint')}
@@ -499,39 +478,17 @@ export default function AnalyticsPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="lead-analytics">
-      <div
-        style={{
-          display: 'flex',
-          flexWrap: 'wrap',
-          gap: 12,
-          alignItems: 'center',
-          justifyContent: 'space-between',
-        }}
+      <DashboardHeader
+        title={t('marketing.analytics.title')}
+        subtitle={t('marketing.analytics.subtitle', {
+          from: formatDate(q.from, locale),
+          to: formatDate(q.to, locale),
+        })}
       >
-        <div>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('marketing.analytics.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('marketing.analytics.subtitle', {
-              from: formatDate(q.from, locale),
-              to: formatDate(q.to, locale),
-            })}
-          </Typography.Text>
-        </div>
         <PeriodControls q={q} onChange={change} />
-      </div>
+      </DashboardHeader>
       {analytics.error ? (
-        <Alert
-          type="error"
-          showIcon
-          title={errorText(analytics.error, t)}
-          action={
-            <Button size="small" onClick={() => void analytics.refetch()}>
-              {t('common.retry')}
-            </Button>
-          }
-        />
+        <RetryAlert message={errorText(analytics.error, t)} onRetry={() => void analytics.refetch()} />
       ) : analytics.data ? (
         <Dashboard data={analytics.data} />
       ) : (

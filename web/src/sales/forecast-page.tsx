@@ -12,13 +12,12 @@ import {
   Select,
   Skeleton,
   Space,
-  Statistic,
   Table,
   Tag,
   Tooltip,
   Typography,
 } from 'antd';
-import { InfoCircleOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useMe } from '../api/queries';
 import { errorText } from '../api/error-text';
@@ -26,6 +25,7 @@ import type { Me } from '../api/types';
 import { formatDate, formatDateTime } from '../format/date';
 import { formatMoney } from '../format/money';
 import { useI18n } from '../i18n/i18n-context';
+import { DashboardHeader, KpiCard, RetryAlert } from '../objects/dashboard-parts';
 import type { MessageKey } from '../i18n/zh-CN';
 import { Chart, chartAnimation } from '../marketing/chart';
 import { todayIn } from '../marketing/period';
@@ -75,38 +75,6 @@ const HINT_KEYS: Record<CumulativeCategory, MessageKey> = {
   best_case: 'forecast.hint.best_case',
   pipeline: 'forecast.hint.pipeline',
 };
-
-function Kpi({
-  title,
-  hint,
-  value,
-  extra,
-  testId,
-}: {
-  title: string;
-  hint: string;
-  value: string;
-  extra?: React.ReactNode;
-  testId: string;
-}) {
-  return (
-    <Card size="small" data-testid={testId} style={{ height: '100%' }}>
-      <Statistic
-        title={
-          <Space size={4}>
-            {title}
-            <Tooltip title={hint}>
-              <InfoCircleOutlined aria-label={hint} tabIndex={0} />
-            </Tooltip>
-          </Space>
-        }
-        value={value}
-        valueStyle={{ fontSize: 20 }}
-      />
-      {extra}
-    </Card>
-  );
-}
 
 /** Names of the people who made adjustments (the directory; ids when it cannot be read). */
 function useUserNames(): (id: string | null) => string {
@@ -178,7 +146,7 @@ function Kpis({ data, currencies }: { data: Forecast; currencies: string[] }) {
                 const cell = cells.find((x) => x.category === c);
                 return (
                   <Col xs={12} md={8} xl={4} key={c}>
-                    <Kpi
+                    <KpiCard
                       testId={`kpi-${c}`}
                       title={t(CATEGORY_KEYS[c])}
                       hint={t(HINT_KEYS[c])}
@@ -196,7 +164,7 @@ function Kpis({ data, currencies }: { data: Forecast; currencies: string[] }) {
                 );
               })}
               <Col xs={12} md={8} xl={4}>
-                <Kpi
+                <KpiCard
                   testId="kpi-weighted"
                   title={t('forecast.weighted')}
                   hint={t('forecast.hint.weighted')}
@@ -204,7 +172,7 @@ function Kpis({ data, currencies }: { data: Forecast; currencies: string[] }) {
                 />
               </Col>
               <Col xs={12} md={8} xl={4}>
-                <Kpi
+                <KpiCard
                   testId="kpi-stage-conversion"
                   title={t('forecast.stageConversion')}
                   hint={t('forecast.hint.stageConversion', { months: data.conversion_months })}
@@ -565,23 +533,10 @@ export default function ForecastPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="forecast-page">
-      <div
-        style={{
-          display: 'flex',
-          flexWrap: 'wrap',
-          gap: 12,
-          alignItems: 'center',
-          justifyContent: 'space-between',
-        }}
+      <DashboardHeader
+        title={t('forecast.title')}
+        subtitle={t('forecast.subtitle', { from: formatDate(q.start, locale), to: formatDate(end, locale) })}
       >
-        <div>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('forecast.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('forecast.subtitle', { from: formatDate(q.start, locale), to: formatDate(end, locale) })}
-          </Typography.Text>
-        </div>
         <Button
           type="primary"
           onClick={() => setSubmitOpen(true)}
@@ -590,7 +545,7 @@ export default function ForecastPage() {
         >
           {deptId ? t('forecast.submitDept') : t('forecast.submit')}
         </Button>
-      </div>
+      </DashboardHeader>
       <Space wrap size={[8, 8]} data-testid="forecast-controls">
         <Segmented<ForecastPeriodKind>
           value={q.period}
@@ -627,16 +582,7 @@ export default function ForecastPage() {
         {me ? <SubjectPicker me={me} value={q.subject} onChange={(subject) => change({ subject })} /> : null}
       </Space>
       {forecast.error ? (
-        <Alert
-          type="error"
-          showIcon
-          title={errorText(forecast.error, t)}
-          action={
-            <Button size="small" onClick={() => void forecast.refetch()}>
-              {t('common.retry')}
-            </Button>
-          }
-        />
+        <RetryAlert message={errorText(forecast.error, t)} onRetry={() => void forecast.refetch()} />
       ) : data ? (
         <>
           <Kpis data={data} currencies={currencies} />

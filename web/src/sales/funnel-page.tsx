@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
-  Alert,
   Button,
   Card,
   Col,
@@ -11,19 +10,17 @@ import {
   Select,
   Skeleton,
   Space,
-  Statistic,
   Table,
   Tag,
-  Tooltip,
   Typography,
 } from 'antd';
-import { InfoCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useMe } from '../api/queries';
 import { errorText } from '../api/error-text';
 import { formatDate } from '../format/date';
 import { formatMoney, formatNumber } from '../format/money';
 import { useI18n } from '../i18n/i18n-context';
+import { DashboardHeader, HintTitle, KpiCard, RetryAlert } from '../objects/dashboard-parts';
 import { Chart, chartAnimation } from '../marketing/chart';
 import { isYmd, todayIn } from '../marketing/period';
 import {
@@ -50,38 +47,6 @@ function parseSearch(params: URLSearchParams, today: string): FunnelQuery {
   return { ...range, ...(pipeline ? { pipeline_id: pipeline } : {}), ...(owner ? { owner_id: owner } : {}) };
 }
 
-function Kpi({
-  title,
-  hint,
-  value,
-  extra,
-  testId,
-}: {
-  title: string;
-  hint: string;
-  value: string;
-  extra?: React.ReactNode;
-  testId: string;
-}) {
-  return (
-    <Card size="small" data-testid={testId} style={{ height: '100%' }}>
-      <Statistic
-        title={
-          <Space size={4}>
-            {title}
-            <Tooltip title={hint}>
-              <InfoCircleOutlined aria-label={hint} tabIndex={0} />
-            </Tooltip>
-          </Space>
-        }
-        value={value}
-        valueStyle={{ fontSize: 20 }}
-      />
-      {extra}
-    </Card>
-  );
-}
-
 function Dashboard({ data }: { data: SalesFunnel }) {
   const { t, locale, pick } = useI18n();
   const me = useMe().data;
@@ -101,7 +66,7 @@ function Dashboard({ data }: { data: SalesFunnel }) {
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-deals"
             title={t('funnel.deals')}
             hint={t('funnel.dealsHint', { invalid: data.invalid })}
@@ -109,7 +74,7 @@ function Dashboard({ data }: { data: SalesFunnel }) {
           />
         </Col>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-win-rate"
             title={t('funnel.winRate')}
             hint={t('funnel.winRateHint')}
@@ -122,7 +87,7 @@ function Dashboard({ data }: { data: SalesFunnel }) {
           />
         </Col>
         <Col xs={12} md={6}>
-          <Kpi
+          <KpiCard
             testId="kpi-cycle"
             title={t('funnel.cycle')}
             hint={t('funnel.cycleHint')}
@@ -138,12 +103,10 @@ function Dashboard({ data }: { data: SalesFunnel }) {
         <Col xs={12} md={6}>
           <Card size="small" data-testid="kpi-coverage" style={{ height: '100%' }}>
             <Space orientation="vertical" size={4}>
-              <Space size={4}>
-                <Typography.Text type="secondary">{t('funnel.coverage')}</Typography.Text>
-                <Tooltip title={t('funnel.coverageHint')}>
-                  <InfoCircleOutlined aria-label={t('funnel.coverageHint')} tabIndex={0} />
-                </Tooltip>
-              </Space>
+              <HintTitle
+                title={<Typography.Text type="secondary">{t('funnel.coverage')}</Typography.Text>}
+                hint={t('funnel.coverageHint')}
+              />
               {coverage.length === 0 || coverage.every((c) => c.target === 0) ? (
                 <Typography.Text type="secondary">{t('funnel.noTargets')}</Typography.Text>
               ) : (
@@ -344,23 +307,10 @@ export default function FunnelPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="funnel-page">
-      <div
-        style={{
-          display: 'flex',
-          flexWrap: 'wrap',
-          gap: 12,
-          alignItems: 'center',
-          justifyContent: 'space-between',
-        }}
+      <DashboardHeader
+        title={t('funnel.title')}
+        subtitle={t('funnel.subtitle', { from: formatDate(q.from, locale), to: formatDate(q.to, locale) })}
       >
-        <div>
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('funnel.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('funnel.subtitle', { from: formatDate(q.from, locale), to: formatDate(q.to, locale) })}
-          </Typography.Text>
-        </div>
         <Space wrap size={[8, 8]} data-testid="funnel-filters">
           <DatePicker.RangePicker
             allowClear={false}
@@ -391,18 +341,9 @@ export default function FunnelPage() {
             style={{ minWidth: 140 }}
           />
         </Space>
-      </div>
+      </DashboardHeader>
       {funnel.error ? (
-        <Alert
-          type="error"
-          showIcon
-          title={errorText(funnel.error, t)}
-          action={
-            <Button size="small" onClick={() => void funnel.refetch()}>
-              {t('common.retry')}
-            </Button>
-          }
-        />
+        <RetryAlert message={errorText(funnel.error, t)} onRetry={() => void funnel.refetch()} />
       ) : funnel.data ? (
         <Dashboard data={funnel.data} />
       ) : (
