@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { JobDef } from '../../platform/jobs/jobs.types.ts';
+import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { computeGrade } from './grade.rules.ts';
 import { DEFAULT_POOL_TIMERS, planReclaim, reclaimAction, type ReclaimReason } from './reclaim.rules.ts';
@@ -44,9 +45,7 @@ export const accountReclaimJob: JobDef = {
     return tdb.transaction(async (tx) => {
       const s = await loadAccountSettings(tx);
       const fallbackPool = await defaultPoolId(tx);
-      const tz =
-        (await tx.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
-        'Asia/Shanghai';
+      const tz = await tenantTimeZone(tx);
       const day = (col: ReturnType<typeof sql>) => sql`to_char(${col} at time zone ${tz}, 'YYYY-MM-DD')`;
       // End of the as-of day in the tenant's zone: accounts claimed later are not considered.
       const moment = sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/platform.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
+import { lockInTenant } from '../../platform/db/locks.ts';
 import { newId, isUuid } from '../../platform/db/ids.ts';
 import { AppError, badRequest, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
 import { can, type Actor } from '../../platform/access/permissions.ts';
@@ -250,9 +251,7 @@ export class AccountsService {
       if (pool?.visibility === 'admin_assign' && role !== 'admin' && !actor.isAdmin)
         throw new AppError('forbidden', 'admin_assign_pool');
       // Serialise this user's claims so two parallel claims cannot both pass the limit.
-      await tx.exec0(
-        sql`select pg_advisory_xact_lock(hashtext(${`${tx.tenantId}:account-claim:${userId}`}))`,
-      );
+      await lockInTenant(tx, `account-claim:${userId}`);
       const s = await loadAccountSettings(tx);
       const states = s.wonCountsTowardLimit ? ['owned', 'won'] : ['owned'];
       const held = await tx.one(sql<{ total: number; here: number }>`

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { JobDef } from '../../platform/jobs/jobs.types.ts';
+import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
 
@@ -15,9 +16,7 @@ export const taskRemindersJob: JobDef = {
   description: { 'zh-CN': '任务提醒（到点通知负责人）', 'en-US': 'Task reminders to assignees' },
   async run({ tenantId, asOf, tdb }) {
     return tdb.transaction(async (tx) => {
-      const tz =
-        (await tx.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
-        'Asia/Shanghai';
+      const tz = await tenantTimeZone(tx);
       const moment =
         asOf === todayIn(tz) ? sql`now()` : sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;
       // skip locked: an overlapping run leaves these rows to whoever holds them

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { JobDef } from '../../platform/jobs/jobs.types.ts';
+import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { newId } from '../../platform/db/ids.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -54,9 +55,7 @@ export const leadTimersJob: JobDef = {
   async run({ tenantId, asOf, tdb }) {
     return tdb.transaction(async (tx) => {
       const s = await loadLeadSettings(tx);
-      const tz =
-        (await tx.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
-        'Asia/Shanghai';
+      const tz = await tenantTimeZone(tx);
       // End of the as-of day in the tenant's zone: the moment "as of" refers to.
       const moment = sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;
       const pools = sql`left join lead_pool p on p.tenant_id = l.tenant_id and p.id = coalesce(l.pool_id, ${s.defaultPoolId}::uuid)`;
@@ -246,9 +245,7 @@ export const leadScoreDecayJob: JobDef = {
     const s = await loadLeadSettings(tdb);
     if (s.scoring.monthlyDecayPercent <= 0)
       return { as_of: asOf, checked: 0, changed: 0, skipped: 'no decay' };
-    const tz =
-      (await tdb.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
-      'Asia/Shanghai';
+    const tz = await tenantTimeZone(tdb);
     let after = '00000000-0000-0000-0000-000000000000';
     let checked = 0;
     let changed = 0;

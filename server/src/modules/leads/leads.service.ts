@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/platform.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
+import { lockInTenant } from '../../platform/db/locks.ts';
 import { newId, isUuid } from '../../platform/db/ids.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
 import { can, type Actor } from '../../platform/access/permissions.ts';
@@ -300,9 +301,7 @@ export class LeadsService {
       if (pool?.visibility === 'admin_assign' && role !== 'admin' && !actor.isAdmin)
         throw new AppError('forbidden', 'not_pool_member');
       // Serialise this member's claims so two parallel claims cannot both pass the cap.
-      await tx.exec0(
-        sql`select pg_advisory_xact_lock(hashtext(${`${tx.tenantId}:claim:${actor.userId ?? ''}`}))`,
-      );
+      await lockInTenant(tx, `claim:${actor.userId ?? ''}`);
       const held = await tx.one(sql<{
         n: number;
       }>`select count(*)::int8 as n from lead where tenant_id = ${tx.tenantId} and owner_id = ${actor.userId}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { JobDef } from '../../platform/jobs/jobs.types.ts';
+import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { ensurePipelines, loadPipelines } from './pipelines.service.ts';
@@ -38,9 +39,7 @@ export const salesAlertsJob: JobDef = {
     return tdb.transaction(async (tx) => {
       await ensurePipelines(tx);
       const s = await loadSalesSettings(tx);
-      const tz =
-        (await tx.one(sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tenantId}`))?.tz ??
-        'Asia/Shanghai';
+      const tz = await tenantTimeZone(tx);
       // end of the as-of day in the tenant's zone
       const moment = sql`((${asOf}::date + 1)::timestamp at time zone ${tz})`;
       const open = sql`o.tenant_id = ${tenantId} and o.deleted_at is null and st.type = 'active'`;

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/pool.ts';
 import { TenantDb } from '../db/tenant-db.ts';
+import { lockInTenant } from '../db/locks.ts';
 import { newId, isUuid } from '../db/ids.ts';
 import { isPgError, PG_FK_VIOLATION, PG_NOT_NULL_VIOLATION, PG_UNIQUE_VIOLATION } from '../db/pg-errors.ts';
 import { can, fieldAccess, objectPermission, type Actor } from '../access/permissions.ts';
@@ -453,9 +454,7 @@ export class RecordsService {
       if (!candidates.length) continue;
       if (f.isCustom) {
         // No per-field unique index on jsonb: serialise writers of this field, then check.
-        await tx.exec0(
-          sql`select pg_advisory_xact_lock(hashtext(${`${tx.tenantId}:${obj.apiName}:${f.apiName}`}))`,
-        );
+        await lockInTenant(tx, `${obj.apiName}:${f.apiName}`);
       }
       const vals = candidates.map((r) => String(r.rec[f.apiName]));
       const ids = candidates.map((r) => r.id);
