@@ -14,7 +14,9 @@ export async function apiSession(
   request: APIRequestContext,
   who: { email: string; password: string } = ADMIN,
 ) {
-  const res = await request.post('/api/v1/auth/login', { data: who });
+  const res = await request.post('/api/v1/auth/login', {
+    data: { email: who.email, password: who.password },
+  });
   expect(res.ok(), await res.text()).toBeTruthy();
   const body = (await res.json()).data as { csrf_token: string; user_id: string };
   const call = async (method: Method, path: string, data?: unknown) => {
