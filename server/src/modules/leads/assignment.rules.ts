@@ -14,6 +14,8 @@ export interface AssignmentRule {
   dailyCap: number;
   /** members not receiving leads for now */
   paused: string[];
+  /** the members of this pool (users and member departments) are candidates too */
+  poolId?: string | null;
 }
 
 export interface Candidate {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { pickByLoad, pickRoundRobin, ruleMatches } from './assignment.rules.ts';
 import type { LeadSettings } from './settings.ts';
+import { poolUsersSql } from './pool-members.ts';
 
 export interface Assignment {
   owner_id: string | null;
@@ -26,13 +27,18 @@ export async function assignLead(
   const t = tx.tenantId;
   for (const rule of s.assignmentRules) {
     if (!ruleMatches(rule, lead)) continue;
-    // Active members only: a disabled user gets no leads.
+    // Active members only: a disabled user gets no leads. A rule naming a pool adds the pool's
+    // members (users and everyone in its member departments) after the listed users, by id.
     const active = await tx.query(
       sql<{
         id: string;
-      }>`select id from app_user where tenant_id = ${t} and status = 'active' and id = any(${rule.members}::uuid[])`,
+      }>`select id from app_user where tenant_id = ${t} and status = 'active' and (id = any(${rule.members}::uuid[])
+          ${rule.poolId ? sql`or id in (${poolUsersSql(t, rule.poolId)})` : sql``}) order by id`,
     );
-    const members = rule.members.filter((m) => active.some((a) => a.id === m));
+    const members = [
+      ...rule.members.filter((m) => active.some((a) => a.id === m)),
+      ...active.map((a) => a.id).filter((id) => !rule.members.includes(id)),
+    ];
     if (!members.length) continue;
     const counts = await tx.query(sql<{ owner_id: string; open: number; today: number }>`
       select owner_id, count(*) filter (where status in ('pending', 'in_progress'))::int8 as open,

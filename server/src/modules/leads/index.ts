@@ -10,11 +10,12 @@ import { registerLeadRoutes, registerPublicLeadRoutes } from './leads.routes.ts'
 import { registerCampaignRoutes } from './campaigns.routes.ts';
 import { leadScoreDecayJob, leadTimersJob } from './leads.jobs.ts';
 import { importMergeLeads } from './merge-touch.ts';
+import { myPoolsSql } from './pool-members.ts';
 
 const services = new WeakMap<object, LeadsService>();
 
-const myPools = (a: Actor) =>
-  sql`select m.pool_id from lead_pool_member m where m.tenant_id = ${a.tenantId} and m.user_id = ${a.userId}`;
+// pools the caller works: as a user or through their department (and the departments above it)
+const myPools = (a: Actor) => myPoolsSql(a);
 
 /** Marketing → leads: campaigns, capture, duplicate check, pools, assignment, scoring. */
 export const leadsModule: ModuleDef = {

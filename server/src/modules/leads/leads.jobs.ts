@@ -6,6 +6,7 @@ import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { loadLeadSettings } from './settings.ts';
+import { poolUsersSql } from './pool-members.ts';
 import { scoreLead } from './scoring.rules.ts';
 import { reclaimDate } from '../accounts/index.ts';
 import { addDays } from '../../platform/jobs/dates.rules.ts';
@@ -71,7 +72,8 @@ export const leadTimersJob: JobDef = {
         const admins = await tx.query(
           sql<{
             user_id: string;
-          }>`select user_id from lead_pool_member where tenant_id = ${tenantId} and pool_id = ${w.pool_id} and role = 'admin'`,
+          }>`select u.id as user_id from app_user u where u.tenant_id = ${tenantId} and u.status = 'active'
+              and u.id in (${poolUsersSql(tenantId, w.pool_id, 'admin')})`,
         );
         await addNotifications(
           tx,

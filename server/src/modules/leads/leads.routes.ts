@@ -21,7 +21,7 @@ import {
   LeadFormCreated,
   LeadSettings,
   LeadTimeline,
-  PoolMember,
+  PoolMembers,
   ReviewItem,
   ScoreExplanation,
 } from './leads.schemas.ts';
@@ -342,11 +342,11 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
       schema: {
         tags,
         summary: 'Pool members and admins',
-        response: responses({ 200: listOf(PoolMember) }),
+        response: responses({ 200: PoolMembers }),
         params: id,
       },
     },
-    async (req) => ({ data: await leads.poolMembers(actorOf(req), req.params.id) }),
+    async (req) => leads.poolMembers(actorOf(req), req.params.id),
   );
   r.put(
     '/api/v1/leads/pools/:id/members',
@@ -360,11 +360,16 @@ export function registerLeadRoutes(app: FastifyInstance, leads: LeadsService): v
           members: z
             .array(z.strictObject({ user_id: z.string(), role: z.enum(['member', 'admin']) }))
             .max(500),
+          // optional: left out, the pool's member departments stay as they are
+          departments: z
+            .array(z.strictObject({ department_id: z.string(), role: z.enum(['member', 'admin']) }))
+            .max(200)
+            .optional(),
         }),
       },
     },
     async (req, reply) => {
-      await leads.setPoolMembers(actorOf(req), req.params.id, req.body.members);
+      await leads.setPoolMembers(actorOf(req), req.params.id, req.body.members, req.body.departments);
       return reply.status(204).send();
     },
   );

@@ -65,6 +65,12 @@ export const AssignmentRule = z
     members: z.array(id),
     dailyCap: z.number().int().describe('0 = no cap'),
     paused: z.array(id),
+    poolId: id
+      .nullable()
+      .optional()
+      .describe(
+        'The members of this lead pool (users, and everyone in its member departments) are candidates too',
+      ),
   })
   .meta({ id: 'AssignmentRule' });
 
@@ -202,6 +208,22 @@ export const ScoreExplanation = z
 export const PoolMember = z
   .strictObject({ user_id: id, role: z.enum(['member', 'admin']), name: z.string() })
   .meta({ id: 'PoolMember' });
+
+export const PoolDepartment = z
+  .strictObject({ department_id: id, role: z.enum(['member', 'admin']), name: z.string() })
+  .meta({ id: 'PoolDepartment' });
+
+/** `GET /leads/pools/{id}/members`: users, departments (covering sub-departments), the caller's role. */
+export const PoolMembers = z
+  .strictObject({
+    data: z.array(PoolMember),
+    departments: z.array(PoolDepartment),
+    my_role: z
+      .enum(['member', 'admin'])
+      .nullable()
+      .describe("The caller's role in the pool, as a user or through their department"),
+  })
+  .meta({ id: 'PoolMembers' });
 
 // --- web-to-lead forms ---
 

@@ -18,6 +18,7 @@ import { leadSettingsSchema, loadLeadSettings, type LeadSettings } from './setti
 import { mergeTouch, PIPELINE_FIELDS, systemActor } from './merge-touch.ts';
 import { checkMappings, conversionValues } from './conversion.rules.ts';
 import { pingOwner, type PingInput } from './owner-ping.ts';
+import { effectivePoolRole } from './pool-members.ts';
 
 export { systemActor };
 
@@ -93,6 +94,20 @@ export class LeadsService {
         opportunity: (await this.p.registry.objects(actor.tenantId)).get('opportunity')?.fields ?? null,
       });
       if (issues.length) throw invalid(issues);
+    }
+    const rulePools = parsed.data.assignmentRules.flatMap((r, i) => (r.poolId ? [{ i, id: r.poolId }] : []));
+    if (rulePools.length) {
+      const ids = rulePools.map((p) => p.id);
+      const found = await this.tdb(actor.tenantId).query(
+        sql<{
+          id: string;
+        }>`select id from lead_pool where tenant_id = ${actor.tenantId} and deleted_at is null and id = any(${ids}::uuid[])`,
+      );
+      const bad = rulePools.filter((p) => !found.some((f) => f.id === p.id));
+      if (bad.length)
+        throw invalid(
+          bad.map((p) => ({ field: `assignmentRules.${p.i}.poolId`, issue: 'invalid_reference' as const })),
+        );
     }
     await this.tdb(actor.tenantId).transaction(async (tx) => {
       const before = await loadLeadSettings(tx);
@@ -237,12 +252,8 @@ export class LeadsService {
     userId: string | null,
   ): Promise<'admin' | 'member' | null> {
     if (!poolId || !userId) return null;
-    const r = await tx.one(
-      sql<{
-        role: 'admin' | 'member';
-      }>`select role from lead_pool_member where tenant_id = ${tx.tenantId} and pool_id = ${poolId} and user_id = ${userId}`,
-    );
-    return r?.role ?? null;
+    // as a user or through a member department
+    return effectivePoolRole(tx, poolId, userId);
   }
 
   private async move(
@@ -499,25 +510,46 @@ export class LeadsService {
     });
   }
 
+  /** A pool's people: user members, member departments, and the caller's own effective role. */
   async poolMembers(
     actor: Actor,
     poolId: string,
-  ): Promise<Array<{ user_id: string; role: string; name: string }>> {
+  ): Promise<{
+    data: Array<{ user_id: string; role: string; name: string }>;
+    departments: Array<{ department_id: string; role: string; name: string }>;
+    my_role: 'admin' | 'member' | null;
+  }> {
     await this.p.records.get(actor, 'lead_pool', poolId);
-    return this.tdb(actor.tenantId).query(sql<{ user_id: string; role: string; name: string }>`
+    const tdb = this.tdb(actor.tenantId);
+    const [data, departments, my] = await Promise.all([
+      tdb.query(sql<{ user_id: string; role: string; name: string }>`
       select m.user_id, m.role, u.name from lead_pool_member m join app_user u on u.tenant_id = m.tenant_id and u.id = m.user_id
-      where m.tenant_id = ${actor.tenantId} and m.pool_id = ${poolId} order by m.role, u.name`);
+      where m.tenant_id = ${actor.tenantId} and m.pool_id = ${poolId} order by m.role, u.name`),
+      tdb.query(sql<{ department_id: string; role: string; name: string }>`
+      select pd.department_id, pd.role, d.name from lead_pool_department pd join department d on d.tenant_id = pd.tenant_id and d.id = pd.department_id
+      where pd.tenant_id = ${actor.tenantId} and pd.pool_id = ${poolId} order by pd.role, d.name`),
+      actor.userId ? effectivePoolRole(tdb, poolId, actor.userId) : Promise.resolve(null),
+    ]);
+    return { data, departments, my_role: my };
   }
 
+  /**
+   * Sets a pool's user members and, when `departments` is given, its member departments (a
+   * department covers its sub-departments). Departments left out keep what they were.
+   */
   async setPoolMembers(
     actor: Actor,
     poolId: string,
     members: Array<{ user_id: string; role: 'member' | 'admin' }>,
+    departments?: Array<{ department_id: string; role: 'member' | 'admin' }>,
   ): Promise<void> {
     if (!actor.isAdmin) throw forbidden();
     await this.p.records.get(actor, 'lead_pool', poolId);
     const ids = members.map((m) => m.user_id);
     if (ids.some((u) => !isUuid(u))) throw invalid([{ field: 'members', issue: 'invalid_reference' }]);
+    const deptIds = (departments ?? []).map((d) => d.department_id);
+    if (deptIds.some((d) => !isUuid(d)))
+      throw invalid([{ field: 'departments', issue: 'invalid_reference' }]);
     await this.tdb(actor.tenantId).transaction(async (tx) => {
       const known = await tx.query(
         sql<{
@@ -526,6 +558,15 @@ export class LeadsService {
       );
       if (known.length !== new Set(ids).size)
         throw invalid([{ field: 'members', issue: 'invalid_reference' }]);
+      if (deptIds.length) {
+        const knownDepts = await tx.query(
+          sql<{
+            id: string;
+          }>`select id from department where tenant_id = ${tx.tenantId} and id = any(${deptIds}::uuid[])`,
+        );
+        if (knownDepts.length !== new Set(deptIds).size)
+          throw invalid([{ field: 'departments', issue: 'invalid_reference' }]);
+      }
       await tx.exec0(
         sql`delete from lead_pool_member where tenant_id = ${tx.tenantId} and pool_id = ${poolId}`,
       );
@@ -533,8 +574,24 @@ export class LeadsService {
         await tx.exec0(
           sql`insert into lead_pool_member (tenant_id, pool_id, user_id, role) values (${tx.tenantId}, ${poolId}, ${m.user_id}, ${m.role}) on conflict do nothing`,
         );
+      if (departments) {
+        await tx.exec0(
+          sql`delete from lead_pool_department where tenant_id = ${tx.tenantId} and pool_id = ${poolId}`,
+        );
+        for (const d of departments)
+          await tx.exec0(
+            sql`insert into lead_pool_department (tenant_id, pool_id, department_id, role) values (${tx.tenantId}, ${poolId}, ${d.department_id}, ${d.role}) on conflict do nothing`,
+          );
+      }
       await writeAudit(tx, actor, [
-        { action: 'admin', object: 'lead_pool', recordId: poolId, changes: { members: [null, members] } },
+        {
+          action: 'admin',
+          object: 'lead_pool',
+          recordId: poolId,
+          changes: departments
+            ? { members: [null, members], departments: [null, departments] }
+            : { members: [null, members] },
+        },
       ]);
     });
   }

@@ -115,15 +115,20 @@ export const leadSettingsSchema = z.strictObject({
   }),
   assignmentRules: z
     .array(
-      z.strictObject({
-        id: z.string().min(1).max(40),
-        name: z.string().min(1).max(80),
-        conditions: z.array(condition).max(10),
-        strategy: z.enum(['round_robin', 'load']),
-        members: z.array(z.string().uuid()).min(1).max(200),
-        dailyCap: z.number().int().min(0).max(10_000),
-        paused: z.array(z.string().uuid()).max(200),
-      }),
+      z
+        .strictObject({
+          id: z.string().min(1).max(40),
+          name: z.string().min(1).max(80),
+          conditions: z.array(condition).max(10),
+          strategy: z.enum(['round_robin', 'load']),
+          members: z.array(z.string().uuid()).max(200),
+          dailyCap: z.number().int().min(0).max(10_000),
+          paused: z.array(z.string().uuid()).max(200),
+          // optional so clients written before it existed keep working
+          poolId: z.string().uuid().nullable().optional(),
+        })
+        // someone must be a candidate: listed users, or a pool's members
+        .refine((r) => r.members.length > 0 || !!r.poolId, { path: ['members'] }),
     )
     .max(50),
   defaultPoolId: z.string().uuid().nullable(),
