@@ -7,7 +7,7 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { ImportMergeContext, ImportMergeResult, Rec } from '../../platform/metadata/types.ts';
 import type { RecordsService } from '../../platform/records/records.service.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
-import { findDuplicates, type Probe } from './duplicates.service.ts';
+import { findDuplicates, importingTx, type Probe } from './duplicates.service.ts';
 import { attributionOf, scoreNow } from './pipeline.ts';
 import { loadLeadSettings } from './settings.ts';
 
@@ -115,10 +115,13 @@ export function probeOf(row: Rec, withCompany: boolean): Probe {
 /**
  * Import rows that repeat an existing lead (by the tenant's merge rules) become touches of it,
  * like a repeat form submission; rows repeating an earlier row of the same batch wait until that
- * one exists. Rows matching only review rules, accounts or contacts are created as usual.
+ * one exists. Rows matching only review rules are created and flagged for review (like capture);
+ * rows matching accounts or contacts are created as usual.
  */
 export async function importMergeLeads(ctx: ImportMergeContext, rows: Rec[]): Promise<ImportMergeResult> {
   const result: ImportMergeResult = { merged: [], deferred: [], failed: new Map() };
+  // the rows this chunk creates next are checked against the review rules (pipeline afterCreateMany)
+  importingTx.add(ctx.tx);
   const s = await loadLeadSettings(ctx.tx);
   const rules = s.duplicateRules.filter((r) => r.onCapture === 'merge');
   if (!rules.length) return result;

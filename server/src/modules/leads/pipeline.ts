@@ -6,7 +6,7 @@ import { newId } from '../../platform/db/ids.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import { normaliseCompany, normaliseEmail, normalisePhone } from '../accounts/index.ts';
 import { assignLead } from './assignment.service.ts';
-import { findDuplicates } from './duplicates.service.ts';
+import { findDuplicates, flagReviewDuplicates, importingTx } from './duplicates.service.ts';
 import { scoreLead, type Behaviour, type ScoreResult, type ScoringSettings } from './scoring.rules.ts';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { loadLeadSettings } from './settings.ts';
@@ -178,6 +178,13 @@ export const leadHooks: ObjectHooks = {
   },
   async afterCreateMany(hc, created) {
     const t = hc.tx.tenantId;
+    // imported rows resembling an existing lead go to the review queue, as captured ones do
+    if (importingTx.has(hc.tx))
+      await flagReviewDuplicates(
+        hc.tx,
+        created.map((c) => String(c.id)),
+        await loadLeadSettings(hc.tx),
+      );
     const touches = created.map((after) => ({
       tenant_id: t,
       id: newId(),
