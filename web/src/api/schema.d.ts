@@ -5085,9 +5085,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              data: components['schemas']['PoolMember'][];
-            };
+            'application/json': components['schemas']['PoolMembers'];
           };
         };
         /** @description Default Response */
@@ -5116,6 +5114,11 @@ export interface paths {
           'application/json': {
             members: {
               user_id: string;
+              /** @enum {string} */
+              role: 'member' | 'admin';
+            }[];
+            departments?: {
+              department_id: string;
               /** @enum {string} */
               role: 'member' | 'admin';
             }[];
@@ -7296,6 +7299,8 @@ export interface components {
       /** @description 0 = no cap */
       dailyCap: number;
       paused: string[];
+      /** @description The members of this lead pool (users, and everyone in its member departments) are candidates too */
+      poolId?: string | null;
     };
     ConversionMapping: {
       lead_field: string;
@@ -7423,6 +7428,21 @@ export interface components {
       /** @enum {string} */
       role: 'member' | 'admin';
       name: string;
+    };
+    PoolDepartment: {
+      department_id: string;
+      /** @enum {string} */
+      role: 'member' | 'admin';
+      name: string;
+    };
+    PoolMembers: {
+      data: components['schemas']['PoolMember'][];
+      departments: components['schemas']['PoolDepartment'][];
+      /**
+       * @description The caller's role in the pool, as a user or through their department
+       * @enum {string|null}
+       */
+      my_role: 'member' | 'admin' | null;
     };
     LeadForm: {
       id: string;

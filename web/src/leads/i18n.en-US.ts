@@ -142,6 +142,12 @@ export const leadsEnUS: Record<keyof typeof leadsZhCN, string> = {
   'leads.members.user': 'Member',
   'leads.members.role': 'Role',
   'leads.members.empty': 'No members yet',
+  'leads.members.departments': 'Member departments',
+  'leads.members.department': 'Department',
+  'leads.members.pickDepartment': 'Pick a department',
+  'leads.members.noDepartments': 'No member departments',
+  'leads.members.departmentsHint':
+    'Everyone in the department (and its sub-departments) counts as a pool member with the chosen role.',
   'leads.members.saved': 'Members saved',
   'leads.members.hint':
     'Members claim leads; admins assign and move them and are alerted when leads wait too long.',

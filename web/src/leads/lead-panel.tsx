@@ -48,7 +48,8 @@ export default function LeadPanel({ meta, record, refresh }: RecordPanelProps) {
   const pools = usePools();
   const pool = pools.data?.find((p) => p.id === poolId);
   const members = usePoolMembers(poolId ?? undefined);
-  const myRole = members.data?.find((m) => m.user_id === me?.user.id)?.role ?? null;
+  // the server knows department memberships too
+  const myRole = members.data?.my_role ?? null;
   const actions = leadActions({
     status,
     ownerId,

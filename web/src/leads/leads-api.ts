@@ -29,6 +29,9 @@ export type LeadSettings = Pick<
 >;
 
 export type PoolMember = Schemas['PoolMember'];
+export type PoolMembers = Schemas['PoolMembers'];
+export type PoolDepartment = Schemas['PoolDepartment'];
+export type Department = Schemas['Department'];
 
 export type DuplicateHit = Schemas['DuplicateHit'];
 
@@ -102,10 +105,25 @@ export const leadKeys = {
 export const fetchUsers = () => apiFetch<{ data: DirectoryUser[] }>('/api/v1/users').then((r) => r.data);
 export const fetchLeadSettings = () =>
   apiFetch<{ data: LeadSettings }>(`${base}/settings`).then((r) => r.data);
-export const fetchPoolMembers = (poolId: string) =>
-  apiFetch<{ data: PoolMember[] }>(`${base}/pools/${enc(poolId)}/members`).then((r) => r.data);
-export const putPoolMembers = (poolId: string, members: { user_id: string; role: 'member' | 'admin' }[]) =>
-  apiFetch<void>(`${base}/pools/${enc(poolId)}/members`, { method: 'PUT', body: { members } });
+/** A pool's users, member departments and the caller's own role (as a user or by department). */
+export const fetchPoolMembership = (poolId: string) =>
+  apiFetch<PoolMembers>(`${base}/pools/${enc(poolId)}/members`);
+export const fetchPoolMembers = (poolId: string) => fetchPoolMembership(poolId).then((r) => r.data);
+export const putPoolMembers = (
+  poolId: string,
+  members: { user_id: string; role: 'member' | 'admin' }[],
+  departments?: { department_id: string; role: 'member' | 'admin' }[],
+) =>
+  apiFetch<void>(`${base}/pools/${enc(poolId)}/members`, {
+    method: 'PUT',
+    body: departments ? { members, departments } : { members },
+  });
+export const useDepartmentList = () =>
+  useQuery({
+    queryKey: ['departments'] as const,
+    queryFn: () => apiFetch<{ data: Department[] }>('/api/v1/departments').then((r) => r.data),
+    staleTime: 300_000,
+  });
 export const fetchTimeline = (id: string) =>
   apiFetch<{ data: Timeline }>(`${base}/${enc(id)}/timeline`).then((r) => r.data);
 export const fetchScore = (id: string) =>
@@ -177,8 +195,9 @@ export const usePoolCounts = () =>
 
 export const usePoolMembers = (poolId: string | undefined) =>
   useQuery({
-    queryKey: leadKeys.members(poolId ?? ''),
-    queryFn: () => fetchPoolMembers(poolId ?? ''),
+    // under the members key: saving the members dialog (which invalidates it) refreshes this too
+    queryKey: [...leadKeys.members(poolId ?? ''), 'membership'],
+    queryFn: () => fetchPoolMembership(poolId ?? ''),
     enabled: !!poolId,
     // a pool the caller cannot read answers 404: no role, nothing to retry
     retry: false,

@@ -137,12 +137,13 @@ function PoolDetail({
   });
 
   const isAdmin = me?.role.is_admin === true;
-  const myRole = members.data?.find((m) => m.user_id === me?.user.id)?.role ?? null;
+  // the server knows department memberships too
+  const myRole = members.data?.my_role ?? null;
   const poolAdmin = isAdmin || myRole === 'admin';
   const canClaim = poolAdmin || (myRole === 'member' && pool.visibility !== 'admin_assign');
   const seesAll = isAdmin || me?.role.permissions.objects.lead?.scope === 'all';
-  const admins = (members.data ?? []).filter((m) => m.role === 'admin');
-  const memberCount = (members.data ?? []).filter((m) => m.role === 'member').length;
+  const admins = (members.data?.data ?? []).filter((m) => m.role === 'admin');
+  const memberCount = (members.data?.data ?? []).filter((m) => m.role === 'member').length;
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const total = list.data?.pages[0]?.total;
 
