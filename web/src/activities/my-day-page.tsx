@@ -35,6 +35,7 @@ import {
 } from './api';
 import { useActivityQuickAdd } from './log-activity-button';
 import { OBJECT_LABEL, TYPE_ICON } from './type-icons';
+import { liveSearch } from '../objects/live-search';
 
 /** The most specific record a task or meeting is about, for a link. */
 function relatedOf(r: MyDayTask | MyDayMeeting): { object: RelatedObject; id: string } | null {
@@ -102,7 +103,7 @@ export default function MyDayPage({ asHome = false }: { asHome?: boolean }) {
   const mayComplete = canDo(me, 'task', 'update');
 
   const pickDate = (ymd: string | null) => {
-    const next = new URLSearchParams(params);
+    const next = liveSearch();
     if (ymd) next.set('date', ymd);
     else next.delete('date');
     setParams(next);

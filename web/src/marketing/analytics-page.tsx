@@ -44,6 +44,7 @@ import {
   type Preset,
   type PeriodQuery,
 } from './period';
+import { liveSearch } from '../objects/live-search';
 
 const PRESET_KEYS: Record<Preset, MessageKey> = {
   this_month: 'marketing.analytics.preset.this_month',
@@ -472,7 +473,7 @@ export default function AnalyticsPage() {
   // From the URL as it is when the user acts, not as it was at the last render: two quick
   // changes (week, then this quarter) must not undo each other.
   const change = (patch: Partial<PeriodQuery>) =>
-    setParams((current) => periodSearch({ ...parsePeriodQuery(current, today), ...patch }), {
+    setParams(() => periodSearch({ ...parsePeriodQuery(liveSearch(), today), ...patch }), {
       replace: false,
     });
 

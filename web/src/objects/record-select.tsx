@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Select } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listRecords } from '../api/endpoints';
 import { useObjectMeta } from '../api/queries';
 import { useI18n } from '../i18n/i18n-context';
@@ -38,10 +38,19 @@ export function RecordSelect({
     queryFn: () =>
       listRecords(object, { filter: [], q: q || undefined, limit: 20, sort: q ? undefined : '-updated_at' }),
     enabled: !!meta,
+    // the old list stays while a new search loads: options do not vanish under a click
+    placeholderData: keepPreviousData,
   });
   const options = (results.data?.data ?? []).map((r) => ({ value: r.id, label: recordTitle(r, nameField) }));
-  if (typeof value === 'string' && initialLabel && !options.some((o) => o.value === value)) {
-    options.unshift({ value, label: initialLabel });
+  // Names of what was picked, so the selection keeps its label once the search text is cleared
+  // and the options are another page of results.
+  const picked = useRef(new Map<string, string>());
+  for (const o of options) if (picked.current.has(o.value)) picked.current.set(o.value, o.label);
+  const chosen = value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+  for (const v of chosen) {
+    if (options.some((o) => o.value === v)) continue;
+    const label = picked.current.get(v) ?? (typeof value === 'string' ? initialLabel : null);
+    if (label) options.unshift({ value: v, label });
   }
   return (
     <Select
@@ -53,7 +62,14 @@ export function RecordSelect({
       mode={multiple ? 'multiple' : undefined}
       placeholder={t('filter.lookupHint')}
       value={value ?? undefined}
-      onChange={(v: string | string[] | undefined) => onChange?.(v ?? null)}
+      onChange={(v: string | string[] | undefined) => {
+        const ids = v === undefined ? [] : Array.isArray(v) ? v : [v];
+        for (const x of ids) {
+          const o = options.find((opt) => opt.value === x);
+          if (o) picked.current.set(x, o.label);
+        }
+        onChange?.(v ?? null);
+      }}
       options={options}
       loading={results.isFetching}
       style={{ minWidth: 200, width: '100%' }}

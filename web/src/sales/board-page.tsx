@@ -35,6 +35,7 @@ import {
 } from './board-logic';
 import { StageDialog, type StageDialogTarget } from './stage-dialog';
 import './board.css';
+import { liveSearch } from '../objects/live-search';
 
 const DRAG_TYPE = 'application/x-flywheel-opportunity';
 
@@ -210,7 +211,7 @@ export default function BoardPage() {
   const today = useMemo(() => todayIn(me?.tenant.time_zone ?? 'Asia/Shanghai'), [me]);
   const currency = me?.tenant.currency ?? 'CNY';
   const setParam = (k: string, v: string) => {
-    const next = new URLSearchParams(params);
+    const next = liveSearch();
     next.set(k, v);
     setParams(next, { replace: true });
   };

@@ -62,6 +62,7 @@ import {
   type ForecastSearch,
   type Subject,
 } from './forecast-logic';
+import { liveSearch } from '../objects/live-search';
 
 export const CATEGORY_KEYS: Record<CumulativeCategory, MessageKey> = {
   closed: 'forecast.cat.closed',
@@ -498,7 +499,7 @@ export default function ForecastPage() {
   const [submitOpen, setSubmitOpen] = useState(false);
   const [adjusting, setAdjusting] = useState<Forecast['rows'][number] | null>(null);
   const change = (patch: Partial<ForecastSearch>) =>
-    setParams((current) => forecastSearch({ ...parseForecastSearch(current, today, manager), ...patch }));
+    setParams(() => forecastSearch({ ...parseForecastSearch(liveSearch(), today, manager), ...patch }));
   const data = forecast.data;
   const currencies = data
     ? currenciesOf([data.totals, ...data.rows.map((r) => r.figures)], data.currency)

@@ -34,6 +34,7 @@ import {
 import { inSet, orderByCurrency, periodStartOf, readableDepartments } from './forecast-logic';
 import { COVERAGE_COLOUR, coverageLevel, formatCoverage } from './targets-logic';
 import { conversionMatrix, funnelChartOption, LEVEL_STYLE, lossReasonsOption } from './funnel-logic';
+import { liveSearch } from '../objects/live-search';
 
 function parseSearch(params: URLSearchParams, today: string): FunnelQuery {
   const from = params.get('from');
@@ -288,8 +289,8 @@ export default function FunnelPage() {
   const change = (
     patch: Partial<{ from: string; to: string; pipeline: string | null; owner: string | null }>,
   ) =>
-    setParams((cur) => {
-      const c = parseSearch(cur, today);
+    setParams(() => {
+      const c = parseSearch(liveSearch(), today);
       const next = {
         from: patch.from ?? c.from,
         to: patch.to ?? c.to,

@@ -51,6 +51,7 @@ import {
   type Grid,
   type GridSubject,
 } from './targets-logic';
+import { liveSearch } from '../objects/live-search';
 
 const PERIOD_KEYS: Record<TargetPeriodKind, MessageKey> = {
   month: 'targets.period.month',
@@ -384,8 +385,8 @@ export default function TargetsPage() {
   const managed = me ? managedDepartments(me, departments.data ?? []) : [];
   const manager = isManagerOf(managed);
   const change = (patch: Partial<typeof q>) =>
-    setParams((cur) => {
-      const next = { ...parseSearch(cur, today), ...patch };
+    setParams(() => {
+      const next = { ...parseSearch(liveSearch(), today), ...patch };
       return { year: String(next.year), period: next.period, ...(patch.at ? { at: patch.at } : {}) };
     });
   const subjects = useMemo<GridSubject[]>(() => {
