@@ -1,5 +1,5 @@
 // Forecasts, submissions, adjustments, snapshots and accuracy, targets and attainment, funnel
-// (docs/API.md section 18) on a small hand-computed dataset seeded with SQL (so the numbers do
+// (docs/API.md section 17) on a small hand-computed dataset seeded with SQL (so the numbers do
 // not depend on the opportunity hooks). Every answer is also checked against the response schema
 // its route declares.
 import type { LightMyRequestResponse } from 'fastify';

@@ -3,7 +3,7 @@ import { apiFetch, buildQuery } from '../api/http-client';
 import type { components } from '../api/schema';
 import type { DirectoryUser, JsonBody } from '../api/types';
 
-// Forecasts, targets and the funnel (docs/API.md section 18); shapes generated from the OpenAPI
+// Forecasts, targets and the funnel (docs/API.md section 17); shapes generated from the OpenAPI
 // document (npm run gen:api), never written by hand.
 type Schemas = components['schemas'];
 

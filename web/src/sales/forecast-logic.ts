@@ -128,7 +128,7 @@ export function readableDepartments(me: AccessMe, departments: Department[]): De
 
 /**
  * Departments the user manages (submit for, adjust, set targets): admins all; otherwise whoever
- * may update opportunities beyond their own (docs/API.md section 18).
+ * may update opportunities beyond their own (docs/API.md section 17).
  */
 export function managedDepartments(me: AccessMe, departments: Department[]): DepartmentSet {
   if (me.role.is_admin) return 'all';

@@ -30,7 +30,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/);
 const money = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const note = z.string().max(2000).nullable().optional();
 
-/** Forecast, submissions, adjustments, accuracy, targets and funnel (docs/API.md section 18). */
+/** Forecast, submissions, adjustments, accuracy, targets and funnel (docs/API.md section 17). */
 export function registerForecastRoutes(app: FastifyInstance, platform: Platform): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = platform.db;

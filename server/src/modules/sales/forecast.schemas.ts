@@ -1,4 +1,4 @@
-// Response schemas of forecasts, targets and the funnel (docs/API.md section 18), for the OpenAPI
+// Response schemas of forecasts, targets and the funnel (docs/API.md section 17), for the OpenAPI
 // document. Documentation only at runtime (docs/decisions/0001-response-schemas-documentation-only.md);
 // server/test/forecast.test.ts validates real answers against them.
 import { z } from 'zod';
