@@ -81,7 +81,7 @@ export const leadTimersJob: JobDef = {
             userId: a.user_id,
             kind: 'lead.unassigned',
             title: `${w.pool_name}：${w.n} 条线索等待分配`,
-            link: `/o/lead?filter[pool_id][eq]=${w.pool_id}&filter[status][eq]=unassigned`,
+            link: `/leads/pools/${w.pool_id}`,
           })),
         );
         alerts += admins.length;
@@ -100,7 +100,7 @@ export const leadTimersJob: JobDef = {
           userId: w.owner_id,
           kind: 'lead.recycle_warning',
           title: `${w.n} 条线索明天将因未跟进被回收`,
-          link: '/o/lead?filter[status][eq]=pending',
+          link: '/leads/mine',
         })),
       );
 
@@ -158,7 +158,7 @@ export const leadTimersJob: JobDef = {
             userId,
             kind: 'lead.recycle_warning',
             title: `${n} 条线索的保护期明天到期，将回收到线索池`,
-            link: '/o/lead',
+            link: '/leads/mine',
           })),
         );
         protectionWarnings = warnOwners.size;
