@@ -189,6 +189,37 @@ export const messages = {
     'zh-CN': '经度和纬度需同时填写',
     'en-US': 'latitude and longitude go together',
   },
+  // cash: receivables (payment plans, payments, invoices)
+  sum_mismatch: {
+    'zh-CN': '分期金额合计 {sum} 与应收金额 {total} 不一致',
+    'en-US': 'add up to {sum}, not to the amount {total}',
+  },
+  percent_sum: {
+    'zh-CN': '分期比例合计为 {sum}%，应为 100%',
+    'en-US': 'percentages add up to {sum}, not 100',
+  },
+  amount_or_percent: {
+    'zh-CN': '每期填写金额或比例之一，同一计划不能混用',
+    'en-US': 'give either an amount or a percent, the same way for every instalment',
+  },
+  not_ascending: { 'zh-CN': '到期日须晚于上一期', 'en-US': 'must be later than the previous due date' },
+  other_currency: { 'zh-CN': '币种与{name}不一致', 'en-US': 'is not in the currency of the {name}' },
+  plan_has_payments: {
+    'zh-CN': '该回款计划已有回款，不能修改分期',
+    'en-US': 'The plan has payments allocated; its instalments cannot be replaced',
+  },
+  payment_state_conflict: {
+    'zh-CN': '回款当前状态不允许此操作',
+    'en-US': 'The payment’s state does not allow this',
+  },
+  invoice_state_conflict: {
+    'zh-CN': '发票当前状态（{status}）不允许此操作',
+    'en-US': 'The invoice is {status}, which does not allow this',
+  },
+  invoice_reconciled: {
+    'zh-CN': '发票已核销回款，不能作废，请开具红字发票',
+    'en-US': 'The invoice is reconciled with payments; issue a credit note instead of voiding it',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
