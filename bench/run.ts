@@ -22,7 +22,7 @@ import {
 import { migrate } from '../server/src/platform/db/migrate.ts';
 import { createTenant } from '../server/src/platform/identity/tenants.service.ts';
 import { loadActor } from '../server/src/platform/identity/actor.ts';
-import { modules } from '../server/src/modules/index.ts';
+import { standardObjects } from '../server/src/modules/index.ts';
 import { migrationSources } from '../server/src/app.ts';
 import type { ListQuery } from '../server/src/platform/records/query.rules.ts';
 import { accounts, importCsv, TIERS, type BenchAccount } from './generate.ts';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const t = await createTenant(
       p.db,
       { slug: 'bench', name: 'Bench', adminEmail: 'admin@bench.test', adminPassword: 'Bench-Password-2026' },
-      modules.flatMap((m) => m.objects.map((o) => o.apiName)),
+      standardObjects(),
     );
     const actor = await loadActor(p.db, t.tenantId, { userId: t.adminUserId });
     if (!actor) throw new Error('no actor');

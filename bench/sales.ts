@@ -12,7 +12,7 @@ import type { Platform } from '../server/src/platform/platform.ts';
 import { TenantDb } from '../server/src/platform/db/tenant-db.ts';
 import { createTenant } from '../server/src/platform/identity/tenants.service.ts';
 import { loadActor } from '../server/src/platform/identity/actor.ts';
-import { modules } from '../server/src/modules/index.ts';
+import { standardObjects } from '../server/src/modules/index.ts';
 import { normaliseCompany } from '../server/src/modules/accounts/index.ts';
 import { OpportunitiesService } from '../server/src/modules/sales/opportunities.service.ts';
 import { ensurePipelines, loadPipelines } from '../server/src/modules/sales/pipelines.service.ts';
@@ -71,7 +71,7 @@ export async function benchSales(
       adminEmail: 'admin@sales.bench',
       adminPassword: 'Bench-Password-2026',
     },
-    modules.flatMap((m) => m.objects.map((x) => x.apiName)),
+    standardObjects(),
   );
   const tenantId = t.tenantId;
   const admin = await loadActor(p.db, tenantId, { userId: t.adminUserId });

@@ -13,11 +13,9 @@ import {
 import { AuthService } from './platform/identity/auth.service.ts';
 import { UsersService } from './platform/identity/users.service.ts';
 import { AppError, serializeError } from './platform/http/errors.ts';
-import { modules } from './modules/index.ts';
+import { standardObjects } from './modules/index.ts';
 import { loadDemoData } from './demo/demo-loader.ts';
 import { parseArgs, requireFlag, type ParsedArgs } from './cli/args.ts';
-
-const standardObjects = (): string[] => modules.flatMap((m) => m.objects.map((o) => o.apiName));
 
 const HELP = `Flywheel — connected CRM for B2B SaaS
 

@@ -5,7 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuiltApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createTenant } from '../src/platform/identity/tenants.service.ts';
-import { modules } from '../src/modules/index.ts';
+import { standardObjects } from '../src/modules/index.ts';
 import { documentedResponses } from '../src/platform/http/server.ts';
 
 export const PASSWORD = 'Correct-Horse-42';
@@ -33,7 +33,7 @@ export async function newTenant(built: BuiltApp): Promise<TestTenant> {
   const r = await createTenant(
     built.platform.db,
     { slug, name: `Tenant ${slug}`, adminEmail, adminPassword: PASSWORD },
-    modules.flatMap((m) => m.objects.map((o) => o.apiName)),
+    standardObjects(),
   );
   return { tenantId: r.tenantId, slug, adminEmail, adminUserId: r.adminUserId };
 }

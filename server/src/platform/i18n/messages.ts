@@ -189,6 +189,31 @@ export const messages = {
     'zh-CN': '经度和纬度需同时填写',
     'en-US': 'latitude and longitude go together',
   },
+  // cash: orders and contracts
+  service_period_required: {
+    'zh-CN': '订阅产品需填写服务起止日期',
+    'en-US': 'needs a service period (start and end) for a subscription product',
+  },
+  period_order: { 'zh-CN': '结束日期不能早于开始日期', 'en-US': 'must not end before it starts' },
+  product_inactive: {
+    'zh-CN': '该产品已停用，不能销售',
+    'en-US': 'is an inactive product and cannot be sold',
+  },
+  order_not_draft: {
+    'zh-CN': '订单已确认或已取消，不能再修改',
+    'en-US': 'the order is no longer a draft and cannot change this way',
+  },
+  order_cancelled: { 'zh-CN': '订单已取消', 'en-US': 'the order is cancelled' },
+  order_confirmed_fields: {
+    'zh-CN': '已确认订单的客户、类型、币种和签约日期不能修改，请取消后重新下单',
+    'en-US': 'cannot change on a confirmed order; cancel it and place a new one',
+  },
+  lines_required: { 'zh-CN': '至少需要一行产品', 'en-US': 'needs at least one line' },
+  contract_status: {
+    'zh-CN': '当前合同状态（{status}）不允许此操作',
+    'en-US': 'is not allowed while the contract is {status}',
+  },
+  invalid_signature: { 'zh-CN': '签名校验失败', 'en-US': 'The signature does not verify' },
   // cash: receivables (payment plans, payments, invoices)
   sum_mismatch: {
     'zh-CN': '分期金额合计 {sum} 与应收金额 {total} 不一致',
@@ -220,6 +245,37 @@ export const messages = {
     'zh-CN': '发票已核销回款，不能作废，请开具红字发票',
     'en-US': 'The invoice is reconciled with payments; issue a credit note instead of voiding it',
   },
+  // cash: pricing (price lists, tiers, trial calculation)
+  too_many_decimals: { 'zh-CN': '最多 {max} 位小数', 'en-US': 'allows at most {max} decimals' },
+  must_be_positive: { 'zh-CN': '须大于 0', 'en-US': 'must be greater than 0' },
+  tier_start: { 'zh-CN': '第一档须从 0 开始', 'en-US': 'the first tier must start at 0' },
+  tier_range: { 'zh-CN': '上限须大于下限', 'en-US': 'must be greater than from_qty' },
+  tier_gap: { 'zh-CN': '与上一档之间有空缺', 'en-US': 'leaves a gap after the previous tier' },
+  tier_overlap: { 'zh-CN': '与上一档重叠', 'en-US': 'overlaps the previous tier' },
+  tier_open_end: {
+    'zh-CN': '只有最后一档不设上限（且必须不设）',
+    'en-US': 'only the last tier is open-ended (it has no to_qty, the others have one)',
+  },
+  duplicate_item: { 'zh-CN': '同一产品重复出现', 'en-US': 'names a product already listed' },
+  product_not_sellable: {
+    'zh-CN': '{product} 不在该客户适用的价目表中，不能销售',
+    'en-US': '{product} is not in any price list for this account and cannot be sold to it',
+  },
+  below_min_quantity: {
+    'zh-CN': '{product} 的最小起订量为 {min}',
+    'en-US': 'is below the minimum quantity {min} for {product}',
+  },
+  no_price: { 'zh-CN': '{product} 没有 {currency} 价格', 'en-US': '{product} has no price in {currency}' },
+  not_bundle_option: { 'zh-CN': '不是该组合产品的子产品', 'en-US': 'is not an item of this bundle' },
+  bundle_quantity: {
+    'zh-CN': '子产品 {product} 的数量 {quantity} 超出范围 {min}–{max}',
+    'en-US': 'gives {product} a quantity of {quantity}, outside {min}–{max}',
+  },
+  period_not_allowed: {
+    'zh-CN': '一次性产品没有服务期',
+    'en-US': 'one-time products have no service period',
+  },
+  amount_too_large: { 'zh-CN': '金额超出范围', 'en-US': 'makes an amount too large' },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;

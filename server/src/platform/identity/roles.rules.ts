@@ -18,10 +18,27 @@ const full = (scope: ObjectPermission['scope']): ObjectPermission => ({
   scope,
 });
 
+const readAll: ObjectPermission = {
+  create: false,
+  read: true,
+  update: false,
+  delete: false,
+  import: false,
+  export: false,
+  scope: 'all',
+};
+
+/** A standard object by name, or with `reference` for catalog data everyone reads but few edit. */
+export type StandardObject = string | { apiName: string; reference?: boolean };
+
 /** Roles every new tenant starts with; admins edit them afterwards. */
-export function defaultRoles(objects: string[]): RoleTemplate[] {
+export function defaultRoles(objects: StandardObject[]): RoleTemplate[] {
   const each = (p: ObjectPermission): Record<string, ObjectPermission> =>
-    Object.fromEntries(objects.map((o) => [o, p]));
+    Object.fromEntries(
+      objects.map((o) =>
+        typeof o === 'string' ? [o, p] : [o.apiName, o.reference ? { ...readAll, export: p.export } : p],
+      ),
+    );
   return [
     {
       key: 'admin',
@@ -49,15 +66,7 @@ export function defaultRoles(objects: string[]): RoleTemplate[] {
       name: { 'zh-CN': '只读用户', 'en-US': 'Read-only' },
       isAdmin: false,
       permissions: {
-        objects: each({
-          create: false,
-          read: true,
-          update: false,
-          delete: false,
-          import: false,
-          export: false,
-          scope: 'all',
-        }),
+        objects: each(readAll),
         fields: {},
       },
     },

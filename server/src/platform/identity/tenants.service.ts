@@ -5,7 +5,7 @@ import { TenantDb } from '../db/tenant-db.ts';
 import { newId } from '../db/ids.ts';
 import { AppError, invalid } from '../http/errors.ts';
 import { checkPassword, hashPassword } from './passwords.ts';
-import { defaultRoles } from './roles.rules.ts';
+import { defaultRoles, type StandardObject } from './roles.rules.ts';
 import { invalidateActors } from './actor.ts';
 
 export interface NewTenant {
@@ -70,7 +70,7 @@ export async function listTenants(db: Db): Promise<TenantRow[]> {
 export async function createTenant(
   db: Db,
   t: NewTenant,
-  standardObjects: string[],
+  standardObjects: StandardObject[],
 ): Promise<{ tenantId: string; adminUserId: string }> {
   const issues = [];
   if (!SLUG_RE.test(t.slug)) issues.push({ field: 'slug', issue: 'invalid_value' as const });
@@ -117,7 +117,7 @@ export function generatePassword(): string {
  * Objects added by modules after a tenant was created are granted to its default roles (by key),
  * as a new tenant would get them; permissions an admin already set are left alone.
  */
-export async function syncDefaultRolePermissions(db: Db, standardObjects: string[]): Promise<number> {
+export async function syncDefaultRolePermissions(db: Db, standardObjects: StandardObject[]): Promise<number> {
   const templates = defaultRoles(standardObjects).filter((r) => !r.isAdmin);
   let changed = 0;
   for (const t of await listTenants(db)) {

@@ -74,6 +74,11 @@ export interface ObjectDef {
   /** New records belong to their creator unless the input names an owner (default true). */
   ownerDefaultsToCreator?: boolean;
   /**
+   * Catalog data every role reads in full (products, price lists): default roles other than the
+   * administrator get read access to all records and no writes.
+   */
+  referenceData?: boolean;
+  /**
    * Import rows about something that already exists may be merged by the module instead of
    * created (a repeat lead becomes a new touch). Called per chunk before creating, inside the
    * chunk's transaction; rows it neither merged nor deferred are created as usual.
