@@ -5,6 +5,8 @@ import { contractObject, orderObject, productObject } from './objects.ts';
 import { contractHooks, orderHooks } from './cash.hooks.ts';
 import { OrdersService } from './orders.service.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
+import { ContractsService } from './contracts.service.ts';
+import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
 
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
 export const cashModule: ModuleDef = {
@@ -15,9 +17,22 @@ export const cashModule: ModuleDef = {
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
   ],
-  events: ['order.confirmed', 'order.amended', 'order.cancelled'],
+  events: [
+    'order.confirmed',
+    'order.amended',
+    'order.cancelled',
+    'contract.signed',
+    'contract.archived',
+    'contract.terminated',
+    'contract.esign_requested',
+    'contract.esign_declined',
+  ],
+  async publicRoutes(app, platform) {
+    await registerEsignCallback(app, new ContractsService(platform));
+  },
   routes(app, platform) {
     registerOrderRoutes(app, new OrdersService(platform));
+    registerContractRoutes(app, new ContractsService(platform));
   },
 };
 
