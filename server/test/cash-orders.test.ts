@@ -121,6 +121,57 @@ describe('products', () => {
   });
 });
 
+describe('bundles', () => {
+  it("keeps a bundle's children with quantity rules; reps read them but cannot change them", async () => {
+    const bundle = await product({
+      sku: 'PRO-GROWTH',
+      name: '专业版成长套装',
+      type: 'subscription',
+      list_price: 0,
+      is_bundle: true,
+    });
+    const url = `/api/v1/products/${bundle}/bundle-items`;
+    const bad = await admin.put(url, {
+      items: [
+        { product_id: saas, quantity: 10, min_quantity: 20 },
+        { product_id: saas },
+        { product_id: bundle },
+        { product_id: impl, min_quantity: 5, max_quantity: 2 },
+      ],
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(codes(bad)).toEqual([
+      'items[0].quantity:invalid_value',
+      'items[1].product_id:not_unique',
+      'items[2].product_id:invalid_reference',
+      'items[3].max_quantity:too_small',
+      'items[3].quantity:invalid_value',
+    ]);
+    const ok = await admin.put(url, {
+      items: [
+        { product_id: saas, quantity: 10, min_quantity: 5 },
+        { product_id: impl, required: false, quantity: 3 },
+      ],
+    });
+    const items = conformsTo<{ data: Rec[] }>(
+      built.app,
+      'PUT',
+      '/api/v1/products/:id/bundle-items',
+      ok,
+      200,
+    ).data;
+    expect(items.map((i) => [i.product_sku, i.required, i.quantity, i.min_quantity])).toEqual([
+      ['CRM-PRO', true, 10, 5],
+      ['IMPL-D', false, 3, null],
+    ]);
+    const read = await rep.get(url);
+    expect(
+      conformsTo<{ data: Rec[] }>(built.app, 'GET', '/api/v1/products/:id/bundle-items', read, 200).data,
+    ).toHaveLength(2);
+    expect((await rep.put(url, { items: [] })).statusCode).toBe(403);
+  });
+});
+
 describe('orders', () => {
   it('creates an order with its lines in one request, numbered from the tenant pattern', async () => {
     const r = await rep.post('/api/v1/orders', {

@@ -5,7 +5,13 @@ import { contractObject, orderObject, productObject } from './objects.ts';
 import { contractHooks, orderHooks } from './cash.hooks.ts';
 import { OrdersService } from './orders.service.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
+import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
+import { PriceListsService } from './price-lists.service.ts';
+import { PricingService } from './pricing.service.ts';
+import { registerPricingRoutes } from './pricing.routes.ts';
 import { ContractsService } from './contracts.service.ts';
+import { ProductsService } from './products.service.ts';
+import { registerProductRoutes } from './products.routes.ts';
 import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
 
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
@@ -13,7 +19,9 @@ export const cashModule: ModuleDef = {
   name: 'cash',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   objects: [
-    productObject,
+    // sellable_scope comes with the price lists (002_price_lists.sql)
+    { ...productObject, fields: [...productObject.fields, sellableScopeField] },
+    priceListObject,
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
   ],
@@ -21,6 +29,7 @@ export const cashModule: ModuleDef = {
     'order.confirmed',
     'order.amended',
     'order.cancelled',
+    'price_list.items_replaced',
     'contract.signed',
     'contract.archived',
     'contract.terminated',
@@ -32,8 +41,12 @@ export const cashModule: ModuleDef = {
   },
   routes(app, platform) {
     registerOrderRoutes(app, new OrdersService(platform));
+    registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
     registerContractRoutes(app, new ContractsService(platform));
+    registerProductRoutes(app, new ProductsService(platform));
   },
 };
 
 export { OrdersService, type OrderEventPayload } from './orders.service.ts';
+/** Prices lines for quotes and orders (price lists, tiers, bundles, discounts, tax, margin). */
+export { priceLines, type PriceLinesInput, type PricingResult } from './pricing.service.ts';
