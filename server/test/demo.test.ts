@@ -90,6 +90,9 @@ describe('demo sales data (issue 5)', () => {
       'targets',
       'forecast_submissions',
       'forecast_snapshots',
+      'products',
+      'contracts',
+      'orders',
     ])
       expect(Number(summary[k]), k).toBeGreaterThan(0);
     expect(Number(summary.activities)).toBeGreaterThanOrEqual(1_400);
@@ -234,5 +237,53 @@ describe('demo sales data (issue 5)', () => {
     }>`select count(*)::int8 as n from contact c join contact b on b.tenant_id = c.tenant_id
       and b.id = c.reports_to where c.tenant_id = ${tdb.tenantId} and b.role = 'decision_maker'`);
     expect(org?.n).toBeGreaterThan(30);
+  });
+
+  it('books a signed contract and a confirmed order for every won deal, with consistent periods', async () => {
+    const won = Number(summary.won);
+    expect(Number(summary.orders)).toBe(won);
+    const rows = await tdb.query(sql<{
+      type: string;
+      order_date: string;
+      amount: string;
+      lines_total: string;
+      opp_amount: string;
+      closed_on: string;
+      contract_status: string;
+      sub_lines: string;
+      bad_periods: string;
+      confirmed: boolean;
+    }>`select o.type, to_char(o.order_date, 'YYYY-MM-DD') as order_date, o.amount,
+        (select sum(amount) from order_line l where l.tenant_id = o.tenant_id and l.order_id = o.id) as lines_total,
+        op.amount as opp_amount, to_char(op.closed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as closed_on,
+        c.status as contract_status,
+        (select count(*) from order_line l where l.tenant_id = o.tenant_id and l.order_id = o.id and l.product_type = 'subscription') as sub_lines,
+        (select count(*) from order_line l where l.tenant_id = o.tenant_id and l.order_id = o.id and l.service_end < l.service_start) as bad_periods,
+        o.status = 'confirmed' as confirmed
+      from sales_order o join opportunity op on op.tenant_id = o.tenant_id and op.id = o.opportunity_id
+      join contract c on c.tenant_id = o.tenant_id and c.id = o.contract_id
+      where o.tenant_id = ${tdb.tenantId}`);
+    expect(rows).toHaveLength(won);
+    for (const r of rows) {
+      expect(r.confirmed).toBe(true);
+      expect(r.amount).toBe(r.lines_total);
+      expect(r.amount).toBe(r.opp_amount);
+      expect(r.order_date).toBe(r.closed_on);
+      expect(r.contract_status).toBe('signed');
+      expect(Number(r.sub_lines)).toBe(1);
+      expect(Number(r.bad_periods)).toBe(0);
+    }
+    expect(new Set(rows.map((r) => r.type))).toEqual(new Set(['new', 'expansion', 'renewal']));
+    // each confirmed order was announced (the subscriptions module books ARR from these)
+    const events = await tdb.one(
+      sql<{
+        n: string;
+      }>`select count(*) as n from outbox_event where tenant_id = ${tdb.tenantId} and type = 'order.confirmed'`,
+    );
+    expect(Number(events?.n)).toBe(won);
+    const products = json<{ data: Rec[] }>(await admin.get('/api/v1/objects/product?limit=50')).data;
+    expect(products.map((x) => x.sku)).toEqual(
+      expect.arrayContaining(['FW-CRM-PRO', 'SV-IMPL', 'PK-GROWTH']),
+    );
   });
 });

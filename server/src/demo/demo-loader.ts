@@ -6,6 +6,7 @@ import type { Actor } from '../platform/access/permissions.ts';
 import { LeadsService } from '../modules/leads/index.ts';
 import { shapeLeadHistory } from './demo-lead-history.ts';
 import { loadDemoSales } from './demo-sales.ts';
+import { loadDemoCash } from './demo-cash.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -103,12 +104,15 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const leads = await loadDemoLeads(p, actor, users, rng);
   // pools, org charts, deals, follow-ups, targets and forecasts (demo-sales.ts)
   const sales = await loadDemoSales(p, actor, rng);
+  // products, contracts and orders for the won deals (demo-cash.ts)
+  const cash = await loadDemoCash(p, actor, rng);
   return {
     users: users.length,
     accounts: createdAccounts.length,
     contacts: contactCount,
     ...leads,
     ...sales,
+    ...cash,
     user_password: DEMO_PASSWORD,
   };
 }

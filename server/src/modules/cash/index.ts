@@ -50,3 +50,6 @@ export const cashModule: ModuleDef = {
 export { OrdersService, type OrderEventPayload } from './orders.service.ts';
 /** Prices lines for quotes and orders (price lists, tiers, bundles, discounts, tax, margin). */
 export { priceLines, type PriceLinesInput, type PricingResult } from './pricing.service.ts';
+// used by the demo loader (server/src/demo/demo-cash.ts)
+export { ContractsService } from './contracts.service.ts';
+export { ProductsService } from './products.service.ts';

@@ -1,0 +1,313 @@
+import { sql } from 'kysely';
+import type { Platform } from '../platform/platform.ts';
+import type { Actor } from '../platform/access/permissions.ts';
+import { TenantDb } from '../platform/db/tenant-db.ts';
+import { loadActor } from '../platform/identity/actor.ts';
+import { addDays } from '../platform/jobs/dates.rules.ts';
+import { ContractsService, OrdersService, ProductsService } from '../modules/cash/index.ts';
+import { intBetween, type Rng } from './generator.ts';
+
+interface DemoProduct {
+  sku: string;
+  name: string;
+  name_en: string;
+  type: 'subscription' | 'one_time' | 'service';
+  unit: string;
+  /** yuan */
+  price: number;
+  cost: number;
+  family: string;
+  tax_rate?: number;
+  active?: boolean;
+  is_bundle?: boolean;
+}
+
+/** A Chinese SaaS CRM vendor's price book (yuan; seats per year). */
+const CATALOG: DemoProduct[] = [
+  {
+    sku: 'FW-CRM-STD',
+    name: '飞轮 CRM 标准版',
+    name_en: 'Flywheel CRM Standard',
+    type: 'subscription',
+    unit: 'seat',
+    price: 1200,
+    cost: 180,
+    family: 'CRM',
+  },
+  {
+    sku: 'FW-CRM-PRO',
+    name: '飞轮 CRM 专业版',
+    name_en: 'Flywheel CRM Professional',
+    type: 'subscription',
+    unit: 'seat',
+    price: 2400,
+    cost: 300,
+    family: 'CRM',
+  },
+  {
+    sku: 'FW-CRM-ENT',
+    name: '飞轮 CRM 旗舰版',
+    name_en: 'Flywheel CRM Enterprise',
+    type: 'subscription',
+    unit: 'seat',
+    price: 3600,
+    cost: 420,
+    family: 'CRM',
+  },
+  {
+    sku: 'FW-BI',
+    name: 'BI 智能分析模块',
+    name_en: 'BI analytics module',
+    type: 'subscription',
+    unit: 'module',
+    price: 20000,
+    cost: 3000,
+    family: '扩展模块',
+  },
+  {
+    sku: 'FW-PRM',
+    name: '渠道伙伴门户',
+    name_en: 'Partner portal',
+    type: 'subscription',
+    unit: 'module',
+    price: 30000,
+    cost: 4500,
+    family: '扩展模块',
+  },
+  {
+    sku: 'FW-SANDBOX',
+    name: '沙箱环境',
+    name_en: 'Sandbox instance',
+    type: 'subscription',
+    unit: 'instance',
+    price: 8000,
+    cost: 2000,
+    family: '扩展模块',
+  },
+  {
+    sku: 'FW-ONPREM',
+    name: '私有化部署许可',
+    name_en: 'On-premises licence',
+    type: 'one_time',
+    unit: 'item',
+    price: 200000,
+    cost: 20000,
+    family: '许可',
+    tax_rate: 13,
+  },
+  {
+    sku: 'SV-IMPL',
+    name: '实施服务',
+    name_en: 'Implementation',
+    type: 'service',
+    unit: 'day',
+    price: 3000,
+    cost: 1500,
+    family: '服务',
+  },
+  {
+    sku: 'SV-TRAIN',
+    name: '培训服务',
+    name_en: 'Training',
+    type: 'service',
+    unit: 'day',
+    price: 2500,
+    cost: 1000,
+    family: '服务',
+  },
+  {
+    sku: 'SV-API',
+    name: '接口开发',
+    name_en: 'Integration development',
+    type: 'service',
+    unit: 'day',
+    price: 3500,
+    cost: 1800,
+    family: '服务',
+  },
+  {
+    sku: 'FW-CRM-V6',
+    name: '飞轮 CRM 6.x 永久许可（停售）',
+    name_en: 'Flywheel CRM 6.x perpetual (discontinued)',
+    type: 'one_time',
+    unit: 'seat',
+    price: 800,
+    cost: 50,
+    family: '许可',
+    active: false,
+  },
+  {
+    sku: 'PK-GROWTH',
+    name: '专业版成长套装',
+    name_en: 'Professional growth bundle',
+    type: 'subscription',
+    unit: 'item',
+    price: 0,
+    cost: 0,
+    family: 'CRM',
+    is_bundle: true,
+  },
+];
+
+interface WonDeal {
+  id: string;
+  name: string;
+  account_id: string;
+  account_name: string;
+  owner_id: string;
+  type: 'new' | 'upsell' | 'renewal';
+  amount: number;
+  closed_on: string;
+}
+
+const fen = (yuan: number): number => Math.round(yuan * 100);
+/** The last day of a one-year term starting on `start` (2026-03-01 → 2027-02-28). */
+function yearEnd(start: string): string {
+  const [y, m, d] = start.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y + 1, m - 1, d) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Products, and for every won deal its signed contract and confirmed order: new business sells
+ * Professional seats for a year plus implementation days; expansions add seats or a module
+ * co-terminous with the customer's subscription; renewals renew the seats for the next year from
+ * the day after the current period ends. Orders are placed by the deal owners through the same
+ * service as the API (so `order.confirmed` is emitted for each), on the deal's close date.
+ */
+export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise<Record<string, number>> {
+  const t = admin.tenantId;
+  const tdb = TenantDb.for(p.db, t);
+  const products = await p.records.createMany(
+    admin,
+    'product',
+    CATALOG.map((c) => ({
+      sku: c.sku,
+      name: c.name,
+      name_en: c.name_en,
+      type: c.type,
+      unit: c.unit,
+      list_price: { amount: fen(c.price), currency: 'CNY' },
+      cost: { amount: fen(c.cost), currency: 'CNY' },
+      tax_rate: c.tax_rate ?? 6,
+      active: c.active ?? true,
+      family: c.family,
+      is_bundle: c.is_bundle ?? false,
+    })),
+  );
+  const bySku = new Map(products.map((x) => [String(x.sku), String(x.id)]));
+  const id = (sku: string): string => bySku.get(sku) ?? '';
+  await new ProductsService(p).replaceBundleItems(admin, id('PK-GROWTH'), {
+    items: [
+      { product_id: id('FW-CRM-PRO'), quantity: 20, min_quantity: 10 },
+      { product_id: id('FW-BI'), quantity: 1 },
+      { product_id: id('SV-IMPL'), quantity: 5, required: false },
+    ],
+  });
+
+  const deals = await tdb.query(sql<WonDeal>`
+    select o.id, o.name, o.account_id, a.name as account_name, o.owner_id, coalesce(o.type, 'new') as type,
+      o.amount, to_char(o.closed_at at time zone ${admin.timeZone}, 'YYYY-MM-DD') as closed_on
+    from opportunity o
+    join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage and s.type = 'won'
+    join account a on a.tenant_id = o.tenant_id and a.id = o.account_id
+    where o.tenant_id = ${t} and o.deleted_at is null and o.amount > 0 and o.owner_id is not null
+    order by o.closed_at, o.id`);
+  const actors = new Map<string, Actor>();
+  const actorOf = async (userId: string): Promise<Actor> => {
+    let a = actors.get(userId);
+    if (!a) {
+      a = (await loadActor(p.db, t, { userId })) ?? admin;
+      actors.set(userId, a);
+    }
+    return a;
+  };
+  const orders = new OrdersService(p);
+  const contracts = new ContractsService(p);
+  // the subscription each customer holds: its seat line's period end (renewals start after it)
+  const subscriptionEnd = new Map<string, string>();
+  let orderCount = 0;
+  let contractCount = 0;
+  for (const d of deals) {
+    const who = await actorOf(d.owner_id);
+    const total = Number(d.amount);
+    const signed = d.closed_on;
+    const lines: Array<Record<string, unknown>> = [];
+    const current = subscriptionEnd.get(d.account_id);
+    if (d.type === 'upsell' && current && current > signed) {
+      // expansion: a module (or more seats) to the end of the running subscription
+      const module = total >= fen(30000) && rng() < 0.5 ? 'FW-PRM' : 'FW-BI';
+      lines.push({
+        product_id: id(module),
+        quantity: 1,
+        unit_price: total,
+        amount: total,
+        service_start: signed,
+        service_end: current,
+      });
+    } else {
+      const renewal = d.type === 'renewal' && current !== undefined;
+      const start = renewal ? addDays(current, 1) : addDays(signed, intBetween(rng, 3, 14));
+      const end = yearEnd(start);
+      // new business: roughly a fifth of the deal is implementation days
+      const days = d.type === 'new' ? Math.max(2, Math.round((total * 0.2) / fen(3000))) : 0;
+      const service = days * fen(3000);
+      const subscription = total - service;
+      const seats = Math.max(5, Math.round(subscription / fen(2400)));
+      lines.push({
+        product_id: id('FW-CRM-PRO'),
+        quantity: seats,
+        unit_price: fen(2400),
+        // the signed amount: a negotiated total, so the implied discount varies
+        discount: Math.max(
+          0,
+          Math.min(100, Math.round((1 - subscription / (seats * fen(2400))) * 10000) / 100),
+        ),
+        amount: subscription,
+        service_start: start,
+        service_end: end,
+      });
+      if (days)
+        lines.push({
+          product_id: id('SV-IMPL'),
+          quantity: days,
+          unit_price: fen(3000),
+          amount: service,
+          service_start: start,
+          service_end: addDays(start, days * 2),
+        });
+      subscriptionEnd.set(d.account_id, end);
+    }
+    const contract = await p.records.create(who, 'contract', {
+      name: `${d.account_name} ${signed.slice(0, 4)} 年${d.type === 'renewal' ? '续费' : d.type === 'upsell' ? '增购' : '订阅'}合同`,
+      account_id: d.account_id,
+      opportunity_id: d.id,
+      party_a: d.account_name,
+      party_b: '飞轮软件（杭州）有限公司',
+      sign_date: signed,
+      start_date: lines[0]?.service_start,
+      end_date: lines[0]?.service_end,
+      amount: { amount: total, currency: 'CNY' },
+    });
+    await contracts.sign(who, String(contract.id), { sign_date: signed });
+    contractCount++;
+    await orders.create(who, {
+      account_id: d.account_id,
+      contract_id: contract.id,
+      opportunity_id: d.id,
+      type: d.type === 'upsell' ? 'expansion' : d.type,
+      status: 'confirmed',
+      order_date: signed,
+      lines,
+    });
+    orderCount++;
+  }
+  // the demo's story is months long: orders were created when they were signed
+  await tdb.exec0(sql`update sales_order set created_at = (order_date::timestamp + interval '15 hours') at time zone ${admin.timeZone},
+      confirmed_at = (order_date::timestamp + interval '16 hours') at time zone ${admin.timeZone},
+      updated_at = (order_date::timestamp + interval '16 hours') at time zone ${admin.timeZone}
+    where tenant_id = ${t}`);
+  await tdb.exec0(sql`update contract set created_at = (sign_date::timestamp + interval '10 hours') at time zone ${admin.timeZone},
+      updated_at = (sign_date::timestamp + interval '11 hours') at time zone ${admin.timeZone}
+    where tenant_id = ${t} and sign_date is not null`);
+  return { products: products.length, contracts: contractCount, orders: orderCount };
+}
