@@ -82,7 +82,7 @@ export interface Tier {
 /** Raw tier input (API body or database row) before validation. */
 export interface TierInput {
   from_qty: unknown;
-  to_qty: unknown;
+  to_qty?: unknown;
   unit_price: unknown;
 }
 
