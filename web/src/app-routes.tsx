@@ -4,6 +4,7 @@ import { Spin } from 'antd';
 import { LoginPage } from './auth/login-page';
 import { RequireSession } from './auth/require-session';
 import { NotFoundPage } from './shell/not-found-page';
+import { OrderNewRedirect, OrderRecordRedirect } from './cash/order-redirects';
 
 // Object views are the heavy part of the app; the login route should not pay for them, nor for
 // the signed-in shell (menu, header search, notifications): 344 → 297 KB gzip for /login.
@@ -25,6 +26,8 @@ const FunnelPage = lazy(() => import('./sales/funnel-page'));
 const SalesBoardPage = lazy(() => import('./sales/board-page'));
 const MyDayPage = lazy(() => import('./activities/my-day-page'));
 const AccountPoolsPage = lazy(() => import('./accounts/pools-page'));
+const OrderNewPage = lazy(() => import('./cash/order-new-page'));
+const OrderPage = lazy(() => import('./cash/order-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -102,6 +105,11 @@ export function AppRoutes() {
         <Route path="sales/board" element={page(<SalesBoardPage />)} />
         <Route path="my-day" element={page(<MyDayPage />)} />
         <Route path="accounts/pools/:poolId?" element={page(<AccountPoolsPage />)} />
+        {/* after the generic o/:object/… routes: /o/order/import and /recycle-bin stay generic */}
+        <Route path="o/order/new" element={<OrderNewRedirect />} />
+        <Route path="o/order/:id" element={<OrderRecordRedirect />} />
+        <Route path="cash/orders/new" element={page(<OrderNewPage />)} />
+        <Route path="cash/orders/:id" element={page(<OrderPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

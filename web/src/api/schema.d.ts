@@ -6624,6 +6624,590 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an order with its lines in one request (draft, or confirmed at once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OrderCreateBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An order with its lines */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace the lines (a confirmed order is amended and emits order.amended) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OrderLinesBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm a draft order: emits order.confirmed with its lines (ERP webhooks receive it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel an order (reason required); emits order.cancelled */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orders/{id}/erp-ack': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The ERP acknowledges a confirmed order and names its document id */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            erp_document_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/sign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a draft (or approved) contract signed on paper; emits contract.signed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            sign_date?: string;
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Archive a signed contract */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/terminate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Terminate a signed contract (reason required) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/esign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send for e-signature: emits contract.esign_requested for the signing service (a webhook); its answer comes to POST /api/v1/esign/{tenant}/callback */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cash/esign/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a new e-signature callback secret (admin; shown once, replaces the old one) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                secret: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -6679,10 +7263,115 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/esign/{tenant}/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** E-signature result: header X-Flywheel-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; body { contract_id, document_id, status: signed|declined, signed_at? } */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          tenant: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                contract_id: string;
+                status: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    OrderCreateBodyInput: {
+      account_id: string;
+      contract_id?: string | null;
+      opportunity_id?: string | null;
+      owner_id?: string;
+      /** @description generated from the tenant pattern (SO-2026-00001) when left out */
+      number?: string;
+      /** @enum {string} */
+      type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
+      /**
+       * @description confirmed emits order.confirmed at once
+       * @enum {string}
+       */
+      status?: 'draft' | 'confirmed';
+      /** @description ISO 4217; the tenant currency by default */
+      currency?: string;
+      /** @description the signing date; today (tenant time zone) by default */
+      order_date?: string;
+      description?: string | null;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number;
+        /** @description minor units (fen) */
+        unit_price: number;
+        /** @description percent, 0–100, up to 2 decimals */
+        discount?: number;
+        /** @description the signed line amount (minor units), kept as given */
+        amount: number;
+        /** @description required for subscription products */
+        service_start?: string | null;
+        /** @description required for subscription products; inclusive */
+        service_end?: string | null;
+      }[];
+    };
+    OrderLinesBodyInput: {
+      version?: number;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number;
+        /** @description minor units (fen) */
+        unit_price: number;
+        /** @description percent, 0–100, up to 2 decimals */
+        discount?: number;
+        /** @description the signed line amount (minor units), kept as given */
+        amount: number;
+        /** @description required for subscription products */
+        service_start?: string | null;
+        /** @description required for subscription products; inclusive */
+        service_end?: string | null;
+      }[];
+    };
     /** @enum {string} */
     Locale: 'zh-CN' | 'en-US';
     /** @description A text in every supported language */
@@ -8066,6 +8755,95 @@ export interface components {
     TimelinePage: {
       data: components['schemas']['TimelineItem'][];
       next_cursor: string | null;
+    };
+    OrderLine: {
+      id: string;
+      position: number;
+      product_id: string;
+      /** @enum {string} */
+      product_type: 'subscription' | 'one_time' | 'service';
+      product_name: string;
+      product_sku: string;
+      quantity: number;
+      /** @description minor units (fen) */
+      unit_price: number;
+      /** @description percent, 0–100 */
+      discount: number;
+      /** @description minor units (fen) */
+      amount: number;
+      /** @description YYYY-MM-DD */
+      service_start: string | null;
+      /** @description YYYY-MM-DD */
+      service_end: string | null;
+    };
+    /** @description An order record (GET /api/v1/metadata/objects/order) with its lines */
+    OrderWithLines: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      lines: components['schemas']['OrderLine'][];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    OrderCreateBody: {
+      account_id: string;
+      contract_id?: string | null;
+      opportunity_id?: string | null;
+      owner_id?: string;
+      /** @description generated from the tenant pattern (SO-2026-00001) when left out */
+      number?: string;
+      /** @enum {string} */
+      type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
+      /**
+       * @description confirmed emits order.confirmed at once
+       * @enum {string}
+       */
+      status?: 'draft' | 'confirmed';
+      /** @description ISO 4217; the tenant currency by default */
+      currency?: string;
+      /** @description the signing date; today (tenant time zone) by default */
+      order_date?: string;
+      description?: string | null;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number;
+        /** @description minor units (fen) */
+        unit_price: number;
+        /** @description percent, 0–100, up to 2 decimals */
+        discount?: number;
+        /** @description the signed line amount (minor units), kept as given */
+        amount: number;
+        /** @description required for subscription products */
+        service_start?: string | null;
+        /** @description required for subscription products; inclusive */
+        service_end?: string | null;
+      }[];
+    };
+    OrderLinesBody: {
+      version?: number;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number;
+        /** @description minor units (fen) */
+        unit_price: number;
+        /** @description percent, 0–100, up to 2 decimals */
+        discount?: number;
+        /** @description the signed line amount (minor units), kept as given */
+        amount: number;
+        /** @description required for subscription products */
+        service_start?: string | null;
+        /** @description required for subscription products; inclusive */
+        service_end?: string | null;
+      }[];
     };
   };
   responses: never;

@@ -5,6 +5,7 @@ import { salesEnUS } from '../sales/i18n.en-US';
 import { marketingEnUS } from '../marketing/i18n.en-US';
 import { activitiesEnUS } from '../activities/i18n.en-US';
 import { accountsEnUS } from '../accounts/i18n.en-US';
+import { cashEnUS } from '../cash/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -13,6 +14,7 @@ export const enUS: Record<MessageKey, string> = {
   ...marketingEnUS,
   ...activitiesEnUS,
   ...accountsEnUS,
+  ...cashEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

@@ -4,6 +4,7 @@ import { salesZhCN } from '../sales/i18n.zh-CN';
 import { marketingZhCN } from '../marketing/i18n.zh-CN';
 import { activitiesZhCN } from '../activities/i18n.zh-CN';
 import { accountsZhCN } from '../accounts/i18n.zh-CN';
+import { cashZhCN } from '../cash/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -13,6 +14,7 @@ export const zhCN = {
   ...marketingZhCN,
   ...activitiesZhCN,
   ...accountsZhCN,
+  ...cashZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',
@@ -57,7 +59,7 @@ export const zhCN = {
   'shell.home': '首页',
   'nav.marketing': '市场',
   'nav.sales': '销售',
-  'nav.cash': '回款',
+  'nav.cash': '成交回款',
   'nav.success': '客户成功',
   'nav.analytics': '分析',
   'nav.custom': '自定义对象',

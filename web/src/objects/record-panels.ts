@@ -1,4 +1,4 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { createElement, Fragment, lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { ObjectMeta, RecordData } from '../api/types';
 
 export interface RecordPanelProps {
@@ -8,15 +8,32 @@ export interface RecordPanelProps {
   refresh: () => Promise<void>;
 }
 
+type Panel = LazyExoticComponent<ComponentType<RecordPanelProps>>;
+type PanelModule = Promise<{ default: ComponentType<RecordPanelProps> }>;
+
+/** Panels of several modules on one object (an account's 360° view, then its orders), in order. */
+function stacked(...loaders: (() => PanelModule)[]): Panel {
+  return lazy(async () => {
+    const panels = (await Promise.all(loaders.map((load) => load()))).map((m) => m.default);
+    return {
+      default: (props: RecordPanelProps) =>
+        createElement(Fragment, null, ...panels.map((P, i) => createElement(P, { ...props, key: i }))),
+    };
+  });
+}
+
 /**
  * Module panels shown on a record page between the header and the tabs (a lead's pool actions,
  * score and timeline; a campaign's members and ROI). Loaded on demand so the generic record page
  * stays small for every other object.
  */
-export const RECORD_PANELS: Partial<Record<string, LazyExoticComponent<ComponentType<RecordPanelProps>>>> = {
+export const RECORD_PANELS: Partial<Record<string, Panel>> = {
   lead: lazy(() => import('../leads/lead-panel')),
   campaign: lazy(() => import('../marketing/campaign-panel')),
   opportunity: lazy(() => import('../sales/opportunity-panel')),
   contact: lazy(() => import('../activities/contact-panel')),
-  account: lazy(() => import('../accounts/account-panel')),
+  account: stacked(
+    () => import('../accounts/account-panel'),
+    () => import('../cash/account-orders-panel'),
+  ),
 };

@@ -1,0 +1,441 @@
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Button, DatePicker, Empty, InputNumber, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { RefSelectProps } from 'antd';
+import { DeleteOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { useObjectMeta } from '../api/queries';
+import type { ObjectMeta } from '../api/types';
+import { formatMoney } from '../format/money';
+import { useI18n } from '../i18n/i18n-context';
+import { useDebounced } from '../shell/use-debounced';
+import { cashKeys, searchProducts } from './api';
+import {
+  allowsPeriod,
+  effectiveAmountFen,
+  emptyLine,
+  fenToYuanText,
+  grossFen,
+  lineAmountFen,
+  needsPeriod,
+  totalFen,
+  withProduct,
+  withServiceStart,
+  yuanToFenExact,
+  type LineDraft,
+  type LineField,
+  type LineProduct,
+  type PlacedErrors,
+} from './order-logic';
+
+interface Props {
+  lines: LineDraft[];
+  onChange: (lines: LineDraft[]) => void;
+  currency: string;
+  /** the order date: where a new subscription's service period starts */
+  orderDate: string | null;
+  errors: PlacedErrors['cells'];
+  /** moves focus to the first line's product after the page opened (order entry) */
+  autoFocus?: boolean;
+}
+
+/** An option's label from a product field (type, unit) in the UI language. */
+function useProductLabels(): (field: 'type' | 'unit', value: string | null) => string {
+  const { pick } = useI18n();
+  const { meta } = useObjectMeta('product');
+  return (field, value) => optionLabel(meta, field, value, pick);
+}
+
+function optionLabel(
+  meta: ObjectMeta | undefined,
+  field: string,
+  value: string | null,
+  pick: ReturnType<typeof useI18n>['pick'],
+): string {
+  if (!value) return '';
+  const o = meta?.fields.find((f) => f.api_name === field)?.options?.find((x) => x.value === value);
+  return o ? pick(o.label) : value;
+}
+
+/** A cell's input with the server's message for it right below. */
+function Cell({ error, testId, children }: { error?: string; testId: string; children: ReactNode }) {
+  return (
+    <div>
+      {children}
+      {error && (
+        <Typography.Text
+          type="danger"
+          style={{ display: 'block', fontSize: 12, maxWidth: 220 }}
+          data-testid={`${testId}-error`}
+          role="alert"
+        >
+          {error}
+        </Typography.Text>
+      )}
+    </div>
+  );
+}
+
+function ProductPicker({
+  line,
+  n,
+  currency,
+  status,
+  onPick,
+  selectRef,
+}: {
+  line: LineDraft;
+  n: number;
+  currency: string;
+  status?: 'error';
+  onPick: (p: LineProduct) => void;
+  selectRef: (el: RefSelectProps | null) => void;
+}) {
+  const { t, locale } = useI18n();
+  const label = useProductLabels();
+  const [q, setQ] = useState('');
+  const debounced = useDebounced(q, 250);
+  const [open, setOpen] = useState(false);
+  const results = useQuery({
+    queryKey: cashKeys.products(debounced),
+    queryFn: () => searchProducts(debounced),
+    enabled: open || debounced !== '',
+    placeholderData: keepPreviousData,
+  });
+  const found = results.data ?? [];
+  const products =
+    line.product && !found.some((p) => p.id === line.product?.id) ? [line.product, ...found] : found;
+  const detail = (p: LineProduct) =>
+    [
+      label('type', p.type),
+      label('unit', p.unit),
+      p.listPrice ? t('cash.line.listPrice', { price: formatMoney(p.listPrice, locale) }) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  return (
+    <Select
+      ref={selectRef}
+      aria-label={t('cash.line.productAria', { n })}
+      data-testid={`line-${n - 1}-product`}
+      status={status}
+      style={{ width: 280 }}
+      showSearch={{ filterOption: false, onSearch: setQ }}
+      onOpenChange={setOpen}
+      placeholder={t('cash.line.productPlaceholder')}
+      value={line.product?.id}
+      loading={results.isFetching}
+      notFoundContent={results.isFetching ? null : t('cash.line.noProductMatch')}
+      onChange={(id: string) => {
+        const p = products.find((x) => x.id === id);
+        if (p) onPick(p);
+        setQ('');
+      }}
+      options={products.map((p) => ({ value: p.id, label: `${p.sku} · ${p.name}` }))}
+      optionRender={(o) => {
+        const p = products.find((x) => x.id === o.value);
+        if (!p) return o.label;
+        const other = p.listPrice && p.listPrice.currency !== currency;
+        return (
+          <div>
+            <div>
+              <Typography.Text strong>{p.sku}</Typography.Text> {p.name}
+            </div>
+            <Typography.Text type={other ? 'warning' : 'secondary'} style={{ fontSize: 12 }}>
+              {detail(p)}
+            </Typography.Text>
+          </div>
+        );
+      }}
+    />
+  );
+}
+
+/**
+ * The editable lines of an order. Tab walks the cells in reading order; Enter in a number cell
+ * adds a line below and puts the cursor on its product; Alt+Backspace removes the line.
+ */
+export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, autoFocus }: Props) {
+  const { t, locale } = useI18n();
+  const label = useProductLabels();
+  const pickers = useRef(new Map<string, RefSelectProps>());
+  const [focusKey, setFocusKey] = useState<string | null>(autoFocus ? (lines[0]?.key ?? null) : null);
+
+  useEffect(() => {
+    if (!focusKey) return;
+    const el = pickers.current.get(focusKey);
+    if (el) {
+      el.focus();
+      setFocusKey(null);
+    }
+  }, [focusKey, lines]);
+
+  const set = (key: string, next: (l: LineDraft) => LineDraft) =>
+    onChange(lines.map((l) => (l.key === key ? next(l) : l)));
+  const addAfter = (key: string | null) => {
+    const fresh = emptyLine();
+    const at = key === null ? lines.length : lines.findIndex((l) => l.key === key) + 1;
+    onChange([...lines.slice(0, at), fresh, ...lines.slice(at)]);
+    setFocusKey(fresh.key);
+  };
+  const remove = (key: string) => {
+    const at = lines.findIndex((l) => l.key === key);
+    const rest = lines.filter((l) => l.key !== key);
+    onChange(rest);
+    const next = rest[Math.min(at, rest.length - 1)];
+    if (next) setFocusKey(next.key);
+  };
+  const onRowKey = (key: string) => (e: KeyboardEvent) => {
+    if (e.altKey && e.key === 'Backspace') {
+      e.preventDefault();
+      remove(key);
+    }
+  };
+
+  const money = (fen: number) => formatMoney({ amount: fen, currency }, locale);
+  const err = (l: LineDraft, f: LineField): string | undefined => errors[l.key]?.[f];
+  const status = (l: LineDraft, f: LineField): 'error' | undefined => (err(l, f) ? 'error' : undefined);
+  const tid = (i: number, f: string) => `line-${i}-${f}`;
+
+  const numberCell = (
+    l: LineDraft,
+    i: number,
+    f: LineField,
+    value: string,
+    onValue: (v: string) => void,
+    opts: { aria: string; precision?: number; max?: string; width: number; suffix?: string },
+  ) => (
+    <Cell error={err(l, f)} testId={tid(i, f)}>
+      <InputNumber<string>
+        stringMode
+        aria-label={`${opts.aria} · ${i + 1}`}
+        data-testid={tid(i, f)}
+        status={status(l, f)}
+        min="0"
+        max={opts.max}
+        precision={opts.precision}
+        value={value === '' ? null : value}
+        onChange={(v) => onValue(v ?? '')}
+        onPressEnter={(e) => {
+          e.preventDefault();
+          addAfter(l.key);
+        }}
+        suffix={opts.suffix}
+        style={{ width: opts.width }}
+      />
+    </Cell>
+  );
+
+  const dateCell = (l: LineDraft, i: number, f: 'service_start' | 'service_end') => {
+    const value = f === 'service_start' ? l.serviceStart : l.serviceEnd;
+    if (!allowsPeriod(l.product?.type))
+      return (
+        <Tooltip title={l.product ? t('cash.line.noPeriod') : t('cash.line.pickFirst')}>
+          <Typography.Text type="secondary">—</Typography.Text>
+        </Tooltip>
+      );
+    return (
+      <Cell error={err(l, f)} testId={tid(i, f)}>
+        <DatePicker
+          aria-label={`${t(f === 'service_start' ? 'cash.line.serviceStart' : 'cash.line.serviceEnd')} · ${i + 1}`}
+          data-testid={tid(i, f)}
+          status={status(l, f)}
+          value={value ? dayjs(value) : null}
+          format="YYYY-MM-DD"
+          placeholder={needsPeriod(l.product?.type) ? t('cash.line.required') : t('cash.line.optional')}
+          onChange={(d) => {
+            const v = d ? d.format('YYYY-MM-DD') : null;
+            set(l.key, (x) => (f === 'service_start' ? withServiceStart(x, v) : { ...x, serviceEnd: v }));
+          }}
+          style={{ width: 140 }}
+        />
+      </Cell>
+    );
+  };
+
+  const total = totalFen(lines);
+  const gross = grossFen(lines);
+
+  return (
+    <div data-testid="order-lines">
+      <Table<LineDraft>
+        size="small"
+        rowKey="key"
+        pagination={false}
+        dataSource={lines}
+        scroll={{ x: 'max-content' }}
+        onRow={(l) => ({ onKeyDown: onRowKey(l.key) })}
+        locale={{
+          emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('cash.line.empty')} />,
+        }}
+        columns={[
+          { key: 'n', title: '#', width: 40, render: (_, __, i) => i + 1 },
+          {
+            key: 'product',
+            title: t('cash.line.product'),
+            render: (_, l, i) => (
+              <Cell error={err(l, 'product_id') ?? errors[l.key]?.line} testId={tid(i, 'product_id')}>
+                <ProductPicker
+                  line={l}
+                  n={i + 1}
+                  currency={currency}
+                  status={status(l, 'product_id')}
+                  onPick={(p) => set(l.key, (x) => withProduct(x, p, currency, orderDate))}
+                  selectRef={(el) => {
+                    if (el) pickers.current.set(l.key, el);
+                    else pickers.current.delete(l.key);
+                  }}
+                />
+                {l.product && (
+                  <div style={{ marginTop: 2 }}>
+                    <Tag color={l.product.type === 'subscription' ? 'blue' : undefined}>
+                      {label('type', l.product.type)}
+                    </Tag>
+                    {l.product.unit && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {label('unit', l.product.unit)}
+                      </Typography.Text>
+                    )}
+                  </div>
+                )}
+              </Cell>
+            ),
+          },
+          {
+            key: 'quantity',
+            title: t('cash.line.quantity'),
+            render: (_, l, i) =>
+              numberCell(l, i, 'quantity', l.quantity, (v) => set(l.key, (x) => ({ ...x, quantity: v })), {
+                aria: t('cash.line.quantity'),
+                precision: undefined,
+                width: 100,
+              }),
+          },
+          {
+            key: 'unit_price',
+            title: t('cash.line.unitPrice', { currency }),
+            render: (_, l, i) =>
+              numberCell(
+                l,
+                i,
+                'unit_price',
+                l.unitPrice,
+                (v) => set(l.key, (x) => ({ ...x, unitPrice: v })),
+                {
+                  aria: t('cash.line.unitPriceAria'),
+                  precision: 2,
+                  width: 130,
+                },
+              ),
+          },
+          {
+            key: 'discount',
+            title: t('cash.line.discount'),
+            render: (_, l, i) =>
+              numberCell(l, i, 'discount', l.discount, (v) => set(l.key, (x) => ({ ...x, discount: v })), {
+                aria: t('cash.line.discount'),
+                max: '100',
+                width: 90,
+                suffix: '%',
+              }),
+          },
+          {
+            key: 'amount',
+            title: t('cash.line.amount', { currency }),
+            render: (_, l, i) => {
+              const computed = lineAmountFen(l.quantity, l.unitPrice, l.discount);
+              const shown = l.amountOverride ?? (computed === null ? '' : fenToYuanText(computed));
+              return (
+                <Space size={2} align="start">
+                  {numberCell(
+                    l,
+                    i,
+                    'amount',
+                    shown,
+                    (v) =>
+                      set(l.key, (x) => ({
+                        ...x,
+                        // typing the formula's own result is no override: it keeps following
+                        amountOverride: computed !== null && yuanToFenExact(v) === computed ? null : v,
+                      })),
+                    { aria: t('cash.line.amountAria'), precision: 2, width: 140 },
+                  )}
+                  {l.amountOverride !== null && (
+                    <Tooltip title={t('cash.line.resetAmount')}>
+                      <Button
+                        size="small"
+                        type="text"
+                        icon={<UndoOutlined />}
+                        aria-label={`${t('cash.line.resetAmount')} · ${i + 1}`}
+                        onClick={() => set(l.key, (x) => ({ ...x, amountOverride: null }))}
+                      />
+                    </Tooltip>
+                  )}
+                </Space>
+              );
+            },
+          },
+          {
+            key: 'service_start',
+            title: t('cash.line.serviceStart'),
+            render: (_, l, i) => dateCell(l, i, 'service_start'),
+          },
+          {
+            key: 'service_end',
+            title: t('cash.line.serviceEnd'),
+            render: (_, l, i) => dateCell(l, i, 'service_end'),
+          },
+          {
+            key: 'remove',
+            width: 48,
+            render: (_, l, i) => (
+              <Tooltip title={t('cash.line.removeHint')}>
+                <Button
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('cash.line.remove', { n: i + 1 })}
+                  onClick={() => remove(l.key)}
+                />
+              </Tooltip>
+            ),
+          },
+        ]}
+        summary={() =>
+          lines.length ? (
+            <Table.Summary.Row>
+              <Table.Summary.Cell index={0} colSpan={5}>
+                <Typography.Text type="secondary">
+                  {t('cash.line.summary', {
+                    count: lines.length,
+                    gross: money(gross),
+                    discount: money(Math.max(gross - total, 0)),
+                  })}
+                </Typography.Text>
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={5}>
+                <Typography.Text strong data-testid="order-total">
+                  {money(total)}
+                </Typography.Text>
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={6} colSpan={3} />
+            </Table.Summary.Row>
+          ) : null
+        }
+      />
+      <Space style={{ marginTop: 8 }} wrap>
+        <Button icon={<PlusOutlined />} onClick={() => addAfter(null)} data-testid="add-line">
+          {t('cash.line.add')}
+        </Button>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('cash.line.keys')}
+        </Typography.Text>
+      </Space>
+      {lines.some((l) => effectiveAmountFen(l) === null && l.product) && (
+        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+          {t('cash.line.incomplete')}
+        </Typography.Text>
+      )}
+    </div>
+  );
+}
