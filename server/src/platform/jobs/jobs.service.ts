@@ -7,6 +7,8 @@ import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import { listTenants } from '../identity/tenants.service.ts';
 import type { JobDef } from './jobs.types.ts';
+import { NotifyService } from '../notify/notify.service.ts';
+import { loadActor } from '../identity/actor.ts';
 import { todayIn } from './dates.rules.ts';
 
 export interface JobRunView {
@@ -84,7 +86,16 @@ export class JobsService {
       sql`insert into job_run (tenant_id, id, job, as_of, trigger) values (${tenantId}, ${id}, ${name}, ${asOf}, ${trigger})`,
     );
     try {
-      const result = await job.run({ tenantId, asOf, tdb });
+      const notify = new NotifyService(this.db);
+      const result = await job.run({
+        tenantId,
+        asOf,
+        tdb,
+        services: {
+          sendMail: (to, subject, body) => notify.sendMail(tenantId, to, subject, body),
+          actorOf: async (userId) => loadActor(this.db, tenantId, { userId }),
+        },
+      });
       await tdb.exec0(
         sql`update job_run set finished_at = now(), status = 'succeeded', result = ${JSON.stringify(result)}::jsonb where tenant_id = ${tenantId} and id = ${id}`,
       );
