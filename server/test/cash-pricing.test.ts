@@ -378,9 +378,12 @@ describe('trial calculation', () => {
       [seat, 10, 0],
       [addon, 2, 0],
     ]);
-    const big = await calc(rep, { account_id: accountC, lines: [{ product_id: suite, quantity: 101 }] });
+    const big = await calc(rep, {
+      account_id: accountC,
+      lines: [{ product_id: suite, quantity: 1, options: [{ product_id: seat, quantity: 600 }] }],
+    });
     expect(big.statusCode).toBe(422);
-    expect(codes(big)).toEqual(['lines[0].quantity:bundle_quantity']);
+    expect(codes(big)).toEqual(['lines[0].options[0].quantity:bundle_quantity']);
   });
 
   it('refuses bad lines naming each field, and sells listed-only products only through a list', async () => {

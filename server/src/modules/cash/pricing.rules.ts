@@ -175,9 +175,9 @@ export type SellableScope = 'any' | 'listed_only';
 export interface BundleChild {
   product_id: string;
   required: boolean;
-  /** per one unit of the bundle (numeric string or number) */
+  /** per one unit of the bundle (numeric string or number): the default */
   quantity: unknown;
-  /** bounds of the child line's quantity (parent quantity × per-bundle quantity) */
+  /** bounds of a quantity per bundle the seller chooses (null = none) */
   min_quantity: unknown;
   max_quantity: unknown;
   position: number;
@@ -460,8 +460,11 @@ export interface LineInput {
   unit_price?: unknown;
   service_start?: string | null;
   service_end?: string | null;
-  /** optional bundle children chosen (product ids) */
-  options?: string[];
+  /**
+   * bundle children chosen: optional ones to include, and for any child a quantity per bundle
+   * (within the child's min/max) instead of the bundle's default
+   */
+  options?: Array<string | { product_id: string; quantity?: unknown }>;
 }
 
 export interface CalculationInput {
@@ -711,12 +714,18 @@ export function calculate(input: CalculationInput): CalculationResult {
       return;
     }
     const children = [...product.bundle_items].sort((a, b) => a.position - b.position);
-    chosen.forEach((id, k) => {
+    // each choice names a child, optionally with its quantity per bundle
+    const picks = new Map<string, { k: number; quantity: unknown }>();
+    chosen.forEach((o, k) => {
+      const id = typeof o === 'string' ? o : o.product_id;
       if (!children.some((c) => c.product_id === id))
         issues.push({ field: `${at}.options[${k}]`, issue: 'not_bundle_option' });
+      else if (picks.has(id)) issues.push({ field: `${at}.options[${k}]`, issue: 'duplicate_item' });
+      else picks.set(id, { k, quantity: typeof o === 'string' ? undefined : o.quantity });
     });
     for (const c of children) {
-      if (!c.required && !chosen.includes(c.product_id)) continue;
+      const pick = picks.get(c.product_id);
+      if (!c.required && !pick) continue;
       const child = input.products.get(c.product_id);
       if (!child || !child.active) {
         issues.push({
@@ -726,22 +735,33 @@ export function calculate(input: CalculationInput): CalculationResult {
         });
         continue;
       }
-      const per = parseScaled(c.quantity, QTY_DECIMALS) ?? QTY_SCALE;
+      let per = parseScaled(c.quantity, QTY_DECIMALS) ?? QTY_SCALE;
+      if (pick && pick.quantity !== undefined && pick.quantity !== null) {
+        // the seller may choose the quantity per bundle within the bundle's bounds for this child
+        const field = `${at}.options[${pick.k}].quantity`;
+        const chosenPer = parseQuantity(pick.quantity, field, issues);
+        if (chosenPer === undefined) continue;
+        const min = parseScaled(c.min_quantity, QTY_DECIMALS);
+        const max = parseScaled(c.max_quantity, QTY_DECIMALS);
+        if ((min !== null && chosenPer < min) || (max !== null && chosenPer > max)) {
+          issues.push({
+            field,
+            issue: 'bundle_quantity',
+            params: {
+              product: child.name,
+              quantity: scaledToNumber(chosenPer, QTY_DECIMALS),
+              min: min === null ? '—' : scaledToNumber(min, QTY_DECIMALS),
+              max: max === null ? '—' : scaledToNumber(max, QTY_DECIMALS),
+            },
+          });
+          continue;
+        }
+        per = chosenPer;
+      }
       // a child line holds 4 decimals like any other: 1.5 bundles × 0.3333 = 0.5 (half-up)
       const childQty = roundDiv(qty * per, QTY_SCALE);
-      const min = parseScaled(c.min_quantity, QTY_DECIMALS);
-      const max = parseScaled(c.max_quantity, QTY_DECIMALS);
-      if ((min !== null && childQty < min) || (max !== null && childQty > max) || childQty <= 0n) {
-        issues.push({
-          field: `${at}.quantity`,
-          issue: 'bundle_quantity',
-          params: {
-            product: child.name,
-            quantity: scaledToNumber(childQty, QTY_DECIMALS),
-            min: min === null ? '—' : scaledToNumber(min, QTY_DECIMALS),
-            max: max === null ? '—' : scaledToNumber(max, QTY_DECIMALS),
-          },
-        });
+      if (childQty <= 0n) {
+        issues.push({ field: `${at}.quantity`, issue: 'must_be_positive' });
         continue;
       }
       // the bundle governs who may buy it: its children are sold with it whatever their own scope

@@ -54,7 +54,16 @@ export const calculateSchema = z.strictObject({
         unit_price: z.number().nullish(),
         service_start: isoDate.nullish(),
         service_end: isoDate.nullish(),
-        options: z.array(z.string().uuid()).max(100).optional(),
+        options: z
+          .array(
+            z.union([
+              z.string().uuid(),
+              z.strictObject({ product_id: z.string().uuid(), quantity: decimal.nullish() }),
+            ]),
+          )
+          .max(100)
+          .optional()
+          .describe('bundle children: optional ones to include, or {product_id, quantity per bundle}'),
       }),
     )
     .max(MAX_PRICING_LINES),

@@ -733,23 +733,49 @@ describe('bundles', () => {
     expect(r.lines.map((l) => l.product_id)).toEqual(['suite', 'core', 'seat']);
   });
 
-  it('checks child quantities against their bounds and options against the bundle', () => {
+  it('lets the seller choose a quantity per bundle within the child bounds', () => {
+    const r = ok(
+      calculate(
+        input({
+          products: all,
+          lines: [
+            {
+              product_id: 'suite',
+              quantity: 2,
+              options: [{ product_id: 'seat', quantity: 20 }, { product_id: 'addon' }],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(r.lines.map((l) => [l.product_id, l.quantity])).toEqual([
+      ['suite', 2],
+      ['core', 2],
+      ['seat', 40], // 2 bundles × 20 seats each
+      ['addon', 2],
+    ]);
+  });
+
+  it('checks chosen quantities against their bounds and options against the bundle', () => {
     const r = calculate(
       input({
         products: all,
         lines: [
-          { product_id: 'suite', quantity: 21 }, // 105 seats > 100
-          { product_id: 'suite', quantity: 0.5 }, // 2.5 seats < 5
-          { product_id: 'suite', quantity: 1, options: ['core', 'stranger'] },
+          { product_id: 'suite', quantity: 1, options: [{ product_id: 'seat', quantity: 101 }] },
+          { product_id: 'suite', quantity: 1, options: [{ product_id: 'seat', quantity: 4 }] },
+          { product_id: 'suite', quantity: 1, options: ['core', 'stranger', 'core'] },
           { product_id: 'core', quantity: 1, options: ['addon'] },
+          { product_id: 'suite', quantity: 1, options: [{ product_id: 'addon', quantity: 0 }] },
         ],
       }),
     );
     expect(issuesOf(r)).toEqual([
-      { field: 'lines[0].quantity', issue: 'bundle_quantity' },
-      { field: 'lines[1].quantity', issue: 'bundle_quantity' },
+      { field: 'lines[0].options[0].quantity', issue: 'bundle_quantity' },
+      { field: 'lines[1].options[0].quantity', issue: 'bundle_quantity' },
       { field: 'lines[2].options[1]', issue: 'not_bundle_option' },
+      { field: 'lines[2].options[2]', issue: 'duplicate_item' },
       { field: 'lines[3].options', issue: 'not_bundle_option' },
+      { field: 'lines[4].options[0].quantity', issue: 'must_be_positive' },
     ]);
   });
 
