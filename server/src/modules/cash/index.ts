@@ -5,6 +5,10 @@ import { contractObject, orderObject, productObject } from './objects.ts';
 import { contractHooks, orderHooks } from './cash.hooks.ts';
 import { OrdersService } from './orders.service.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
+import { quoteObject } from './quotes.objects.ts';
+import { quoteHooks } from './quotes.hooks.ts';
+import { QuotesService } from './quotes.service.ts';
+import { registerQuoteRoutes } from './quotes.routes.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
 import { PricingService } from './pricing.service.ts';
@@ -22,10 +26,14 @@ export const cashModule: ModuleDef = {
     // sellable_scope comes with the price lists (002_price_lists.sql)
     { ...productObject, fields: [...productObject.fields, sellableScopeField] },
     priceListObject,
+    { ...quoteObject, hooks: quoteHooks },
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
   ],
   events: [
+    'quote.sent',
+    'quote.accepted',
+    'quote.expired',
     'order.confirmed',
     'order.amended',
     'order.cancelled',
@@ -41,6 +49,7 @@ export const cashModule: ModuleDef = {
   },
   routes(app, platform) {
     registerOrderRoutes(app, new OrdersService(platform));
+    registerQuoteRoutes(app, new QuotesService(platform, new OrdersService(platform)));
     registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
     registerContractRoutes(app, new ContractsService(platform));
     registerProductRoutes(app, new ProductsService(platform));

@@ -107,16 +107,20 @@ export class OrdersService {
     return TenantDb.for(this.p.db, actor.tenantId);
   }
 
-  async create(actor: Actor, body: unknown): Promise<OrderView> {
+  /**
+   * `outerTx`: create inside the caller's transaction (a quote accepted into an order commits or
+   * rolls back with it); the answer is then read in that transaction.
+   */
+  async create(actor: Actor, body: unknown, outerTx?: TenantDb): Promise<OrderView> {
     const input = parse(createSchema, body);
-    const tdb = this.tdb(actor);
+    const tdb = outerTx ?? this.tdb(actor);
     const tz = await tenantTimeZone(tdb);
     const currency = input.currency ?? (await this.tenantCurrency(tdb));
     const checked = await this.checkLines(tdb, input.lines, false);
     const issues: FieldIssue[] = [...checked.issues];
-    issues.push(...(await this.checkContract(actor, input.contract_id ?? null, input.account_id)));
+    issues.push(...(await this.checkContract(actor, input.contract_id ?? null, input.account_id, tdb)));
     if (issues.length) throw invalid(issues);
-    const id = await tdb.transaction(async (tx) => {
+    const created = await tdb.transaction(async (tx) => {
       const [order] = await this.p.records.createMany(
         actor,
         'order',
@@ -138,10 +142,11 @@ export class OrdersService {
       );
       const orderId = String(order?.id);
       await this.insertLines(tx, orderId, checked.lines);
-      if (input.status === 'confirmed') await this.confirmIn(tx, actor, orderId);
-      return orderId;
+      const rec = input.status === 'confirmed' ? await this.confirmIn(tx, actor, orderId) : (order as Rec);
+      return { rec, lines: outerTx ? await this.linesOf(tx, orderId) : [] };
     });
-    return this.get(actor, id);
+    if (outerTx) return { ...created.rec, lines: created.lines };
+    return this.get(actor, String(created.rec.id));
   }
 
   async get(actor: Actor, id: string): Promise<OrderView> {
@@ -246,7 +251,7 @@ export class OrdersService {
 
   // --- internals ---
 
-  private async confirmIn(tx: TenantDb, actor: Actor, id: string): Promise<void> {
+  private async confirmIn(tx: TenantDb, actor: Actor, id: string): Promise<Rec> {
     const lines = await this.linesOf(tx, id);
     if (!lines.length) throw invalid([{ field: 'lines', issue: 'lines_required' }]);
     // an ERP integration is a webhook subscribed to order.confirmed: it will acknowledge the order
@@ -254,7 +259,7 @@ export class OrdersService {
       one: number;
     }>`select 1 as one from webhook where tenant_id = ${tx.tenantId}
       and active and ('order.confirmed' = any(event_types) or '*' = any(event_types)) limit 1`);
-    await this.p.records.update(
+    const rec = await this.p.records.update(
       actor,
       'order',
       id,
@@ -273,6 +278,7 @@ export class OrdersService {
         payload: { ...(await this.payload(tx, id)) },
       },
     ]);
+    return rec;
   }
 
   private async payload(tx: TenantDb, id: string): Promise<OrderEventPayload> {
@@ -348,6 +354,7 @@ export class OrdersService {
     actor: Actor,
     contractId: string | null,
     accountId: string,
+    tdb: TenantDb = this.tdb(actor),
   ): Promise<FieldIssue[]> {
     const issues: FieldIssue[] = [];
     try {
@@ -358,7 +365,7 @@ export class OrdersService {
       throw e;
     }
     if (!contractId) return issues;
-    const c = await this.tdb(actor).one(
+    const c = await tdb.one(
       sql<{ account_id: string; status: string }>`select account_id, status from contract
         where tenant_id = ${actor.tenantId} and id = ${contractId} and deleted_at is null`,
     );

@@ -276,6 +276,20 @@ export const messages = {
     'en-US': 'one-time products have no service period',
   },
   amount_too_large: { 'zh-CN': '金额超出范围', 'en-US': 'makes an amount too large' },
+  // cash: quotes
+  quote_locked: {
+    'zh-CN': '报价单状态为 {status}，已发送或已批准的版本不能修改，请创建新版本',
+    'en-US': 'The quote is {status}: a sent or approved version cannot change; create a new version',
+  },
+  quote_state_conflict: {
+    'zh-CN': '报价单当前状态（{status}）不允许此操作',
+    'en-US': 'The quote is {status}, which does not allow this',
+  },
+  quote_expired: {
+    'zh-CN': '报价单已于 {date} 过期，请创建新版本',
+    'en-US': 'The quote expired on {date}; create a new version',
+  },
+  date_in_past: { 'zh-CN': '不能早于今天（{today}）', 'en-US': 'must not be before today ({today})' },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
