@@ -30,6 +30,10 @@ import { registerViewRoutes } from './platform/views/views.routes.ts';
 import { ViewsService } from './platform/views/views.service.ts';
 import { registerSearchRoutes } from './platform/records/search.routes.ts';
 import { serveWebApp } from './platform/http/web.ts';
+import { ApprovalsService } from './platform/approvals/approvals.service.ts';
+import { registerApprovalRoutes } from './platform/approvals/approvals.routes.ts';
+import { approvalRemindersJob } from './platform/approvals/approvals.jobs.ts';
+import { APPROVAL_EVENTS } from './platform/approvals/approvals.types.ts';
 import { repoRoot } from './config.ts';
 import type { Platform } from './platform/platform.ts';
 import { loadActor } from './platform/identity/actor.ts';
@@ -94,8 +98,15 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     notify: new NotifyService(db),
     imports: new ImportService(db, records, filesDir, app.log),
     exports: new ExportService(db, records),
+    approvals: new ApprovalsService(
+      db,
+      registry,
+      records,
+      new Map(mods.flatMap((m) => Object.entries(m.approvals ?? {}))),
+    ),
   };
   for (const j of platformJobs(registry)) jobs.register(j);
+  jobs.register(approvalRemindersJob(platform.approvals));
   for (const m of mods) for (const j of m.jobs ?? []) jobs.register(j);
   events.subscribe(webhooks.subscriber());
 
@@ -136,11 +147,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       const generic = [...(await registry.objects(tenantId)).keys()].flatMap((o) =>
         ['created', 'updated', 'deleted', 'restored'].map((e) => `${o}.${e}`),
       );
-      return ['*', ...generic, ...mods.flatMap((m) => m.events ?? [])].sort();
+      return ['*', ...generic, ...APPROVAL_EVENTS, ...mods.flatMap((m) => m.events ?? [])].sort();
     });
     registerNotifyRoutes(scoped, db, platform.notify);
     registerViewRoutes(scoped, new ViewsService(db, registry));
     registerSearchRoutes(scoped, records);
+    registerApprovalRoutes(scoped, platform.approvals);
     for (const m of mods) m.routes?.(scoped, platform);
   });
 

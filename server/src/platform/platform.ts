@@ -12,6 +12,7 @@ import type { WebhooksService } from './events/webhooks.service.ts';
 import type { NotifyService } from './notify/notify.service.ts';
 import type { ImportService } from './io/import.service.ts';
 import type { ExportService } from './io/export.service.ts';
+import type { ApprovalsService } from './approvals/approvals.service.ts';
 
 /** The platform services a module may use (passed to its routes and jobs). */
 export interface Platform {
@@ -29,4 +30,6 @@ export interface Platform {
   notify: NotifyService;
   imports: ImportService;
   exports: ExportService;
+  /** submit(actor, {object, recordId, trigger}, tx?) → instance or null (no process applies) */
+  approvals: ApprovalsService;
 }

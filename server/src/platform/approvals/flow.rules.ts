@@ -174,13 +174,3 @@ export function canWithdraw(currentNodeTasks: ReadonlyArray<{ status: TaskStatus
     (t) => t.status === 'approved' || t.status === 'rejected' || t.status === 'returned',
   );
 }
-
-/** Whether a pending task is overdue for a reminder: older than its node's timeout, not reminded yet. */
-export function reminderDue(
-  task: { created_at: Date; reminded_at: Date | null },
-  timeoutHours: number | null,
-  at: Date,
-): boolean {
-  if (timeoutHours === null || task.reminded_at !== null) return false;
-  return at.getTime() - task.created_at.getTime() >= timeoutHours * 3_600_000;
-}

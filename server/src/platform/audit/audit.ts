@@ -3,7 +3,8 @@ import type { TenantDb } from '../db/tenant-db.ts';
 import { newId } from '../db/ids.ts';
 import { invalidateActors } from '../identity/actor.ts';
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | 'admin' | 'import' | 'export';
+export type AuditAction =
+  'create' | 'update' | 'delete' | 'restore' | 'admin' | 'import' | 'export' | 'approval';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,7 +1,9 @@
 import type { Labels } from './i18n.ts';
+import { approvalMessages } from '../approvals/approvals.messages.ts';
 
 /** Server-side message catalog (errors and field issues). Keys are stable; texts may change. */
 export const messages = {
+  ...approvalMessages,
   // error codes
   validation_failed: { 'zh-CN': '提交的数据有误', 'en-US': 'The request has invalid data' },
   bad_request: { 'zh-CN': '请求格式有误', 'en-US': 'The request is malformed' },

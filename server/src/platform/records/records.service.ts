@@ -12,6 +12,7 @@ import type { FieldDef, HookContext, ObjectDef, Rec } from '../metadata/types.ts
 import { coerceValue } from '../metadata/values.rules.ts';
 import { writeAudit, type AuditEntry } from '../audit/audit.ts';
 import { emitEvents, type DomainEvent } from '../events/outbox.ts';
+import { assertNotInApproval } from '../approvals/lock.ts';
 import { compileFilter } from './filter.sql.ts';
 import { afterCursor, type KeyPart } from './keyset.sql.ts';
 import { decodeCursor, encodeCursor, escapeLike, QuerySyntaxError, type ListQuery } from './query.rules.ts';
@@ -641,6 +642,8 @@ export class RecordsService {
       tx?: TenantDb | undefined;
       fromText?: boolean;
       allowReadOnly?: boolean;
+      /** The module driving an approval may write a record while it is locked in approval. */
+      ignoreApprovalLock?: boolean;
     } = {},
   ): Promise<Rec> {
     const obj = await this.object(actor, object);
@@ -658,6 +661,7 @@ export class RecordsService {
       );
       if (!row) throw notFound();
       if (!can(actor, object, 'update')) throw forbidden();
+      if (!opts.ignoreApprovalLock) await assertNotInApproval(tx, object, id);
       if (v.issues.length) throw invalid(v.issues);
       const before = rowToRecord(obj, row);
       if (version !== undefined && before.version !== version)
@@ -745,6 +749,7 @@ export class RecordsService {
       );
       if (!row) throw notFound();
       if (!can(actor, object, 'delete')) throw forbidden();
+      if (del) await assertNotInApproval(tx, object, id);
       const rec = rowToRecord(obj, row);
       if (!del) {
         const issues: FieldIssue[] = [];

@@ -7,7 +7,6 @@ import {
   nextNode,
   nodeState,
   planNodes,
-  reminderDue,
   requiredApprovals,
   type Department,
   type NodeDef,
@@ -184,17 +183,5 @@ describe('flow', () => {
     expect(nodeState({ required: 1 }, t('approved', 'rejected'))).toBe('rejected');
     expect(canWithdraw(t('pending', 'reassigned', 'pending'))).toBe(true);
     expect(canWithdraw(t('approved', 'pending'))).toBe(false);
-  });
-
-  it('reminds once, after the timeout', () => {
-    const created_at = new Date('2026-11-27T00:00:00Z');
-    expect(reminderDue({ created_at, reminded_at: null }, 24, new Date('2026-11-27T23:59:00Z'))).toBe(false);
-    expect(reminderDue({ created_at, reminded_at: null }, 24, new Date('2026-11-28T00:00:00Z'))).toBe(true);
-    expect(reminderDue({ created_at, reminded_at: new Date() }, 24, new Date('2026-12-28T00:00:00Z'))).toBe(
-      false,
-    );
-    expect(reminderDue({ created_at, reminded_at: null }, null, new Date('2027-11-28T00:00:00Z'))).toBe(
-      false,
-    );
   });
 });
