@@ -17,6 +17,8 @@ import { ContractsService } from './contracts.service.ts';
 import { ProductsService } from './products.service.ts';
 import { registerProductRoutes } from './products.routes.ts';
 import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
+import { DigestService, paymentsDigestJob } from './digest.service.ts';
+import { registerDigestRoutes } from './digest.routes.ts';
 
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
 export const cashModule: ModuleDef = {
@@ -30,6 +32,7 @@ export const cashModule: ModuleDef = {
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
   ],
+  jobs: [paymentsDigestJob],
   events: [
     'quote.sent',
     'quote.accepted',
@@ -53,6 +56,7 @@ export const cashModule: ModuleDef = {
     registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
     registerContractRoutes(app, new ContractsService(platform));
     registerProductRoutes(app, new ProductsService(platform));
+    registerDigestRoutes(app, new DigestService(platform));
   },
 };
 
