@@ -109,6 +109,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   jobs.register(approvalRemindersJob(platform.approvals));
   for (const m of mods) for (const j of m.jobs ?? []) jobs.register(j);
   events.subscribe(webhooks.subscriber());
+  for (const m of mods) for (const s of m.subscribers?.(platform) ?? []) events.subscribe(s);
 
   app.get(
     '/api/v1/health',

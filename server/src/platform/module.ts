@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ObjectDef } from './metadata/types.ts';
 import type { JobDef } from './jobs/jobs.types.ts';
 import type { Platform } from './platform.ts';
+import type { Subscriber } from './events/dispatcher.ts';
 import type { ApprovalHandler } from './approvals/approvals.types.ts';
 
 /** What a business module hands to the platform (see DESIGN.md "Shape of a domain module"). */
@@ -21,4 +22,9 @@ export interface ModuleDef {
   routes?(app: FastifyInstance, platform: Platform): void;
   /** Routes without sign-in (public forms …): the module authenticates them itself. */
   publicRoutes?(app: FastifyInstance, platform: Platform): Promise<void>;
+  /**
+   * Consumers of domain events (the outbox dispatcher delivers each event once per subscriber
+   * name, inside the dispatch transaction). Names must be unique: prefix them with the module's.
+   */
+  subscribers?(platform: Platform): Subscriber[];
 }

@@ -20,6 +20,10 @@ import { registerContractRoutes, registerEsignCallback } from './contracts.route
 import { DigestService, paymentsDigestJob } from './digest.service.ts';
 import { registerDigestRoutes } from './digest.routes.ts';
 
+import { PerformanceService, performanceSubscriber } from './performance.service.ts';
+import { CommissionsService } from './commissions.service.ts';
+import { registerPerformanceRoutes } from './performance.routes.ts';
+import { commissionsJob } from './performance.jobs.ts';
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
 export const cashModule: ModuleDef = {
   name: 'cash',
@@ -32,7 +36,7 @@ export const cashModule: ModuleDef = {
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
   ],
-  jobs: [paymentsDigestJob],
+  jobs: [paymentsDigestJob, commissionsJob],
   events: [
     'quote.sent',
     'quote.accepted',
@@ -40,6 +44,9 @@ export const cashModule: ModuleDef = {
     'order.confirmed',
     'order.amended',
     'order.cancelled',
+    'order.splits_changed',
+    'commission_statement.approved',
+    'commission_statement.locked',
     'price_list.items_replaced',
     'contract.signed',
     'contract.archived',
@@ -50,7 +57,9 @@ export const cashModule: ModuleDef = {
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },
+  subscribers: () => [performanceSubscriber()],
   routes(app, platform) {
+    registerPerformanceRoutes(app, new PerformanceService(platform), new CommissionsService(platform));
     registerOrderRoutes(app, new OrdersService(platform));
     registerQuoteRoutes(app, new QuotesService(platform, new OrdersService(platform)));
     registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
