@@ -18,7 +18,7 @@ const params = z.object({ id: z.string() });
 const uuid = z.string().uuid();
 const comment = z.string().max(2000).optional();
 
-/** /api/v1/approvals: processes (admin), submit, inbox, decisions, history (docs/API.md §18). */
+/** /api/v1/approvals: processes (admin), submit, inbox, decisions, history (docs/API.md §19). */
 export function registerApprovalRoutes(app: FastifyInstance, approvals: ApprovalsService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const P = '/api/v1/approvals/processes';

@@ -1,4 +1,4 @@
--- Approvals engine (platform/approvals, docs/ARCHITECTURE.md "Approvals", API.md §18).
+-- Approvals engine (platform/approvals, docs/ARCHITECTURE.md "Approvals", API.md §19).
 
 -- The head of a department (approval nodes "department head" and "N levels up"). The identity
 -- model had no such notion; it lives on the department so other features can use it later.
