@@ -17,13 +17,16 @@ import { ContractsService } from './contracts.service.ts';
 import { ProductsService } from './products.service.ts';
 import { registerProductRoutes } from './products.routes.ts';
 import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
+import { invoiceObject, paymentObject, paymentPlanObject } from './receivables.objects.ts';
+import { invoiceHooks, paymentHooks, paymentPlanHooks } from './receivables.hooks.ts';
+import { PaymentPlansService } from './payment-plans.service.ts';
+import { PaymentsService } from './payments.service.ts';
+import { InvoicesService } from './invoices.service.ts';
+import { registerReceivablesRoutes } from './receivables.routes.ts';
+import { receivablesJob } from './receivables.jobs.ts';
 import { DigestService, paymentsDigestJob } from './digest.service.ts';
 import { registerDigestRoutes } from './digest.routes.ts';
 
-import { PerformanceService, performanceSubscriber } from './performance.service.ts';
-import { CommissionsService } from './commissions.service.ts';
-import { registerPerformanceRoutes } from './performance.routes.ts';
-import { commissionsJob } from './performance.jobs.ts';
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
 export const cashModule: ModuleDef = {
   name: 'cash',
@@ -35,8 +38,11 @@ export const cashModule: ModuleDef = {
     { ...quoteObject, hooks: quoteHooks },
     { ...contractObject, hooks: contractHooks },
     { ...orderObject, hooks: orderHooks },
+    { ...paymentPlanObject, hooks: paymentPlanHooks },
+    { ...paymentObject, hooks: paymentHooks },
+    { ...invoiceObject, hooks: invoiceHooks },
   ],
-  jobs: [paymentsDigestJob, commissionsJob],
+  jobs: [receivablesJob, paymentsDigestJob],
   events: [
     'quote.sent',
     'quote.accepted',
@@ -44,28 +50,39 @@ export const cashModule: ModuleDef = {
     'order.confirmed',
     'order.amended',
     'order.cancelled',
-    'order.splits_changed',
-    'commission_statement.approved',
-    'commission_statement.locked',
     'price_list.items_replaced',
     'contract.signed',
     'contract.archived',
     'contract.terminated',
     'contract.esign_requested',
     'contract.esign_declined',
+    'payment_plan.instalments_replaced',
+    'payment_instalment.overdue',
+    'payment.matched',
+    'payment.allocated',
+    'payment.refunded',
+    'invoice.issued',
+    'invoice.voided',
+    'invoice.reversed',
+    'invoice.reconciled',
   ],
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },
-  subscribers: () => [performanceSubscriber()],
   routes(app, platform) {
-    registerPerformanceRoutes(app, new PerformanceService(platform), new CommissionsService(platform));
     registerOrderRoutes(app, new OrdersService(platform));
     registerQuoteRoutes(app, new QuotesService(platform, new OrdersService(platform)));
     registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
     registerContractRoutes(app, new ContractsService(platform));
     registerProductRoutes(app, new ProductsService(platform));
     registerDigestRoutes(app, new DigestService(platform));
+    registerReceivablesRoutes(
+      app,
+      platform,
+      new PaymentPlansService(platform),
+      new PaymentsService(platform),
+      new InvoicesService(platform),
+    );
   },
 };
 

@@ -243,6 +243,16 @@ export const messages = {
     'zh-CN': '发票当前状态（{status}）不允许此操作',
     'en-US': 'The invoice is {status}, which does not allow this',
   },
+  one_source: {
+    'zh-CN': '须且只能关联合同或订单之一',
+    'en-US': 'give either a contract or an order (exactly one)',
+  },
+  source_amount_missing: { 'zh-CN': '没有可分期的金额', 'en-US': 'has no amount to plan' },
+  plan_exists: { 'zh-CN': '已有回款计划 {number}', 'en-US': 'already has the payment plan {number}' },
+  ambiguous_account: {
+    'zh-CN': '匹配到多个客户，请填写客户列',
+    'en-US': 'matches several accounts; fill in the account column',
+  },
   invoice_reconciled: {
     'zh-CN': '发票已核销回款，不能作废，请开具红字发票',
     'en-US': 'The invoice is reconciled with payments; issue a credit note instead of voiding it',
@@ -292,15 +302,6 @@ export const messages = {
     'en-US': 'The quote expired on {date}; create a new version',
   },
   date_in_past: { 'zh-CN': '不能早于今天（{today}）', 'en-US': 'must not be before today ({today})' },
-  // performance credit and commissions (cash module)
-  revenue_split_total: {
-    'zh-CN': '业绩分配（收入）比例合计为 {sum}%，应为 100%',
-    'en-US': 'revenue splits add up to {sum}%, not 100%',
-  },
-  statement_state_conflict: {
-    'zh-CN': '提成结算单当前状态（{status}）不允许此操作',
-    'en-US': 'The commission statement is {status}, which does not allow this',
-  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
