@@ -158,6 +158,8 @@ describe('price lists', () => {
       valid_to: '2026-11-01',
     });
     expect(codes(g)).toEqual(['currency:invalid_currency', 'scope_value:required', 'valid_to:period_order']);
+    const p = await admin.post('/api/v1/objects/price_list', { name: 'x', priority: 1.5 });
+    expect(codes(p)).toEqual(['priority:expected_type']);
     const rec = json<{ data: Rec }>(await admin.get(`/api/v1/objects/price_list/${listAll}`)).data;
     expect(rec).toMatchObject({ currency: 'CNY', priority: 50, active: true });
   });
@@ -420,6 +422,34 @@ describe('trial calculation', () => {
     const shape = await calc(rep, { account_id: 'nope', lines: [{ product_id: 'x', quantity: 1 }] });
     expect(shape.statusCode).toBe(422);
     expect(codes(shape)).toEqual(['account_id:invalid_value', 'lines[0].product_id:invalid_value']);
+  });
+
+  it('leaves out deleted, inactive and expired lists', async () => {
+    const promo = await create('price_list', { name: '双十一', priority: 0, valid_to: '2099-12-31' });
+    await admin.put(`/api/v1/price-lists/${promo}/items`, { items: [{ product_id: addon, unit_price: 1 }] });
+    const price = async (): Promise<number | undefined> =>
+      json<Result>(await calc(rep, { account_id: accountC, lines: [{ product_id: addon, quantity: 1 }] }))
+        .data.lines[0]?.unit_price;
+    expect(await price()).toBe(1);
+    const v = (id: string) =>
+      admin
+        .get(`/api/v1/objects/price_list/${id}`)
+        .then((r) => json<{ data: Rec }>(r).data.version as number);
+    await admin.patch(`/api/v1/objects/price_list/${promo}`, {
+      valid_to: '2020-01-01',
+      version: await v(promo),
+    });
+    expect(await price()).toBe(20_000);
+    await admin.patch(`/api/v1/objects/price_list/${promo}`, {
+      valid_to: null,
+      active: false,
+      version: await v(promo),
+    });
+    expect(await price()).toBe(20_000);
+    await admin.patch(`/api/v1/objects/price_list/${promo}`, { active: true, version: await v(promo) });
+    expect(await price()).toBe(1);
+    expect((await admin.delete(`/api/v1/objects/price_list/${promo}`)).statusCode).toBeLessThan(300);
+    expect(await price()).toBe(20_000);
   });
 
   it('writes nothing', async () => {
