@@ -167,4 +167,67 @@ describe('contracts', () => {
     expect(r.statusCode).toBe(422);
     expect(json<Err>(r).error.details.map((d) => d.field)).toEqual(['status']);
   });
+
+  it('goes through approval when a process takes it: locked while pending, signable once approved', async () => {
+    const approver = await userWithRole(admin, 'sales_manager');
+    const proc = await admin.post('/api/v1/approvals/processes', {
+      name: '大额合同审批',
+      object: 'contract',
+      triggers: ['manual'],
+      condition: [{ field: 'amount', op: 'gte', value: 100_000_00 }],
+      nodes: [{ name: '财务', kind: 'user', user_id: approver.userId }],
+    });
+    expect(proc.statusCode, proc.body).toBe(201);
+    // small contracts need no approval: sign straight away
+    const small = await contract({ amount: 5_000_00 });
+    const s1 = await rep.post(`/api/v1/contracts/${small.id}/sign`, {});
+    expect(json<{ data: Rec }>(s1).data).toMatchObject({ status: 'signed', approval_status: 'not_required' });
+
+    const big = await contract({ amount: 200_000_00 });
+    const direct = await rep.post(`/api/v1/contracts/${big.id}/sign`, {});
+    expect(direct.statusCode).toBe(409);
+    expect(json<Err>(direct).error.key).toBe('approval_required');
+    expect(json<{ data: Rec }>(await rep.get(`/api/v1/objects/contract/${big.id}`)).data).toMatchObject({
+      status: 'draft',
+      approval_status: null,
+    });
+    const sub = await rep.post(`/api/v1/contracts/${big.id}/submit`, {});
+    expect(
+      conformsTo<{ data: Rec }>(built.app, 'POST', '/api/v1/contracts/:id/submit', sub, 200).data,
+    ).toMatchObject({
+      status: 'in_approval',
+      approval_status: 'pending',
+    });
+    // locked while pending; not signable until approved
+    expect((await rep.patch(`/api/v1/objects/contract/${big.id}`, { name: '改名' })).statusCode).toBe(409);
+    expect(json<Err>(await rep.post(`/api/v1/contracts/${big.id}/sign`, {})).error.key).toBe(
+      'approval_pending',
+    );
+    const inbox = json<{ data: Array<{ instance_id: string; record_id: string }> }>(
+      await approver.get('/api/v1/approvals/inbox'),
+    ).data;
+    const task = inbox.find((i) => i.record_id === big.id);
+    expect(task).toBeDefined();
+    const reject = await approver.post(`/api/v1/approvals/instances/${task?.instance_id}/reject`, {
+      comment: '付款条件需调整',
+    });
+    expect(reject.statusCode, reject.body).toBe(200);
+    expect(json<{ data: Rec }>(await rep.get(`/api/v1/objects/contract/${big.id}`)).data).toMatchObject({
+      status: 'draft',
+      approval_status: 'rejected',
+    });
+    await rep.post(`/api/v1/contracts/${big.id}/submit`, {});
+    const again = json<{ data: Array<{ instance_id: string; record_id: string }> }>(
+      await approver.get('/api/v1/approvals/inbox'),
+    ).data.find((i) => i.record_id === big.id);
+    expect(
+      (await approver.post(`/api/v1/approvals/instances/${again?.instance_id}/approve`, {})).statusCode,
+    ).toBe(200);
+    expect(json<{ data: Rec }>(await rep.get(`/api/v1/objects/contract/${big.id}`)).data).toMatchObject({
+      status: 'in_approval',
+      approval_status: 'approved',
+    });
+    const s2 = await rep.post(`/api/v1/contracts/${big.id}/sign`, { sign_date: '2026-11-20' });
+    expect(json<{ data: Rec }>(s2).data).toMatchObject({ status: 'signed', approval_status: 'approved' });
+  });
 });

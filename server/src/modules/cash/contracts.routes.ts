@@ -28,6 +28,19 @@ export function registerContractRoutes(app: FastifyInstance, contracts: Contract
     async (req) => ({ data: await contracts.sign(actorOf(req), req.params.id, req.body) }),
   );
   r.post(
+    '/api/v1/contracts/:id/submit',
+    {
+      schema: {
+        tags,
+        summary:
+          'Submit a draft for approval: a matching process puts it in approval (locked); with none it needs no approval (approval_status not_required)',
+        params,
+        response: ok,
+      },
+    },
+    async (req) => ({ data: await contracts.submit(actorOf(req), req.params.id) }),
+  );
+  r.post(
     '/api/v1/contracts/:id/archive',
     {
       schema: {

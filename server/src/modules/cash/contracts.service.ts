@@ -14,6 +14,7 @@ import type { Rec } from '../../platform/metadata/types.ts';
 import { isIsoDate } from './order.rules.ts';
 import { verifySignature } from './esign.rules.ts';
 import { zodIssues } from './zod-issues.ts';
+import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 
 type Status = 'draft' | 'in_approval' | 'signed' | 'archived' | 'terminated';
 
@@ -54,10 +55,64 @@ export class ContractsService {
 
   async sign(actor: Actor, id: string, body: unknown): Promise<Rec> {
     const input = parse(signSchema, body);
-    return this.transition(actor, id, 'sign', input.version, async () => ({
+    return this.transition(actor, id, 'sign', input.version, async (c, tx) => ({
       status: 'signed',
       sign_date: input.sign_date ?? todayIn(actor.timeZone),
+      ...(await this.approvalGate(actor, c, tx)),
     }));
+  }
+
+  /**
+   * Submits a draft contract to the approvals engine. A matching process takes it (in approval,
+   * locked until decided); when none matches, no approval is needed and it may be signed at once.
+   */
+  async submit(actor: Actor, id: string): Promise<Rec> {
+    await this.tdb(actor.tenantId).transaction(async (tx) => {
+      const c = await this.p.records.get(actor, 'contract', id);
+      if (c.status !== 'draft')
+        throw new AppError(
+          'conflict',
+          'contract_status',
+          [{ field: 'status', issue: 'contract_status', params: { status: String(c.status) } }],
+          {
+            status: String(c.status),
+          },
+        );
+      const instance = await this.p.approvals.submit(
+        actor,
+        { object: 'contract', recordId: id, trigger: 'manual' },
+        tx,
+      );
+      if (!instance)
+        await this.p.records.update(
+          actor,
+          'contract',
+          id,
+          { approval_status: 'not_required' },
+          { tx, allowReadOnly: true },
+        );
+    });
+    return this.p.records.get(actor, 'contract', id);
+  }
+
+  /**
+   * Signing (or sending for signature) needs the approval a tenant's process asks for. From a
+   * draft, a process that would take the contract means it must be submitted first: the trial
+   * submission rolls back with the refusal. From in-approval, the approval must have passed.
+   */
+  private async approvalGate(actor: Actor, c: Rec, tx: TenantDb): Promise<Rec> {
+    if (c.status === 'in_approval') {
+      if (c.approval_status !== 'approved') throw new AppError('conflict', 'approval_pending');
+      return {};
+    }
+    if (c.approval_status === 'not_required') return {};
+    const instance = await this.p.approvals.submit(
+      actor,
+      { object: 'contract', recordId: String(c.id), trigger: 'manual' },
+      tx,
+    );
+    if (instance) throw new AppError('conflict', 'approval_required');
+    return { approval_status: 'not_required' };
   }
 
   async archive(actor: Actor, id: string, body: unknown): Promise<Rec> {
@@ -77,7 +132,10 @@ export class ContractsService {
    * through the outbound webhooks; it answers on the signed callback endpoint.
    */
   async requestSignature(actor: Actor, id: string): Promise<Rec> {
-    return this.transition(actor, id, 'esign', undefined, async () => ({ esign_status: 'sent' }));
+    return this.transition(actor, id, 'esign', undefined, async (c, tx) => ({
+      esign_status: 'sent',
+      ...(await this.approvalGate(actor, c, tx)),
+    }));
   }
 
   /** A new callback secret for the signing service (shown once; admin). */
@@ -182,7 +240,7 @@ export class ContractsService {
     id: string,
     action: keyof typeof FROM,
     version: number | undefined,
-    changes: () => Promise<Rec>,
+    changes: (contract: Rec, tx: TenantDb) => Promise<Rec>,
     meta: Rec = {},
   ): Promise<Rec> {
     return this.tdb(actor.tenantId).transaction(async (tx) => {
@@ -199,7 +257,7 @@ export class ContractsService {
         );
       if (action === 'esign' && c.esign_status === 'sent')
         throw new AppError('conflict', 'contract_status', [], { status: 'sent' });
-      const patch = await changes();
+      const patch = await changes(c, tx);
       const updated = await this.p.records.update(actor, 'contract', id, patch, {
         tx,
         allowReadOnly: true,
@@ -235,3 +293,30 @@ export class ContractsService {
     });
   }
 }
+
+/**
+ * The contract's side of an approval: submitted → in approval (locked by the engine); approved →
+ * may be signed; rejected, returned or withdrawn → back to draft with the result shown.
+ */
+export const contractApprovals: ApprovalHandler = {
+  async onSubmitted(ctx, s) {
+    await ctx.records.update(
+      ctx.system,
+      'contract',
+      s.recordId,
+      { status: 'in_approval', approval_status: 'pending' },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+  async onOutcome(ctx, o) {
+    await ctx.records.update(
+      ctx.system,
+      'contract',
+      o.recordId,
+      o.outcome === 'approved'
+        ? { approval_status: 'approved' }
+        : { status: 'draft', approval_status: o.outcome },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+};

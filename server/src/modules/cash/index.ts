@@ -13,7 +13,7 @@ import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
 import { PricingService } from './pricing.service.ts';
 import { registerPricingRoutes } from './pricing.routes.ts';
-import { ContractsService } from './contracts.service.ts';
+import { ContractsService, contractApprovals } from './contracts.service.ts';
 import { ProductsService } from './products.service.ts';
 import { registerProductRoutes } from './products.routes.ts';
 import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
@@ -66,6 +66,7 @@ export const cashModule: ModuleDef = {
     'invoice.reversed',
     'invoice.reconciled',
   ],
+  approvals: { contract: contractApprovals },
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },

@@ -52,6 +52,15 @@ const ERP_STATUSES: SelectOption[] = [
   opt('failed', '推送失败', 'Failed', 'red'),
 ];
 
+const APPROVAL_STATUSES: SelectOption[] = [
+  opt('pending', '审批中', 'Pending', 'gold'),
+  opt('approved', '已通过', 'Approved', 'green'),
+  opt('rejected', '已驳回', 'Rejected', 'red'),
+  opt('returned', '已退回', 'Returned', 'orange'),
+  opt('withdrawn', '已撤回', 'Withdrawn', 'default'),
+  opt('not_required', '无需审批', 'Not required', 'default'),
+];
+
 const ESIGN_STATUSES: SelectOption[] = [
   opt('sent', '已发起签署', 'Sent for signature', 'gold'),
   opt('signed', '已电子签署', 'E-signed', 'green'),
@@ -131,6 +140,13 @@ export const contractObject = defineObject({
       label: L('合同状态', 'Status'),
       defaultValue: 'draft',
       options: CONTRACT_STATUSES,
+      readOnly: true,
+    },
+    {
+      apiName: 'approval_status',
+      type: 'select',
+      label: L('审批结果', 'Approval'),
+      options: APPROVAL_STATUSES,
       readOnly: true,
     },
     {

@@ -215,6 +215,14 @@ export const messages = {
     'zh-CN': '当前合同状态（{status}）不允许此操作',
     'en-US': 'is not allowed while the contract is {status}',
   },
+  approval_required: {
+    'zh-CN': '该合同需先提交审批',
+    'en-US': 'This contract needs approval first: submit it',
+  },
+  approval_pending: {
+    'zh-CN': '审批尚未通过',
+    'en-US': 'The approval has not passed yet',
+  },
   invalid_signature: { 'zh-CN': '签名校验失败', 'en-US': 'The signature does not verify' },
   // cash: receivables (payment plans, payments, invoices)
   sum_mismatch: {
@@ -302,6 +310,15 @@ export const messages = {
     'en-US': 'The quote expired on {date}; create a new version',
   },
   date_in_past: { 'zh-CN': '不能早于今天（{today}）', 'en-US': 'must not be before today ({today})' },
+  // performance credit and commissions (cash module)
+  revenue_split_total: {
+    'zh-CN': '业绩分配（收入）比例合计为 {sum}%，应为 100%',
+    'en-US': 'revenue splits add up to {sum}%, not 100%',
+  },
+  statement_state_conflict: {
+    'zh-CN': '提成结算单当前状态（{status}）不允许此操作',
+    'en-US': 'The commission statement is {status}, which does not allow this',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;

@@ -25,6 +25,8 @@ create table contract (
   amount bigint check (amount >= 0),
   amount_currency char(3),
   status text not null default 'draft' check (status in ('draft', 'in_approval', 'signed', 'archived', 'terminated')),
+  -- the last approval's result; a contract approved (or needing none) may be signed
+  approval_status text check (approval_status in ('pending', 'approved', 'rejected', 'returned', 'withdrawn', 'not_required')),
   esign_status text check (esign_status in ('sent', 'signed', 'declined')),
   esign_document_id text,
   description text,
