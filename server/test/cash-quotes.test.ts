@@ -280,20 +280,72 @@ describe('versions', () => {
 });
 
 describe('approval', () => {
-  it('keeps a quote beyond the discount threshold a draft and names the threshold', async () => {
-    const set = await admin.put('/api/v1/quotes/settings', { maxDiscountWithoutApproval: 15 });
-    expect(set.statusCode, set.body).toBe(200);
-    try {
-      const q = await createQuote(rep, { header_discount: 8 });
-      const s = await rep.post(`/api/v1/quotes/${q.id}/submit`, {});
-      const body = json<{ data: Quote & { submit_route: string; crossed: Rec[] } }>(s).data;
-      expect(s.statusCode).toBe(200);
-      // 10 % on the line and 8 % on the header: 17.2 % off
-      expect(body).toMatchObject({ status: 'draft', submit_route: 'thresholds' });
-      expect(body.crossed).toEqual([{ field: 'max_line_discount', value: 17.2, limit: 15 }]);
-    } finally {
-      await admin.put('/api/v1/quotes/settings', { maxDiscountWithoutApproval: 20 });
-    }
+  let manager: Client;
+
+  beforeAll(async () => {
+    manager = await userWithRole(admin, 'sales_manager');
+    // quotes more than 15 % off the list price need the manager
+    const p = await admin.post('/api/v1/approvals/processes', {
+      name: '报价折扣审批',
+      object: 'quote',
+      triggers: ['manual'],
+      condition: [{ field: 'effective_discount', op: 'gt', value: 15 }],
+      nodes: [{ name: '销售经理', kind: 'user', user_id: manager.userId }],
+    });
+    expect(p.statusCode, p.body).toBe(201);
+  });
+
+  it('approves at once when no approval process applies', async () => {
+    const q = await createQuote();
+    expect(q.effective_discount).toBe(8);
+    const s = await rep.post(`/api/v1/quotes/${q.id}/submit`, {});
+    const body = json<{ data: Quote & { submit_route: string; approval_id: string | null } }>(s).data;
+    expect(body).toMatchObject({ status: 'approved', submit_route: 'auto', approval_id: null });
+    expect(body.approved_at).toEqual(expect.any(String));
+  });
+
+  it('puts a quote the process catches in approval, locked, until the manager decides', async () => {
+    const q = await createQuote(rep, { header_discount: 10 });
+    // 75,000.00 list, 62,100.00 net: 17.2 % off
+    expect(q.effective_discount).toBe(17.2);
+    const s = await rep.post(`/api/v1/quotes/${q.id}/submit`, {});
+    const body = conformsTo<{ data: Quote & { submit_route: string; approval_id: string } }>(
+      built.app,
+      'POST',
+      '/api/v1/quotes/:id/submit',
+      s,
+      200,
+    ).data;
+    expect(body).toMatchObject({ status: 'in_approval', submit_route: 'approval' });
+    expect((await rep.put(`/api/v1/quotes/${q.id}/lines`, { lines: lines() })).statusCode).toBe(409);
+    expect((await rep.post(`/api/v1/quotes/${q.id}/send`, {})).statusCode).toBe(409);
+    expect((await rep.post(`/api/v1/quotes/${q.id}/new-version`, {})).statusCode).toBe(409);
+    const ok = await manager.post(`/api/v1/approvals/instances/${body.approval_id}/approve`, {
+      comment: '同意',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const after = json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data;
+    expect(after.status).toBe('approved');
+    expect((await rep.post(`/api/v1/quotes/${q.id}/send`, {})).statusCode).toBe(200);
+  });
+
+  it('a rejected quote stays rejected; its next version is a draft to rework', async () => {
+    const q = await createQuote(rep, { header_discount: 10 });
+    const s = json<{ data: { approval_id: string } }>(
+      await rep.post(`/api/v1/quotes/${q.id}/submit`, {}),
+    ).data;
+    const no = await manager.post(`/api/v1/approvals/instances/${s.approval_id}/reject`, {
+      comment: '折扣过大',
+    });
+    expect(no.statusCode, no.body).toBe(200);
+    expect(json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data.status).toBe('rejected');
+    expect((await rep.post(`/api/v1/quotes/${q.id}/send`, {})).statusCode).toBe(409);
+    const v2 = json<{ data: Quote }>(await rep.post(`/api/v1/quotes/${q.id}/new-version`, {})).data;
+    expect(v2).toMatchObject({ status: 'draft', quote_version: 2 });
+    const fixed = await rep.put(`/api/v1/quotes/${v2.id}/lines`, { header_discount: 0, lines: lines() });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    const s2 = json<{ data: Quote }>(await rep.post(`/api/v1/quotes/${v2.id}/submit`, {})).data;
+    expect(s2.status).toBe('approved');
   });
 
   it('refuses to submit a subscription line without a service period', async () => {
@@ -312,6 +364,12 @@ describe('approval', () => {
     const bad = await admin.put('/api/v1/quotes/settings', { validityDays: 0 });
     expect(bad.statusCode).toBe(422);
     expect(codes(bad)).toEqual(['validityDays:invalid_value']);
+    const good = await admin.put('/api/v1/quotes/settings', {
+      sellerName: '杭州飞轮科技有限公司',
+      terms: '付款方式：签约后 10 个工作日内付清',
+    });
+    const set = conformsTo<{ data: Rec }>(built.app, 'PUT', '/api/v1/quotes/settings', good, 200).data;
+    expect(set).toMatchObject({ validityDays: 30, sellerName: '杭州飞轮科技有限公司' });
   });
 });
 
@@ -416,6 +474,8 @@ describe('PDF', () => {
     expect(zh).toContain(q.number);
     expect(zh).toContain('69,483.00'); // grand total: 65,550.00 + 6 % tax
     expect(zh).toContain('含首年运维服务');
+    expect(zh).toContain('杭州飞轮科技有限公司');
+    expect(zh).toContain('签约后 10 个工作日内付清');
 
     const en = await createQuote(rep, { language: 'en-US' });
     const enText = text((await rep.get(`/api/v1/quotes/${en.id}/pdf`)).rawPayload);

@@ -114,6 +114,13 @@ export const quoteObject = defineObject({
       listDefault: false,
     },
     {
+      apiName: 'effective_discount',
+      type: 'percent',
+      label: L('综合折扣率', 'Discount off list'),
+      readOnly: true,
+      listDefault: false,
+    },
+    {
       apiName: 'language',
       type: 'select',
       label: L('报价单语言', 'Language'),

@@ -65,7 +65,7 @@ export function registerQuoteRoutes(app: FastifyInstance, quotes: QuotesService)
     {
       schema: {
         tags,
-        summary: 'Change quote settings (validity, approval thresholds, PDF seller name, logo, terms)',
+        summary: 'Change quote settings (validity days, PDF seller name, logo, terms)',
         body: QuoteSettings.partial(),
         response: responses({ 200: dataOf(QuoteSettings) }),
       },
@@ -133,7 +133,7 @@ export function registerQuoteRoutes(app: FastifyInstance, quotes: QuotesService)
     },
     async (req) => {
       const r = await quotes.submit(actorOf(req), req.params.id, req.body);
-      return { data: { ...r.quote, submit_route: r.route, crossed: r.crossed } };
+      return { data: { ...r.quote, submit_route: r.route, approval_id: r.approval_id } };
     },
   );
   r.post(

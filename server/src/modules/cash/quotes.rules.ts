@@ -1,6 +1,6 @@
-// Pure rules of quotes (DOMAIN.md §4): the status machine, what a version may still change, the
-// approval thresholds used when no approval process is configured, validity dates, the order
-// lines an accepted quote becomes, and the PDF's labels and number formats. No I/O.
+// Pure rules of quotes (DOMAIN.md §4): the status machine, what a version may still change,
+// validity dates, the order lines an accepted quote becomes, and the PDF's labels and number
+// formats. No I/O.
 import type { FieldIssue } from '../../platform/http/errors.ts';
 import { fromMinorUnits } from '../../platform/metadata/values.rules.ts';
 
@@ -86,58 +86,6 @@ export function validUntilIssue(validUntil: string | null | undefined, today: st
 /** A sent or approved quote whose validity ran out before `asOf` (YYYY-MM-DD). */
 export function isLapsed(q: { status: QuoteStatus; valid_until: string | null }, asOf: string): boolean {
   return (q.status === 'sent' || q.status === 'approved') && q.valid_until !== null && q.valid_until < asOf;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Approval without an approval process: thresholds from the tenant's quote settings
-
-export interface ApprovalThresholds {
-  /** the largest discount (line and header discounts together) a rep may give on a line, percent */
-  maxDiscountWithoutApproval: number;
-  /** the lowest margin percent a rep may quote */
-  minMarginWithoutApproval: number;
-}
-
-export interface PricedLineFacts {
-  gross_amount: number;
-  net_amount: number;
-}
-
-/**
- * The largest effective discount on any line: (gross − net) / gross, where net is after the line
- * discount and the line's share of the header discount. 10 % on the line and 10 % on the header
- * is 19 % off, which is what the threshold is about. Two decimals, rounded half-up.
- */
-export function maxEffectiveDiscount(lines: readonly PricedLineFacts[]): number {
-  let max = 0;
-  for (const l of lines) {
-    if (l.gross_amount <= 0) continue;
-    const bp = Math.round(((l.gross_amount - l.net_amount) * 10_000) / l.gross_amount);
-    if (bp > max) max = bp;
-  }
-  return max / 100;
-}
-
-export interface ThresholdCrossing {
-  field: 'max_line_discount' | 'margin_percent';
-  value: number | null;
-  limit: number;
-}
-
-/** Why a quote needs approval under the thresholds (empty: it is approved as submitted). */
-export function crossedThresholds(
-  q: { lines: readonly PricedLineFacts[]; margin_percent: number | null; net_total: number },
-  t: ApprovalThresholds,
-): ThresholdCrossing[] {
-  const out: ThresholdCrossing[] = [];
-  const discount = maxEffectiveDiscount(q.lines);
-  if (discount > t.maxDiscountWithoutApproval)
-    out.push({ field: 'max_line_discount', value: discount, limit: t.maxDiscountWithoutApproval });
-  // a quote for nothing (net 0) has no margin to speak of: it needs someone to look at it
-  const margin = q.net_total > 0 ? q.margin_percent : null;
-  if (margin === null ? q.lines.length > 0 : margin < t.minMarginWithoutApproval)
-    out.push({ field: 'margin_percent', value: margin, limit: t.minMarginWithoutApproval });
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -107,28 +107,18 @@ export const QuoteAcceptBody = z
   .nullish()
   .meta({ id: 'QuoteAcceptBody' });
 
-export const ThresholdCrossing = z
-  .strictObject({
-    field: z.enum(['max_line_discount', 'margin_percent']),
-    value: z.number().nullable(),
-    limit: z.number(),
-  })
-  .meta({ id: 'QuoteThresholdCrossing' });
-
 export const QuoteSubmitResult = QuoteWithLines.extend({
   submit_route: z
-    .enum(['approval', 'auto', 'thresholds'])
+    .enum(['approval', 'auto'])
     .describe(
-      'approval: an approval process took it (in_approval); auto: approved at once; thresholds: no approval engine and a threshold was crossed (still a draft)',
+      'approval: an approval process took it (in_approval, locked); auto: no process applies, approved',
     ),
-  crossed: z.array(ThresholdCrossing),
+  approval_id: z.string().nullable().describe('the approval instance (GET /api/v1/approvals/{id})'),
 }).meta({ id: 'QuoteSubmitResult' });
 
 export const QuoteSettings = z
   .strictObject({
     validityDays: z.number().int(),
-    maxDiscountWithoutApproval: z.number(),
-    minMarginWithoutApproval: z.number(),
     sellerName: z.string().nullable(),
     logo: z.string().nullable().describe('data:image/png;base64,… or data:image/jpeg;base64,…'),
     terms: z.string().nullable(),

@@ -11,6 +11,7 @@ import { emitEvents } from '../../platform/events/outbox.ts';
 import { addDays, todayIn } from '../../platform/jobs/dates.rules.ts';
 import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
+import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 import type { ListResult } from '../../platform/records/records.service.ts';
 import { isIsoDate } from './order.rules.ts';
 import type { OrdersService } from './orders.service.ts';
@@ -19,7 +20,6 @@ import { renderQuotePdf } from './quote-pdf.ts';
 import {
   canBranch,
   canMove,
-  crossedThresholds,
   isEditable,
   isLapsed,
   isQuoteStatus,
@@ -29,7 +29,6 @@ import {
   validUntilIssue,
   type QuoteLanguage,
   type QuoteStatus,
-  type ThresholdCrossing,
 } from './quotes.rules.ts';
 import {
   loadQuoteSettings,
@@ -129,18 +128,11 @@ export type QuoteView = Rec & { lines: QuoteLineView[]; documents: QuoteDocument
 
 export interface SubmitResult {
   quote: QuoteView;
-  /** 'approval': an approval process took it (in_approval); 'auto': approved as submitted */
-  route: 'approval' | 'auto' | 'thresholds';
-  /** the thresholds it crossed when no approval process exists (it stays a draft then) */
-  crossed: ThresholdCrossing[];
+  /** 'approval': an approval process took it (in approval, locked); 'auto': no process applies, approved */
+  route: 'approval' | 'auto';
+  /** the approval instance (GET /api/v1/approvals/{id}) when a process took it */
+  approval_id: string | null;
 }
-
-/**
- * Submits a quote to the approvals engine. Answers true when a process took the quote (it is in
- * approval now and locked), false when no process matches (the caller approves it directly), and
- * null when there is no engine to ask (the tenant's thresholds decide).
- */
-export type QuoteApprovalSubmit = (tx: TenantDb, actor: Actor, quoteId: string) => Promise<boolean | null>;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
@@ -156,7 +148,6 @@ export class QuotesService {
   constructor(
     readonly p: Platform,
     private readonly orders: OrdersService,
-    private readonly submitToApprovals: QuoteApprovalSubmit = async () => null,
   ) {}
 
   private tdb(actor: Actor): TenantDb {
@@ -295,6 +286,7 @@ export class QuotesService {
             margin_amount: copy('margin_amount'),
             margin_percent: src.margin_percent ?? null,
             max_line_discount: src.max_line_discount ?? 0,
+            effective_discount: src.effective_discount ?? null,
           },
         ],
         { allowReadOnly: true },
@@ -363,16 +355,15 @@ export class QuotesService {
   }
 
   /**
-   * Submits a draft: an approval process of the approvals engine may take it (in_approval, locked
-   * until decided); without a matching process it is approved at once. Without an engine, the
-   * tenant's thresholds decide: inside them it is approved, outside it stays a draft and the
-   * answer names what it crossed.
+   * Submits a draft to the approvals engine: the first matching approval process of `quote` takes
+   * it (in_approval and locked until decided; the outcome comes back through quoteApprovals), and
+   * without a matching process it is approved at once. Conditions can use the header fields:
+   * max_line_discount, header_discount, effective_discount, margin_percent, net_total …
    */
   async submit(actor: Actor, id: string, body: unknown): Promise<SubmitResult> {
     const input = parse(versionSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
-    const settings = await loadQuoteSettings(tdb);
     const out = await tdb.transaction(async (tx) => {
       const quote = await this.lockForWrite(actor, tx, id, input.version);
       const status = statusOf(quote);
@@ -380,32 +371,12 @@ export class QuotesService {
       await this.checkSendable(tx, quote, id, today);
       const now = new Date().toISOString();
       await this.p.records.update(actor, 'quote', id, { submitted_at: now }, { tx, allowReadOnly: true });
-      const taken = await this.submitToApprovals(tx, actor, id);
-      if (taken === true) {
-        // the engine's onSubmitted callback normally does this; it is idempotent here
-        const cur = await this.statusIn(tx, id);
-        if (cur === 'draft')
-          await this.p.records.update(
-            actor,
-            'quote',
-            id,
-            { status: 'in_approval' },
-            { tx, allowReadOnly: true },
-          );
-        return { route: 'approval' as const, crossed: [] };
-      }
-      if (taken === null) {
-        const lines = await this.linesOf(tx, id);
-        const crossed = crossedThresholds(
-          {
-            lines,
-            margin_percent: quote.margin_percent === null ? null : Number(quote.margin_percent),
-            net_total: money(quote.net_total),
-          },
-          settings,
-        );
-        if (crossed.length) return { route: 'thresholds' as const, crossed };
-      }
+      const instance = await this.p.approvals.submit(
+        actor,
+        { object: 'quote', recordId: id, trigger: 'manual' },
+        tx,
+      );
+      if (instance) return { route: 'approval' as const, approval_id: instance.id };
       await this.p.records.update(
         actor,
         'quote',
@@ -413,7 +384,7 @@ export class QuotesService {
         { status: 'approved', approved_at: now },
         { tx, allowReadOnly: true },
       );
-      return { route: 'auto' as const, crossed: [] };
+      return { route: 'auto' as const, approval_id: null };
     });
     return { quote: await this.get(actor, id), ...out };
   }
@@ -593,36 +564,6 @@ export class QuotesService {
     return merged;
   }
 
-  /**
-   * Sets the outcome of an approval on the quote (the approvals engine's callback, with the
-   * engine's actor): approved → approved; rejected → rejected; returned or withdrawn → draft.
-   */
-  async applyApprovalOutcome(
-    tx: TenantDb,
-    actor: Actor,
-    id: string,
-    outcome: 'approved' | 'rejected' | 'returned' | 'withdrawn',
-  ): Promise<void> {
-    const status = await this.statusIn(tx, id);
-    if (status !== 'in_approval') return;
-    const to: QuoteStatus =
-      outcome === 'approved' ? 'approved' : outcome === 'rejected' ? 'rejected' : 'draft';
-    await this.p.records.update(
-      actor,
-      'quote',
-      id,
-      { status: to, ...(to === 'approved' ? { approved_at: new Date().toISOString() } : {}) },
-      { tx, allowReadOnly: true },
-    );
-  }
-
-  /** Marks a submitted quote in approval (the engine's onSubmitted callback). */
-  async markInApproval(tx: TenantDb, actor: Actor, id: string): Promise<void> {
-    const status = await this.statusIn(tx, id);
-    if (status === 'draft')
-      await this.p.records.update(actor, 'quote', id, { status: 'in_approval' }, { tx, allowReadOnly: true });
-  }
-
   /** Sent or approved quotes whose validity ran out before `asOf` become expired (daily job). */
   async expireLapsed(tx: TenantDb, asOf: string): Promise<number> {
     const rows = await tx.query(sql<{
@@ -691,6 +632,7 @@ export class QuotesService {
       header_discount: string;
       margin_percent: string | null;
       max_line_discount: string;
+      effective_discount: string | null;
       language: string;
       notes: string | null;
       list_total: number;
@@ -704,7 +646,8 @@ export class QuotesService {
       version: number;
     }>`select number, name, opportunity_id, account_id, owner_id, quote_version, parent_quote_id, status,
         to_char(valid_until, 'YYYY-MM-DD') as valid_until, currency, header_discount::text as header_discount,
-        margin_percent::text as margin_percent, max_line_discount::text as max_line_discount, language, notes,
+        margin_percent::text as margin_percent, max_line_discount::text as max_line_discount,
+        effective_discount::text as effective_discount, language, notes,
         list_total, subtotal, discount_total, net_total, tax_total, grand_total, cost_total, margin_amount, version
       from quote where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null`);
     if (!r) throw notFound();
@@ -717,6 +660,7 @@ export class QuotesService {
       header_discount: Number(r.header_discount),
       margin_percent: r.margin_percent === null ? null : Number(r.margin_percent),
       max_line_discount: Number(r.max_line_discount),
+      effective_discount: r.effective_discount === null ? null : Number(r.effective_discount),
       list_total: m(r.list_total),
       subtotal: m(r.subtotal),
       discount_total: m(r.discount_total),
@@ -726,13 +670,6 @@ export class QuotesService {
       cost_total: m(r.cost_total),
       margin_amount: m(r.margin_amount),
     };
-  }
-
-  private async statusIn(tx: TenantDb, id: string): Promise<QuoteStatus | null> {
-    const r = await tx.one(
-      sql<{ status: string }>`select status from quote where tenant_id = ${tx.tenantId} and id = ${id}`,
-    );
-    return r && isQuoteStatus(r.status) ? r.status : null;
   }
 
   /** Before approval and sending: lines exist, subscription lines have periods, still valid. */
@@ -761,6 +698,7 @@ export class QuotesService {
       margin_amount: m(t.margin_amount),
       margin_percent: t.margin_percent,
       max_line_discount: t.max_line_discount,
+      effective_discount: t.effective_discount,
     };
   }
 
@@ -1030,3 +968,37 @@ function auditLine(l: {
     net_amount: l.net_amount,
   };
 }
+
+/**
+ * The approvals engine's callbacks for quotes (registered in cash/index.ts): a submission puts
+ * the quote in approval; approved → approved, rejected → rejected, returned or withdrawn → back
+ * to draft. The engine's system actor writes: the approver may have no edit right on the quote.
+ */
+export const quoteApprovals: ApprovalHandler = {
+  async onSubmitted(ctx, s) {
+    await ctx.records.update(
+      ctx.system,
+      'quote',
+      s.recordId,
+      { status: 'in_approval' },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+  async onOutcome(ctx, o) {
+    const row = await ctx.tx.one(
+      sql<{
+        status: string;
+      }>`select status from quote where tenant_id = ${ctx.tx.tenantId} and id = ${o.recordId}`,
+    );
+    if (row?.status !== 'in_approval') return;
+    const to: QuoteStatus =
+      o.outcome === 'approved' ? 'approved' : o.outcome === 'rejected' ? 'rejected' : 'draft';
+    await ctx.records.update(
+      ctx.system,
+      'quote',
+      o.recordId,
+      { status: to, ...(to === 'approved' ? { approved_at: new Date().toISOString() } : {}) },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+};

@@ -6,13 +6,6 @@ import type { TenantDb } from '../../platform/db/tenant-db.ts';
 export interface QuoteSettings {
   /** a new quote is valid for this many days unless it says otherwise */
   validityDays: number;
-  /**
-   * Used only when no approval process of the approvals engine takes the quote: a submitted quote
-   * whose largest effective line discount is above this (percent) …
-   */
-  maxDiscountWithoutApproval: number;
-  /** … or whose margin percent is below this stays rejected (it needs an approval process). */
-  minMarginWithoutApproval: number;
   /** the seller's name at the top of the PDF (default: the tenant's name) */
   sellerName: string | null;
   /** a PNG or JPEG logo for the PDF header, as a data: URL (at most ~200 KB) */
@@ -23,8 +16,6 @@ export interface QuoteSettings {
 
 export const DEFAULT_QUOTE_SETTINGS: QuoteSettings = {
   validityDays: 30,
-  maxDiscountWithoutApproval: 20,
-  minMarginWithoutApproval: 0,
   sellerName: null,
   logo: null,
   terms: null,
@@ -34,8 +25,6 @@ const LOGO_RE = /^data:image\/(png|jpeg);base64,[A-Za-z0-9+/]+=*$/;
 
 export const quoteSettingsSchema = z.strictObject({
   validityDays: z.number().int().min(1).max(365),
-  maxDiscountWithoutApproval: z.number().min(0).max(100),
-  minMarginWithoutApproval: z.number().min(-100).max(100),
   sellerName: z.string().trim().min(1).max(200).nullable(),
   logo: z.string().max(280_000).regex(LOGO_RE).nullable(),
   terms: z.string().max(4000).nullable(),

@@ -47,6 +47,8 @@ create table quote (
   margin_amount_currency char(3),
   margin_percent numeric(9, 2),
   max_line_discount numeric(5, 2) not null default 0,
+  -- (list total − net total) / list total: line and header discounts together, off the standard price
+  effective_discount numeric(9, 2),
   language text not null default 'zh-CN' check (language in ('zh-CN', 'en-US')),
   notes text,
   submitted_at timestamptz,
