@@ -7,7 +7,7 @@ import { OrdersService } from './orders.service.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
 import { quoteObject } from './quotes.objects.ts';
 import { quoteHooks } from './quotes.hooks.ts';
-import { QuotesService, quoteApprovals } from './quotes.service.ts';
+import { QuotesService } from './quotes.service.ts';
 import { registerQuoteRoutes } from './quotes.routes.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
@@ -24,6 +24,10 @@ import { PaymentsService } from './payments.service.ts';
 import { InvoicesService } from './invoices.service.ts';
 import { registerReceivablesRoutes } from './receivables.routes.ts';
 import { receivablesJob } from './receivables.jobs.ts';
+import { PerformanceService, performanceSubscriber } from './performance.service.ts';
+import { CommissionsService } from './commissions.service.ts';
+import { registerPerformanceRoutes } from './performance.routes.ts';
+import { commissionsJob } from './performance.jobs.ts';
 import { DigestService, paymentsDigestJob } from './digest.service.ts';
 import { registerDigestRoutes } from './digest.routes.ts';
 
@@ -42,7 +46,7 @@ export const cashModule: ModuleDef = {
     { ...paymentObject, hooks: paymentHooks },
     { ...invoiceObject, hooks: invoiceHooks },
   ],
-  jobs: [receivablesJob, paymentsDigestJob],
+  jobs: [receivablesJob, commissionsJob, paymentsDigestJob],
   events: [
     'quote.sent',
     'quote.accepted',
@@ -50,6 +54,9 @@ export const cashModule: ModuleDef = {
     'order.confirmed',
     'order.amended',
     'order.cancelled',
+    'order.splits_changed',
+    'commission_statement.approved',
+    'commission_statement.locked',
     'price_list.items_replaced',
     'contract.signed',
     'contract.archived',
@@ -66,11 +73,13 @@ export const cashModule: ModuleDef = {
     'invoice.reversed',
     'invoice.reconciled',
   ],
-  approvals: { contract: contractApprovals, quote: quoteApprovals },
+  approvals: { contract: contractApprovals },
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },
+  subscribers: () => [performanceSubscriber()],
   routes(app, platform) {
+    registerPerformanceRoutes(app, new PerformanceService(platform), new CommissionsService(platform));
     registerOrderRoutes(app, new OrdersService(platform));
     registerQuoteRoutes(app, new QuotesService(platform, new OrdersService(platform)));
     registerPricingRoutes(app, new PriceListsService(platform), new PricingService(platform));
