@@ -7,7 +7,7 @@ import { OrdersService } from './orders.service.ts';
 import { registerOrderRoutes } from './orders.routes.ts';
 import { quoteObject } from './quotes.objects.ts';
 import { quoteHooks } from './quotes.hooks.ts';
-import { QuotesService } from './quotes.service.ts';
+import { QuotesService, quoteApprovals } from './quotes.service.ts';
 import { registerQuoteRoutes } from './quotes.routes.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
@@ -73,7 +73,7 @@ export const cashModule: ModuleDef = {
     'invoice.reversed',
     'invoice.reconciled',
   ],
-  approvals: { contract: contractApprovals },
+  approvals: { contract: contractApprovals, quote: quoteApprovals },
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },
