@@ -380,6 +380,47 @@ describe('orders', () => {
     expect((await rep.post(`/api/v1/orders/${o.id}/confirm`, {})).statusCode).toBe(409);
   });
 
+  it('refuses to cancel an order that holds payments; an unpaid plan is cancelled with it', async () => {
+    const paid = json<{ data: Order }>(
+      await rep.post('/api/v1/orders', { account_id: accountId, status: 'confirmed', lines: [subLine()] }),
+    ).data;
+    const plan = await rep.post('/api/v1/payment-plans', {
+      order_id: paid.id,
+      instalments: [
+        { due_date: '2026-01-10', amount: 3_000_000 },
+        { due_date: '2026-07-10', amount: 3_000_000 },
+      ],
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const p = await rep.post('/api/v1/payments', {
+      account_id: accountId,
+      received_date: '2026-01-08',
+      amount: 3_000_000,
+      bank_reference: paid.number,
+    });
+    expect(p.statusCode, p.body).toBe(201);
+    const c = await rep.post(`/api/v1/orders/${paid.id}/cancel`, { reason: '客户取消' });
+    expect(c.statusCode).toBe(409);
+    expect((c.json() as Err).error.key).toBe('order_has_payments');
+    expect(json<{ data: Order }>(await rep.get(`/api/v1/orders/${paid.id}`)).data.status).toBe('confirmed');
+
+    const unpaid = json<{ data: Order }>(
+      await rep.post('/api/v1/orders', { account_id: accountId, status: 'confirmed', lines: [subLine()] }),
+    ).data;
+    const plan2 = json<{ data: Rec }>(
+      await rep.post('/api/v1/payment-plans', {
+        order_id: unpaid.id,
+        instalments: [{ due_date: '2026-01-10', amount: 6_000_000 }],
+      }),
+    ).data;
+    expect((await rep.post(`/api/v1/orders/${unpaid.id}/cancel`, { reason: '重复下单' })).statusCode).toBe(
+      200,
+    );
+    expect(json<{ data: Rec }>(await rep.get(`/api/v1/objects/payment_plan/${plan2.id}`)).data.status).toBe(
+      'cancelled',
+    );
+  });
+
   it('marks orders for the ERP when a webhook takes order.confirmed, and stores its acknowledgement', async () => {
     const w = await admin.post('/api/v1/admin/webhooks', {
       url: 'https://erp.example.test/hooks/flywheel',

@@ -213,6 +213,17 @@ export class OrdersService {
     await this.tdb(actor).transaction(async (tx) => {
       const order = await this.lockForWrite(actor, tx, id, input.version);
       if (order.status === 'cancelled') throw new AppError('conflict', 'order_cancelled');
+      // money received against the order must be refunded or moved first: a cancelled order
+      // cannot hold payments; an unpaid plan is cancelled with it
+      const plan = await tx.one(sql<{
+        id: string;
+        paid_amount: number;
+      }>`select id, paid_amount from payment_plan
+        where tenant_id = ${tx.tenantId} and order_id = ${id} and deleted_at is null and status <> 'cancelled' for update`);
+      if (plan && Number(plan.paid_amount) > 0) throw new AppError('conflict', 'order_has_payments');
+      if (plan)
+        await tx.exec0(sql`update payment_plan set status = 'cancelled', version = version + 1, updated_at = now()
+          where tenant_id = ${tx.tenantId} and id = ${plan.id}`);
       await this.p.records.update(
         actor,
         'order',

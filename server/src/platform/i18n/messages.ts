@@ -223,6 +223,10 @@ export const messages = {
     'zh-CN': '审批尚未通过',
     'en-US': 'The approval has not passed yet',
   },
+  order_has_payments: {
+    'zh-CN': '该订单已有回款，请先退款或改挂到其他回款计划后再取消',
+    'en-US': 'Payments were received against this order: refund or reallocate them before cancelling',
+  },
   invalid_signature: { 'zh-CN': '签名校验失败', 'en-US': 'The signature does not verify' },
   // cash: receivables (payment plans, payments, invoices)
   sum_mismatch: {
