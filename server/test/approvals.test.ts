@@ -299,10 +299,14 @@ describe('approval processes (admin)', () => {
 describe('submitting and deciding', () => {
   it('user then role node; the record is locked while pending; callback, audit, events, notifications', async () => {
     const t = tag();
-    await processFor(t, [
-      { name: '指定人', kind: 'user', user_id: vp.userId },
-      { name: '财务', kind: 'role', role: 'read_only' },
-    ]);
+    await processFor(
+      t,
+      [
+        { name: '指定人', kind: 'user', user_id: vp.userId },
+        { name: '财务', kind: 'role', role: 'read_only' },
+      ],
+      { snapshot_fields: ['employees'] },
+    );
     const acc = await account(t, { employees: 10 });
     const inst = await submit(acc);
     expect(inst).toMatchObject({ status: 'pending', current_node: 0, can_withdraw: true });
@@ -341,12 +345,33 @@ describe('submitting and deciding', () => {
       }>;
     }>('GET', `${A}/inbox`, await vp.get(`${A}/inbox`), 200).data;
     const item = inbox.find((i) => i.instance_id === inst.id);
-    expect(item).toMatchObject({ submitted_by: { id: rep.userId } });
+    expect(item).toMatchObject({
+      submitted_by: { id: rep.userId },
+      snapshot: { industry: t, employees: 10 },
+    });
     expect(item?.record_title).toContain(t);
     const notes = json<{ data: Array<{ kind: string; link: string }> }>(
       await vp.get('/api/v1/notifications'),
     ).data;
     expect(notes.some((n) => n.kind === 'approval.task' && n.link === `/o/account/${acc}`)).toBe(true);
+
+    // a module driving its own approval may still write the record
+    const system = await actorOf(admin);
+    await built.platform.records.update(
+      system,
+      'account',
+      acc,
+      { website: 'https://example.com' },
+      { ignoreApprovalLock: true },
+    );
+    const mine = conforms<{ data: Instance[] }>(
+      'GET',
+      `${A}/submissions`,
+      await rep.get(`${A}/submissions?status=pending`),
+      200,
+    ).data;
+    expect(mine.map((m) => m.id)).toContain(inst.id);
+    conforms('GET', `${A}/submissions`, await rep.get(`${A}/submissions?status=maybe`), 400);
 
     const step1 = await act(vp, inst.id, 'approve', { comment: '同意' });
     expect(step1).toMatchObject({ status: 'pending', current_node: 1, can_withdraw: false });
@@ -618,6 +643,21 @@ describe('submitting and deciding', () => {
     const seen = json<{ data: Instance }>(await rep.get(`${A}/instances/${a.id}`)).data;
     expect(seen.can_withdraw).toBe(true);
     expect((await act(vp, a.id, 'approve')).current_node).toBe(1);
+    // an admin moves a task of someone else (an approver who left); others may not
+    const ceoTask = json<{ data: Instance }>(await rep.get(`${A}/instances/${a.id}`)).data.tasks.find(
+      (x) => x.status === 'pending',
+    );
+    expect(
+      errorKey(
+        await vp.post(`${A}/instances/${a.id}/reassign`, { to_user_id: fin1.userId, task_id: ceoTask?.id }),
+      ),
+    ).toBe('not_current_approver');
+    const byAdmin = await act(admin, a.id, 'reassign', { to_user_id: fin1.userId, task_id: ceoTask?.id });
+    expect(byAdmin.tasks.filter((x) => x.node_index === 1).map((x) => [x.approver.id, x.status])).toEqual([
+      [ceo.userId, 'reassigned'],
+      [fin1.userId, 'pending'],
+    ]);
+    expect((await act(fin1, a.id, 'approve')).status).toBe('approved');
   });
 
   it('batch approve: one result per task, each on its own', async () => {

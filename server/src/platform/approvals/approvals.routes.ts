@@ -178,6 +178,20 @@ export function registerApprovalRoutes(app: FastifyInstance, approvals: Approval
     async (req) => ({ data: await approvals.history(actorOf(req), req.query.object, req.query.record_id) }),
   );
   r.get(
+    '/api/v1/approvals/submissions',
+    {
+      schema: {
+        tags,
+        summary: 'My submissions, newest first (≤ 100)',
+        querystring: z.object({
+          status: z.enum(['pending', 'approved', 'rejected', 'returned', 'withdrawn']).optional(),
+        }),
+        response: responses({ 200: listOf(ApprovalInstance) }),
+      },
+    },
+    async (req) => ({ data: await approvals.mySubmissions(actorOf(req), req.query.status) }),
+  );
+  r.get(
     '/api/v1/approvals/instances/:id',
     {
       schema: {
@@ -227,7 +241,11 @@ export function registerApprovalRoutes(app: FastifyInstance, approvals: Approval
         tags,
         summary: 'Hand my task on the current node to another user',
         params,
-        body: z.strictObject({ to_user_id: uuid, comment }),
+        body: z.strictObject({
+          to_user_id: uuid,
+          task_id: uuid.optional().describe('Admins: any pending task of the current node'),
+          comment,
+        }),
         response: responses({ 200: dataOf(ApprovalInstance) }),
       },
     },

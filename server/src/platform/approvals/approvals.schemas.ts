@@ -158,6 +158,9 @@ export const ApprovalInboxItem = z
     age_hours: z.number().describe('Hours since the task was created'),
     overdue: z.boolean().describe("Older than the node's timeout"),
     reassigned_from: z.string().nullable(),
+    snapshot: z
+      .record(z.string(), FieldValue)
+      .describe('Record fields at submission (those the reader may see)'),
   })
   .meta({ id: 'ApprovalInboxItem' });
 

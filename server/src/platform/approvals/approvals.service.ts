@@ -438,7 +438,8 @@ export class ApprovalsService {
         ...process.snapshot_fields,
       ]);
       const snapshot = Object.fromEntries([...keep].filter((k) => k in rec).map((k) => [k, rec[k]]));
-      const title = typeof rec[obj.nameField] === 'string' ? (rec[obj.nameField] as string) : null;
+      const rawTitle = rec[obj.nameField];
+      const title = rawTitle === null || rawTitle === undefined ? null : String(rawTitle);
       const id = newId();
       const submission: ApprovalSubmission = {
         instanceId: id,
@@ -484,7 +485,7 @@ export class ApprovalsService {
     const id = outerTx ? await outerTx.transaction(run) : await this.tdb(actor).transaction(run);
     if (id === null) return null;
     const tx = outerTx ?? this.tdb(actor);
-    const [view] = await this.views(tx, actor, [id], obj);
+    const [view] = await this.views(tx, actor, [id]);
     return view ?? null;
   }
 
@@ -622,12 +623,16 @@ export class ApprovalsService {
   async reassign(
     actor: Actor,
     instanceId: string,
-    input: { to_user_id: string; comment?: string | undefined },
+    input: { to_user_id: string; task_id?: string | undefined; comment?: string | undefined },
   ): Promise<ApprovalInstanceView> {
     const comment = input.comment?.trim() || null;
     await this.tdb(actor).transaction(async (tx) => {
       const inst = await this.pendingInstance(tx, actor, instanceId);
-      const task = await this.myTask(tx, actor, inst);
+      // an admin may move anyone's pending task of the current node (an approver who left)
+      const task =
+        actor.isAdmin && input.task_id
+          ? await this.pendingTask(tx, inst, input.task_id)
+          : await this.myTask(tx, actor, inst, input.task_id);
       const to = input.to_user_id;
       if (
         !(await tx.one(
@@ -648,6 +653,7 @@ export class ApprovalsService {
         values (${tx.tenantId}, ${newTask}, ${inst.id}, ${task.node_index}, ${to}, ${task.id})`);
       await this.step(tx, inst.id, task.node_index, 'reassign', actor.userId, comment, {
         from_task_id: task.id,
+        from_user_id: task.approver_id,
         task_id: newTask,
         to_user_id: to,
       });
@@ -655,7 +661,7 @@ export class ApprovalsService {
       await emitEvents(tx, actor.userId, [
         this.event('approval.reassigned', inst, actor.userId, {
           node_index: task.node_index,
-          from_user_id: actor.userId,
+          from_user_id: task.approver_id,
           to_user_id: to,
           comment,
         }),
@@ -746,7 +752,7 @@ export class ApprovalsService {
              coalesce(i.plan->t.node_index->>'name', '') as node_name, i.submitted_by as submitter_id,
              u.name as submitter_name, i.submitted_at, t.created_at as task_created_at, t.reassigned_from,
              round((extract(epoch from now() - t.created_at) / 3600)::numeric, 1)::float8 as age_hours,
-             (i.plan->t.node_index->>'timeout_hours')::int as timeout_hours
+             (i.plan->t.node_index->>'timeout_hours')::int as timeout_hours, i.snapshot
       from approval_task t
       join approval_instance i on i.tenant_id = t.tenant_id and i.id = t.instance_id
       join app_user u on u.tenant_id = i.tenant_id and u.id = i.submitted_by
@@ -755,6 +761,9 @@ export class ApprovalsService {
     return rows.map(({ submitter_id, submitter_name, timeout_hours, ...r }) => ({
       ...r,
       submitted_by: { id: submitter_id, name: submitter_name },
+      snapshot: Object.fromEntries(
+        Object.entries(r.snapshot).filter(([k]) => fieldAccess(actor, r.object, k) !== 'hidden'),
+      ),
       overdue: timeout_hours !== null && r.age_hours >= timeout_hours,
     }));
   }
@@ -783,7 +792,20 @@ export class ApprovalsService {
       tdb,
       actor,
       ids.map((r) => r.id),
-      obj,
+    );
+  }
+
+  /** My submissions, newest first (≤ 100), optionally of one status. */
+  async mySubmissions(actor: Actor, status?: ApprovalStatus): Promise<ApprovalInstanceView[]> {
+    if (!actor.userId) return [];
+    const tdb = this.tdb(actor);
+    const ids = await tdb.query(sql<{ id: string }>`select id from approval_instance
+      where tenant_id = ${actor.tenantId} and submitted_by = ${actor.userId} ${status ? sql`and status = ${status}` : sql``}
+      order by submitted_at desc, id desc limit 100`);
+    return this.views(
+      tdb,
+      actor,
+      ids.map((r) => r.id),
     );
   }
 
@@ -798,11 +820,10 @@ export class ApprovalsService {
       }>`select object, record_id from approval_instance where tenant_id = ${actor.tenantId} and id = ${instanceId}`,
     );
     if (!inst) throw notFound();
-    const obj = await this.registry.get(actor.tenantId, inst.object);
     const [v] = (await this.history(actor, inst.object, inst.record_id)).filter((x) => x.id === instanceId);
     if (v) return v;
     // older than the history page, or not visible
-    const [w] = actor.isAdmin ? await this.views(tdb, actor, [instanceId], obj) : [];
+    const [w] = actor.isAdmin ? await this.views(tdb, actor, [instanceId]) : [];
     if (!w) throw notFound();
     return w;
   }
@@ -814,12 +835,7 @@ export class ApprovalsService {
       where x.tenant_id = i.tenant_id and x.instance_id = i.id and x.approver_id = ${actor.userId}))`;
   }
 
-  private async views(
-    tdb: TenantDb,
-    actor: Actor,
-    ids: string[],
-    obj: ObjectDef,
-  ): Promise<ApprovalInstanceView[]> {
+  private async views(tdb: TenantDb, actor: Actor, ids: string[]): Promise<ApprovalInstanceView[]> {
     if (!ids.length) return [];
     const t = actor.tenantId;
     const insts = await tdb.query(
@@ -883,7 +899,7 @@ export class ApprovalsService {
           completed_at: i.completed_at?.toISOString() ?? null,
           current_node: i.current_node,
           snapshot: Object.fromEntries(
-            Object.entries(i.snapshot).filter(([k]) => fieldAccess(actor, obj.apiName, k) !== 'hidden'),
+            Object.entries(i.snapshot).filter(([k]) => fieldAccess(actor, i.object, k) !== 'hidden'),
           ),
           nodes: i.plan.map((n) => ({
             index: n.index,
@@ -993,6 +1009,15 @@ export class ApprovalsService {
         and approver_id = ${actor.userId} and status = 'pending' ${taskId ? sql`and id = ${taskId}` : sql``}
       limit 1 for update`);
     if (!task) throw new AppError('forbidden', 'not_current_approver');
+    return task;
+  }
+
+  private async pendingTask(tx: TenantDb, inst: InstanceRow, taskId: string): Promise<TaskRow> {
+    const task =
+      await tx.one(sql<TaskRow>`select id, instance_id, node_index, approver_id, status, comment, reassigned_from, created_at, decided_at
+      from approval_task where tenant_id = ${tx.tenantId} and instance_id = ${inst.id} and node_index = ${inst.current_node}
+        and id = ${taskId} and status = 'pending' for update`);
+    if (!task) throw invalid([{ field: 'task_id', issue: 'invalid_reference' }]);
     return task;
   }
 
@@ -1179,6 +1204,8 @@ export interface InboxItem {
   age_hours: number;
   overdue: boolean;
   reassigned_from: string | null;
+  /** the record's fields at submission (those the reader may see) */
+  snapshot: Rec;
 }
 
 export interface ApprovalStepView {
