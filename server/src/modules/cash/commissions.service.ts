@@ -104,10 +104,90 @@ export interface MonthFigures {
 }
 
 /**
- * A person's credit, attainment and commission for a month, straight from the ledger. Commission
- * is per role (the split role the credit was earned in) with that role's rule; tiers measure the
- * role's credit (revenue + overlay) against the person's target for the month.
+ * People's credit, attainment and commission for a month, straight from the ledger (two queries
+ * whatever the number of people). Commission is per role (the split role the credit was earned
+ * in) with that role's rule; tiers measure the role's credit (revenue + overlay) against the
+ * person's target for the month.
  */
+export async function computeMonths(
+  tx: TenantDb,
+  userIds: string[],
+  period: string,
+  settings: PerformanceSettings,
+  currency: string,
+): Promise<Map<string, MonthFigures>> {
+  const rows = await tx.query(sql<{
+    user_id: string;
+    role: string;
+    kind: string;
+    currency: string;
+    amount: string;
+  }>`
+    select user_id, role, kind, trim(currency) as currency, sum(amount)::int8 as amount from performance_credit
+    where tenant_id = ${tx.tenantId} and user_id = any(${userIds}::uuid[]) and period = ${periodStart(period)}::date
+    group by user_id, role, kind, currency order by user_id, role, kind`);
+  const targets = await tx.query(sql<{ user_id: string; period_kind: string; amount: string }>`
+    select user_id, period_kind, amount from sales_target
+    where tenant_id = ${tx.tenantId} and user_id = any(${userIds}::uuid[]) and trim(currency) = ${currency}
+      and ((period_kind = 'month' and period_start = ${periodStart(period)}::date)
+        or (period_kind = 'quarter' and period_start = date_trunc('quarter', ${periodStart(period)}::date)::date))`);
+  const out = new Map<string, MonthFigures>();
+  for (const userId of userIds) {
+    const t = (kind: string): number | null => {
+      const r = targets.find((x) => x.user_id === userId && x.period_kind === kind);
+      return r ? Number(r.amount) : null;
+    };
+    const target = monthlyTarget(t('month'), t('quarter'));
+    const byRole = new Map<string, { revenue: number; overlay: number }>();
+    const other = new Map<string, number>();
+    for (const r of rows) {
+      if (r.user_id !== userId) continue;
+      const amount = Number(r.amount);
+      if (r.currency !== currency) {
+        other.set(r.currency, (other.get(r.currency) ?? 0) + amount);
+        continue;
+      }
+      const cur = byRole.get(r.role) ?? { revenue: 0, overlay: 0 };
+      if (r.kind === 'overlay') cur.overlay += amount;
+      else cur.revenue += amount;
+      byRole.set(r.role, cur);
+    }
+    const lines: RoleLine[] = [...byRole.entries()].map(([role, c]) => {
+      const rule = settings.commission.roles[role] ?? settings.commission.default;
+      const credit = c.revenue + c.overlay;
+      const r = commissionFor(credit, target, rule);
+      return {
+        role,
+        revenue_credit: c.revenue,
+        overlay_credit: c.overlay,
+        credit,
+        rule,
+        method: r.method,
+        slices: r.slices,
+        uncapped: r.uncapped,
+        capped: r.capped,
+        commission: r.commission,
+      };
+    });
+    const revenue = lines.reduce((a, l) => a + l.revenue_credit, 0);
+    const overlay = lines.reduce((a, l) => a + l.overlay_credit, 0);
+    out.set(userId, {
+      user_id: userId,
+      period,
+      currency,
+      revenue_credit: revenue,
+      overlay_credit: overlay,
+      target,
+      attainment: attainment(revenue + overlay, target),
+      commission: lines.reduce((a, l) => a + l.commission, 0),
+      lines,
+      other_currencies: [...other.entries()].map(([c, amount]) => ({ currency: c, amount })),
+    });
+  }
+  return out;
+}
+
+/** One person's month (see computeMonths). */
 export async function computeMonth(
   tx: TenantDb,
   userId: string,
@@ -115,64 +195,9 @@ export async function computeMonth(
   settings: PerformanceSettings,
   currency: string,
 ): Promise<MonthFigures> {
-  const rows = await tx.query(sql<{ role: string; kind: string; currency: string; amount: string }>`
-    select role, kind, trim(currency) as currency, sum(amount)::int8 as amount from performance_credit
-    where tenant_id = ${tx.tenantId} and user_id = ${userId} and period = ${periodStart(period)}::date
-    group by role, kind, currency order by role, kind`);
-  const targets = await tx.query(sql<{ period_kind: string; amount: string }>`
-    select period_kind, amount from sales_target
-    where tenant_id = ${tx.tenantId} and user_id = ${userId} and trim(currency) = ${currency}
-      and ((period_kind = 'month' and period_start = ${periodStart(period)}::date)
-        or (period_kind = 'quarter' and period_start = date_trunc('quarter', ${periodStart(period)}::date)::date))`);
-  const t = (kind: string): number | null => {
-    const r = targets.find((x) => x.period_kind === kind);
-    return r ? Number(r.amount) : null;
-  };
-  const target = monthlyTarget(t('month'), t('quarter'));
-  const byRole = new Map<string, { revenue: number; overlay: number }>();
-  const other = new Map<string, number>();
-  for (const r of rows) {
-    const amount = Number(r.amount);
-    if (r.currency !== currency) {
-      other.set(r.currency, (other.get(r.currency) ?? 0) + amount);
-      continue;
-    }
-    const cur = byRole.get(r.role) ?? { revenue: 0, overlay: 0 };
-    if (r.kind === 'overlay') cur.overlay += amount;
-    else cur.revenue += amount;
-    byRole.set(r.role, cur);
-  }
-  const lines: RoleLine[] = [...byRole.entries()].map(([role, c]) => {
-    const rule = settings.commission.roles[role] ?? settings.commission.default;
-    const credit = c.revenue + c.overlay;
-    const r = commissionFor(credit, target, rule);
-    return {
-      role,
-      revenue_credit: c.revenue,
-      overlay_credit: c.overlay,
-      credit,
-      rule,
-      method: r.method,
-      slices: r.slices,
-      uncapped: r.uncapped,
-      capped: r.capped,
-      commission: r.commission,
-    };
-  });
-  const revenue = lines.reduce((a, l) => a + l.revenue_credit, 0);
-  const overlay = lines.reduce((a, l) => a + l.overlay_credit, 0);
-  return {
-    user_id: userId,
-    period,
-    currency,
-    revenue_credit: revenue,
-    overlay_credit: overlay,
-    target,
-    attainment: attainment(revenue + overlay, target),
-    commission: lines.reduce((a, l) => a + l.commission, 0),
-    lines,
-    other_currencies: [...other.entries()].map(([c, amount]) => ({ currency: c, amount })),
-  };
+  const f = (await computeMonths(tx, [userId], period, settings, currency)).get(userId);
+  if (!f) throw new Error('computeMonths left a person out');
+  return f;
 }
 
 // --- statements ---

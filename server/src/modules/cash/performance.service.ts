@@ -34,6 +34,7 @@ import {
 } from './performance.rules.ts';
 import {
   computeMonth,
+  computeMonths,
   isManager,
   loadPerformanceSettings,
   managedDepartments,
@@ -321,13 +322,19 @@ export const PAYMENT_EVENTS = [
 export function performanceSubscriber(): Subscriber {
   return {
     name: 'cash.performance',
-    types: [...ORDER_EVENTS, ...PAYMENT_EVENTS],
+    types: [...ORDER_EVENTS, 'order.updated', ...PAYMENT_EVENTS],
     async handle(ev: StoredEvent, tx: TenantDb): Promise<void> {
       if (!ev.record_id) return;
+      const changes = ev.payload.changes;
+      const ownerChanged = typeof changes === 'object' && changes !== null && 'owner_id' in changes;
+      if (ev.type === 'order.updated' && !ownerChanged) return;
       const s = await loadPerformanceSettings(tx);
       const cause: Cause = { event: ev.type, eventId: ev.id, at: new Date(ev.created_at) };
       let touched: Touched = [];
-      if (s.creditSource === 'order' && ORDER_EVENTS.includes(ev.type)) {
+      if (ev.type === 'order.updated') {
+        // a new owner holds the default 100 % (orders without splits): move the booked credit
+        touched = await recomputeOrderCredit(tx, ev.record_id, cause);
+      } else if (s.creditSource === 'order' && ORDER_EVENTS.includes(ev.type)) {
         const o = await orderFacts(tx, ev.record_id);
         if (o) touched = await settleOrderSource(tx, o, s, cause);
       } else if (s.creditSource === 'payment' && PAYMENT_EVENTS.includes(ev.type)) {
@@ -498,12 +505,25 @@ export class PerformanceService {
       id: string;
       status: string;
       lines: MonthFigures['lines'];
+      revenue_credit: string;
+      overlay_credit: string;
+      target: string | null;
+      attainment: string | null;
       commission: string;
-    }>`
-      select id, status, lines, commission from commission_statement
+    }>`select id, status, lines, revenue_credit, overlay_credit, target, attainment, commission from commission_statement
       where tenant_id = ${tdb.tenantId} and user_id = ${actor.userId} and period = ${periodStart(period)}::date`);
     let figures = await computeMonth(tdb, actor.userId, period, settings, currency);
-    if (st?.status === 'locked') figures = { ...figures, lines: st.lines, commission: Number(st.commission) };
+    // a locked statement's figures are final (a target changed afterwards does not reopen them)
+    if (st?.status === 'locked')
+      figures = {
+        ...figures,
+        revenue_credit: Number(st.revenue_credit),
+        overlay_credit: Number(st.overlay_credit),
+        target: st.target === null ? null : Number(st.target),
+        attainment: st.attainment === null ? null : Number(st.attainment),
+        lines: st.lines,
+        commission: Number(st.commission),
+      };
     const entries = await tdb.query(sql<{
       id: string;
       order_id: string;
@@ -553,22 +573,28 @@ export class PerformanceService {
         and (u.status = 'active' or exists (select 1 from performance_credit c where c.tenant_id = u.tenant_id
           and c.user_id = u.id and c.period = ${periodStart(period)}::date))
       order by u.name limit 2000`);
-    const rows: Array<PerformanceRow & { dept: string | null }> = [];
-    for (const u of people) {
-      const f = await computeMonth(tdb, u.id, period, settings, currency);
-      rows.push({
+    const figures = await computeMonths(
+      tdb,
+      people.map((u) => u.id),
+      period,
+      settings,
+      currency,
+    );
+    const rows: Array<PerformanceRow & { dept: string | null }> = people.map((u) => {
+      const f = figures.get(u.id);
+      return {
         key: u.id,
         name: u.name,
         department_id: u.department_id,
         dept: u.dept,
         people: 1,
-        revenue_credit: f.revenue_credit,
-        overlay_credit: f.overlay_credit,
-        target: f.target,
-        attainment: f.attainment,
-        commission: f.commission,
-      });
-    }
+        revenue_credit: f?.revenue_credit ?? 0,
+        overlay_credit: f?.overlay_credit ?? 0,
+        target: f?.target ?? null,
+        attainment: f?.attainment ?? null,
+        commission: f?.commission ?? 0,
+      };
+    });
     if (groupBy !== 'department') return rows.map(({ dept: _d, ...r }) => r);
     const byDept = new Map<string, PerformanceRow>();
     for (const r of rows) {
