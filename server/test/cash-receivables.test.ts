@@ -501,3 +501,177 @@ describe('record scope', () => {
     expect(agingAdmin.rows.map((r) => r.group_id)).toContain(accountB);
   });
 });
+
+describe('aging and the receivables job at an as-of date', () => {
+  let acc: string;
+  let p: Plan;
+  beforeAll(async () => {
+    acc = await account(repA, '成都账龄测试有限公司');
+    const o = await order(repA, acc, 100_000);
+    p = await plan(repA, {
+      order_id: o.id,
+      instalments: [
+        { due_date: '2026-01-10', amount: 30_000 },
+        { due_date: '2026-02-20', amount: 20_000 },
+        { due_date: '2026-04-01', amount: 50_000 },
+      ],
+    });
+    await pay(repA, {
+      account_id: acc,
+      amount: 30_000,
+      received_date: '2026-03-05',
+      bank_reference: p.instalments[0]?.number,
+    });
+  });
+  type AgingBody = { data: { rows: Array<Record<string, number | string | null>>; totals: unknown[] } };
+  const agingOf = async (c: Client, q: string): Promise<AgingBody['data']> =>
+    conforms<AgingBody>(
+      'GET',
+      '/api/v1/receivables/aging',
+      await c.get(`/api/v1/receivables/aging?${q}`),
+      200,
+    ).data;
+
+  it('buckets open amounts by days past due; due today is current; later payments do not count', async () => {
+    const early = await agingOf(repA, 'as_of=2026-03-01&group_by=account');
+    expect(early.rows.find((r) => r.group_id === acc)).toMatchObject({
+      group_name: '成都账龄测试有限公司',
+      currency: 'CNY',
+      current: 50_000,
+      d1_30: 20_000, // 9 days past due
+      d31_60: 30_000, // 50 days: the payment came on 03-05, after this date
+      d61_90: 0,
+      d91_plus: 0,
+      total: 100_000,
+      overdue: 50_000,
+    });
+    const later = await agingOf(repA, 'as_of=2026-04-01');
+    expect(later.rows.find((r) => r.group_id === acc)).toMatchObject({
+      current: 50_000, // due on 04-01 itself
+      d31_60: 20_000, // 40 days
+      d1_30: 0,
+      total: 70_000,
+    });
+    const byOwner = await agingOf(repA, 'as_of=2026-04-02&group_by=owner');
+    expect(byOwner.rows.map((r) => r.group_id)).toEqual([repA.userId]);
+    const bad = await repA.get('/api/v1/receivables/aging?as_of=2026-02-30');
+    expect(codes(bad)).toEqual(['as_of:invalid_date']);
+  });
+
+  it('marks overdue and reminds the owner before and after the due date, once each', async () => {
+    const run = async (asOf: string): Promise<Record<string, number>> => {
+      const r = await admin.post('/api/v1/admin/jobs/cash.receivables/run', { as_of: asOf });
+      expect(r.statusCode, r.body).toBe(200);
+      const body = json<{ data: { status: string; result: Record<string, number> } }>(r).data;
+      expect(body.status).toBe('succeeded');
+      return body.result;
+    };
+    const stored = async (): Promise<
+      Array<{ seq: number; status: string; before: boolean; after: number | null }>
+    > =>
+      db().query(sql<{ seq: number; status: string; before: boolean; after: number | null }>`
+        select seq, status, reminded_before_at is not null as before, reminded_after_days as after
+        from payment_instalment where tenant_id = ${t.tenantId} and plan_id = ${p.id} order by seq`);
+    const first = await run('2026-03-29');
+    expect(first.reminders_before).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toEqual([
+      { seq: 1, status: 'paid', before: false, after: null },
+      { seq: 2, status: 'overdue', before: false, after: 7 },
+      { seq: 3, status: 'planned', before: true, after: null },
+    ]);
+    const notes = json<{ data: Array<{ kind: string; body: string | null }> }>(
+      await repA.get('/api/v1/notifications'),
+    ).data;
+    expect(notes.map((n) => n.kind)).toEqual(
+      expect.arrayContaining(['payment_plan.due_soon', 'payment_plan.overdue']),
+    );
+    expect(notes.find((n) => n.kind === 'payment_plan.due_soon')?.body).toContain(`${p.number}-3`);
+    const again = await run('2026-03-29');
+    expect([again.reminders_before, again.reminders_after, again.statuses_changed]).toEqual([0, 0, 0]);
+    await run('2026-04-02');
+    expect((await stored())[2]).toEqual({ seq: 3, status: 'overdue', before: true, after: 1 });
+  });
+});
+
+describe('bank statement import', () => {
+  async function upload(
+    c: Client,
+    name: string,
+    content: string,
+    query = '',
+  ): Promise<LightMyRequestResponse> {
+    const boundary = `----fw${Date.now()}`;
+    const payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      Buffer.from(content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return built.app.inject({
+      method: 'POST',
+      url: `/api/v1/payments/import${query}`,
+      headers: { ...c.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+  }
+
+  it('names bad rows by row number and writes nothing; a good file matches every row in one go', async () => {
+    const acc = await account(repA, '武汉导入测试有限公司');
+    const o = await order(repA, acc, 60_000);
+    const p = await plan(repA, {
+      order_id: o.id,
+      instalments: [
+        { due_date: '2026-05-01', amount: 20_000 },
+        { due_date: '2026-06-01', amount: 40_000 },
+      ],
+    });
+    const before = await count('payment');
+    const bad = await upload(
+      admin,
+      'statement.csv',
+      `日期,金额,付款方,摘要\n2026-05-02,200.00,武汉导入测试有限公司,${o.number}\n2026-05-03,abc,武汉导入测试有限公司,x\n2026/13/01,1.00,武汉导入测试有限公司,y\n2026-05-04,5.00,无名氏,没有单号\n`,
+    );
+    expect(
+      conforms<Err>('POST', '/api/v1/payments/import', bad, 422).error.details.map((d) => d.field),
+    ).toEqual(['rows[3].amount', 'rows[4].date', 'rows[5].payer']);
+    expect(await count('payment')).toBe(before);
+
+    const good = `date,amount,payer,reference\n2026-05-02,"¥200.00",某某代付,货款 ${o.number}\n2026-05-03,400,武汉导入测试有限公司,尾款\n`;
+    const dry = conforms<{
+      data: { dry_run: boolean; rows: Array<{ row: number; payment_id: string | null }> };
+    }>(
+      'POST',
+      '/api/v1/payments/import',
+      await upload(admin, 'statement.csv', good, '?dry_run=true'),
+      200,
+    ).data;
+    expect(dry.dry_run).toBe(true);
+    expect(dry.rows.map((r) => r.payment_id)).toEqual([null, null]);
+    expect(await count('payment')).toBe(before);
+    const done = conforms<{
+      data: {
+        rows: Array<{
+          row: number;
+          account_id: string;
+          match_method: string;
+          allocated: number;
+          credit: number;
+        }>;
+      };
+    }>('POST', '/api/v1/payments/import', await upload(admin, 'statement.csv', good), 200).data;
+    expect(done.rows.map((r) => [r.row, r.account_id, r.match_method, r.allocated, r.credit])).toEqual([
+      [2, acc, 'reference', 20_000, 0],
+      [3, acc, 'amount', 40_000, 0],
+    ]);
+    expect(await count('payment')).toBe(before + 2);
+    expect((await getPlan(repA, p.id)).status).toBe('paid');
+    // importing needs the import permission on payments (reps have none by default)
+    const rep = await upload(
+      repB,
+      'statement.csv',
+      `date,amount,payer\n2026-05-02,1.00,武汉导入测试有限公司\n`,
+    );
+    expect(rep.statusCode).toBe(403);
+  });
+});
