@@ -777,6 +777,59 @@ describe('submitting and deciding', () => {
   });
 });
 
+describe('tenant isolation', () => {
+  it("another tenant's admin sees none of it and changes nothing", async () => {
+    const t = tag();
+    const proc = await processFor(t, [{ name: '经理', kind: 'department_head' }]);
+    const acc = await account(t);
+    const inst = await submit(acc);
+    const task = inst.tasks[0]?.id ?? '';
+    const dept = json<{ data: Array<{ department_id: string }> }>(await admin.get(`${A}/department-heads`))
+      .data[0]?.department_id;
+    const other = await newTenant(built);
+    const b = await login(built.app, other.adminEmail);
+    const bDept = json<{ data: { id: string } }>(
+      await b.post('/api/v1/admin/departments', { name: 'B', parent_id: null }),
+    ).data.id;
+    const calls: Array<[string, Promise<LightMyRequestResponse>]> = [
+      ['get process', b.get(`${A}/processes/${proc}`)],
+      [
+        'put process',
+        b.put(`${A}/processes/${proc}`, {
+          name: 'x',
+          object: 'account',
+          triggers: ['manual'],
+          nodes: [{ name: 'a', kind: 'department_head' }],
+        }),
+      ],
+      ['delete process', b.delete(`${A}/processes/${proc}`)],
+      ['department head', b.put(`${A}/department-heads/${dept}`, { head_user_id: null })],
+      ['submit', b.post(`${A}/submit`, { object: 'account', record_id: acc })],
+      ['instance', b.get(`${A}/instances/${inst.id}`)],
+      ['approve', b.post(`${A}/instances/${inst.id}/approve`, {})],
+      ['withdraw', b.post(`${A}/instances/${inst.id}/withdraw`, {})],
+      ['comment', b.post(`${A}/instances/${inst.id}/comment`, { comment: 'x' })],
+      ['reassign', b.post(`${A}/instances/${inst.id}/reassign`, { to_user_id: rep.userId, task_id: task })],
+    ];
+    for (const [name, p] of calls) expect((await p).statusCode, name).toBe(404);
+    expect(
+      json<{ data: unknown[] }>(await b.get(`${A}/instances?object=account&record_id=${acc}`)).data,
+    ).toEqual([]);
+    expect(json<{ data: unknown[] }>(await b.get(`${A}/processes`)).data).toEqual([]);
+    const batch = json<{ data: Array<{ ok: boolean }> }>(
+      await b.post(`${A}/tasks/batch-approve`, { task_ids: [task] }),
+    ).data;
+    expect(batch[0]?.ok).toBe(false);
+    const foreignHead = await b.put(`${A}/department-heads/${bDept}`, { head_user_id: mgr.userId });
+    expect(json<{ error: { details: Array<{ field: string }> } }>(foreignHead).error.details[0]?.field).toBe(
+      'head_user_id',
+    );
+    const still = json<{ data: Instance }>(await rep.get(`${A}/instances/${inst.id}`)).data;
+    expect(still.status).toBe('pending');
+    expect(still.steps.map((x) => x.action)).toEqual(['submit']);
+  });
+});
+
 /** The actor of a signed-in client, for calling the service the way a module does. */
 async function actorOf(c: Client) {
   const { loadActor } = await import('../src/platform/identity/actor.ts');
