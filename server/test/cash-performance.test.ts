@@ -90,9 +90,16 @@ async function totals(orderId: string): Promise<Record<string, number>> {
 }
 
 async function settings(patch: Record<string, unknown>): Promise<void> {
-  const cur = json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/performance/settings')).data;
+  const got = await admin.get('/api/v1/performance/settings');
+  const cur = conformsTo<{ data: Record<string, unknown> }>(
+    built.app,
+    'GET',
+    '/api/v1/performance/settings',
+    got,
+    200,
+  ).data;
   const r = await admin.put('/api/v1/performance/settings', { ...cur, ...patch });
-  expect(r.statusCode, r.body).toBe(200);
+  conformsTo(built.app, 'PUT', '/api/v1/performance/settings', r, 200);
 }
 
 async function order(owner: Client, amount: number, extra: Record<string, unknown> = {}): Promise<Rec> {
@@ -364,6 +371,40 @@ describe('credit from payments (creditSource payment)', () => {
       'payment.allocated',
     ]);
   });
+  it('a payment to a contract plan is divided among the contract orders by amount', async () => {
+    const landed = await tdb().one(
+      sql<{ ok: boolean }>`select to_regclass('payment_allocation') is not null as ok`,
+    );
+    if (!landed?.ok) return;
+    const c = await rep2.post('/api/v1/objects/contract', {
+      name: '框架合同',
+      account_id: account2,
+      amount: { amount: 400_000, currency: 'CNY' },
+    });
+    expect(c.statusCode, c.body).toBe(201);
+    const contractId = json<{ data: Rec }>(c).data.id;
+    const a = await order(rep2, 100_000, { status: 'confirmed', contract_id: contractId });
+    const b = await order(rep2, 300_000, { status: 'confirmed', contract_id: contractId });
+    const sp = await rep2.put(`/api/v1/orders/${b.id}/splits`, {
+      splits: [{ user_id: presales.userId, role: 'presales', percent: 100 }],
+    });
+    expect(sp.statusCode, sp.body).toBe(200);
+    const plan = await admin.post('/api/v1/payment-plans', {
+      contract_id: contractId,
+      instalments: [{ due_date: '2026-12-31', amount: 400_000 }],
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const pay = await admin.post('/api/v1/payments', {
+      account_id: account2,
+      plan_id: json<{ data: Rec }>(plan).data.id,
+      amount: 200_001,
+    });
+    expect(pay.statusCode, pay.body).toBe(201);
+    await drain();
+    // 200,001 × 1/4 = 50,000.25 and × 3/4 = 150,000.75: the fen goes to the larger remainder
+    expect(await totals(a.id)).toEqual({ [`${rep2.userId}:revenue`]: 50_000 });
+    expect(await totals(b.id)).toEqual({ 'presales:revenue': 150_001 });
+  });
 });
 
 describe('statements', () => {
@@ -415,7 +456,10 @@ describe('statements', () => {
       ).data.status,
     ).toBe('approved');
     const lk = await manager.post(`/api/v1/commissions/statements/${statementId}/lock`, {});
-    expect(json<{ data: Statement }>(lk).data.status).toBe('locked');
+    expect(
+      conformsTo<{ data: Statement }>(built.app, 'POST', '/api/v1/commissions/statements/:id/lock', lk, 200)
+        .data.status,
+    ).toBe('locked');
     expect((await manager.post(`/api/v1/commissions/statements/${statementId}/approve`, {})).statusCode).toBe(
       409,
     );
@@ -425,7 +469,13 @@ describe('statements', () => {
     const o = await order(rep, 500_000, { status: 'confirmed' });
     await drain();
     expect((await credits(o.id)).map((c) => c.period)).toEqual([nextPeriod]);
-    const st = json<{ data: Statement }>(await rep.get(`/api/v1/commissions/statements/${statementId}`)).data;
+    const st = conformsTo<{ data: Statement }>(
+      built.app,
+      'GET',
+      '/api/v1/commissions/statements/:id',
+      await rep.get(`/api/v1/commissions/statements/${statementId}`),
+      200,
+    ).data;
     expect(st).toMatchObject({ status: 'locked', commission: 40_000, revenue_credit: 1_200_000 });
     expect((await me(rep)).commission).toBe(40_000);
     expect((await me(rep, nextPeriod)).revenue_credit).toBe(500_000);
