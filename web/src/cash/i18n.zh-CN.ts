@@ -68,7 +68,7 @@ export const cashZhCN = {
   'cash.line.keys': 'Tab 切换单元格，在数字单元格按 Enter 新增一行，Alt+Backspace 删除当前行',
   'cash.line.empty': '还没有明细。点击“添加一行”选择产品。',
   'cash.line.incomplete': '填写数量和单价后自动计算金额。',
-  'cash.line.summary': '共 {count} 行 · 标准金额 {gross} · 折扣 {discount} · 合计',
+  'cash.line.summary': '共 {count} 行 · 折前金额 {gross} · 折扣 {discount} · 合计',
   'cash.line.total': '合计',
   'cash.products.none': '还没有产品',
   'cash.products.addFirst': '订单按产品下单，请先添加一个产品（编码、类型、单位、标准价）。',

@@ -58,14 +58,25 @@ function optionLabel(
 }
 
 /** A cell's input with the server's message for it right below. */
-function Cell({ error, testId, children }: { error?: string; testId: string; children: ReactNode }) {
+function Cell({
+  error,
+  testId,
+  width,
+  children,
+}: {
+  error?: string;
+  testId: string;
+  /** the input's width: a long message wraps under it instead of widening the column */
+  width?: number;
+  children: ReactNode;
+}) {
   return (
     <div>
       {children}
       {error && (
         <Typography.Text
           type="danger"
-          style={{ display: 'block', fontSize: 12, maxWidth: 220 }}
+          style={{ display: 'block', fontSize: 12, maxWidth: width ?? 220 }}
           data-testid={`${testId}-error`}
           role="alert"
         >
@@ -119,7 +130,7 @@ function ProductPicker({
       aria-label={t('cash.line.productAria', { n })}
       data-testid={`line-${n - 1}-product`}
       status={status}
-      style={{ width: 280 }}
+      style={{ width: 250 }}
       showSearch={{ filterOption: false, onSearch: setQ }}
       onOpenChange={setOpen}
       placeholder={t('cash.line.productPlaceholder')}
@@ -205,7 +216,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
     onValue: (v: string) => void,
     opts: { aria: string; precision?: number; max?: string; width: number; suffix?: string },
   ) => (
-    <Cell error={err(l, f)} testId={tid(i, f)}>
+    <Cell error={err(l, f)} testId={tid(i, f)} width={opts.width}>
       <InputNumber<string>
         stringMode
         aria-label={`${opts.aria} · ${i + 1}`}
@@ -226,32 +237,40 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
     </Cell>
   );
 
-  const dateCell = (l: LineDraft, i: number, f: 'service_start' | 'service_end') => {
+  const dateInput = (l: LineDraft, i: number, f: 'service_start' | 'service_end') => {
     const value = f === 'service_start' ? l.serviceStart : l.serviceEnd;
-    if (!allowsPeriod(l.product?.type))
-      return (
-        <Tooltip title={l.product ? t('cash.line.noPeriod') : t('cash.line.pickFirst')}>
-          <Typography.Text type="secondary">—</Typography.Text>
-        </Tooltip>
-      );
+    const name = t(f === 'service_start' ? 'cash.line.serviceStart' : 'cash.line.serviceEnd');
     return (
-      <Cell error={err(l, f)} testId={tid(i, f)}>
+      <Cell error={err(l, f)} testId={tid(i, f)} width={136}>
         <DatePicker
-          aria-label={`${t(f === 'service_start' ? 'cash.line.serviceStart' : 'cash.line.serviceEnd')} · ${i + 1}`}
+          aria-label={`${name} · ${i + 1}`}
           data-testid={tid(i, f)}
           status={status(l, f)}
           value={value ? dayjs(value) : null}
           format="YYYY-MM-DD"
-          placeholder={needsPeriod(l.product?.type) ? t('cash.line.required') : t('cash.line.optional')}
+          placeholder={needsPeriod(l.product?.type) ? `${name} *` : name}
           onChange={(d) => {
             const v = d ? d.format('YYYY-MM-DD') : null;
             set(l.key, (x) => (f === 'service_start' ? withServiceStart(x, v) : { ...x, serviceEnd: v }));
           }}
-          style={{ width: 140 }}
+          style={{ width: 136 }}
         />
       </Cell>
     );
   };
+
+  /** Start above end: the grid stays within a laptop screen beside the menu. */
+  const periodCell = (l: LineDraft, i: number) =>
+    allowsPeriod(l.product?.type) ? (
+      <Space orientation="vertical" size={4}>
+        {dateInput(l, i, 'service_start')}
+        {dateInput(l, i, 'service_end')}
+      </Space>
+    ) : (
+      <Tooltip title={l.product ? t('cash.line.noPeriod') : t('cash.line.pickFirst')}>
+        <Typography.Text type="secondary">—</Typography.Text>
+      </Tooltip>
+    );
 
   const total = totalFen(lines);
   const gross = grossFen(lines);
@@ -308,7 +327,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
               numberCell(l, i, 'quantity', l.quantity, (v) => set(l.key, (x) => ({ ...x, quantity: v })), {
                 aria: t('cash.line.quantity'),
                 precision: undefined,
-                width: 100,
+                width: 90,
               }),
           },
           {
@@ -324,7 +343,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                 {
                   aria: t('cash.line.unitPriceAria'),
                   precision: 2,
-                  width: 130,
+                  width: 120,
                 },
               ),
           },
@@ -335,7 +354,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
               numberCell(l, i, 'discount', l.discount, (v) => set(l.key, (x) => ({ ...x, discount: v })), {
                 aria: t('cash.line.discount'),
                 max: '100',
-                width: 90,
+                width: 84,
                 suffix: '%',
               }),
           },
@@ -358,7 +377,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                         // typing the formula's own result is no override: it keeps following
                         amountOverride: computed !== null && yuanToFenExact(v) === computed ? null : v,
                       })),
-                    { aria: t('cash.line.amountAria'), precision: 2, width: 140 },
+                    { aria: t('cash.line.amountAria'), precision: 2, width: 130 },
                   )}
                   {l.amountOverride !== null && (
                     <Tooltip title={t('cash.line.resetAmount')}>
@@ -375,16 +394,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
               );
             },
           },
-          {
-            key: 'service_start',
-            title: t('cash.line.serviceStart'),
-            render: (_, l, i) => dateCell(l, i, 'service_start'),
-          },
-          {
-            key: 'service_end',
-            title: t('cash.line.serviceEnd'),
-            render: (_, l, i) => dateCell(l, i, 'service_end'),
-          },
+          { key: 'period', title: t('cash.line.servicePeriod'), render: (_, l, i) => periodCell(l, i) },
           {
             key: 'remove',
             width: 48,
@@ -418,7 +428,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                   {money(total)}
                 </Typography.Text>
               </Table.Summary.Cell>
-              <Table.Summary.Cell index={6} colSpan={3} />
+              <Table.Summary.Cell index={6} colSpan={2} />
             </Table.Summary.Row>
           ) : null
         }

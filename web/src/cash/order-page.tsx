@@ -192,6 +192,15 @@ function OrderView({ id, meta }: { id: string; meta: ObjectMeta }) {
                   {t('cash.order.cancel')}
                 </Button>
               )}
+              {status === 'cancelled' && canDo(me, 'order', 'create') && (
+                <Button
+                  onClick={() =>
+                    navigate(`/cash/orders/new?account_id=${encodeURIComponent(str(o.account_id) ?? '')}`)
+                  }
+                >
+                  {t('cash.order.reorder')}
+                </Button>
+              )}
             </Space>
           )}
         </div>
@@ -437,14 +446,6 @@ function OrderView({ id, meta }: { id: string; meta: ObjectMeta }) {
           }}
         />
       </Drawer>
-      {status === 'cancelled' && (
-        <Button
-          type="link"
-          onClick={() => navigate(`/cash/orders/new?account_id=${str(o.account_id) ?? ''}`)}
-        >
-          {t('cash.order.reorder')}
-        </Button>
-      )}
     </div>
   );
 }
