@@ -93,6 +93,10 @@ describe('demo sales data (issue 5)', () => {
       'products',
       'contracts',
       'orders',
+      'payment_plans',
+      'payments',
+      'invoices',
+      'overdue_instalments',
     ])
       expect(Number(summary[k]), k).toBeGreaterThan(0);
     expect(Number(summary.activities)).toBeGreaterThanOrEqual(1_400);
@@ -285,5 +289,20 @@ describe('demo sales data (issue 5)', () => {
     expect(products.map((x) => x.sku)).toEqual(
       expect.arrayContaining(['FW-CRM-PRO', 'SV-IMPL', 'PK-GROWTH']),
     );
+  });
+
+  it('keeps receivables consistent: plans sum to their orders, paid amounts to allocations, aging shows overdue', async () => {
+    const bad = await tdb.one(sql<{ plans: number; paid: number; pay: number }>`select
+      (select count(*) from payment_plan pp join sales_order o on o.tenant_id = pp.tenant_id and o.id = pp.order_id
+        where pp.tenant_id = ${tdb.tenantId} and (pp.amount <> o.amount
+          or pp.amount <> (select sum(amount) from payment_instalment i where i.tenant_id = pp.tenant_id and i.plan_id = pp.id))) as plans,
+      (select count(*) from payment_instalment i where i.tenant_id = ${tdb.tenantId} and i.paid_amount <>
+        coalesce((select sum(a.amount) from payment_allocation a where a.tenant_id = i.tenant_id and a.instalment_id = i.id), 0)) as paid,
+      (select count(*) from payment p where p.tenant_id = ${tdb.tenantId} and p.received_date >= current_date + 1) as pay`);
+    expect(bad).toEqual({ plans: 0, paid: 0, pay: 0 });
+    const aging = json<{ data: Record<string, unknown> }>(await admin.get('/api/v1/receivables/aging'));
+    expect(JSON.stringify(aging.data)).toMatch(/\d/);
+    const digest = await admin.get('/api/v1/cash/digest/subscription');
+    expect(json<{ data: { subscribed: boolean } }>(digest).data.subscribed).toBe(true);
   });
 });

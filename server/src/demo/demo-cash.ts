@@ -4,7 +4,15 @@ import type { Actor } from '../platform/access/permissions.ts';
 import { TenantDb } from '../platform/db/tenant-db.ts';
 import { loadActor } from '../platform/identity/actor.ts';
 import { addDays } from '../platform/jobs/dates.rules.ts';
-import { ContractsService, OrdersService, ProductsService } from '../modules/cash/index.ts';
+import {
+  ContractsService,
+  InvoicesService,
+  OrdersService,
+  PaymentPlansService,
+  PaymentsService,
+  ProductsService,
+} from '../modules/cash/index.ts';
+import { DemoClock } from './demo-clock.ts';
 import { intBetween, type Rng } from './generator.ts';
 
 interface DemoProduct {
@@ -225,7 +233,7 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
   const contracts = new ContractsService(p);
   // the subscription each customer holds: its seat line's period end (renewals start after it)
   const subscriptionEnd = new Map<string, string>();
-  let orderCount = 0;
+  const booked: BookedOrder[] = [];
   let contractCount = 0;
   for (const d of deals) {
     const who = await actorOf(d.owner_id);
@@ -290,7 +298,7 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
     });
     await contracts.sign(who, String(contract.id), { sign_date: signed });
     contractCount++;
-    await orders.create(who, {
+    const order = await orders.create(who, {
       account_id: d.account_id,
       contract_id: contract.id,
       opportunity_id: d.id,
@@ -299,7 +307,15 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
       order_date: signed,
       lines,
     });
-    orderCount++;
+    booked.push({
+      id: String(order.id),
+      number: String(order.number),
+      type: String(order.type),
+      signed,
+      total,
+      owner: who,
+      account: d.account_id,
+    });
   }
   // the demo's story is months long: orders were created when they were signed
   await tdb.exec0(sql`update sales_order set created_at = (order_date::timestamp + interval '15 hours') at time zone ${admin.timeZone},
@@ -309,5 +325,98 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
   await tdb.exec0(sql`update contract set created_at = (sign_date::timestamp + interval '10 hours') at time zone ${admin.timeZone},
       updated_at = (sign_date::timestamp + interval '11 hours') at time zone ${admin.timeZone}
     where tenant_id = ${t} and sign_date is not null`);
-  return { products: products.length, contracts: contractCount, orders: orderCount };
+  const receivables = await loadDemoReceivables(p, admin, rng, booked);
+  return { products: products.length, contracts: contractCount, orders: booked.length, ...receivables };
+}
+
+interface BookedOrder {
+  id: string;
+  number: string;
+  type: string;
+  signed: string;
+  total: number;
+  owner: Actor;
+  account: string;
+}
+
+/**
+ * Receivables that tell a finance team's story: every order has a payment plan (new business half
+ * on signing and half after go-live, renewals and expansions within 30 days); most instalments
+ * due so far were paid around their due date — quoted with the order number, so matching is
+ * automatic — a few only in part, some not at all (the AR aging report's overdue buckets);
+ * payments of the last weeks are invoiced (VAT special invoices), one was reversed by a red-letter
+ * credit invoice. The CEO (admin) is subscribed to the 8:00 payments digest.
+ */
+async function loadDemoReceivables(
+  p: Platform,
+  admin: Actor,
+  rng: Rng,
+  booked: BookedOrder[],
+): Promise<Record<string, number>> {
+  const clock = new DemoClock(admin.timeZone);
+  const yesterday = clock.day(-1);
+  const plans = new PaymentPlansService(p);
+  const payments = new PaymentsService(p);
+  const invoices = new InvoicesService(p);
+  let planCount = 0;
+  let paymentCount = 0;
+  let invoiceCount = 0;
+  let overdue = 0;
+  let credited = false;
+  for (const o of booked) {
+    const instalments =
+      o.type === 'new'
+        ? [
+            { due_date: addDays(o.signed, 15), percent: 50, note: '合同签订后 15 日内' },
+            { due_date: addDays(o.signed, 90), percent: 50, note: '系统上线验收后' },
+          ]
+        : [{ due_date: addDays(o.signed, 30), percent: 100 }];
+    const plan = await plans.create(o.owner, { order_id: o.id, instalments });
+    planCount++;
+    for (const inst of plan.instalments) {
+      if (inst.due_date >= clock.today) continue;
+      const roll = rng();
+      if (roll < 0.1) {
+        overdue++;
+        continue;
+      }
+      const amount = roll < 0.15 ? Math.round(inst.amount / 2 / 100) * 100 : inst.amount;
+      // paid a little before or after the due date, never later than yesterday
+      const late = intBetween(rng, -5, 20);
+      const received = [addDays(inst.due_date, late), yesterday].sort()[0] ?? yesterday;
+      const pay = await payments.record(o.owner, {
+        account_id: o.account,
+        received_date: received,
+        amount,
+        method: 'bank_transfer',
+        payer: null,
+        bank_reference: `${o.number} 第${inst.seq}期款`,
+      });
+      paymentCount++;
+      // the last six weeks are invoiced against the payment
+      if (received >= clock.day(-42)) {
+        const inv = await invoices.apply(o.owner, { order_id: o.id, amount, tax_rate: 6 });
+        await invoices.issue(admin, String(inv.id), { issue_date: received });
+        if (!credited && rng() < 0.2) {
+          // the buyer's tax title was wrong: reversed by a red-letter invoice and issued again
+          await invoices.credit(admin, String(inv.id), { issue_date: received });
+          credited = true;
+          const again = await invoices.apply(o.owner, { order_id: o.id, amount, tax_rate: 6 });
+          await invoices.issue(admin, String(again.id), { issue_date: received });
+          await invoices.reconcile(admin, String(again.id), { payment_id: pay.id, amount });
+          invoiceCount += 2;
+        } else await invoices.reconcile(admin, String(inv.id), { payment_id: pay.id, amount });
+        invoiceCount++;
+      }
+    }
+  }
+  await TenantDb.for(p.db, admin.tenantId)
+    .exec0(sql`insert into cash_digest_subscription (tenant_id, user_id, in_app, email)
+    values (${admin.tenantId}, ${admin.userId}, true, true) on conflict do nothing`);
+  return {
+    payment_plans: planCount,
+    payments: paymentCount,
+    invoices: invoiceCount,
+    overdue_instalments: overdue,
+  };
 }

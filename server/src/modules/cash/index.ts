@@ -102,3 +102,6 @@ export { priceLines, type PriceLinesInput, type PricingResult } from './pricing.
 // used by the demo loader (server/src/demo/demo-cash.ts)
 export { ContractsService } from './contracts.service.ts';
 export { ProductsService } from './products.service.ts';
+export { PaymentPlansService } from './payment-plans.service.ts';
+export { PaymentsService } from './payments.service.ts';
+export { InvoicesService } from './invoices.service.ts';
