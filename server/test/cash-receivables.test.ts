@@ -675,3 +675,46 @@ describe('bank statement import', () => {
     expect(rep.statusCode).toBe(403);
   });
 });
+
+describe('contract plans and guarded deletes', () => {
+  it('plans a contract, matches a payment quoting the contract number, and keeps paid records out of the recycle bin', async () => {
+    const acc = await account(repA, '西安合同回款有限公司');
+    const noAmount = json<{ data: Rec }>(
+      await repA.post('/api/v1/objects/contract', { name: '框架合同', account_id: acc }),
+    ).data;
+    const missing = await repA.post('/api/v1/payment-plans', {
+      contract_id: noAmount.id,
+      instalments: [{ due_date: '2026-07-01', amount: 1 }],
+    });
+    expect(codes(missing)).toEqual(['contract_id:source_amount_missing']);
+    const c = json<{ data: Rec & { number: string } }>(
+      await repA.post('/api/v1/objects/contract', {
+        name: '年度订阅合同',
+        account_id: acc,
+        amount: { amount: 90_000, currency: 'CNY' },
+      }),
+    ).data;
+    const p = await plan(repA, {
+      contract_id: c.id,
+      instalments: [
+        { due_date: '2026-07-01', percent: 50 },
+        { due_date: '2026-08-01', percent: 50 },
+      ],
+    });
+    expect(p.contract_id).toBe(c.id);
+    expect(p.instalments.map((i) => i.amount)).toEqual([45_000, 45_000]);
+    const r = await pay(repA, { account_id: acc, amount: 45_000, bank_reference: `合同 ${c.number} 首付款` });
+    expect(r.match?.method).toBe('reference');
+    expect(r.allocations.map((a) => a.instalment_id)).toEqual([p.instalments[0]?.id]);
+    // paid records leave only through their actions
+    expect((await admin.delete(`/api/v1/objects/payment_plan/${p.id}`)).statusCode).toBe(409);
+    expect((await admin.delete(`/api/v1/objects/payment/${r.id}`)).statusCode).toBe(409);
+    // and the generic API cannot move money fields
+    const patch = await repA.patch(`/api/v1/objects/payment/${r.id}`, {
+      amount: { amount: 1, currency: 'CNY' },
+    });
+    expect(codes(patch)).toEqual(['amount:read_only']);
+    const note = await repA.patch(`/api/v1/objects/payment/${r.id}`, { description: '首付款已到' });
+    expect(note.statusCode).toBe(200);
+  });
+});
