@@ -449,6 +449,29 @@ describe('accepting', () => {
   });
 });
 
+describe('expiry', () => {
+  it('the daily job expires sent quotes past their validity; an expired quote cannot be accepted', async () => {
+    const q = await approvedQuote();
+    expect((await rep.post(`/api/v1/quotes/${q.id}/send`, {})).statusCode).toBe(200);
+    const draft = await createQuote();
+    const asOf = addDays(String(q.valid_until), 1);
+    const run = await admin.post('/api/v1/admin/jobs/cash.quotes_expire/run', { as_of: asOf });
+    expect(run.statusCode, run.body).toBe(200);
+    expect(json<{ data: { status: string; result: { expired: number } } }>(run).data).toMatchObject({
+      status: 'succeeded',
+    });
+    const after = json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data;
+    expect(after.status).toBe('expired');
+    expect(json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${draft.id}`)).data.status).toBe('draft');
+    const acc = await rep.post(`/api/v1/quotes/${q.id}/accept`, {});
+    expect(acc.statusCode).toBe(409);
+    // a new version starts a fresh validity period
+    const v2 = json<{ data: Quote }>(await rep.post(`/api/v1/quotes/${q.id}/new-version`, {})).data;
+    expect(v2.status).toBe('draft');
+    expect(String(v2.valid_until) >= today).toBe(true);
+  });
+});
+
 describe('PDF', () => {
   const text = (pdf: Buffer): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quote-pdf-'));

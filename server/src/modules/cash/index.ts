@@ -9,6 +9,7 @@ import { quoteObject } from './quotes.objects.ts';
 import { quoteHooks } from './quotes.hooks.ts';
 import { QuotesService, quoteApprovals } from './quotes.service.ts';
 import { registerQuoteRoutes } from './quotes.routes.ts';
+import { quotesExpireJob } from './quotes.jobs.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
 import { PricingService } from './pricing.service.ts';
@@ -46,7 +47,7 @@ export const cashModule: ModuleDef = {
     { ...paymentObject, hooks: paymentHooks },
     { ...invoiceObject, hooks: invoiceHooks },
   ],
-  jobs: [receivablesJob, commissionsJob, paymentsDigestJob],
+  jobs: [receivablesJob, commissionsJob, paymentsDigestJob, quotesExpireJob],
   events: [
     'quote.sent',
     'quote.accepted',

@@ -564,29 +564,6 @@ export class QuotesService {
     return merged;
   }
 
-  /** Sent or approved quotes whose validity ran out before `asOf` become expired (daily job). */
-  async expireLapsed(tx: TenantDb, asOf: string): Promise<number> {
-    const rows = await tx.query(sql<{
-      id: string;
-    }>`update quote set status = 'expired', version = version + 1,
-        updated_at = now()
-      where tenant_id = ${tx.tenantId} and deleted_at is null and status in ('sent', 'approved')
-        and valid_until < ${asOf}::date
-      returning id`);
-    if (rows.length)
-      await emitEvents(
-        tx,
-        null,
-        rows.map((r) => ({
-          type: 'quote.expired',
-          object: 'quote',
-          recordId: r.id,
-          payload: { id: r.id, as_of: asOf },
-        })),
-      );
-    return rows.length;
-  }
-
   // --- internals ---
 
   /** A record the actor can read, or 404 naming the field that pointed at it. */
