@@ -382,6 +382,9 @@ describe('payments', () => {
     });
     expect(codes(newPlan)).toEqual(['order_id:order_cancelled']);
     expect(await count('payment')).toBe(before);
+    // the plan follows its order (event subscriber)
+    await built.platform.events.drain();
+    expect((await getPlan(repA, cp.id)).status).toBe('cancelled');
     // automatic matching passes the cancelled order's instalment by
     const auto = await pay(repA, { account_id: accountA, amount: 8_000, received_date: '2026-06-01' });
     expect(auto.allocations.map((a) => a.instalment_id)).not.toContain(cp.instalments[0]?.id);

@@ -9,7 +9,6 @@ import { quoteObject } from './quotes.objects.ts';
 import { quoteHooks } from './quotes.hooks.ts';
 import { QuotesService, quoteApprovals } from './quotes.service.ts';
 import { registerQuoteRoutes } from './quotes.routes.ts';
-import { quotesExpireJob } from './quotes.jobs.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
 import { PricingService } from './pricing.service.ts';
@@ -25,6 +24,7 @@ import { PaymentsService } from './payments.service.ts';
 import { InvoicesService } from './invoices.service.ts';
 import { registerReceivablesRoutes } from './receivables.routes.ts';
 import { receivablesJob } from './receivables.jobs.ts';
+import { receivablesSubscriber } from './receivables.subscriber.ts';
 import { PerformanceService, performanceSubscriber } from './performance.service.ts';
 import { CommissionsService } from './commissions.service.ts';
 import { registerPerformanceRoutes } from './performance.routes.ts';
@@ -47,7 +47,7 @@ export const cashModule: ModuleDef = {
     { ...paymentObject, hooks: paymentHooks },
     { ...invoiceObject, hooks: invoiceHooks },
   ],
-  jobs: [receivablesJob, commissionsJob, paymentsDigestJob, quotesExpireJob],
+  jobs: [receivablesJob, commissionsJob, paymentsDigestJob],
   events: [
     'quote.sent',
     'quote.accepted',
@@ -65,6 +65,7 @@ export const cashModule: ModuleDef = {
     'contract.esign_requested',
     'contract.esign_declined',
     'payment_plan.instalments_replaced',
+    'payment_plan.cancelled',
     'payment_instalment.overdue',
     'payment.matched',
     'payment.allocated',
@@ -78,7 +79,7 @@ export const cashModule: ModuleDef = {
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },
-  subscribers: () => [performanceSubscriber()],
+  subscribers: () => [performanceSubscriber(), receivablesSubscriber()],
   routes(app, platform) {
     registerPerformanceRoutes(app, new PerformanceService(platform), new CommissionsService(platform));
     registerOrderRoutes(app, new OrdersService(platform));
