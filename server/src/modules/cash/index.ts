@@ -25,6 +25,7 @@ import { InvoicesService } from './invoices.service.ts';
 import { registerReceivablesRoutes } from './receivables.routes.ts';
 import { receivablesJob } from './receivables.jobs.ts';
 import { receivablesSubscriber } from './receivables.subscriber.ts';
+import { quotesExpireJob } from './quotes.jobs.ts';
 import { PerformanceService, performanceSubscriber } from './performance.service.ts';
 import { CommissionsService } from './commissions.service.ts';
 import { registerPerformanceRoutes } from './performance.routes.ts';
@@ -47,7 +48,7 @@ export const cashModule: ModuleDef = {
     { ...paymentObject, hooks: paymentHooks },
     { ...invoiceObject, hooks: invoiceHooks },
   ],
-  jobs: [receivablesJob, commissionsJob, paymentsDigestJob],
+  jobs: [receivablesJob, commissionsJob, paymentsDigestJob, quotesExpireJob],
   events: [
     'quote.sent',
     'quote.accepted',
