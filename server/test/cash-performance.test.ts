@@ -211,7 +211,7 @@ describe('splits', () => {
       splits: [
         { user_id: rep.userId, role: 'sales', percent: 60 },
         { user_id: presales.userId, role: 'presales', percent: 40 },
-        { user_id: manager.userId, role: 'manager', kind: 'overlay', percent: 100 },
+        { user_id: manager.userId, kind: 'overlay', percent: 100 },
       ],
     };
     expect((await viewer.get(url)).statusCode).toBe(200);
@@ -221,6 +221,10 @@ describe('splits', () => {
     const ok = await rep.put(url, body);
     const s = conformsTo<{ data: Rec }>(built.app, 'PUT', '/api/v1/orders/:id/splits', ok, 200).data;
     expect(s.default).toBe(false);
+    // without a role an overlay is the manager's, a revenue share the salesperson's
+    expect(s.splits).toContainEqual(
+      expect.objectContaining({ user_id: manager.userId, role: 'manager', kind: 'overlay' }),
+    );
     expect((await manager.put(url, { splits: [] })).statusCode).toBe(200);
     expect(json<{ data: { default: boolean } }>(await rep.get(url)).data.default).toBe(true);
   });

@@ -31,7 +31,10 @@ export const OrderSplitsBody = z
       .array(
         z.object({
           user_id: z.string(),
-          role: z.string().optional().describe('default sales; lower-case letters, digits, _'),
+          role: z
+            .string()
+            .optional()
+            .describe('default sales (manager for overlay); lower-case letters, digits, _'),
           kind: kind.optional().describe('default revenue'),
           percent: z.number().describe('0 < p ≤ 100, at most 2 decimals'),
         }),

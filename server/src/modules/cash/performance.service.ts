@@ -51,7 +51,7 @@ const splitsSchema = z.strictObject({
     .array(
       z.strictObject({
         user_id: z.string(),
-        role: z.string().trim().default('sales'),
+        role: z.string().trim().optional(),
         kind: z.enum(SPLIT_KINDS).default('revenue'),
         percent: z.number(),
       }),
@@ -407,7 +407,11 @@ export class PerformanceService {
     const order = await this.p.records.get(actor, 'order', orderId);
     const parsed = splitsSchema.safeParse(body ?? {});
     if (!parsed.success) throw invalid(zodIssues('', parsed.error));
-    const input = parsed.data.splits;
+    // an overlay is usually the manager's double count; a revenue share the salesperson's
+    const input = parsed.data.splits.map((x) => ({
+      ...x,
+      role: x.role ?? (x.kind === 'overlay' ? 'manager' : 'sales'),
+    }));
     const isOwner = actor.userId !== null && order.owner_id === actor.userId;
     if (!isOwner && !actor.isAdmin && objectPermission(actor, 'order').scope === 'own') throw forbidden();
     const tdb = this.tdb(actor);
