@@ -28,6 +28,8 @@ const MyDayPage = lazy(() => import('./activities/my-day-page'));
 const AccountPoolsPage = lazy(() => import('./accounts/pools-page'));
 const OrderNewPage = lazy(() => import('./cash/order-new-page'));
 const OrderPage = lazy(() => import('./cash/order-page'));
+// the order's payment plan renders below the order page (receivables own it, cash owns the page)
+const OrderPlanSection = lazy(() => import('./receivables/order-plan-section'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -109,7 +111,15 @@ export function AppRoutes() {
         <Route path="o/order/new" element={<OrderNewRedirect />} />
         <Route path="o/order/:id" element={<OrderRecordRedirect />} />
         <Route path="cash/orders/new" element={page(<OrderNewPage />)} />
-        <Route path="cash/orders/:id" element={page(<OrderPage />)} />
+        <Route
+          path="cash/orders/:id"
+          element={page(
+            <>
+              <OrderPage />
+              <OrderPlanSection />
+            </>,
+          )}
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

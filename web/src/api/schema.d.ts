@@ -3474,6 +3474,949 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/approvals/processes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Approval processes, by object and priority (admin) */
+    get: {
+      parameters: {
+        query?: {
+          object?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalProcess'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an approval process (admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalProcess'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/processes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One approval process (admin) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalProcess'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace an approval process (admin); pending submissions keep their plan; `version` → 409 when stale */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalProcess'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete an unused approval process (admin); one with submissions → 409 (deactivate it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/department-heads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Departments and their heads (department-head and N-levels-up nodes) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalDepartmentHead'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/department-heads/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set or clear a department's head (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            head_user_id: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a record to the first matching active process (trigger manual); none matches → 422 no_approval_process */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            object: string;
+            /** Format: uuid */
+            record_id: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/inbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My pending approval tasks, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInboxItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/tasks/batch-approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve several of my tasks; each is its own transaction, one result per task */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            task_ids: string[];
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalBatchResult'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A record's approval history, newest first, with nodes, tasks, steps and comments */
+    get: {
+      parameters: {
+        query: {
+          object: string;
+          record_id: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My submissions, newest first (≤ 100) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One submission */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve my task on the current node */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject (comment required): the submission ends rejected */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/return': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Return to the submitter (comment required): the record unlocks and can be resubmitted */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw my submission while nobody has decided on the current node */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/comment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Comment (submitter, approvers, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/instances/{id}/reassign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hand my task on the current node to another user */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            to_user_id: string;
+            /**
+             * Format: uuid
+             * @description Admins: any pending task of the current node
+             */
+            task_id?: string;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ApprovalInstance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/accounts/settings': {
     parameters: {
       query?: never;
@@ -6624,6 +7567,473 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orders/{id}/splits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who shares the order’s performance credit (default: the owner, 100 % revenue) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderSplits'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the order’s splits (owner, or managers/admins who may update the order) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OrderSplitsBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderSplits'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/performance/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My credit, attainment and commission for a month, in real time, with the ledger rows */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM; this month by default */
+          period?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['MyPerformance'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/performance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Performance of the people (or departments) I manage for a month */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM; this month by default */
+          period?: string;
+          /** @description user (default) or department */
+          group_by?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PerformanceRow'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/performance/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Credit source, sales policies by order type and commission rules by role */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PerformanceSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the performance settings (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PerformanceSettingsInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PerformanceSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commissions/statements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Monthly commission statements: mine and those of the people I manage */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM; this month by default */
+          period?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CommissionStatement'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commissions/statements/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A commission statement */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CommissionStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commissions/statements/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft statement (managers of the person, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CommissionStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/commissions/statements/{id}/lock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Lock an approved statement: it never changes again */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CommissionStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orders': {
     parameters: {
       query?: never;
@@ -6943,6 +8353,976 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/quotes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a quote for an opportunity with its lines, priced by the pricing engine (version 1, draft) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['QuoteCreateBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Quote settings (administrators) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Change quote settings (validity days, PDF seller name, logo, terms) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            validityDays?: number;
+            sellerName?: string | null;
+            /** @description data:image/png;base64,… or data:image/jpeg;base64,… */
+            logo?: string | null;
+            terms?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A quote with its lines and stored PDFs */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/lines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace and re-price the lines of a draft (a sent or approved version answers 409) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['QuoteLinesBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/new-version': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Clone the lines into the next version (a draft); this version becomes superseded */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      /** @description optional optimistic-concurrency check */
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of the quote, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft for approval (or approve it at once when no approval is needed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      /** @description optional optimistic-concurrency check */
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteSubmitResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send an approved quote: it becomes immutable and its PDF is stored with it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      /** @description optional optimistic-concurrency check */
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          } | null;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The customer accepted: create the order (and optionally the contract) with the same lines */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['QuoteAcceptBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteWithLines'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/pdf': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The quote as a PDF in its language (zh-CN or en-US) */
+    get: {
+      parameters: {
+        query?: {
+          download?: 'true' | 'false';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description application/pdf */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/pdf/attach': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Render the PDF and keep it with this quote version */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['QuoteDocument'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quotes/{id}/documents/{documentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A stored PDF of the quote */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          documentId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description application/pdf */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/quotes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The account's quotes, newest first, with their lines (price history) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          /** @description only quotes with a line of this product */
+          product_id?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['QuoteListResponse'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/price-lists/{id}/items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The products of a price list with their prices and volume tiers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PriceListItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace every item of a price list in one transaction (edit rights on the list) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            items: {
+              /** Format: uuid */
+              product_id: string;
+              unit_price: number;
+              /**
+               * @default none
+               * @enum {string}
+               */
+              tier_mode?: 'none' | 'range' | 'slab';
+              min_quantity?: (number | string) | null;
+              tiers?: {
+                from_qty: number | string;
+                to_qty?: (number | string) | null;
+                unit_price: number;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PriceListItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pricing/calculate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Trial calculation: price lines for an account (lists, tiers, bundles, discounts, tax, margin); saves nothing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            account_id: string;
+            currency?: string;
+            as_of?: string;
+            header_discount?: (number | string) | null;
+            lines: {
+              /** Format: uuid */
+              product_id: string;
+              quantity: number | string;
+              discount?: (number | string) | null;
+              unit_price?: number | null;
+              service_start?: string | null;
+              service_end?: string | null;
+              /** @description bundle children: optional ones to include, or {product_id, quantity per bundle} */
+              options?: (
+                | string
+                | {
+                    /** Format: uuid */
+                    product_id: string;
+                    quantity?: (number | string) | null;
+                  }
+              )[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PricingResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pricing/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Pricing settings (best price or list priority) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PricingSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the pricing settings (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['PricingSettingsInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PricingSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/contracts/{id}/sign': {
     parameters: {
       query?: never;
@@ -6970,6 +9350,55 @@ export interface paths {
           } | null;
         };
       };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a draft for approval: a matching process puts it in approval (locked); with none it needs no approval (approval_status not_required) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
       responses: {
         /** @description Default Response */
         200: {
@@ -7208,6 +9637,1154 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/products/{id}/bundle-items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A bundle's child products (required or optional) with quantity rules */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['BundleItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace a bundle's children (product update permission) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            items: {
+              product_id: string;
+              required?: boolean;
+              quantity?: number;
+              min_quantity?: number | null;
+              max_quantity?: number | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['BundleItem'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cash/digest/subscription': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My subscription to the 8:00 payments-received digest */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentsDigestSubscription'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Subscribe (needs read access to payments) or unsubscribe; channels in-app and/or e-mail */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            subscribed: boolean;
+            in_app?: boolean;
+            email?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentsDigestSubscription'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cash/digest/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The digest as sent on as_of (default today): the day before's payments and the month so far */
+    get: {
+      parameters: {
+        query?: {
+          as_of?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentsDigestPreview'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payment-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a payment plan with its instalments for a contract or an order (sums checked) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description exactly one of contract_id and order_id */
+            contract_id?: string;
+            order_id?: string;
+            /** @description default: the contract's or order's owner */
+            owner_id?: string;
+            description?: string | null;
+            /** @description due dates ascending; amounts add up to the plan amount */
+            instalments: {
+              /** @description YYYY-MM-DD */
+              due_date: string;
+              /** @description either amount (every instalment) … */
+              amount?: number;
+              /** @description … or percent of the plan amount (every instalment), up to 4 decimals */
+              percent?: number;
+              note?: string | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentPlanWithInstalments'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payment-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A payment plan with its instalments */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentPlanWithInstalments'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payment-plans/{id}/instalments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace the instalments while nothing is paid on the plan (409 plan_has_payments) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            instalments: {
+              /** @description YYYY-MM-DD */
+              due_date: string;
+              /** @description either amount (every instalment) … */
+              amount?: number;
+              /** @description … or percent of the plan amount (every instalment), up to 4 decimals */
+              percent?: number;
+              note?: string | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentPlanWithInstalments'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a payment received; matched automatically (reference, exact amount, oldest first) unless allocations are given */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            account_id: string;
+            /** @description default today */
+            received_date?: string;
+            /** @description minor units (fen) */
+            amount: number;
+            /** @description default the tenant's currency */
+            currency?: string;
+            /** @enum {string} */
+            method?: 'bank_transfer' | 'cheque' | 'cash' | 'online' | 'other';
+            payer?: string | null;
+            /** @description quoted document numbers drive automatic matching */
+            bank_reference?: string | null;
+            description?: string | null;
+            owner_id?: string;
+            /** @description match only within this plan */
+            plan_id?: string;
+            /** @description match only within this order's plan */
+            order_id?: string;
+            /** @description a manual split instead of automatic matching */
+            allocations?: {
+              instalment_id: string;
+              /** @description minor units (fen) */
+              amount: number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordedPayment'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import a bank statement (CSV/XLSX, multipart field `file`; columns date, amount, payer, reference): all rows or none */
+    post: {
+      parameters: {
+        query?: {
+          dry_run?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['StatementImport'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A payment with its allocations */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentWithAllocations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/{id}/allocate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Manual split: replaces the payment's allocations; what is left is the customer's credit */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description replaces the payment's allocations; [] releases all */
+            allocations: {
+              instalment_id: string;
+              /** @description minor units (fen) */
+              amount: number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentWithAllocations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/{id}/refund': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refund unallocated money of a payment (release allocations first to refund more) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description at most the unallocated (credit) amount not reconciled with invoices */
+            amount: number;
+            reason?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PaymentWithAllocations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/receivables': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's payment plans, instalments, payments, invoices and credit (account 360) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountReceivables'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/receivables/aging': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** AR aging on a date: open instalment amounts by days past due, per account or owner */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD, default today */
+          as_of?: string;
+          group_by?: 'account' | 'owner';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AgingReport'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply for an invoice (status applied; at most the contract/order amount not yet invoiced) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required without contract_id/order_id */
+            account_id?: string;
+            contract_id?: string;
+            order_id?: string;
+            /** @description tax included */
+            amount: number;
+            currency?: string;
+            /** @description percent, default 6 */
+            tax_rate?: number;
+            buyer_title?: string | null;
+            buyer_tax_id?: string | null;
+            description?: string | null;
+            owner_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An invoice with the payments reconciled with it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/issue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue an applied invoice: tax number (invoice_no) and issue date */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description the tax number; from the tenant's counter when left out */
+            invoice_no?: string;
+            /** @description YYYY-MM-DD */
+            issue_date?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Void (作废) an invoice no payment is reconciled with (409 invoice_reconciled otherwise) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            reason?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/credit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Red-letter (红字) credit invoice for an issued invoice: negative amounts; the original becomes reversed. Answers the credit invoice */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description the tax number; from the tenant's counter when left out */
+            invoice_no?: string;
+            /** @description YYYY-MM-DD */
+            issue_date?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/reconcile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reconcile (核销) part of a payment with an issued invoice */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            payment_id: string;
+            /** @description minor units (fen) */
+            amount: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -7371,6 +10948,119 @@ export interface components {
         /** @description required for subscription products; inclusive */
         service_end?: string | null;
       }[];
+    };
+    QuoteCreateBodyInput: {
+      /** @description the account comes from the opportunity */
+      opportunity_id: string;
+      /** @description default: the opportunity's name */
+      name?: string | null;
+      /** @description ISO 4217; default the tenant's currency */
+      currency?: string;
+      /** @description today or later; default today + validityDays (settings) */
+      valid_until?: string | null;
+      /** @description percent 0–100, spread over the lines */
+      header_discount?: (number | string) | null;
+      /**
+       * @description the PDF's language; default the user's
+       * @enum {string}
+       */
+      language?: 'zh-CN' | 'en-US';
+      notes?: string | null;
+      owner_id?: string;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number | string;
+        /** @description percent 0–100, up to 2 decimals */
+        discount?: (number | string) | null;
+        /** @description a price set by the seller instead of the resolved one */
+        unit_price?: number | null;
+        /** @description YYYY-MM-DD */
+        service_start?: string | null;
+        /** @description YYYY-MM-DD */
+        service_end?: string | null;
+        /** @description optional items of a bundle product to include */
+        options?: string[];
+      }[];
+    };
+    QuoteLinesBodyInput: {
+      /** @description the record version the client saw (409 if changed) */
+      version?: number;
+      header_discount?: (number | string) | null;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number | string;
+        /** @description percent 0–100, up to 2 decimals */
+        discount?: (number | string) | null;
+        /** @description a price set by the seller instead of the resolved one */
+        unit_price?: number | null;
+        /** @description YYYY-MM-DD */
+        service_start?: string | null;
+        /** @description YYYY-MM-DD */
+        service_end?: string | null;
+        /** @description optional items of a bundle product to include */
+        options?: string[];
+      }[];
+    };
+    QuoteAcceptBodyInput: {
+      version?: number;
+      /** @description also create a draft contract with the net total */
+      create_contract?: boolean;
+      contract_name?: string;
+      /** @enum {string} */
+      order_type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
+      /** @description default today (tenant time zone) */
+      order_date?: string;
+    } | null;
+    PricingSettingsInput: {
+      /** @description true: lowest price among the standard price and applicable lists; false: list priority */
+      bestPrice: boolean;
+    };
+    OrderSplitsBodyInput: {
+      /** @description revenue splits total exactly 100; overlay splits are extra; [] restores the default */
+      splits: {
+        user_id: string;
+        /** @description default sales; lower-case letters, digits, _ */
+        role?: string;
+        /**
+         * @description default revenue
+         * @enum {string}
+         */
+        kind?: 'revenue' | 'overlay';
+        /** @description 0 < p ≤ 100, at most 2 decimals */
+        percent: number;
+      }[];
+    };
+    PerformanceSettingsInput: {
+      /** @enum {string} */
+      creditSource: 'payment' | 'order';
+      orderTypeRates: {
+        new: number;
+        renewal: number;
+        expansion: number;
+        downgrade: number;
+      };
+      commission: {
+        default: {
+          baseRate: number;
+          tiers: {
+            from: number;
+            rate: number;
+          }[];
+          cap: number | null;
+        };
+        roles: {
+          [key: string]: {
+            baseRate: number;
+            tiers: {
+              from: number;
+              rate: number;
+            }[];
+            cap: number | null;
+          };
+        };
+      };
     };
     /** @enum {string} */
     Locale: 'zh-CN' | 'en-US';
@@ -7773,6 +11463,156 @@ export interface components {
       created_at: string;
       /** Format: date-time */
       finished_at: string | null;
+    };
+    ApprovalUserRef: {
+      id: string;
+      name: string;
+    };
+    ApprovalNode: {
+      name: string;
+      /** @enum {string} */
+      kind: 'user' | 'role' | 'department_head' | 'manager_levels' | 'countersign';
+      user_id?: string;
+      role?: string;
+      levels?: number;
+      user_ids?: string[];
+      /** @enum {string} */
+      mode?: 'all' | 'ratio';
+      ratio?: number;
+      condition: unknown[];
+      timeout_hours: number | null;
+    };
+    ApprovalProcess: {
+      id: string;
+      name: string;
+      description: string | null;
+      object: string;
+      triggers: ('create' | 'update' | 'void' | 'manual')[];
+      /** @description The records filter grammar, evaluated over the record */
+      condition: unknown[];
+      priority: number;
+      active: boolean;
+      nodes: components['schemas']['ApprovalNode'][];
+      snapshot_fields: string[];
+      version: number;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    ApprovalTask: {
+      id: string;
+      node_index: number;
+      approver: components['schemas']['ApprovalUserRef'];
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'returned' | 'reassigned' | 'cancelled';
+      comment: string | null;
+      reassigned_from: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      decided_at: string | null;
+    };
+    ApprovalStep: {
+      id: string;
+      node_index: number | null;
+      /** @enum {string} */
+      action:
+        | 'submit'
+        | 'approve'
+        | 'reject'
+        | 'return'
+        | 'withdraw'
+        | 'reassign'
+        | 'comment'
+        | 'skip'
+        | 'complete';
+      actor: components['schemas']['ApprovalUserRef'] | null;
+      comment: string | null;
+      meta: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      at: string;
+    };
+    ApprovalInstance: {
+      id: string;
+      process_id: string;
+      process_name: string;
+      object: string;
+      record_id: string;
+      record_title: string | null;
+      /** @enum {string} */
+      trigger: 'create' | 'update' | 'void' | 'manual';
+      /** @enum {string} */
+      status: 'pending' | 'approved' | 'rejected' | 'returned' | 'withdrawn';
+      submitted_by: components['schemas']['ApprovalUserRef'];
+      /** Format: date-time */
+      submitted_at: string;
+      /** Format: date-time */
+      completed_at: string | null;
+      current_node: number | null;
+      /** @description Record fields at submission (those the reader may see) */
+      snapshot: {
+        [key: string]: components['schemas']['FieldValue'];
+      };
+      nodes: {
+        index: number;
+        name: string;
+        /** @enum {string} */
+        kind: 'user' | 'role' | 'department_head' | 'manager_levels' | 'countersign';
+        skipped: boolean;
+        required: number;
+        timeout_hours: number | null;
+        approvers: components['schemas']['ApprovalUserRef'][];
+      }[];
+      tasks: components['schemas']['ApprovalTask'][];
+      steps: components['schemas']['ApprovalStep'][];
+      /** @description The reader's pending task on the current node */
+      my_task_id: string | null;
+      can_withdraw: boolean;
+    };
+    ApprovalInboxItem: {
+      task_id: string;
+      instance_id: string;
+      process_name: string;
+      object: string;
+      record_id: string;
+      record_title: string | null;
+      node_index: number;
+      node_name: string;
+      submitted_by: components['schemas']['ApprovalUserRef'];
+      /** Format: date-time */
+      submitted_at: string;
+      /** Format: date-time */
+      task_created_at: string;
+      /** @description Hours since the task was created */
+      age_hours: number;
+      /** @description Older than the node's timeout */
+      overdue: boolean;
+      reassigned_from: string | null;
+      /** @description Record fields at submission (those the reader may see) */
+      snapshot: {
+        [key: string]: components['schemas']['FieldValue'];
+      };
+    };
+    ApprovalBatchResult: {
+      task_id: string;
+      ok: boolean;
+      instance_id: string | null;
+      /** @enum {string|null} */
+      status: 'pending' | 'approved' | 'rejected' | 'returned' | 'withdrawn' | null;
+      error: {
+        code: string;
+        key: string;
+        message: string;
+      } | null;
+    };
+    ApprovalDepartmentHead: {
+      department_id: string;
+      name: string;
+      parent_id: string | null;
+      head: components['schemas']['ApprovalUserRef'] | null;
     };
     /** @description Ordered: the first rule that holds sets the grade */
     AccountGradeRule: {
@@ -8844,6 +12684,721 @@ export interface components {
         /** @description required for subscription products; inclusive */
         service_end?: string | null;
       }[];
+    };
+    QuoteLine: {
+      id: string;
+      position: number;
+      /** @description the request line it came from (bundle children share it) */
+      line_index: number;
+      /** @description the bundle line of a bundle child */
+      parent_line_id: string | null;
+      product_id: string;
+      /** @enum {string} */
+      product_type: 'subscription' | 'one_time' | 'service';
+      sku: string;
+      /** @description as when the line was priced */
+      product_name: string;
+      product_name_en: string | null;
+      unit: string | null;
+      is_bundle: boolean;
+      /** @description optional bundle items chosen (on a bundle line) */
+      options: string[];
+      quantity: number;
+      /** @description minor units (fen) */
+      list_price: number;
+      /** @description minor units (fen) */
+      unit_price: number;
+      /** @enum {string} */
+      price_source: 'standard' | 'price_list' | 'override';
+      price_list_id: string | null;
+      /** @description line discount, percent */
+      discount: number;
+      /** @description quantity × unit price */
+      gross_amount: number;
+      /** @description after the line discount */
+      amount: number;
+      /** @description the line's share of the header discount */
+      header_discount_amount: number;
+      /** @description after both discounts, before tax (what the order line sells) */
+      net_amount: number;
+      tax_rate: number;
+      /** @description minor units (fen) */
+      tax: number;
+      /** @description quantity × product cost; null when the product has no cost */
+      cost: number | null;
+      /** @description YYYY-MM-DD */
+      service_start: string | null;
+      /** @description YYYY-MM-DD */
+      service_end: string | null;
+    };
+    QuoteDocument: {
+      id: string;
+      quote_version: number;
+      file_name: string;
+      content_type: string;
+      size_bytes: number;
+      sha256: string;
+      created_by: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    /** @description A quote record (GET /api/v1/metadata/objects/quote) with its lines and stored PDFs */
+    QuoteWithLines: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      lines: components['schemas']['QuoteLine'][];
+      documents: components['schemas']['QuoteDocument'][];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    QuoteCreateBody: {
+      /** @description the account comes from the opportunity */
+      opportunity_id: string;
+      /** @description default: the opportunity's name */
+      name?: string | null;
+      /** @description ISO 4217; default the tenant's currency */
+      currency?: string;
+      /** @description today or later; default today + validityDays (settings) */
+      valid_until?: string | null;
+      /** @description percent 0–100, spread over the lines */
+      header_discount?: (number | string) | null;
+      /**
+       * @description the PDF's language; default the user's
+       * @enum {string}
+       */
+      language?: 'zh-CN' | 'en-US';
+      notes?: string | null;
+      owner_id?: string;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number | string;
+        /** @description percent 0–100, up to 2 decimals */
+        discount?: (number | string) | null;
+        /** @description a price set by the seller instead of the resolved one */
+        unit_price?: number | null;
+        /** @description YYYY-MM-DD */
+        service_start?: string | null;
+        /** @description YYYY-MM-DD */
+        service_end?: string | null;
+        /** @description optional items of a bundle product to include */
+        options?: string[];
+      }[];
+    };
+    QuoteLinesBody: {
+      /** @description the record version the client saw (409 if changed) */
+      version?: number;
+      header_discount?: (number | string) | null;
+      lines: {
+        product_id: string;
+        /** @description > 0, up to 4 decimals */
+        quantity: number | string;
+        /** @description percent 0–100, up to 2 decimals */
+        discount?: (number | string) | null;
+        /** @description a price set by the seller instead of the resolved one */
+        unit_price?: number | null;
+        /** @description YYYY-MM-DD */
+        service_start?: string | null;
+        /** @description YYYY-MM-DD */
+        service_end?: string | null;
+        /** @description optional items of a bundle product to include */
+        options?: string[];
+      }[];
+    };
+    QuoteAcceptBody: {
+      version?: number;
+      /** @description also create a draft contract with the net total */
+      create_contract?: boolean;
+      contract_name?: string;
+      /** @enum {string} */
+      order_type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
+      /** @description default today (tenant time zone) */
+      order_date?: string;
+    } | null;
+    QuoteSubmitResult: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      lines: components['schemas']['QuoteLine'][];
+      documents: components['schemas']['QuoteDocument'][];
+      /**
+       * @description approval: an approval process took it (in_approval, locked); auto: no process applies, approved
+       * @enum {string}
+       */
+      submit_route: 'approval' | 'auto';
+      /** @description the approval instance (GET /api/v1/approvals/{id}) */
+      approval_id: string | null;
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    QuoteSettings: {
+      validityDays: number;
+      sellerName: string | null;
+      /** @description data:image/png;base64,… or data:image/jpeg;base64,… */
+      logo: string | null;
+      terms: string | null;
+    };
+    QuoteListResponse: {
+      data: components['schemas']['QuoteWithLines'][];
+      next_cursor: string | null;
+    };
+    PricingSettings: {
+      /** @description true: lowest price among the standard price and applicable lists; false: list priority */
+      bestPrice: boolean;
+    };
+    PriceTier: {
+      /** @description exclusive lower bound; the first tier starts at 0 */
+      from_qty: number;
+      /** @description inclusive upper bound; null on the last tier */
+      to_qty: number | null;
+      unit_price: number;
+    };
+    PriceListItem: {
+      id: string;
+      position: number;
+      product_id: string;
+      product_sku: string;
+      product_name: string;
+      product_active: boolean;
+      unit_price: number;
+      /** @enum {string} */
+      tier_mode: 'none' | 'range' | 'slab';
+      /** @description up to 4 decimals */
+      min_quantity: number | null;
+      tiers: components['schemas']['PriceTier'][];
+    };
+    PricedLine: {
+      position: number;
+      /** @description the request line this comes from */
+      line_index: number;
+      /** @description bundle children: position of the bundle line */
+      parent_position: number | null;
+      product_id: string;
+      sku: string;
+      product_name: string;
+      /** @enum {string} */
+      product_type: 'subscription' | 'one_time' | 'service';
+      is_bundle: boolean;
+      /** @description up to 4 decimals */
+      quantity: number;
+      list_price: number;
+      /** @description list/tier price, the override, or for slab tiers the rounded average */
+      unit_price: number;
+      /** @enum {string} */
+      price_source: 'standard' | 'price_list' | 'override';
+      price_list_id: string | null;
+      price_list_name: string | null;
+      /** @enum {string} */
+      tier_mode: 'none' | 'range' | 'slab';
+      tiers: {
+        /** @description up to 4 decimals */
+        from_qty: number;
+        /** @description up to 4 decimals */
+        to_qty: number | null;
+        /** @description up to 4 decimals */
+        quantity: number;
+        unit_price: number;
+      }[];
+      /** @description percent, 0–100 */
+      discount: number;
+      list_amount: number;
+      gross_amount: number;
+      line_discount_amount: number;
+      /** @description after the line discount */
+      amount: number;
+      header_discount_amount: number;
+      /** @description after line and header discounts, before tax */
+      net_amount: number;
+      /** @description percent, 0–100 */
+      tax_rate: number;
+      tax_amount: number;
+      total_amount: number;
+      cost_amount: number | null;
+      margin_amount: number;
+      service_start: string | null;
+      service_end: string | null;
+    };
+    PricingTotals: {
+      currency: string;
+      list_total: number;
+      gross_total: number;
+      line_discount_total: number;
+      subtotal: number;
+      /** @description percent, 0–100 */
+      header_discount: number;
+      header_discount_amount: number;
+      discount_total: number;
+      net_total: number;
+      tax_total: number;
+      grand_total: number;
+      cost_total: number;
+      cost_complete: boolean;
+      margin_amount: number;
+      margin_percent: number | null;
+      /** @description percent, 0–100 */
+      max_line_discount: number;
+      /** @description (list − net) / list × 100 */
+      effective_discount: number | null;
+    };
+    PricingResult: {
+      account_id: string;
+      currency: string;
+      as_of: string;
+      best_price: boolean;
+      lines: components['schemas']['PricedLine'][];
+      totals: components['schemas']['PricingTotals'];
+    };
+    BundleItem: {
+      id: string;
+      product_id: string;
+      product_sku: string;
+      product_name: string;
+      /** @enum {string} */
+      product_type: 'subscription' | 'one_time' | 'service';
+      required: boolean;
+      /** @description per one unit of the bundle */
+      quantity: number;
+      min_quantity: number | null;
+      max_quantity: number | null;
+      position: number;
+    };
+    PaymentsDigestSubscription: {
+      subscribed: boolean;
+      in_app: boolean;
+      email: boolean;
+    };
+    PaymentsDigestPreview: {
+      day: string;
+      title: string;
+      body: string;
+      figures: {
+        day: string;
+        currency: string;
+        dayTotal: number;
+        dayCount: number;
+        monthToDate: number;
+        previousMonthToDate: number;
+        top: {
+          account: string;
+          amount: number;
+          number: string;
+        }[];
+      }[];
+    };
+    PaymentInstalment: {
+      id: string;
+      plan_id: string;
+      seq: number;
+      /** @description <plan number>-<seq>: what a bank reference may quote */
+      number: string;
+      /** @description YYYY-MM-DD */
+      due_date: string;
+      /** @description minor units (fen) */
+      amount: number;
+      /** @description minor units (fen) */
+      paid_amount: number;
+      /** @description minor units (fen) */
+      open_amount: number;
+      percent: number | null;
+      note: string | null;
+      /**
+       * @description as of today
+       * @enum {string}
+       */
+      status: 'planned' | 'partially_paid' | 'paid' | 'overdue';
+      /** Format: date-time */
+      reminded_before_at: string | null;
+      /** Format: date-time */
+      reminded_after_at: string | null;
+    };
+    /** @description A payment_plan record with its instalments */
+    PaymentPlanWithInstalments: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      instalments: components['schemas']['PaymentInstalment'][];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    PaymentAllocation: {
+      id: string;
+      payment_id: string;
+      instalment_id: string;
+      instalment_number: string;
+      plan_id: string;
+      /** @description minor units (fen) */
+      amount: number;
+      /** Format: date-time */
+      created_at: string;
+    };
+    PaymentMatch: {
+      /** @enum {string} */
+      method: 'reference' | 'amount' | 'oldest' | 'manual' | 'none';
+      allocations: {
+        instalment_id: string;
+        /** @description minor units (fen) */
+        amount: number;
+      }[];
+      /** @description left over: the customer credit */
+      credit: number;
+      matched_numbers: string[];
+    };
+    /** @description A payment record with its allocations */
+    PaymentWithAllocations: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      allocations: components['schemas']['PaymentAllocation'][];
+      /** @description the account's credit per currency */
+      credit_balance: components['schemas']['Money'][];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    /** @description The payment just recorded and how it was matched */
+    RecordedPayment: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      allocations: components['schemas']['PaymentAllocation'][];
+      /** @description the account's credit per currency */
+      credit_balance: components['schemas']['Money'][];
+      match: components['schemas']['PaymentMatch'];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    /** @description An invoice record with the payments reconciled */
+    InvoiceWithReconciliations: {
+      id: string;
+      version: number;
+      /** @description Names of the lookup/user fields asked for with `expand` */
+      _expand?: {
+        [key: string]: components['schemas']['ExpandRef'] | null;
+      };
+      reconciliations: {
+        id: string;
+        payment_id: string;
+        payment_number: string;
+        /** @description minor units (fen) */
+        amount: number;
+        /** Format: date-time */
+        created_at: string;
+      }[];
+    } & {
+      [key: string]:
+        | components['schemas']['FieldValue']
+        | {
+            [key: string]: components['schemas']['ExpandRef'] | null;
+          };
+    };
+    AccountReceivables: {
+      account_id: string;
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      credit: components['schemas']['Money'][];
+      outstanding: {
+        currency: string;
+        /** @description minor units (fen) */
+        amount: number;
+        /** @description minor units (fen) */
+        overdue: number;
+      }[];
+      plans: components['schemas']['PaymentPlanWithInstalments'][];
+      payments: ({
+        id: string;
+        version: number;
+        /** @description Names of the lookup/user fields asked for with `expand` */
+        _expand?: {
+          [key: string]: components['schemas']['ExpandRef'] | null;
+        };
+        allocations: components['schemas']['PaymentAllocation'][];
+      } & {
+        [key: string]:
+          | components['schemas']['FieldValue']
+          | {
+              [key: string]: components['schemas']['ExpandRef'] | null;
+            };
+      })[];
+      invoices: components['schemas']['RecordData'][];
+    };
+    AgingReport: {
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      /** @enum {string} */
+      group_by: 'account' | 'owner';
+      buckets: string[];
+      rows: {
+        group_id: string | null;
+        group_name: string | null;
+        currency: string;
+        /** @description not yet past due (due on as_of included) */
+        current: number;
+        /** @description 1–30 days past due */
+        d1_30: number;
+        /** @description minor units (fen) */
+        d31_60: number;
+        /** @description minor units (fen) */
+        d61_90: number;
+        /** @description more than 90 days past due */
+        d91_plus: number;
+        /** @description minor units (fen) */
+        total: number;
+        /** @description all but current */
+        overdue: number;
+      }[];
+      totals: {
+        currency: string;
+        /** @description not yet past due (due on as_of included) */
+        current: number;
+        /** @description 1–30 days past due */
+        d1_30: number;
+        /** @description minor units (fen) */
+        d31_60: number;
+        /** @description minor units (fen) */
+        d61_90: number;
+        /** @description more than 90 days past due */
+        d91_plus: number;
+        /** @description minor units (fen) */
+        total: number;
+        /** @description all but current */
+        overdue: number;
+      }[];
+    };
+    StatementImport: {
+      dry_run: boolean;
+      rows: {
+        /** @description row number in the file (header = 1) */
+        row: number;
+        payment_id: string | null;
+        number: string | null;
+        account_id: string;
+        /** @description minor units (fen) */
+        amount: number;
+        currency: string;
+        match_method: string;
+        /** @description minor units (fen) */
+        allocated: number;
+        /** @description minor units (fen) */
+        credit: number;
+      }[];
+    };
+    OrderSplit: {
+      user_id: string;
+      user_name: string;
+      /** @description sales, presales, implementation, manager … */
+      role: string;
+      /** @enum {string} */
+      kind: 'revenue' | 'overlay';
+      /** @description 0–100, 2 decimals */
+      percent: number;
+    };
+    OrderSplits: {
+      order_id: string;
+      owner_id: string | null;
+      /** @description no splits stored: the owner holds 100 % revenue */
+      default: boolean;
+      splits: components['schemas']['OrderSplit'][];
+    };
+    OrderSplitsBody: {
+      /** @description revenue splits total exactly 100; overlay splits are extra; [] restores the default */
+      splits: {
+        user_id: string;
+        /** @description default sales; lower-case letters, digits, _ */
+        role?: string;
+        /**
+         * @description default revenue
+         * @enum {string}
+         */
+        kind?: 'revenue' | 'overlay';
+        /** @description 0 < p ≤ 100, at most 2 decimals */
+        percent: number;
+      }[];
+    };
+    CommissionLine: {
+      role: string;
+      /** @description minor units (fen) */
+      revenue_credit: number;
+      /** @description minor units (fen) */
+      overlay_credit: number;
+      /** @description minor units (fen) */
+      credit: number;
+      rule: {
+        baseRate: number;
+        tiers: {
+          from: number;
+          rate: number;
+        }[];
+        cap: number | null;
+      };
+      /** @enum {string} */
+      method: 'base' | 'tiers' | 'clawback';
+      slices: {
+        from: number;
+        to: number | null;
+        rate: number;
+        /** @description minor units (fen) */
+        credit: number;
+      }[];
+      /** @description minor units (fen) */
+      uncapped: number;
+      capped: boolean;
+      /** @description minor units (fen) */
+      commission: number;
+    };
+    MyPerformance: {
+      user_id: string;
+      /** @description YYYY-MM */
+      period: string;
+      currency: string;
+      /** @description minor units (fen) */
+      revenue_credit: number;
+      /** @description minor units (fen) */
+      overlay_credit: number;
+      /** @description minor units (fen) */
+      target: number | null;
+      /** @description percent, 2 decimals */
+      attainment: number | null;
+      /** @description minor units (fen) */
+      commission: number;
+      lines: components['schemas']['CommissionLine'][];
+      other_currencies: {
+        currency: string;
+        /** @description minor units (fen) */
+        amount: number;
+      }[];
+      statement: {
+        id: string;
+        status: string;
+      } | null;
+      entries: {
+        id: string;
+        order_id: string;
+        order_number: string;
+        payment_id: string | null;
+        /** @description minor units (fen) */
+        amount: number;
+        currency: string;
+        /** @enum {string} */
+        kind: 'revenue' | 'overlay';
+        role: string;
+        /** @enum {string} */
+        source: 'order' | 'payment';
+        source_event: string;
+        /** Format: date-time */
+        created_at: string;
+      }[];
+    };
+    PerformanceRow: {
+      /** @description user id, or department id ("" = no department) */
+      key: string;
+      name: string;
+      department_id: string | null;
+      people: number;
+      /** @description minor units (fen) */
+      revenue_credit: number;
+      /** @description minor units (fen) */
+      overlay_credit: number;
+      /** @description minor units (fen) */
+      target: number | null;
+      attainment: number | null;
+      /** @description minor units (fen) */
+      commission: number;
+    };
+    CommissionStatement: {
+      user_id: string;
+      /** @description YYYY-MM */
+      period: string;
+      currency: string;
+      /** @description minor units (fen) */
+      revenue_credit: number;
+      /** @description minor units (fen) */
+      overlay_credit: number;
+      /** @description minor units (fen) */
+      target: number | null;
+      /** @description percent, 2 decimals */
+      attainment: number | null;
+      /** @description minor units (fen) */
+      commission: number;
+      lines: components['schemas']['CommissionLine'][];
+      id: string;
+      user_name: string;
+      department_id: string | null;
+      /** @enum {string} */
+      status: 'draft' | 'approved' | 'locked';
+      /** Format: date-time */
+      computed_at: string;
+      approved_by: string | null;
+      /** Format: date-time */
+      approved_at: string | null;
+      locked_by: string | null;
+      /** Format: date-time */
+      locked_at: string | null;
+      version: number;
+    };
+    PerformanceSettings: {
+      /** @enum {string} */
+      creditSource: 'payment' | 'order';
+      orderTypeRates: {
+        new: number;
+        renewal: number;
+        expansion: number;
+        downgrade: number;
+      };
+      commission: {
+        default: {
+          baseRate: number;
+          tiers: {
+            from: number;
+            rate: number;
+          }[];
+          cap: number | null;
+        };
+        roles: {
+          [key: string]: {
+            baseRate: number;
+            tiers: {
+              from: number;
+              rate: number;
+            }[];
+            cap: number | null;
+          };
+        };
+      };
     };
   };
   responses: never;

@@ -6,6 +6,7 @@ import { marketingEnUS } from '../marketing/i18n.en-US';
 import { activitiesEnUS } from '../activities/i18n.en-US';
 import { accountsEnUS } from '../accounts/i18n.en-US';
 import { cashEnUS } from '../cash/i18n.en-US';
+import { receivablesEnUS } from '../receivables/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -15,6 +16,7 @@ export const enUS: Record<MessageKey, string> = {
   ...activitiesEnUS,
   ...accountsEnUS,
   ...cashEnUS,
+  ...receivablesEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

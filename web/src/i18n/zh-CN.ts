@@ -5,6 +5,7 @@ import { marketingZhCN } from '../marketing/i18n.zh-CN';
 import { activitiesZhCN } from '../activities/i18n.zh-CN';
 import { accountsZhCN } from '../accounts/i18n.zh-CN';
 import { cashZhCN } from '../cash/i18n.zh-CN';
+import { receivablesZhCN } from '../receivables/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -15,6 +16,7 @@ export const zhCN = {
   ...activitiesZhCN,
   ...accountsZhCN,
   ...cashZhCN,
+  ...receivablesZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

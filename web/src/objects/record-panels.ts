@@ -35,5 +35,6 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
   account: stacked(
     () => import('../accounts/account-panel'),
     () => import('../cash/account-orders-panel'),
+    () => import('../receivables/account-receivables-panel'),
   ),
 };
