@@ -157,6 +157,47 @@ describe('creating quotes', () => {
     expect(q.net_total.amount).toBe(6_555_000);
   });
 
+  it('expands a bundle into its items under the bundle line, and keeps the chosen options', async () => {
+    const bundle = await product({
+      sku: 'SUITE',
+      name: '销售云套件',
+      type: 'subscription',
+      list_price: 0,
+      is_bundle: true,
+    });
+    const training = await product({ sku: 'TRAIN', name: '上线培训', type: 'service', list_price: 200_000 });
+    const items = await admin.put(`/api/v1/products/${bundle}/bundle-items`, {
+      items: [
+        { product_id: crm, required: true, quantity: 1 },
+        { product_id: training, required: false, quantity: 1 },
+      ],
+    });
+    expect(items.statusCode, items.body).toBe(200);
+    const q = await createQuote(rep, {
+      lines: [
+        {
+          product_id: bundle,
+          quantity: 10,
+          options: [training],
+          service_start: '2027-01-01',
+          service_end: '2027-12-31',
+        },
+      ],
+    });
+    expect(q.lines.map((l) => [l.product_name, l.quantity, l.parent_line_id === null])).toEqual([
+      ['销售云套件', 10, true],
+      ['纷享销客旗舰版', 10, false],
+      ['上线培训', 10, false],
+    ]);
+    expect(q.lines[1]?.parent_line_id).toBe(q.lines[0]?.id);
+    expect(q.lines[0]?.options).toEqual([training]);
+    // the subscription child shares the bundle's service period
+    expect(q.lines[1]).toMatchObject({ service_start: '2027-01-01', service_end: '2027-12-31' });
+    const v2 = json<{ data: Quote }>(await rep.post(`/api/v1/quotes/${q.id}/new-version`, {})).data;
+    expect(v2.lines[1]?.parent_line_id).toBe(v2.lines[0]?.id);
+    expect(v2.lines[0]?.options).toEqual([training]);
+  });
+
   it('answers 404 to a rep who cannot read the opportunity, and for a quote they cannot read', async () => {
     const r = await rep2.post('/api/v1/quotes', { opportunity_id: oppId, lines: lines() });
     expect(r.statusCode).toBe(404);

@@ -18,7 +18,9 @@ export const QuoteLine = z
     product_name_en: z.string().nullable(),
     unit: z.string().nullable(),
     is_bundle: z.boolean(),
-    options: z.array(z.string()).describe('optional bundle items chosen (on a bundle line)'),
+    options: z
+      .array(z.union([z.string(), z.strictObject({ product_id: z.string(), quantity: decimal.nullish() })]))
+      .describe('the bundle options the request chose (on a bundle line), as sent'),
     quantity: z.number(),
     list_price: minor,
     unit_price: minor,
@@ -65,7 +67,10 @@ const lineInput = z.strictObject({
   unit_price: minor.nullish().describe('a price set by the seller instead of the resolved one'),
   service_start: date.nullish(),
   service_end: date.nullish(),
-  options: z.array(z.string()).optional().describe('optional items of a bundle product to include'),
+  options: z
+    .array(z.union([z.string(), z.strictObject({ product_id: z.string(), quantity: decimal.nullish() })]))
+    .optional()
+    .describe('bundle children: optional ones to include, or {product_id, quantity per bundle}'),
 });
 
 /** Documentation of the bodies (the service validates them and names every bad field). */

@@ -39,6 +39,9 @@ import {
 import { zodIssues } from './zod-issues.ts';
 
 const MAX_LINES = 500;
+
+/** A bundle's optional child to include, or a child with its own quantity per bundle. */
+export type BundleOption = string | { product_id: string; quantity?: number | string | null | undefined };
 const isoDate = z.string().refine(isIsoDate, 'invalid_date');
 const decimal = z.union([z.number(), z.string().max(40)]);
 
@@ -49,7 +52,15 @@ const lineSchema = z.strictObject({
   unit_price: z.number().nullish(),
   service_start: isoDate.nullish(),
   service_end: isoDate.nullish(),
-  options: z.array(z.string().uuid()).max(100).optional(),
+  options: z
+    .array(
+      z.union([
+        z.string().uuid(),
+        z.strictObject({ product_id: z.string().uuid(), quantity: decimal.nullish() }),
+      ]),
+    )
+    .max(100)
+    .optional(),
 });
 
 const createSchema = z.strictObject({
@@ -95,7 +106,7 @@ export interface QuoteLineView {
   product_name_en: string | null;
   unit: string | null;
   is_bundle: boolean;
-  options: string[];
+  options: BundleOption[];
   quantity: number;
   list_price: number;
   unit_price: number;
@@ -683,7 +694,7 @@ export class QuotesService {
     tx: TenantDb,
     quoteId: string,
     priced: PricingResult,
-    input: ReadonlyArray<{ options?: string[] | undefined }>,
+    input: ReadonlyArray<{ options?: BundleOption[] | undefined }>,
   ): Promise<void> {
     const ids = priced.lines.map(() => newId());
     const extra = await this.productExtras(
@@ -770,7 +781,7 @@ export class QuotesService {
       QuoteLineView & { quote_id: string }
     >`select quote_id, id, position, line_index,
         parent_line_id, product_id, product_type, sku, product_name, product_name_en, unit, is_bundle,
-        options::text[] as options, quantity::float8 as quantity, list_price, unit_price, price_source, price_list_id,
+        options, quantity::float8 as quantity, list_price, unit_price, price_source, price_list_id,
         discount::float8 as discount, gross_amount, amount, header_discount_amount, net_amount,
         tax_rate::float8 as tax_rate, tax, cost,
         to_char(service_start, 'YYYY-MM-DD') as service_start, to_char(service_end, 'YYYY-MM-DD') as service_end

@@ -90,8 +90,8 @@ create table quote_line (
   product_name_en text,
   unit text,
   is_bundle boolean not null default false,
-  -- optional bundle children chosen (on the bundle line), so the request can be rebuilt
-  options uuid[] not null default '{}',
+  -- the bundle options the request chose (on the bundle line), so the request can be rebuilt
+  options jsonb not null default '[]',
   quantity numeric(14, 4) not null check (quantity > 0),
   list_price bigint not null check (list_price >= 0),
   unit_price bigint not null check (unit_price >= 0),
