@@ -39,6 +39,8 @@ import type { Platform } from './platform/platform.ts';
 import { loadActor } from './platform/identity/actor.ts';
 import type { ModuleDef } from './platform/module.ts';
 import { modules as allModules } from './modules/index.ts';
+import { FilesService } from './platform/files/files.service.ts';
+import { registerFileRoutes } from './platform/files/files.routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -104,6 +106,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       records,
       new Map(mods.flatMap((m) => Object.entries(m.approvals ?? {}))),
     ),
+    files: new FilesService(db, records, filesDir),
   };
   for (const j of platformJobs(registry)) jobs.register(j);
   jobs.register(approvalRemindersJob(platform.approvals));
@@ -148,12 +151,19 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       const generic = [...(await registry.objects(tenantId)).keys()].flatMap((o) =>
         ['created', 'updated', 'deleted', 'restored'].map((e) => `${o}.${e}`),
       );
-      return ['*', ...generic, ...APPROVAL_EVENTS, ...mods.flatMap((m) => m.events ?? [])].sort();
+      return [
+        '*',
+        ...generic,
+        'attachment.added',
+        ...APPROVAL_EVENTS,
+        ...mods.flatMap((m) => m.events ?? []),
+      ].sort();
     });
     registerNotifyRoutes(scoped, db, platform.notify);
     registerViewRoutes(scoped, new ViewsService(db, registry));
     registerSearchRoutes(scoped, records);
     registerApprovalRoutes(scoped, platform.approvals);
+    registerFileRoutes(scoped, platform.files);
     for (const m of mods) m.routes?.(scoped, platform);
   });
 

@@ -13,6 +13,7 @@ import type { NotifyService } from './notify/notify.service.ts';
 import type { ImportService } from './io/import.service.ts';
 import type { ExportService } from './io/export.service.ts';
 import type { ApprovalsService } from './approvals/approvals.service.ts';
+import type { FilesService } from './files/files.service.ts';
 
 /** The platform services a module may use (passed to its routes and jobs). */
 export interface Platform {
@@ -32,4 +33,6 @@ export interface Platform {
   exports: ExportService;
   /** submit(actor, {object, recordId, trigger}, tx?) → instance or null (no process applies) */
   approvals: ApprovalsService;
+  /** attachments on any record */
+  files: FilesService;
 }

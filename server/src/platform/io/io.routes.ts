@@ -8,6 +8,7 @@ import { parseListParams, QuerySyntaxError, type ListQuery } from '../records/qu
 import type { ImportService } from './import.service.ts';
 import type { ExportService } from './export.service.ts';
 import { dataOf, ImportJob, responses } from '../http/response-schemas.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
 
 function listQuery(req: FastifyRequest): ListQuery {
   const i = req.url.indexOf('?');
@@ -24,9 +25,6 @@ function listQuery(req: FastifyRequest): ListQuery {
     throw e;
   }
 }
-
-const contentDisposition = (name: string): string =>
-  `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerIoRoutes(app: FastifyInstance, imports: ImportService, exports: ExportService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
