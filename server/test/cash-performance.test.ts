@@ -408,6 +408,13 @@ describe('credit from payments (creditSource payment)', () => {
     // 200,001 × 1/4 = 50,000.25 and × 3/4 = 150,000.75: the fen goes to the larger remainder
     expect(await totals(a.id)).toEqual({ [`${rep2.userId}:revenue`]: 50_000 });
     expect(await totals(b.id)).toEqual({ 'presales:revenue': 150_001 });
+    // a third order under the contract takes its share of the payment already received
+    const c3 = await order(rep2, 400_000, { status: 'confirmed', contract_id: contractId });
+    await drain();
+    // 200,001 × 1/8, 3/8, 4/8 = 25,000.125, 75,000.375, 100,000.5: the fen goes to the last
+    expect(await totals(a.id)).toEqual({ [`${rep2.userId}:revenue`]: 25_000 });
+    expect(await totals(b.id)).toEqual({ 'presales:revenue': 75_000 });
+    expect(await totals(c3.id)).toEqual({ [`${rep2.userId}:revenue`]: 100_001 });
   });
 });
 

@@ -266,7 +266,11 @@ export async function recomputeStatements(
   const currency = await tenantCurrency(tx);
   const seen = new Set<string>();
   let written = 0;
-  for (const p of pairs) {
+  // one lock order for every transaction (person, then month) keeps concurrent recomputes from deadlocking
+  const ordered = [...pairs].sort((a, b) =>
+    a.user_id === b.user_id ? a.period.localeCompare(b.period) : a.user_id < b.user_id ? -1 : 1,
+  );
+  for (const p of ordered) {
     const key = `${p.user_id}|${p.period}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -143,7 +143,10 @@ async function settle(
         and payment_id is not distinct from ${key.paymentId}::uuid
       group by user_id, role, kind`)
   ).map((r) => ({ ...r, amount: Number(r.amount) }));
-  const deltas = creditDeltas(target, booked);
+  // lock statements person by person in id order, so concurrent settlements cannot deadlock
+  const deltas = creditDeltas(target, booked).sort((a, b) =>
+    a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0,
+  );
   const touched: Touched = [];
   for (const d of deltas) {
     const locked = await tx.query(sql<{ period: string; status: string }>`
@@ -339,6 +342,15 @@ export function performanceSubscriber(): Subscriber {
         if (o) touched = await settleOrderSource(tx, o, s, cause);
       } else if (s.creditSource === 'payment' && PAYMENT_EVENTS.includes(ev.type)) {
         touched = await settlePayment(tx, ev.record_id, s, cause);
+      } else if (
+        s.creditSource === 'payment' &&
+        ORDER_EVENTS.includes(ev.type) &&
+        (await receivablesInstalled(tx))
+      ) {
+        // an order confirmed or cancelled under a contract changes how the contract plan's
+        // payments divide among its orders
+        for (const p of await paymentsOfOrder(tx, ev.record_id))
+          touched.push(...(await settlePayment(tx, p, s, cause)));
       }
       await recomputeStatements(tx, touched);
     },
