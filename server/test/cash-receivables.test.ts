@@ -721,3 +721,36 @@ describe('contract plans and guarded deletes', () => {
     expect(note.statusCode).toBe(200);
   });
 });
+
+describe('plans follow their order', () => {
+  it('an amended order flags its plan to the owner; re-planning takes the new amount', async () => {
+    const acc = await account(repA, '青岛改单测试有限公司');
+    const o = await order(repA, acc, 10_000);
+    const p = await plan(repA, { order_id: o.id, instalments: [{ due_date: '2026-09-01', amount: 10_000 }] });
+    const amend = await repA.put(`/api/v1/orders/${o.id}/lines`, {
+      lines: [{ product_id: product, quantity: 1, unit_price: 12_000, amount: 12_000 }],
+    });
+    expect(amend.statusCode, amend.body).toBe(200);
+    await built.platform.events.drain();
+    const notes = json<{ data: Array<{ kind: string; link: string | null }> }>(
+      await repA.get('/api/v1/notifications'),
+    ).data;
+    expect(notes.find((n) => n.kind === 'payment_plan.out_of_sync')?.link).toBe(`/o/payment_plan/${p.id}`);
+    const stale = await repA.put(`/api/v1/payment-plans/${p.id}/instalments`, {
+      instalments: [{ due_date: '2026-09-01', amount: 10_000 }],
+    });
+    expect(codes(stale)).toEqual(['instalments:sum_mismatch']);
+    const re = conforms<{ data: Plan }>(
+      'PUT',
+      '/api/v1/payment-plans/:id/instalments',
+      await repA.put(`/api/v1/payment-plans/${p.id}/instalments`, {
+        instalments: [
+          { due_date: '2026-09-01', amount: 6_000 },
+          { due_date: '2026-10-01', amount: 6_000 },
+        ],
+      }),
+      200,
+    ).data;
+    expect(re.amount.amount).toBe(12_000);
+  });
+});

@@ -67,6 +67,7 @@ export const cashModule: ModuleDef = {
     'contract.esign_declined',
     'payment_plan.instalments_replaced',
     'payment_plan.cancelled',
+    'payment_plan.out_of_sync',
     'payment_instalment.overdue',
     'payment.matched',
     'payment.allocated',

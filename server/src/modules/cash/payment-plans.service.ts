@@ -140,10 +140,13 @@ export class PaymentPlansService {
     const input = parseBody(replaceSchema, body);
     const plan = await this.p.records.get(actor, 'payment_plan', id);
     if (!can(actor, 'payment_plan', 'update')) throw forbidden();
-    const total = moneyOf(plan.amount);
+    // re-planning follows the contract or order as it is now (an amended order changed its amount)
+    const total = await this.sourceAmount(this.tdb(actor), id, moneyOf(plan.amount));
     const planned = planInstalments(total.amount, input.instalments);
     if (planned.issues.length) throw invalid(planned.issues);
     await this.tdb(actor).transaction(async (tx) => {
+      if ((await this.sourceAmount(tx, id, total)).amount !== total.amount)
+        throw new AppError('conflict', 'version_conflict');
       const row = found(
         await tx.one(sql<{ version: number; status: string; paid: number }>`
           select p.version, p.status, (select count(*) from payment_allocation a join payment_instalment i
@@ -161,14 +164,19 @@ export class PaymentPlansService {
         sql`delete from payment_instalment where tenant_id = ${tx.tenantId} and plan_id = ${id}`,
       );
       await this.insertInstalments(tx, id, planned.instalments, todayFor(actor));
-      await tx.exec0(sql`update payment_plan set version = version + 1, updated_at = now(), updated_by = ${actor.userId}
+      const was = moneyOf(plan.amount).amount;
+      await tx.exec0(sql`update payment_plan set amount = ${total.amount}, version = version + 1, updated_at = now(),
+          updated_by = ${actor.userId}
         where tenant_id = ${tx.tenantId} and id = ${id}`);
       await writeAudit(tx, actor, [
         {
           action: 'update',
           object: 'payment_plan',
           recordId: id,
-          changes: { instalments: [before, planned.instalments] },
+          changes: {
+            instalments: [before, planned.instalments],
+            ...(was !== total.amount ? { amount: [plan.amount, total] } : {}),
+          },
         },
       ]);
       await emitEvents(tx, actor.userId, [
@@ -181,6 +189,27 @@ export class PaymentPlansService {
       ]);
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * The amount a plan must add up to now: its contract's or order's current amount when that is
+   * positive and in the plan's currency, else the plan's own.
+   */
+  private async sourceAmount(
+    tdb: TenantDb,
+    planId: string,
+    current: { amount: number; currency: string },
+  ): Promise<{ amount: number; currency: string }> {
+    const row = await tdb.one(sql<{ amount: number | null; currency: string | null }>`
+      select coalesce(o.amount, c.amount) as amount, coalesce(o.amount_currency, c.amount_currency) as currency
+      from payment_plan p
+      left join sales_order o on o.tenant_id = p.tenant_id and o.id = p.order_id
+      left join contract c on c.tenant_id = p.tenant_id and c.id = p.contract_id
+      where p.tenant_id = ${tdb.tenantId} and p.id = ${planId}`);
+    const amount = Number(row?.amount ?? 0);
+    return amount > 0 && row?.currency === current.currency
+      ? { amount, currency: current.currency }
+      : current;
   }
 
   private async insertInstalments(
