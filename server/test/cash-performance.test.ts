@@ -556,3 +556,13 @@ describe('team performance', () => {
     expect(codes(bad)).toEqual(['commission.default.tiers:invalid_value', 'creditSource:invalid_value']);
   });
 });
+
+describe('dispatch', () => {
+  it('every event of the tenant was delivered without a subscriber error', async () => {
+    await drain();
+    const r = await tdb().one(sql<{ failed: string; pending: string }>`
+      select count(*) filter (where last_error is not null) as failed, count(*) filter (where dispatched_at is null) as pending
+      from outbox_event where tenant_id = ${t.tenantId}`);
+    expect({ failed: Number(r?.failed), pending: Number(r?.pending) }).toEqual({ failed: 0, pending: 0 });
+  });
+});
