@@ -13,6 +13,8 @@ test('an admin enters an order from the account page: a subscription and a servi
   page,
   request,
 }) => {
+  // a cold browser on a busy machine takes 10–15 s before the account page's panels have loaded
+  test.setTimeout(120_000);
   const api = await apiSession(request);
   const u = uniq();
   const account = (await api.post('/api/v1/objects/account', { name: `订单测试${u}有限公司` })).data as {
@@ -36,10 +38,10 @@ test('an admin enters an order from the account page: a subscription and a servi
   await signIn(page, ADMIN);
   await page.goto(`/o/account/${account.id}`);
   const panel = page.getByTestId('account-orders');
-  await expect(panel).toContainText('该客户还没有订单');
+  await expect(panel).toContainText('该客户还没有订单', { timeout: 30_000 });
   await panel.getByRole('button', { name: '新建订单' }).click();
   await expect(page).toHaveURL(new RegExp(`/cash/orders/new\\?account_id=${account.id}`));
-  await expect(page.getByTestId('order-header')).toContainText(`订单测试${u}有限公司`);
+  await expect(page.getByTestId('order-header')).toContainText(`订单测试${u}有限公司`, { timeout: 20_000 });
 
   // line 1: the subscription, picked by SKU; list price and a one-year period come with it
   const product1 = page.getByLabel('第 1 行产品');
@@ -83,8 +85,8 @@ test('an admin enters an order from the account page: a subscription and a servi
   await expect(page.getByLabel('服务结束 · 1')).toHaveValue('2027-06-30');
   await page.getByRole('button', { name: '保存并确认' }).click();
 
-  await expect(page).toHaveURL(/\/cash\/orders\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId('order-status')).toHaveText('已确认');
+  await expect(page).toHaveURL(/\/cash\/orders\/[0-9a-f-]{36}$/, { timeout: 20_000 });
+  await expect(page.getByTestId('order-status')).toHaveText('已确认', { timeout: 20_000 });
   await expect(page.getByTestId('order-amount')).toHaveText(zhMoney(1_830_000));
   const table = page.getByTestId('order-lines-table');
   await expect(table).toContainText(`云CRM订阅${u}`);

@@ -73,7 +73,7 @@ export const cashEnUS: Record<keyof typeof cashZhCN, string> = {
     'Tab moves between cells, Enter in a number cell adds a line, Alt+Backspace removes the line',
   'cash.line.empty': 'No lines yet. Click "Add line" and pick a product.',
   'cash.line.incomplete': 'The amount is computed once quantity and unit price are filled in.',
-  'cash.line.summary': '{count} lines · before discount {gross} · discount {discount} · total',
+  'cash.line.summary': 'Lines: {count} · before discount {gross} · discount {discount} · total',
   'cash.line.total': 'Total',
   'cash.products.none': 'No products yet',
   'cash.products.addFirst': 'Orders sell products: add a product first (SKU, type, unit, list price).',

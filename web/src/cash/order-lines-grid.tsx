@@ -131,6 +131,7 @@ function ProductPicker({
       data-testid={`line-${n - 1}-product`}
       status={status}
       style={{ width: 250 }}
+      popupMatchSelectWidth={380}
       showSearch={{ filterOption: false, onSearch: setQ }}
       onOpenChange={setOpen}
       placeholder={t('cash.line.productPlaceholder')}
