@@ -49,6 +49,7 @@ export const cashEnUS: Record<keyof typeof cashZhCN, string> = {
   'cash.line.noProductMatch': 'No active product matches',
   'cash.line.productType': 'Type',
   'cash.line.listPrice': 'list price {price}',
+  'cash.line.otherCurrency': 'List price is {price}; enter the unit price in {currency}',
   'cash.line.quantity': 'Quantity',
   'cash.line.unitPrice': 'Unit price ({currency})',
   'cash.line.unitPriceAria': 'Unit price',

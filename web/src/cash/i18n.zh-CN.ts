@@ -45,6 +45,7 @@ export const cashZhCN = {
   'cash.line.noProductMatch': '没有匹配的启用产品',
   'cash.line.productType': '类型',
   'cash.line.listPrice': '标准价 {price}',
+  'cash.line.otherCurrency': '标准价为 {price}，请按 {currency} 填写单价',
   'cash.line.quantity': '数量',
   'cash.line.unitPrice': '单价（{currency}）',
   'cash.line.unitPriceAria': '单价',

@@ -318,6 +318,18 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                     )}
                   </div>
                 )}
+                {l.product?.listPrice && l.product.listPrice.currency !== currency && (
+                  <Typography.Text
+                    type="warning"
+                    style={{ display: 'block', fontSize: 12, maxWidth: 250 }}
+                    data-testid={tid(i, 'currency-hint')}
+                  >
+                    {t('cash.line.otherCurrency', {
+                      price: formatMoney(l.product.listPrice, locale),
+                      currency,
+                    })}
+                  </Typography.Text>
+                )}
               </Cell>
             ),
           },
