@@ -291,6 +291,16 @@ describe('credit from order confirmation (creditSource order)', () => {
     expect(r.statusCode, r.body).toBe(200);
     expect(await totals(orderId)).toEqual({ 'rep:revenue': 500_001, 'presales:revenue': 500_000 });
     expect((await me(manager)).overlay_credit).toBe(0);
+    const c = await viewer.get(`/api/v1/orders/${orderId}/credit`);
+    const credit = conformsTo<{
+      data: { totals: Array<{ user_id: string; amount: number }>; entries: unknown[] };
+    }>(built.app, 'GET', '/api/v1/orders/:id/credit', c, 200).data;
+    expect(credit.totals.map((x) => [x.user_id, x.amount])).toEqual([
+      [rep.userId, 500_001],
+      [presales.userId, 500_000],
+    ]);
+    expect(credit.entries).toHaveLength(6); // 3 when confirmed, 3 deltas when the splits changed
+    expect((await rep2.get(`/api/v1/orders/${orderId}/credit`)).statusCode).toBe(404);
   });
 
   it('a cancellation reverses the credit', async () => {

@@ -8,6 +8,7 @@ import type { CommissionsService } from './commissions.service.ts';
 import {
   CommissionStatement,
   MyPerformance,
+  OrderCredit,
   OrderSplits,
   OrderSplitsBody,
   PerformanceRow,
@@ -51,6 +52,18 @@ export function registerPerformanceRoutes(
       ...passThrough,
     },
     async (req) => ({ data: await perf.putSplits(actorOf(req), req.params.id, req.body) }),
+  );
+  r.get(
+    '/api/v1/orders/:id/credit',
+    {
+      schema: {
+        tags,
+        summary: 'The performance credit the order has produced, per participant, with the ledger rows',
+        params,
+        response: responses({ 200: dataOf(OrderCredit) }),
+      },
+    },
+    async (req) => ({ data: await perf.orderCredit(actorOf(req), req.params.id) }),
   );
   r.get(
     '/api/v1/performance/me',

@@ -143,3 +143,34 @@ export const PerformanceSettingsSchema = z
     commission: z.strictObject({ default: Rule, roles: z.record(z.string(), Rule) }),
   })
   .meta({ id: 'PerformanceSettings' });
+
+export const OrderCredit = z
+  .strictObject({
+    order_id: z.string(),
+    totals: z.array(
+      z.strictObject({
+        user_id: z.string(),
+        user_name: z.string(),
+        role: z.string(),
+        kind,
+        currency: z.string(),
+        amount: minor,
+      }),
+    ),
+    entries: z.array(
+      z.strictObject({
+        id: z.string(),
+        user_id: z.string(),
+        payment_id: z.string().nullable(),
+        period: z.string().describe('YYYY-MM'),
+        amount: minor,
+        currency: z.string(),
+        kind,
+        role: z.string(),
+        source: z.enum(['order', 'payment']),
+        source_event: z.string(),
+        created_at: timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'OrderCredit' });

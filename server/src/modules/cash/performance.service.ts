@@ -75,6 +75,32 @@ export interface OrderSplits {
   splits: SplitView[];
 }
 
+export interface OrderCredit {
+  order_id: string;
+  /** what each participant holds now (rows summed; zero totals left out) */
+  totals: Array<{
+    user_id: string;
+    user_name: string;
+    role: string;
+    kind: SplitKind;
+    currency: string;
+    amount: number;
+  }>;
+  entries: Array<{
+    id: string;
+    user_id: string;
+    payment_id: string | null;
+    period: string;
+    amount: number;
+    currency: string;
+    kind: SplitKind;
+    role: string;
+    source: 'order' | 'payment';
+    source_event: string;
+    created_at: Date;
+  }>;
+}
+
 /** What changed the credit: an event (with its id and time) or a request. */
 interface Cause {
   event: string;
@@ -375,6 +401,52 @@ export class PerformanceService {
 
   private tdb(actor: Actor): TenantDb {
     return TenantDb.for(this.p.db, actor.tenantId);
+  }
+
+  /**
+   * The credit an order has produced, per participant (and the ledger rows behind it), for anyone
+   * who may read the order — the same people who see its splits.
+   */
+  async orderCredit(actor: Actor, orderId: string): Promise<OrderCredit> {
+    await this.p.records.get(actor, 'order', orderId);
+    const tdb = this.tdb(actor);
+    const rows = await tdb.query(sql<{
+      id: string;
+      user_id: string;
+      user_name: string;
+      payment_id: string | null;
+      period: string;
+      amount: string;
+      currency: string;
+      kind: SplitKind;
+      role: string;
+      source: 'order' | 'payment';
+      source_event: string;
+      created_at: Date;
+    }>`select c.id, c.user_id, u.name as user_name, c.payment_id, to_char(c.period, 'YYYY-MM') as period, c.amount,
+        trim(c.currency) as currency, c.kind, c.role, c.source, c.source_event, c.created_at
+      from performance_credit c join app_user u on u.tenant_id = c.tenant_id and u.id = c.user_id
+      where c.tenant_id = ${tdb.tenantId} and c.order_id = ${orderId}
+      order by c.created_at, c.id limit 2000`);
+    const totals = new Map<string, OrderCredit['totals'][number]>();
+    for (const r of rows) {
+      const k = `${r.user_id}|${r.role}|${r.kind}|${r.currency}`;
+      const cur = totals.get(k) ?? {
+        user_id: r.user_id,
+        user_name: r.user_name,
+        role: r.role,
+        kind: r.kind,
+        currency: r.currency,
+        amount: 0,
+      };
+      cur.amount += Number(r.amount);
+      totals.set(k, cur);
+    }
+    return {
+      order_id: orderId,
+      totals: [...totals.values()].filter((x) => x.amount !== 0),
+      entries: rows.map(({ user_name: _n, ...r }) => ({ ...r, amount: Number(r.amount) })),
+    };
   }
 
   async getSplits(actor: Actor, orderId: string): Promise<OrderSplits> {
