@@ -526,6 +526,8 @@ describe('PDF', () => {
   };
 
   it('renders the Chinese quote with the product names, and the English one with English labels', async () => {
+    const settings = { sellerName: '杭州飞轮科技有限公司', terms: '付款方式：签约后 10 个工作日内付清' };
+    expect((await admin.put('/api/v1/quotes/settings', settings)).statusCode).toBe(200);
     const q = await createQuote(rep, { header_discount: 5, notes: '含首年运维服务' });
     const r = await rep.get(`/api/v1/quotes/${q.id}/pdf`);
     expect(r.statusCode).toBe(200);
@@ -546,6 +548,25 @@ describe('PDF', () => {
     expect(enText).toContain('Quotation');
     expect(enText).toContain('CRM Ultimate');
     expect(enText).toContain('Grand total');
+  });
+
+  it("prints the tenant's logo instead of its name when one is set", async () => {
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+    expect((await admin.put('/api/v1/quotes/settings', { logo: png })).statusCode).toBe(200);
+    try {
+      const q = await createQuote();
+      const r = await rep.get(`/api/v1/quotes/${q.id}/pdf`);
+      expect(r.statusCode).toBe(200);
+      const out = text(r.rawPayload);
+      expect(out).not.toContain('杭州飞轮科技有限公司');
+      expect(out).toContain('纷享销客旗舰版');
+      const bad = await admin.put('/api/v1/quotes/settings', { logo: 'data:image/gif;base64,R0lGOD' });
+      expect(bad.statusCode).toBe(422);
+      expect(codes(bad)).toEqual(['logo:invalid_value']);
+    } finally {
+      await admin.put('/api/v1/quotes/settings', { logo: null });
+    }
   });
 
   it('attaches the PDF to the quote version and lists it; sending stores one too', async () => {
