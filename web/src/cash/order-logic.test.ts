@@ -8,6 +8,7 @@ import {
   linesPayload,
   parseScaled,
   placeErrors,
+  settleErrors,
   totalFen,
   withProduct,
   withServiceStart,
@@ -174,5 +175,24 @@ describe('server errors', () => {
     });
     expect(placed.header).toEqual({ account_id: '引用无效' });
     expect(placed.rest).toEqual(['至少需要一行产品', 'stale']);
+  });
+});
+
+describe('errors after an edit', () => {
+  it('go from the cells that changed (and the amount they compute), and from removed lines', () => {
+    const a = line({ quantity: '' });
+    const b = line({ serviceEnd: null });
+    const c = line({});
+    const cells = {
+      [a.key]: { quantity: '必填', amount: '必填' },
+      [b.key]: { service_end: '订阅产品需填写服务起止日期', discount: 'x' },
+      [c.key]: { product_id: '引用无效' },
+    };
+    const after = [
+      { ...a, quantity: '2' },
+      { ...b, serviceEnd: '2027-06-30' },
+    ];
+    expect(settleErrors(cells, [a, b, c], after)).toEqual({ [b.key]: { discount: 'x' } });
+    expect(settleErrors(cells, [a, b, c], [a, b, c])).toEqual(cells);
   });
 });

@@ -297,3 +297,37 @@ export function placeErrors(
   }
   return out;
 }
+
+// which error a change of a draft field settles; quantity, price and discount also move the amount
+const SETTLES: [keyof LineDraft, LineField[]][] = [
+  ['product', ['product_id', 'unit_price', 'service_start', 'service_end']],
+  ['quantity', ['quantity', 'amount']],
+  ['unitPrice', ['unit_price', 'amount']],
+  ['discount', ['discount', 'amount']],
+  ['amountOverride', ['amount']],
+  ['serviceStart', ['service_start', 'service_end']],
+  ['serviceEnd', ['service_end']],
+];
+
+/**
+ * The cell errors still worth showing after an edit: a message goes once its cell (or what it
+ * is computed from) changed, so a fixed cell stops looking wrong before the next save.
+ */
+export function settleErrors(
+  cells: PlacedErrors['cells'],
+  before: LineDraft[],
+  after: LineDraft[],
+): PlacedErrors['cells'] {
+  const out: PlacedErrors['cells'] = {};
+  for (const l of after) {
+    const errs = cells[l.key];
+    if (!errs) continue;
+    const old = before.find((b) => b.key === l.key);
+    const kept = { ...errs };
+    if (old)
+      for (const [field, settles] of SETTLES)
+        if (old[field] !== l[field]) for (const f of settles) delete kept[f];
+    if (Object.keys(kept).length) out[l.key] = kept;
+  }
+  return out;
+}

@@ -33,6 +33,7 @@ import {
   emptyLine,
   linesPayload,
   placeErrors,
+  settleErrors,
   withServiceStart,
   type LineDraft,
   type PlacedErrors,
@@ -216,7 +217,10 @@ export default function OrderNewPage() {
         )}
         <OrderLinesGrid
           lines={lines}
-          onChange={setLines}
+          onChange={(next) => {
+            setErrors((e) => ({ ...e, cells: settleErrors(e.cells, lines, next) }));
+            setLines(next);
+          }}
           currency={currency}
           orderDate={orderDate}
           errors={errors.cells}

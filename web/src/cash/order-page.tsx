@@ -44,7 +44,14 @@ import {
   type OrderLine,
   type OrderWithLines,
 } from './api';
-import { draftFromLine, linesPayload, placeErrors, type LineDraft, type PlacedErrors } from './order-logic';
+import {
+  draftFromLine,
+  linesPayload,
+  placeErrors,
+  settleErrors,
+  type LineDraft,
+  type PlacedErrors,
+} from './order-logic';
 import { OrderLinesGrid } from './order-lines-grid';
 import { OptionTag } from './order-parts';
 
@@ -361,7 +368,10 @@ function OrderView({ id, meta }: { id: string; meta: ObjectMeta }) {
             )}
             <OrderLinesGrid
               lines={editing}
-              onChange={setEditing}
+              onChange={(next) => {
+                setLineErrors((e) => ({ ...e, cells: settleErrors(e.cells, editing, next) }));
+                setEditing(next);
+              }}
               currency={currency}
               orderDate={str(o.order_date)}
               errors={lineErrors.cells}
