@@ -242,7 +242,7 @@ export const messages = {
     'en-US': 'give either an amount or a percent, the same way for every instalment',
   },
   not_ascending: { 'zh-CN': '到期日须晚于上一期', 'en-US': 'must be later than the previous due date' },
-  other_currency: { 'zh-CN': '币种与{name}不一致', 'en-US': 'is not in the currency of the {name}' },
+  other_currency: { 'zh-CN': '币种与关联单据不一致', 'en-US': 'is not in the currency of the {name}' },
   plan_has_payments: {
     'zh-CN': '该回款计划已有回款，不能修改分期',
     'en-US': 'The plan has payments allocated; its instalments cannot be replaced',
