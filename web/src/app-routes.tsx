@@ -30,6 +30,10 @@ const OrderNewPage = lazy(() => import('./cash/order-new-page'));
 const OrderPage = lazy(() => import('./cash/order-page'));
 // the order's payment plan renders below the order page (receivables own it, cash owns the page)
 const OrderPlanSection = lazy(() => import('./receivables/order-plan-section'));
+const PaymentsPage = lazy(() => import('./receivables/payments-page'));
+const MatchingPage = lazy(() => import('./receivables/matching-page'));
+const InvoicesPage = lazy(() => import('./receivables/invoices-page'));
+const AgingPage = lazy(() => import('./receivables/aging-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -120,6 +124,10 @@ export function AppRoutes() {
             </>,
           )}
         />
+        <Route path="cash/payments" element={page(<PaymentsPage />)} />
+        <Route path="cash/payments/match" element={page(<MatchingPage />)} />
+        <Route path="cash/invoices" element={page(<InvoicesPage />)} />
+        <Route path="cash/aging" element={page(<AgingPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -2,9 +2,9 @@ import type { receivablesZhCN } from './i18n.zh-CN';
 
 /** Messages of the receivables pages (en-US); the catalog test checks parity with zh-CN. */
 export const receivablesEnUS: Record<keyof typeof receivablesZhCN, string> = {
-  'nav.payments': 'Payments',
+  'nav.payments': 'Payments desk',
   'nav.paymentMatching': 'Payment matching',
-  'nav.invoices': 'Invoices',
+  'nav.invoices': 'Invoicing',
   'nav.arAging': 'AR aging',
 
   'rcv.status.planned': 'Planned',

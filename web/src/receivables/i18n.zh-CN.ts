@@ -1,8 +1,8 @@
 /** Messages of the receivables pages (payment plans, payments, invoices, AR aging), zh-CN. */
 export const receivablesZhCN = {
-  'nav.payments': '回款',
+  'nav.payments': '回款管理',
   'nav.paymentMatching': '回款核销',
-  'nav.invoices': '发票',
+  'nav.invoices': '开票管理',
   'nav.arAging': '应收账龄',
 
   'rcv.status.planned': '待回款',

@@ -48,7 +48,12 @@ const objects = [obj('account', 'accounts'), obj('contact', 'accounts'), obj('pr
 describe('navigation', () => {
   it('shows admins every object and Settings', () => {
     const nav = buildNav(me(true, {}), objects);
-    expect(nav.map((g) => g.key)).toEqual(['marketing', 'sales', 'analytics', 'custom', 'settings']);
+    expect(nav.map((g) => g.key)).toEqual(['marketing', 'sales', 'cash', 'analytics', 'custom', 'settings']);
+  });
+  it('shows the receivables pages by payment, invoice and plan permissions', () => {
+    const nav = buildNav(me(false, { payment: readOnly, payment_plan: readOnly }), []);
+    expect(nav.find((g) => g.key === 'cash')?.items.map((i) => i.path)).toEqual(['/cash/payments']);
+    expect(nav.find((g) => g.key === 'analytics')?.items.map((i) => i.path)).toEqual(['/cash/aging']);
   });
   it('shows the lead pages to roles that may read leads', () => {
     const nav = buildNav(me(false, { lead: readOnly }), [obj('lead', 'leads')]);

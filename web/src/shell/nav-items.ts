@@ -97,6 +97,30 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'opportunity', 'read'),
   },
   {
+    group: 'cash',
+    path: '/cash/payments',
+    label: 'nav.payments',
+    visible: (me) => canDo(me, 'payment', 'read'),
+  },
+  {
+    group: 'cash',
+    path: '/cash/payments/match',
+    label: 'nav.paymentMatching',
+    visible: (me) => canDo(me, 'payment', 'update'),
+  },
+  {
+    group: 'cash',
+    path: '/cash/invoices',
+    label: 'nav.invoices',
+    visible: (me) => canDo(me, 'invoice', 'read'),
+  },
+  {
+    group: 'analytics',
+    path: '/cash/aging',
+    label: 'nav.arAging',
+    visible: (me) => canDo(me, 'payment_plan', 'read'),
+  },
+  {
     group: 'analytics',
     path: '/marketing/analytics',
     label: 'nav.leadAnalytics',
