@@ -553,6 +553,30 @@ describe('team performance', () => {
     expect((await rep.get(`/api/v1/performance?period=${period}`)).statusCode).toBe(403);
     expect((await manager.get('/api/v1/performance?period=2026-13')).statusCode).toBe(400);
     expect((await manager.get('/api/v1/performance?group_by=team')).statusCode).toBe(400);
+    expect((await manager.get('/api/v1/commissions/statements?period=2026-1')).statusCode).toBe(400);
+    expect((await rep.get('/api/v1/performance/me?period=x')).statusCode).toBe(400);
+    expect((await rep.get(`/api/v1/commissions/statements/not-an-id`)).statusCode).toBe(404);
+  });
+
+  it('a target of one fen exceeded a million times over is still a statement', async () => {
+    const tg = await manager.put('/api/v1/sales/targets', {
+      targets: [{ user_id: presales.userId, period: 'month', start: `${period}-01`, amount: 1 }],
+    });
+    expect(tg.statusCode, tg.body).toBe(200);
+    const job = await admin.post('/api/v1/admin/jobs/cash.commissions/run', { as_of: `${period}-02` });
+    expect(json<{ data: { status: string } }>(job).data.status).toBe('succeeded');
+    const o = await order(rep, 9_000_000_000, { status: 'draft' });
+    await rep.put(`/api/v1/orders/${o.id}/splits`, {
+      splits: [{ user_id: presales.userId, role: 'presales', percent: 100 }],
+    });
+    expect((await rep.post(`/api/v1/orders/${o.id}/confirm`, {})).statusCode).toBe(200);
+    await drain();
+    const mine = await me(presales);
+    expect(mine.attainment).toBeGreaterThan(1e9);
+    const list = json<{ data: Statement[] }>(
+      await manager.get(`/api/v1/commissions/statements?period=${period}`),
+    ).data;
+    expect(list.find((x) => x.user_id === presales.userId)?.revenue_credit).toBe(mine.revenue_credit);
   });
 
   it('settings are validated and admin-only', async () => {

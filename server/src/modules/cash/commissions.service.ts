@@ -3,12 +3,13 @@ import type { Platform } from '../../platform/platform.ts';
 import { can, objectPermission, type Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { isUuid, newId } from '../../platform/db/ids.ts';
-import { AppError, forbidden, notFound } from '../../platform/http/errors.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/http/errors.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { attainment, commissionFor, monthlyTarget, type CommissionResult } from './commission.rules.ts';
 import {
   DEFAULT_PERFORMANCE_SETTINGS,
+  isPeriod,
   performanceSettingsSchema,
   periodStart,
   type PerformanceSettings,
@@ -328,10 +329,12 @@ export class CommissionsService {
   /** My statements, and those of the people I manage. */
   async list(actor: Actor, period: string | undefined): Promise<Statement[]> {
     if (!actor.userId && !actor.isAdmin) throw forbidden();
+    if (period !== undefined && period !== '' && !isPeriod(period))
+      throw badRequest([{ field: 'period', issue: 'invalid_value' }]);
     const tdb = this.tdb(actor);
     const rows = await tdb.query(sql<StatementRow>`${STATEMENT_SELECT}
       where s.tenant_id = ${tdb.tenantId} and ${peoplePredicate(actor, managedDepartments(actor))}
-        and (${period ?? null}::text is null or s.period = (${period ?? '1970-01'} || '-01')::date)
+        and (${period || null}::text is null or s.period = (${period || '1970-01'} || '-01')::date)
       order by s.period desc, u.name limit 1000`);
     return rows.map(toStatement);
   }

@@ -65,7 +65,8 @@ create table commission_statement (
   revenue_credit bigint not null default 0,
   overlay_credit bigint not null default 0,
   target bigint,
-  attainment numeric(12, 2),
+  -- percent, 2 decimals (unbounded: a tiny target can be exceeded many times over)
+  attainment numeric,
   commission bigint not null default 0,
   -- per role: credit, rule, slices, cap (what the commission was computed from)
   lines jsonb not null default '[]',
