@@ -400,6 +400,17 @@ describe('approval', () => {
     expect(codes(s)).toEqual(['lines[0].service_start:service_period_required']);
   });
 
+  it('the generic approvals submit applies the same checks to a quote', async () => {
+    const q = await createQuote(rep, {
+      header_discount: 20,
+      lines: [{ product_id: crm, quantity: 1 }],
+    });
+    const r = await rep.post('/api/v1/approvals/submit', { object: 'quote', record_id: q.id });
+    expect(r.statusCode).toBe(422);
+    expect(codes(r)).toEqual(['lines:service_period_required']);
+    expect(json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data.status).toBe('draft');
+  });
+
   it('settings are for administrators', async () => {
     expect((await rep.get('/api/v1/quotes/settings')).statusCode).toBe(403);
     const bad = await admin.put('/api/v1/quotes/settings', { validityDays: 0 });

@@ -964,6 +964,19 @@ function auditLine(l: {
  */
 export const quoteApprovals: ApprovalHandler = {
   async onSubmitted(ctx, s) {
+    // the generic POST /approvals/submit reaches here too: the same checks as POST /quotes/{id}/submit
+    const q = await ctx.tx.one(sql<{ valid_until: string | null; n: number; missing: number }>`
+      select to_char(q.valid_until, 'YYYY-MM-DD') as valid_until, count(l.id)::int as n,
+        (count(l.id) filter (where l.product_type = 'subscription' and l.service_start is null))::int as missing
+      from quote q left join quote_line l on l.tenant_id = q.tenant_id and l.quote_id = q.id
+      where q.tenant_id = ${ctx.tx.tenantId} and q.id = ${s.recordId}
+      group by q.tenant_id, q.id`);
+    const issues: FieldIssue[] = [];
+    if (!q?.n) issues.push({ field: 'lines', issue: 'lines_required' });
+    if (q?.missing) issues.push({ field: 'lines', issue: 'service_period_required' });
+    const v = validUntilIssue(q?.valid_until, todayIn(ctx.actor.timeZone));
+    if (v) issues.push(v);
+    if (issues.length) throw invalid(issues);
     await ctx.records.update(
       ctx.system,
       'quote',
