@@ -101,7 +101,7 @@ export class InvoicesService {
   /**
    * Applies for an invoice on an account, optionally for one contract or order (whose account and
    * currency it takes). The live invoices of a contract or order (applied, in approval, issued) may
-   * not add up to more than its amount.
+   * not add up to more than its amount (when it has one).
    */
   async apply(actor: Actor, body: unknown): Promise<InvoiceView> {
     const input = parseBody(applySchema, body);
@@ -139,7 +139,8 @@ export class InvoicesService {
     const rate = input.tax_rate ?? 6;
     const tax = taxIncluded(input.amount, rate);
     const id = await this.tdb(actor).transaction(async (tx) => {
-      if (source && sourceField && srcMoney) {
+      // a contract without an amount (a framework agreement) caps nothing
+      if (source && sourceField && srcMoney && srcMoney.amount > 0) {
         // serialise invoicing of one contract/order so two applications cannot both fit the cap
         const table = input.order_id ? sql`sales_order` : sql`contract`;
         await tx.exec0(
