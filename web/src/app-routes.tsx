@@ -30,6 +30,7 @@ const OrderNewPage = lazy(() => import('./cash/order-new-page'));
 const OrderPage = lazy(() => import('./cash/order-page'));
 // the order's payment plan renders below the order page (receivables own it, cash owns the page)
 const OrderPlanSection = lazy(() => import('./receivables/order-plan-section'));
+const ApprovalsInboxPage = lazy(() => import('./approvals/inbox-page'));
 const PaymentsPage = lazy(() => import('./receivables/payments-page'));
 const MatchingPage = lazy(() => import('./receivables/matching-page'));
 const InvoicesPage = lazy(() => import('./receivables/invoices-page'));
@@ -110,6 +111,7 @@ export function AppRoutes() {
         <Route path="sales/funnel" element={page(<FunnelPage />)} />
         <Route path="sales/board" element={page(<SalesBoardPage />)} />
         <Route path="my-day" element={page(<MyDayPage />)} />
+        <Route path="approvals" element={page(<ApprovalsInboxPage />)} />
         <Route path="accounts/pools/:poolId?" element={page(<AccountPoolsPage />)} />
         {/* after the generic o/:object/… routes: /o/order/import and /recycle-bin stay generic */}
         <Route path="o/order/new" element={<OrderNewRedirect />} />

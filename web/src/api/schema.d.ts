@@ -4417,6 +4417,155 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/objects/{object}/{id}/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A record's attachments (whoever may read the record) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          object: string;
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Attachment'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Attach a file (multipart field `file`, up to 25 MB; edit permission on the object) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          object: string;
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Attachment'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an attachment (always as a download, never rendered inline) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove an attachment (its uploader, or edit permission on the object) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/accounts/settings': {
     parameters: {
       query?: never;
@@ -10979,8 +11128,14 @@ export interface components {
         service_start?: string | null;
         /** @description YYYY-MM-DD */
         service_end?: string | null;
-        /** @description optional items of a bundle product to include */
-        options?: string[];
+        /** @description bundle children: optional ones to include, or {product_id, quantity per bundle} */
+        options?: (
+          | string
+          | {
+              product_id: string;
+              quantity?: (number | string) | null;
+            }
+        )[];
       }[];
     };
     QuoteLinesBodyInput: {
@@ -10999,8 +11154,14 @@ export interface components {
         service_start?: string | null;
         /** @description YYYY-MM-DD */
         service_end?: string | null;
-        /** @description optional items of a bundle product to include */
-        options?: string[];
+        /** @description bundle children: optional ones to include, or {product_id, quantity per bundle} */
+        options?: (
+          | string
+          | {
+              product_id: string;
+              quantity?: (number | string) | null;
+            }
+        )[];
       }[];
     };
     QuoteAcceptBodyInput: {
@@ -11021,7 +11182,7 @@ export interface components {
       /** @description revenue splits total exactly 100; overlay splits are extra; [] restores the default */
       splits: {
         user_id: string;
-        /** @description default sales; lower-case letters, digits, _ */
+        /** @description default sales (manager for overlay); lower-case letters, digits, _ */
         role?: string;
         /**
          * @description default revenue
@@ -12701,8 +12862,14 @@ export interface components {
       product_name_en: string | null;
       unit: string | null;
       is_bundle: boolean;
-      /** @description optional bundle items chosen (on a bundle line) */
-      options: string[];
+      /** @description the bundle options the request chose (on a bundle line), as sent */
+      options: (
+        | string
+        | {
+            product_id: string;
+            quantity?: (number | string) | null;
+          }
+      )[];
       quantity: number;
       /** @description minor units (fen) */
       list_price: number;
@@ -12789,8 +12956,14 @@ export interface components {
         service_start?: string | null;
         /** @description YYYY-MM-DD */
         service_end?: string | null;
-        /** @description optional items of a bundle product to include */
-        options?: string[];
+        /** @description bundle children: optional ones to include, or {product_id, quantity per bundle} */
+        options?: (
+          | string
+          | {
+              product_id: string;
+              quantity?: (number | string) | null;
+            }
+        )[];
       }[];
     };
     QuoteLinesBody: {
@@ -12809,8 +12982,14 @@ export interface components {
         service_start?: string | null;
         /** @description YYYY-MM-DD */
         service_end?: string | null;
-        /** @description optional items of a bundle product to include */
-        options?: string[];
+        /** @description bundle children: optional ones to include, or {product_id, quantity per bundle} */
+        options?: (
+          | string
+          | {
+              product_id: string;
+              quantity?: (number | string) | null;
+            }
+        )[];
       }[];
     };
     QuoteAcceptBody: {
@@ -13238,7 +13417,7 @@ export interface components {
       /** @description revenue splits total exactly 100; overlay splits are extra; [] restores the default */
       splits: {
         user_id: string;
-        /** @description default sales; lower-case letters, digits, _ */
+        /** @description default sales (manager for overlay); lower-case letters, digits, _ */
         role?: string;
         /**
          * @description default revenue
@@ -13399,6 +13578,18 @@ export interface components {
           };
         };
       };
+    };
+    Attachment: {
+      id: string;
+      object: string;
+      record_id: string;
+      file_name: string;
+      content_type: string;
+      size_bytes: number;
+      sha256: string;
+      created_by: string | null;
+      /** Format: date-time */
+      created_at: string;
     };
   };
   responses: never;

@@ -7,6 +7,9 @@ import { activitiesEnUS } from '../activities/i18n.en-US';
 import { accountsEnUS } from '../accounts/i18n.en-US';
 import { cashEnUS } from '../cash/i18n.en-US';
 import { receivablesEnUS } from '../receivables/i18n.en-US';
+import { approvalsEnUS } from '../approvals/i18n.en-US';
+import { filesEnUS } from '../files/i18n.en-US';
+import { contractsEnUS } from '../contracts/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -17,6 +20,9 @@ export const enUS: Record<MessageKey, string> = {
   ...accountsEnUS,
   ...cashEnUS,
   ...receivablesEnUS,
+  ...approvalsEnUS,
+  ...filesEnUS,
+  ...contractsEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

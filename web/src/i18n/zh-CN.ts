@@ -6,6 +6,9 @@ import { activitiesZhCN } from '../activities/i18n.zh-CN';
 import { accountsZhCN } from '../accounts/i18n.zh-CN';
 import { cashZhCN } from '../cash/i18n.zh-CN';
 import { receivablesZhCN } from '../receivables/i18n.zh-CN';
+import { approvalsZhCN } from '../approvals/i18n.zh-CN';
+import { filesZhCN } from '../files/i18n.zh-CN';
+import { contractsZhCN } from '../contracts/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -17,6 +20,9 @@ export const zhCN = {
   ...accountsZhCN,
   ...cashZhCN,
   ...receivablesZhCN,
+  ...approvalsZhCN,
+  ...filesZhCN,
+  ...contractsZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

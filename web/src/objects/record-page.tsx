@@ -33,7 +33,7 @@ import { RecordForm } from './record-form';
 import { FieldValueView } from './value-render';
 import { formOrder, recordTitle } from './field-values';
 import { useRenderContext } from './use-render-context';
-import { RECORD_PANELS } from './record-panels';
+import { GENERIC_PANELS, RECORD_PANELS } from './record-panels';
 
 const KEY_FIELD_TYPES = new Set(['select', 'currency', 'user', 'phone', 'email', 'lookup']);
 
@@ -73,6 +73,7 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
       void message.success(t('common.saved'));
       return null;
     } catch (err) {
+      if (err instanceof ApiError && err.key === 'record_locked') return err.message;
       if (err instanceof ApiError && err.status === 409) {
         setConflict(`${err.message} ${t('record.conflict')}`);
         await refresh();
@@ -203,6 +204,11 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
           <Panel meta={meta} record={data} refresh={refresh} />
         </Suspense>
       )}
+      <Suspense fallback={<Spin style={{ display: 'block', margin: 16 }} />}>
+        {GENERIC_PANELS.map((P, i) => (
+          <P key={i} meta={meta} record={data} refresh={refresh} />
+        ))}
+      </Suspense>
       <Card>
         <Tabs
           items={[
@@ -261,6 +267,8 @@ function RecordView({ meta, id }: { meta: ObjectMeta; id: string }) {
             try {
               await updateRecord(meta.api_name, id, { ...values, version: data.version });
             } catch (err) {
+              // a pending approval locks the record: the form says so and keeps what was typed
+              if (err instanceof ApiError && err.key === 'record_locked') throw err;
               if (err instanceof ApiError && err.status === 409) {
                 setConflict(`${err.message} ${t('record.conflict')}`);
                 setEditing(false);

@@ -32,9 +32,19 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
   campaign: lazy(() => import('../marketing/campaign-panel')),
   opportunity: lazy(() => import('../sales/opportunity-panel')),
   contact: lazy(() => import('../activities/contact-panel')),
+  contract: lazy(() => import('../contracts/contract-panel')),
   account: stacked(
     () => import('../accounts/account-panel'),
     () => import('../cash/account-orders-panel'),
     () => import('../receivables/account-receivables-panel'),
   ),
 };
+
+/**
+ * Panels every record page shows after its module's panel, whatever the object: approvals
+ * (submit, lock notice, history) and attachments.
+ */
+export const GENERIC_PANELS: Panel[] = [
+  lazy(() => import('../approvals/record-approvals-panel')),
+  lazy(() => import('../files/attachments-panel')),
+];

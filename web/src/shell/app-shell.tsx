@@ -15,6 +15,7 @@ import { GlobalSearch } from './global-search';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
 import { QuickAddHeaderButton } from '../activities/header-button';
+import { ApprovalsNavLabel } from '../approvals/nav-badge';
 
 const NavDrawer = lazy(() => import('./nav-drawer'));
 
@@ -50,7 +51,13 @@ export function AppShell() {
     label: t(NAV_GROUP_LABEL[g.key]),
     children: g.items.map((i) => ({
       key: i.key,
-      label: i.object ? pick(i.object.plural_label) : t(i.label ?? 'nav.settingsHome'),
+      label: i.object ? (
+        pick(i.object.plural_label)
+      ) : i.path === '/approvals' ? (
+        <ApprovalsNavLabel text={t('nav.approvals')} />
+      ) : (
+        t(i.label ?? 'nav.settingsHome')
+      ),
     })),
   }));
   const selected = nav.flatMap((g) => g.items).find((i) => location.pathname.startsWith(i.path))?.key;

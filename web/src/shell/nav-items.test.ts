@@ -70,11 +70,20 @@ describe('navigation', () => {
   it('puts products, contracts and orders in the cash group, in catalog order', () => {
     const cash = [obj('product', 'cash'), obj('contract', 'cash'), obj('order', 'cash')];
     const nav = buildNav(me(false, { product: readOnly, order: readOnly }), cash);
-    expect(nav.map((g) => g.key)).toEqual(['cash']);
-    expect(nav[0]?.items.map((i) => i.path)).toEqual(['/o/product', '/o/order']);
+    expect(nav.map((g) => g.key)).toEqual(['sales', 'cash']);
+    expect(nav[1]?.items.map((i) => i.path)).toEqual(['/o/product', '/o/order']);
   });
   it('hides what a role may not read, and Settings for non-admins', () => {
     const nav = buildNav(me(false, { contact: readOnly }), objects);
-    expect(nav).toEqual([{ key: 'sales', items: [expect.objectContaining({ key: '/o/contact' })] }]);
+    // the approvals inbox is everyone's: anyone may be named an approver
+    expect(nav).toEqual([
+      {
+        key: 'sales',
+        items: [
+          expect.objectContaining({ key: '/o/contact' }),
+          expect.objectContaining({ key: '/approvals' }),
+        ],
+      },
+    ]);
   });
 });

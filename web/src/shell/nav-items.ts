@@ -73,6 +73,13 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'activity', 'read') || canDo(me, 'task', 'read'),
   },
   {
+    // everyone may be asked to approve something, whatever objects their role reads
+    group: 'sales',
+    path: '/approvals',
+    label: 'nav.approvals',
+    visible: () => true,
+  },
+  {
     group: 'sales',
     path: '/accounts/pools',
     label: 'nav.accountPools',

@@ -18,6 +18,7 @@ import { LeadSettingsSection } from '../marketing/lead-settings-section';
 import { LeadFormsSection } from '../marketing/forms-section';
 import { PipelinesSection } from '../sales/pipelines-section';
 import { AccountSettingsSection } from '../accounts/settings-section';
+import { ApprovalsSettingsSection } from '../approvals/designer-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -34,6 +35,7 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'lead-forms', label: 'settings.tab.leadForms', render: () => <LeadFormsSection /> },
   { key: 'pipelines', label: 'sales.settings.tab', render: () => <PipelinesSection /> },
   { key: 'accounts', label: 'accounts.settings.tab', render: () => <AccountSettingsSection /> },
+  { key: 'approvals', label: 'settings.tab.approvals', render: () => <ApprovalsSettingsSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */
