@@ -46,6 +46,7 @@ interface Me {
 }
 interface Statement {
   id: string;
+  target: number | null;
   user_id: string;
   period: string;
   status: string;
@@ -563,8 +564,12 @@ describe('team performance', () => {
       targets: [{ user_id: presales.userId, period: 'month', start: `${period}-01`, amount: 1 }],
     });
     expect(tg.statusCode, tg.body).toBe(200);
-    const job = await admin.post('/api/v1/admin/jobs/cash.commissions/run', { as_of: `${period}-02` });
-    expect(json<{ data: { status: string } }>(job).data.status).toBe('succeeded');
+    await drain();
+    // the target change reached the open statement at once (sales_target.updated)
+    const st = json<{ data: Statement[] }>(
+      await manager.get(`/api/v1/commissions/statements?period=${period}`),
+    ).data;
+    expect(st.find((x) => x.user_id === presales.userId)).toMatchObject({ target: 1 });
     const o = await order(rep, 9_000_000_000, { status: 'draft' });
     await rep.put(`/api/v1/orders/${o.id}/splits`, {
       splits: [{ user_id: presales.userId, role: 'presales', percent: 100 }],

@@ -5,8 +5,8 @@ import { periodOf } from './performance.rules.ts';
 /**
  * Recomputes the open (draft and approved) commission statements of the month of `asOf`, and
  * creates those of people with credit that month and no statement yet. Credit changes recompute
- * their statements at once; this run also catches what does not change credit: new or changed
- * targets and commission rules. Locked statements are never touched.
+ * their statements at once, and so do target changes (sales_target.updated); this run also
+ * catches commission rule changes. Locked statements are never touched.
  */
 export const commissionsJob: JobDef = {
   name: 'cash.commissions',

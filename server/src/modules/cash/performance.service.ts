@@ -342,6 +342,18 @@ export const PAYMENT_EVENTS = [
   'payment.restored',
 ];
 
+/** The (person, month) pairs whose attainment these targets set: a month, or a quarter's three. */
+async function targetMonths(tx: TenantDb, ids: unknown): Promise<Touched> {
+  const list = Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string' && isUuid(x)) : [];
+  if (!list.length) return [];
+  return tx.query(sql<{ user_id: string; period: string }>`
+    select g.user_id, to_char(g.period_start + make_interval(months => m), 'YYYY-MM') as period
+    from sales_target g
+    cross join generate_series(0, 2) m
+    where g.tenant_id = ${tx.tenantId} and g.id = any(${list}::uuid[]) and g.user_id is not null
+      and (m = 0 or g.period_kind = 'quarter')`);
+}
+
 /**
  * Books credit from order and payment events (delivered once per event by the outbox
  * dispatcher, in its transaction). Only events of the tenant's credit source count; each is
@@ -351,8 +363,12 @@ export const PAYMENT_EVENTS = [
 export function performanceSubscriber(): Subscriber {
   return {
     name: 'cash.performance',
-    types: [...ORDER_EVENTS, 'order.updated', ...PAYMENT_EVENTS],
+    types: [...ORDER_EVENTS, 'order.updated', ...PAYMENT_EVENTS, 'sales_target.updated'],
     async handle(ev: StoredEvent, tx: TenantDb): Promise<void> {
+      if (ev.type === 'sales_target.updated') {
+        await recomputeStatements(tx, await targetMonths(tx, ev.payload.ids));
+        return;
+      }
       if (!ev.record_id) return;
       const changes = ev.payload.changes;
       const ownerChanged = typeof changes === 'object' && changes !== null && 'owner_id' in changes;
