@@ -596,5 +596,8 @@ describe('PDF', () => {
     expect(dl.statusCode).toBe(200);
     expect(text(dl.rawPayload)).toContain('纷享销客旗舰版');
     expect((await rep2.get(`/api/v1/quotes/${q.id}/documents/${doc.id}`)).statusCode).toBe(404);
+    const reader = await userWithRole(admin, 'read_only');
+    expect((await reader.get(`/api/v1/quotes/${q.id}/pdf`)).statusCode).toBe(200);
+    expect((await reader.post(`/api/v1/quotes/${q.id}/pdf/attach`, {})).statusCode).toBe(403);
   });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
-import type { Actor } from '../../platform/access/permissions.ts';
+import { can, type Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { isUuid, newId } from '../../platform/db/ids.ts';
 import { AppError, forbidden, invalid, notFound, type FieldIssue } from '../../platform/http/errors.ts';
@@ -532,6 +532,8 @@ export class QuotesService {
   /** Renders the PDF and keeps it with the quote version (listed under `documents`). */
   async attachPdf(actor: Actor, id: string): Promise<QuoteDocumentView> {
     await this.p.records.get(actor, 'quote', id);
+    // storing a document changes the quote's record: readers may render, not attach
+    if (!can(actor, 'quote', 'update')) throw forbidden();
     return this.tdb(actor).transaction((tx) => this.storePdf(tx, actor, id));
   }
 
