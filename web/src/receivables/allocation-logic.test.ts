@@ -28,3 +28,18 @@ describe('manual split', () => {
     expect(rows.map((x) => x.amount)).toEqual(['1', '0.50', '']);
   });
 });
+
+describe('statement import problems', () => {
+  it('keep the file row numbers and columns; file-level problems have none', async () => {
+    const { statementIssues } = await import('./statement-logic');
+    expect(
+      statementIssues([
+        { field: 'rows[3].amount', issue: '金额无效' },
+        { field: 'columns.date', issue: '缺少日期列' },
+      ]),
+    ).toEqual([
+      { row: 3, column: 'amount', issue: '金额无效' },
+      { row: null, column: null, issue: '缺少日期列' },
+    ]);
+  });
+});

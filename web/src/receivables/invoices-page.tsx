@@ -343,7 +343,7 @@ function ApplyModal({ initialOrder, onClose, onDone }: DialogProps & { initialOr
       {problem && <Alert type="error" showIcon role="alert" title={problem} style={{ marginBottom: 12 }} />}
       <Form layout="vertical" component="div">
         <Form.Item label={t('rcv.inv.source')} required {...st(`${kind}_id`)} htmlFor="invoice-source">
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Segmented<'order' | 'contract'>
               value={kind}
               onChange={(k) => {

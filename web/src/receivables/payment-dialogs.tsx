@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/zh-CN';
 import { importStatement, refundPayment, type StatementImport } from './api';
 import { moneyOr, str } from './parts';
+import { statementIssues } from './statement-logic';
 
 const COLUMN_LABEL: Record<string, MessageKey> = {
   date: 'rcv.pay.date',
@@ -18,18 +19,6 @@ const COLUMN_LABEL: Record<string, MessageKey> = {
   reference: 'rcv.pay.reference',
   account: 'rcv.pay.account',
 };
-
-/** A statement problem as "row 5 amount: …" (rows[5].amount); file-level ones as they are. */
-export function statementIssues(
-  details: { field?: string; issue: string }[],
-): { row: number | null; column: string | null; issue: string }[] {
-  return details.map((d) => {
-    const m = /^rows\[(\d+)\]\.(\w+)$/.exec(d.field ?? '');
-    return m
-      ? { row: Number(m[1]), column: m[2] ?? null, issue: d.issue }
-      : { row: null, column: null, issue: d.issue };
-  });
-}
 
 /**
  * Bank statement import: upload (with progress) as a dry run that checks and matches every row

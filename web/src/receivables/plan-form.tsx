@@ -136,7 +136,7 @@ export function PlanFormModal({
       onOk={() => void save()}
       destroyOnHidden
     >
-      <Space direction="vertical" style={{ width: '100%' }} size={12}>
+      <Space orientation="vertical" style={{ width: '100%' }} size={12}>
         <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
           <Typography.Text>
             {t('rcv.plan.total')}: <Typography.Text strong>{label}</Typography.Text>
