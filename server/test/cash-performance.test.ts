@@ -118,7 +118,7 @@ async function me(c: Client, p = period): Promise<Me> {
   return conformsTo<{ data: Me }>(built.app, 'GET', '/api/v1/performance/me', r, 200).data;
 }
 
-const drain = () => built.platform.events.drain();
+const drain = () => built.platform.events.drain(t.tenantId);
 
 beforeAll(async () => {
   built = await testApp();

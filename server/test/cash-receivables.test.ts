@@ -383,7 +383,7 @@ describe('payments', () => {
     expect(codes(newPlan)).toEqual(['order_id:order_cancelled']);
     expect(await count('payment')).toBe(before);
     // the plan follows its order (event subscriber)
-    await built.platform.events.drain();
+    await built.platform.events.drain(t.tenantId);
     expect((await getPlan(repA, cp.id)).status).toBe('cancelled');
     // automatic matching passes the cancelled order's instalment by
     const auto = await pay(repA, { account_id: accountA, amount: 8_000, received_date: '2026-06-01' });
@@ -731,7 +731,7 @@ describe('plans follow their order', () => {
       lines: [{ product_id: product, quantity: 1, unit_price: 12_000, amount: 12_000 }],
     });
     expect(amend.statusCode, amend.body).toBe(200);
-    await built.platform.events.drain();
+    await built.platform.events.drain(t.tenantId);
     const notes = json<{ data: Array<{ kind: string; link: string | null }> }>(
       await repA.get('/api/v1/notifications'),
     ).data;
@@ -752,5 +752,27 @@ describe('plans follow their order', () => {
       200,
     ).data;
     expect(re.amount.amount).toBe(12_000);
+  });
+});
+
+describe('reminder settings', () => {
+  it('admins set the offsets (validated, audited); everyone with plans reads them', async () => {
+    const url = '/api/v1/receivables/settings';
+    expect(conforms<{ data: unknown }>('GET', url, await repA.get(url), 200).data).toEqual({
+      remindBeforeDays: 3,
+      remindAfterDays: [1, 7],
+    });
+    expect((await repA.put(url, { remindBeforeDays: 5, remindAfterDays: [3] })).statusCode).toBe(403);
+    const bad = await admin.put(url, { remindBeforeDays: 61, remindAfterDays: [0] });
+    expect(codes(bad)).toEqual(['remindAfterDays[0]:invalid_value', 'remindBeforeDays:invalid_value']);
+    const ok = await admin.put(url, { remindBeforeDays: null, remindAfterDays: [14, 3, 3] });
+    expect(conforms<{ data: unknown }>('PUT', url, ok, 200).data).toEqual({
+      remindBeforeDays: null,
+      remindAfterDays: [3, 14],
+    });
+    expect(json<{ data: unknown }>(await repA.get(url)).data).toEqual({
+      remindBeforeDays: null,
+      remindAfterDays: [3, 14],
+    });
   });
 });

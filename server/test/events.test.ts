@@ -42,7 +42,7 @@ describe('transactional outbox', () => {
       await admin.post('/api/v1/objects/account', { name: '事件测试有限公司' }),
     ).data;
     await admin.patch(`/api/v1/objects/account/${acc.id}`, { city: '苏州市' });
-    await built.platform.events.drain();
+    await built.platform.events.drain(tenant.tenantId);
     const mine = seen.filter((e) => e.record_id === acc.id);
     expect(mine.map((e) => e.type)).toEqual(['account.created', 'account.updated']);
     expect(mine[1]?.payload).toMatchObject({ id: acc.id, changes: { city: { old: null, new: '苏州市' } } });
@@ -50,7 +50,7 @@ describe('transactional outbox', () => {
     await sql`update outbox_event set dispatched_at = null where tenant_id = ${tenant.tenantId} and record_id = ${acc.id}`.execute(
       built.platform.db.kysely,
     );
-    await built.platform.events.drain();
+    await built.platform.events.drain(tenant.tenantId);
     expect(seen.filter((e) => e.record_id === acc.id)).toHaveLength(2);
   });
 
@@ -60,7 +60,7 @@ describe('transactional outbox', () => {
       records: Array.from({ length: 250 }, (_, i) => ({ name: `backlog-${i}` })),
     });
     const ids = new Set(json<{ data: Rec[] }>(res).data.map((r) => r.id));
-    await built.platform.events.drain();
+    await built.platform.events.drain(tenant.tenantId);
     expect(seen.filter((e) => e.record_id !== null && ids.has(e.record_id)).length).toBe(250);
   });
 
@@ -82,7 +82,7 @@ describe('transactional outbox', () => {
   it('retries a failing subscriber (at least once)', async () => {
     failNext = 1;
     const acc = json<{ data: Rec }>(await admin.post('/api/v1/objects/account', { name: '重试测试' })).data;
-    await built.platform.events.drain();
+    await built.platform.events.drain(tenant.tenantId);
     expect(seen.some((e) => e.record_id === acc.id)).toBe(false);
     const row = await sql<{
       attempts: number;
@@ -95,7 +95,7 @@ describe('transactional outbox', () => {
     await sql`update outbox_event set next_attempt_at = now() where tenant_id = ${tenant.tenantId} and record_id = ${acc.id}`.execute(
       built.platform.db.kysely,
     );
-    await built.platform.events.drain();
+    await built.platform.events.drain(tenant.tenantId);
     expect(seen.filter((e) => e.record_id === acc.id)).toHaveLength(1);
   });
 });
@@ -132,7 +132,7 @@ describe('outbound webhooks', () => {
       const contact = json<{ data: Rec }>(
         await admin.post('/api/v1/objects/contact', { name: '李雷', account_id: acc.id }),
       ).data;
-      await built.platform.events.drain();
+      await built.platform.events.drain(tenant.tenantId);
       await built.platform.webhooks.sendDue();
       expect(received).toHaveLength(1);
       let deliveries = json<{

@@ -92,13 +92,17 @@ export class EventDispatcher {
       });
   }
 
-  /** Dispatches everything pending and due (also used by tests to wait for delivery). */
-  async drain(): Promise<number> {
+  /**
+   * Dispatches everything pending and due — of one tenant when given (tests wait for their own
+   * tenant's events without working off what other test files left in the shared database).
+   */
+  async drain(tenantId?: string): Promise<number> {
     let total = 0;
     for (;;) {
       const batch = await sql<{ tenant_id: string; id: string }>`
         select tenant_id, id from outbox_event
         where dispatched_at is null and attempts < ${MAX_ATTEMPTS} and next_attempt_at <= now()
+          ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
         order by seq limit 100`.execute(this.db.kysely);
       if (!batch.rows.length) return total;
       let done = 0;
