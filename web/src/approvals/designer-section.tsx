@@ -276,6 +276,7 @@ function NodeEditor({
         </Space>
       }
     >
+      {issues[p] && <Alert type="error" showIcon title={issues[p]} style={{ marginBottom: 8 }} />}
       <Space wrap align="start">
         <Item label={t('approvals.designer.nodeName')} path={`${p}.name`} issues={issues} required>
           <Input value={node.name} onChange={(e) => set({ name: e.target.value })} style={{ width: 200 }} />

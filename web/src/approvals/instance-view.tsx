@@ -89,7 +89,7 @@ export function InstanceTimeline({ instance }: { instance: ApprovalInstance }) {
               </span>
             ),
             status: n.skipped ? 'wait' : undefined,
-            description: n.skipped ? (
+            content: n.skipped ? (
               <Typography.Text type="secondary">{t('approvals.node.skipped')}</Typography.Text>
             ) : (
               <Space orientation="vertical" size={2}>

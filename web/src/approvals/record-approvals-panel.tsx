@@ -115,8 +115,10 @@ export default function RecordApprovalsPanel({ meta, record, refresh }: RecordPa
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('approvals.panel.empty')} />
       ) : (
         <Collapse
+          // remounted when a newer submission arrives, so the latest one opens by itself
+          key={list[0]?.id}
           size="small"
-          defaultActiveKey={pending ? [pending.id] : []}
+          defaultActiveKey={list[0] ? [list[0].id] : []}
           items={list.map((i) => ({
             key: i.id,
             label: (
