@@ -455,6 +455,7 @@ describe('accepting', () => {
     const acc = await rep.post(`/api/v1/quotes/${q2.id}/accept`, {
       create_contract: true,
       contract_name: '云帆 CRM 合同',
+      confirm_order: true,
     });
     const withContract = conformsTo<{ data: Quote }>(
       built.app,
@@ -469,7 +470,7 @@ describe('accepting', () => {
     expect(contract).toMatchObject({ name: '云帆 CRM 合同', quote_id: q2.id, account_id: accountId });
     expect(contract.amount).toEqual(q2.net_total);
     const o2 = json<{ data: Rec }>(await rep.get(`/api/v1/orders/${String(withContract.order_id)}`)).data;
-    expect(o2.contract_id).toBe(contract.id);
+    expect(o2).toMatchObject({ contract_id: contract.id, status: 'confirmed', quote_id: q2.id });
   });
 
   it('rolls everything back when the order cannot be created', async () => {

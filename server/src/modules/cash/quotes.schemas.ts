@@ -105,6 +105,10 @@ export const QuoteAcceptBody = z
   .object({
     version: z.number().int().optional(),
     create_contract: z.boolean().optional().describe('also create a draft contract with the net total'),
+    confirm_order: z
+      .boolean()
+      .optional()
+      .describe('create the order confirmed (emits order.confirmed) instead of draft'),
     contract_name: z.string().optional(),
     order_type: z.enum(['new', 'renewal', 'expansion', 'downgrade']).optional(),
     order_date: date.optional().describe('default today (tenant time zone)'),

@@ -89,6 +89,7 @@ const versionSchema = z.strictObject({ version: z.number().int().optional() });
 const acceptSchema = z.strictObject({
   version: z.number().int().optional(),
   create_contract: z.boolean().optional(),
+  confirm_order: z.boolean().optional(),
   contract_name: z.string().trim().min(1).max(200).optional(),
   order_type: z.enum(['new', 'renewal', 'expansion', 'downgrade']).optional(),
   order_date: isoDate.optional(),
@@ -485,6 +486,8 @@ export class QuotesService {
           opportunity_id: quote.opportunity_id,
           ...(quote.owner_id ? { owner_id: quote.owner_id } : {}),
           type: input.order_type ?? 'new',
+          // confirming here emits order.confirmed (ERP push, subscriptions) in this same transaction
+          status: input.confirm_order ? 'confirmed' : 'draft',
           currency,
           order_date: input.order_date ?? today,
           lines: orderLinesFromQuote(lines),
