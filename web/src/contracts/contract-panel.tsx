@@ -10,8 +10,7 @@ import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
 import type { RecordPanelProps } from '../objects/record-panels';
 import { refreshApprovals } from '../approvals/api';
-
-type Action = 'submit' | 'sign' | 'esign' | 'archive' | 'terminate';
+import { contractActions, type Action } from './actions';
 
 const enc = encodeURIComponent;
 
@@ -19,22 +18,6 @@ const act = (id: string, action: Action, body: Record<string, unknown> = {}) =>
   apiFetch<{ data: RecordData }>(`/api/v1/contracts/${enc(id)}/${action}`, { method: 'POST', body }).then(
     (r) => r.data,
   );
-
-/** Which actions a contract's status offers (docs/CASH.md: draft → in approval → signed → archived → terminated). */
-export function contractActions(status: string, esignStatus: string | null): Action[] {
-  switch (status) {
-    case 'draft':
-      return ['submit', 'sign', ...(esignStatus === 'sent' ? [] : (['esign'] as const))];
-    case 'in_approval':
-      return ['sign', ...(esignStatus === 'sent' ? [] : (['esign'] as const))];
-    case 'signed':
-      return ['archive', 'terminate'];
-    case 'archived':
-      return ['terminate'];
-    default:
-      return [];
-  }
-}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
