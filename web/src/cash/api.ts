@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from '../api/http-client';
 import { listRecords } from '../api/endpoints';
 import type { components } from '../api/schema';
-import type { Money, RecordData } from '../api/types';
+import type { JsonBody, Money, RecordData } from '../api/types';
 import type { LinePayload, LineProduct, ProductType } from './order-logic';
 
 /** Answers and bodies of the orders API, generated from its OpenAPI document. */
@@ -48,6 +48,12 @@ export const cancelOrder = (id: string, reason: string, version: number) =>
     method: 'POST',
     body: { reason, version },
   }).then((r) => r.data);
+
+/** The account's price for one product (price lists, tiers), from the pricing trial calculation. */
+export const priceProduct = (body: JsonBody<'/api/v1/pricing/calculate', 'post'>) =>
+  apiFetch<{ data: Schemas['PricingResult'] }>('/api/v1/pricing/calculate', { method: 'POST', body }).then(
+    (r) => r.data.lines.find((l) => l.line_index === 0 && l.parent_position === null) ?? null,
+  );
 
 export const useOrder = (id: string) =>
   useQuery({ queryKey: cashKeys.order(id), queryFn: () => fetchOrder(id) });

@@ -50,6 +50,8 @@ export const cashEnUS: Record<keyof typeof cashZhCN, string> = {
   'cash.line.productType': 'Type',
   'cash.line.listPrice': 'list price {price}',
   'cash.line.otherCurrency': 'List price is {price}; enter the unit price in {currency}',
+  'cash.line.fromList': 'Price list: {name}',
+  'cash.line.tiered': 'tiered: the price follows the quantity',
   'cash.line.quantity': 'Quantity',
   'cash.line.unitPrice': 'Unit price ({currency})',
   'cash.line.unitPriceAria': 'Unit price',

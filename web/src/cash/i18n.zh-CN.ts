@@ -46,6 +46,8 @@ export const cashZhCN = {
   'cash.line.productType': '类型',
   'cash.line.listPrice': '标准价 {price}',
   'cash.line.otherCurrency': '标准价为 {price}，请按 {currency} 填写单价',
+  'cash.line.fromList': '价目表：{name}',
+  'cash.line.tiered': '阶梯价，随数量变化',
   'cash.line.quantity': '数量',
   'cash.line.unitPrice': '单价（{currency}）',
   'cash.line.unitPriceAria': '单价',

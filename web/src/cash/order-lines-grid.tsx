@@ -9,9 +9,11 @@ import type { ObjectMeta } from '../api/types';
 import { formatMoney } from '../format/money';
 import { useI18n } from '../i18n/i18n-context';
 import { useDebounced } from '../shell/use-debounced';
-import { cashKeys, searchProducts } from './api';
+import { cashKeys, priceProduct, searchProducts } from './api';
+import { ApiError } from '../api/http-client';
 import {
   allowsPeriod,
+  applyPrice,
   effectiveAmountFen,
   emptyLine,
   fenToYuanText,
@@ -20,6 +22,7 @@ import {
   needsPeriod,
   totalFen,
   withProduct,
+  withInputs,
   withServiceStart,
   yuanToFenExact,
   type LineDraft,
@@ -35,6 +38,8 @@ interface Props {
   /** the order date: where a new subscription's service period starts */
   orderDate: string | null;
   errors: PlacedErrors['cells'];
+  /** the order's account: its price lists price a picked product (none → the list price) */
+  accountId: string | null;
   /** moves focus to the first line's product after the page opened (order entry) */
   autoFocus?: boolean;
 }
@@ -167,7 +172,15 @@ function ProductPicker({
  * The editable lines of an order. Tab walks the cells in reading order; Enter in a number cell
  * adds a line below and puts the cursor on its product; Alt+Backspace removes the line.
  */
-export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, autoFocus }: Props) {
+export function OrderLinesGrid({
+  lines,
+  onChange,
+  currency,
+  orderDate,
+  errors,
+  accountId,
+  autoFocus,
+}: Props) {
   const { t, locale } = useI18n();
   const label = useProductLabels();
   const pickers = useRef(new Map<string, RefSelectProps>());
@@ -184,6 +197,55 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
 
   const set = (key: string, next: (l: LineDraft) => LineDraft) =>
     onChange(lines.map((l) => (l.key === key ? next(l) : l)));
+
+  // answers of the pricing call arrive after later edits: they apply to the lines as they are then
+  const latest = useRef({ lines, onChange });
+  useEffect(() => {
+    latest.current = { lines, onChange };
+  });
+  const setLater = (key: string, next: (l: LineDraft) => LineDraft) =>
+    latest.current.onChange(latest.current.lines.map((l) => (l.key === key ? next(l) : l)));
+
+  /** Asks the account's price lists for a line's price (only while its unit price is not typed). */
+  const requestPrice = (l: LineDraft, productId: string) => {
+    if (!accountId || l.priceTyped) return;
+    const asked = { quantity: l.quantity, discount: l.discount };
+    priceProduct({
+      account_id: accountId,
+      currency,
+      ...(orderDate ? { as_of: orderDate } : {}),
+      lines: [
+        {
+          product_id: productId,
+          quantity: asked.quantity.trim() || '1',
+          discount: asked.discount.trim() || '0',
+        },
+      ],
+    }).then(
+      (priced) => {
+        if (priced) setLater(l.key, (x) => (x.product?.id === productId ? applyPrice(x, priced, asked) : x));
+      },
+      (err: unknown) => {
+        // a refusal (not sellable to this account, no price in this currency) is worth saying; the
+        // order may still be entered with a price the user types
+        const warning =
+          err instanceof ApiError && err.status === 422 ? (err.details[0]?.issue ?? err.message) : null;
+        setLater(l.key, (x) =>
+          x.product?.id === productId ? { ...x, priceInfo: null, priceWarning: warning } : x,
+        );
+      },
+    );
+  };
+
+  // another account, currency or date may mean other price lists: ask again for untyped prices
+  const pricedFor = useRef(`${accountId}|${currency}|${orderDate}`);
+  useEffect(() => {
+    const now = `${accountId}|${currency}|${orderDate}`;
+    if (pricedFor.current === now) return;
+    pricedFor.current = now;
+    for (const l of latest.current.lines) if (l.product && !l.priceTyped) requestPrice(l, l.product.id);
+    // requestPrice reads the props of this render, which are the ones that changed
+  }, [accountId, currency, orderDate]);
   const addAfter = (key: string | null) => {
     const fresh = emptyLine();
     const at = key === null ? lines.length : lines.findIndex((l) => l.key === key) + 1;
@@ -215,7 +277,14 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
     f: LineField,
     value: string,
     onValue: (v: string) => void,
-    opts: { aria: string; precision?: number; max?: string; width: number; suffix?: string },
+    opts: {
+      aria: string;
+      precision?: number;
+      max?: string;
+      width: number;
+      suffix?: string;
+      onBlur?: () => void;
+    },
   ) => (
     <Cell error={err(l, f)} testId={tid(i, f)} width={opts.width}>
       <InputNumber<string>
@@ -232,6 +301,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
           e.preventDefault();
           addAfter(l.key);
         }}
+        onBlur={opts.onBlur}
         suffix={opts.suffix}
         style={{ width: opts.width }}
       />
@@ -300,7 +370,11 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                   n={i + 1}
                   currency={currency}
                   status={status(l, 'product_id')}
-                  onPick={(p) => set(l.key, (x) => withProduct(x, p, currency, orderDate))}
+                  onPick={(p) => {
+                    const picked = withProduct(l, p, currency, orderDate);
+                    set(l.key, () => picked);
+                    requestPrice(picked, p.id);
+                  }}
                   selectRef={(el) => {
                     if (el) pickers.current.set(l.key, el);
                     else pickers.current.delete(l.key);
@@ -318,7 +392,30 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                     )}
                   </div>
                 )}
-                {l.product?.listPrice && l.product.listPrice.currency !== currency && (
+                {l.priceInfo && (l.priceInfo.source === 'price_list' || l.priceInfo.tiered) && (
+                  <Typography.Text
+                    type="secondary"
+                    style={{ display: 'block', fontSize: 12, maxWidth: 250 }}
+                    data-testid={tid(i, 'price-source')}
+                  >
+                    {[
+                      l.priceInfo.listName ? t('cash.line.fromList', { name: l.priceInfo.listName }) : '',
+                      l.priceInfo.tiered ? t('cash.line.tiered') : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </Typography.Text>
+                )}
+                {l.priceWarning && (
+                  <Typography.Text
+                    type="warning"
+                    style={{ display: 'block', fontSize: 12, maxWidth: 250 }}
+                    data-testid={tid(i, 'price-warning')}
+                  >
+                    {l.priceWarning}
+                  </Typography.Text>
+                )}
+                {!l.priceInfo && l.product?.listPrice && l.product.listPrice.currency !== currency && (
                   <Typography.Text
                     type="warning"
                     style={{ display: 'block', fontSize: 12, maxWidth: 250 }}
@@ -337,11 +434,22 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
             key: 'quantity',
             title: t('cash.line.quantity'),
             render: (_, l, i) =>
-              numberCell(l, i, 'quantity', l.quantity, (v) => set(l.key, (x) => ({ ...x, quantity: v })), {
-                aria: t('cash.line.quantity'),
-                precision: undefined,
-                width: 90,
-              }),
+              numberCell(
+                l,
+                i,
+                'quantity',
+                l.quantity,
+                (v) => set(l.key, (x) => withInputs(x, { quantity: v })),
+                {
+                  aria: t('cash.line.quantity'),
+                  precision: undefined,
+                  width: 90,
+                  // volume tiers: the unit price depends on the quantity
+                  onBlur: () => {
+                    if (l.product && l.priceInfo?.tiered) requestPrice(l, l.product.id);
+                  },
+                },
+              ),
           },
           {
             key: 'unit_price',
@@ -352,7 +460,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                 i,
                 'unit_price',
                 l.unitPrice,
-                (v) => set(l.key, (x) => ({ ...x, unitPrice: v })),
+                (v) => set(l.key, (x) => withInputs(x, { unitPrice: v })),
                 {
                   aria: t('cash.line.unitPriceAria'),
                   precision: 2,
@@ -364,12 +472,19 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
             key: 'discount',
             title: t('cash.line.discount'),
             render: (_, l, i) =>
-              numberCell(l, i, 'discount', l.discount, (v) => set(l.key, (x) => ({ ...x, discount: v })), {
-                aria: t('cash.line.discount'),
-                max: '100',
-                width: 84,
-                suffix: '%',
-              }),
+              numberCell(
+                l,
+                i,
+                'discount',
+                l.discount,
+                (v) => set(l.key, (x) => withInputs(x, { discount: v })),
+                {
+                  aria: t('cash.line.discount'),
+                  max: '100',
+                  width: 84,
+                  suffix: '%',
+                },
+              ),
           },
           {
             key: 'amount',
@@ -389,6 +504,7 @@ export function OrderLinesGrid({ lines, onChange, currency, orderDate, errors, a
                         ...x,
                         // typing the formula's own result is no override: it keeps following
                         amountOverride: computed !== null && yuanToFenExact(v) === computed ? null : v,
+                        amountFromPricing: false,
                       })),
                     { aria: t('cash.line.amountAria'), precision: 2, width: 130 },
                   )}

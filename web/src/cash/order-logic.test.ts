@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyPrice,
   defaultServiceEnd,
   draftFromLine,
   emptyLine,
@@ -10,6 +11,7 @@ import {
   placeErrors,
   settleErrors,
   totalFen,
+  withInputs,
   withProduct,
   withServiceStart,
   yuanToFenExact,
@@ -194,5 +196,75 @@ describe('errors after an edit', () => {
     ];
     expect(settleErrors(cells, [a, b, c], after)).toEqual({ [b.key]: { discount: 'x' } });
     expect(settleErrors(cells, [a, b, c], [a, b, c])).toEqual(cells);
+  });
+});
+
+describe('price lists', () => {
+  const priced = (unit: number, amount: number, tier: 'none' | 'range' | 'slab' = 'none') => ({
+    unit_price: unit,
+    amount,
+    price_source: 'price_list' as const,
+    price_list_name: '渠道价',
+    tier_mode: tier,
+  });
+  const picked = () => ({ ...withProduct(emptyLine(), saas, 'CNY', '2026-01-01'), quantity: '10' });
+  it('set the unit price and say which list gave it', () => {
+    const l = applyPrice(picked(), priced(100_000, 1_000_000), { quantity: '10', discount: '0' });
+    expect([l.unitPrice, l.amountOverride, l.priceInfo]).toEqual([
+      '1000',
+      null,
+      { source: 'price_list', listName: '渠道价', tiered: false },
+    ]);
+  });
+  it('keep the exact slab amount when the averaged unit price does not give it', () => {
+    // 10 seats: 3 at ¥1,000 and 7 at ¥900 = ¥9,300; the average ¥930 happens to be exact,
+    // 3 seats: 1 at ¥1,000 and 2 at ¥900 = ¥2,800, average ¥933.33 × 3 = ¥2,799.99
+    const three = { ...picked(), quantity: '3' };
+    const l = applyPrice(three, priced(93_333, 280_000, 'slab'), { quantity: '3', discount: '0' });
+    expect([l.unitPrice, l.amountOverride, l.amountFromPricing]).toEqual(['933.33', '2800', true]);
+    // the next pricing (another quantity) replaces an amount that pricing set
+    const ten = applyPrice({ ...l, quantity: '10' }, priced(93_000, 930_000, 'slab'), {
+      quantity: '10',
+      discount: '0',
+    });
+    expect([ten.amountOverride, ten.amountFromPricing]).toEqual([null, false]);
+  });
+  it('leave typed prices and amounts alone, and stale answers without an amount', () => {
+    const typed = { ...picked(), unitPrice: '800', priceTyped: true };
+    expect(applyPrice(typed, priced(100_000, 1_000_000), { quantity: '10', discount: '0' })).toBe(typed);
+    const ownAmount = { ...picked(), amountOverride: '5000' };
+    expect(
+      applyPrice(ownAmount, priced(93_333, 280_000, 'slab'), { quantity: '10', discount: '0' })
+        .amountOverride,
+    ).toBe('5000');
+    const moved = applyPrice(picked(), priced(93_333, 280_000, 'slab'), { quantity: '3', discount: '0' });
+    expect([moved.unitPrice, moved.amountOverride]).toEqual(['933.33', null]);
+  });
+  it('drop an amount they set once the inputs change, and stop after a typed price', () => {
+    const slab = applyPrice({ ...picked(), quantity: '3' }, priced(93_333, 280_000, 'slab'), {
+      quantity: '3',
+      discount: '0',
+    });
+    const more = withInputs(slab, { quantity: '4' });
+    expect([more.amountOverride, more.amountFromPricing, more.priceTyped]).toEqual([null, false, false]);
+    const typed = withInputs(slab, { unitPrice: '1111' });
+    expect([typed.amountOverride, typed.priceTyped, typed.priceInfo]).toEqual([null, true, null]);
+    const own = withInputs({ ...picked(), amountOverride: '5000' }, { quantity: '4' });
+    expect(own.amountOverride).toBe('5000');
+  });
+  it('never re-price saved lines', () => {
+    const saved = draftFromLine({
+      product_id: 'p1',
+      product_type: 'subscription',
+      product_name: 'CRM',
+      product_sku: 'CRM-PRO',
+      quantity: 10,
+      unit_price: 120_000,
+      discount: 0,
+      amount: 1_200_000,
+      service_start: '2026-01-01',
+      service_end: '2026-12-31',
+    });
+    expect(applyPrice(saved, priced(1, 10), { quantity: '10', discount: '0' })).toBe(saved);
   });
 });

@@ -33,6 +33,30 @@ export interface LineDraft {
   amountOverride: string | null;
   serviceStart: string | null;
   serviceEnd: string | null;
+  /** where the unit price came from when the account's price lists gave it */
+  priceInfo: PriceInfo | null;
+  /** why the price lists would not price this product for the account (not sellable, no price) */
+  priceWarning: string | null;
+  /** the user typed the unit price (or it was saved so): price lists no longer overwrite it */
+  priceTyped: boolean;
+  /** the amount override came from tiered pricing, not from the user */
+  amountFromPricing: boolean;
+}
+
+export interface PriceInfo {
+  source: 'standard' | 'price_list' | 'override';
+  listName: string | null;
+  /** volume tiers: the unit price depends on the quantity */
+  tiered: boolean;
+}
+
+/** The part of a priced line (POST /api/v1/pricing/calculate) the grid uses. */
+export interface PricedFacts {
+  unit_price: number;
+  amount: number;
+  price_source: PriceInfo['source'];
+  price_list_name: string | null;
+  tier_mode: 'none' | 'range' | 'slab';
 }
 
 export const QTY_DECIMALS = 4;
@@ -138,6 +162,10 @@ export function emptyLine(): LineDraft {
     amountOverride: null,
     serviceStart: null,
     serviceEnd: null,
+    priceInfo: null,
+    priceWarning: null,
+    priceTyped: false,
+    amountFromPricing: false,
   };
 }
 
@@ -154,7 +182,16 @@ export function withProduct(
 ): LineDraft {
   const price =
     p.listPrice && p.listPrice.currency === orderCurrency ? fenToYuanText(p.listPrice.amount) : '';
-  const next: LineDraft = { ...l, product: p, unitPrice: price || l.unitPrice, amountOverride: null };
+  const next: LineDraft = {
+    ...l,
+    product: p,
+    unitPrice: price || l.unitPrice,
+    amountOverride: null,
+    amountFromPricing: false,
+    priceInfo: null,
+    priceWarning: null,
+    priceTyped: false,
+  };
   if (needsPeriod(p.type)) {
     const start = l.serviceStart ?? orderDate;
     next.serviceStart = start;
@@ -164,6 +201,51 @@ export function withProduct(
     next.serviceEnd = null;
   }
   return next;
+}
+
+/**
+ * A line after the account's price lists priced it (asked with `asked` quantity and discount).
+ * A unit price the user typed stays. Slab tiers give a rounded average unit price, so their exact
+ * amount becomes the line amount, unless the quantity or discount changed meanwhile (the caller
+ * asks again) or the user typed an amount.
+ */
+export function applyPrice(
+  l: LineDraft,
+  priced: PricedFacts,
+  asked: { quantity: string; discount: string },
+): LineDraft {
+  if (l.priceTyped) return l;
+  const next: LineDraft = {
+    ...l,
+    unitPrice: fenToYuanText(priced.unit_price),
+    priceInfo: {
+      source: priced.price_source,
+      listName: priced.price_list_name,
+      tiered: priced.tier_mode !== 'none',
+    },
+    priceWarning: null,
+  };
+  const typedAmount = l.amountOverride !== null && !l.amountFromPricing;
+  if (typedAmount || l.quantity !== asked.quantity || l.discount !== asked.discount) return next;
+  const formula = lineAmountFen(next.quantity, next.unitPrice, next.discount);
+  const exact = formula === priced.amount;
+  return { ...next, amountOverride: exact ? null : fenToYuanText(priced.amount), amountFromPricing: !exact };
+}
+
+/**
+ * A line after the user changed its quantity, unit price or discount: an amount that tiered
+ * pricing set no longer holds (the next pricing answer sets it again); one the user typed stays.
+ */
+export function withInputs(
+  l: LineDraft,
+  patch: Partial<Pick<LineDraft, 'quantity' | 'unitPrice' | 'discount'>>,
+): LineDraft {
+  const next = { ...l, ...patch };
+  if ('unitPrice' in patch) {
+    next.priceTyped = true;
+    next.priceInfo = null;
+  }
+  return l.amountFromPricing ? { ...next, amountOverride: null, amountFromPricing: false } : next;
 }
 
 /** A changed period start moves a still-default end along with it (one year again). */
@@ -243,6 +325,11 @@ export function draftFromLine(l: {
     amountOverride: null,
     serviceStart: l.service_start,
     serviceEnd: l.service_end,
+    priceInfo: null,
+    priceWarning: null,
+    // a saved price was agreed: editing the lines never re-prices them
+    priceTyped: true,
+    amountFromPricing: false,
   };
   // a negotiated amount that differs from the formula stays as it was signed
   if (effectiveAmountFen(draft) !== l.amount) draft.amountOverride = fenToYuanText(l.amount);

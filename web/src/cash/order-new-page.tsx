@@ -76,6 +76,8 @@ export default function OrderNewPage() {
     enabled: !!accountId,
   });
   const [form] = Form.useForm<HeaderValues>();
+  const watchedAccount = Form.useWatch('account_id', form);
+  const pickedAccount = watchedAccount === undefined ? accountId : watchedAccount;
   const tz = me?.tenant.time_zone ?? 'Asia/Shanghai';
   const [orderDate, setOrderDate] = useState<string | null>(() => todayIn(tz));
   const [currency, setCurrency] = useState<string>(me?.tenant.currency ?? 'CNY');
@@ -224,6 +226,7 @@ export default function OrderNewPage() {
           currency={currency}
           orderDate={orderDate}
           errors={errors.cells}
+          accountId={pickedAccount ?? null}
           autoFocus={!!accountId}
         />
       </Card>

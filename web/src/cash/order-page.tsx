@@ -375,6 +375,7 @@ function OrderView({ id, meta }: { id: string; meta: ObjectMeta }) {
               currency={currency}
               orderDate={str(o.order_date)}
               errors={lineErrors.cells}
+              accountId={str(o.account_id)}
             />
           </>
         ) : (
