@@ -65,7 +65,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const log = fs.createWriteStream(path.join(os.tmpdir(), `flywheel-e2e-server-${port}.log`));
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  await waitForHealth(baseUrl, child, 120_000);
+  // the first start loads the demo tenant (≈ 20 s on a quiet 2-core machine; minutes when it is busy)
+  await waitForHealth(baseUrl, child, 300_000);
   process.env.FW_BASE_URL = baseUrl;
 
   return async () => {
