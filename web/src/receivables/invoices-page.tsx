@@ -268,7 +268,12 @@ export default function InvoicesPage() {
         ]}
       />
       {dialog?.kind === 'apply' && (
-        <ApplyModal initialOrder={search.get('order_id')} onClose={() => setDialog(null)} onDone={done} />
+        <ApplyModal
+          initialOrder={search.get('order_id')}
+          initialLabel={search.get('order_number')}
+          onClose={() => setDialog(null)}
+          onDone={done}
+        />
       )}
       {dialog?.kind === 'issue' && (
         <IssueModal inv={dialog.inv} onClose={() => setDialog(null)} onDone={done} />
@@ -288,7 +293,12 @@ interface DialogProps {
   onDone: () => Promise<void>;
 }
 
-function ApplyModal({ initialOrder, onClose, onDone }: DialogProps & { initialOrder: string | null }) {
+function ApplyModal({
+  initialOrder,
+  initialLabel,
+  onClose,
+  onDone,
+}: DialogProps & { initialOrder: string | null; initialLabel: string | null }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [kind, setKind] = useState<'order' | 'contract'>('order');
@@ -359,6 +369,7 @@ function ApplyModal({ initialOrder, onClose, onDone }: DialogProps & { initialOr
               key={kind}
               object={kind}
               id="invoice-source"
+              initialLabel={kind === 'order' && source === initialOrder ? initialLabel : null}
               value={source}
               onChange={(v) => setSource(typeof v === 'string' ? v : null)}
             />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Alert, Button, Card, Empty, Space, Spin } from 'antd';
-import { DollarOutlined, PlusOutlined } from '@ant-design/icons';
+import { DollarOutlined, FileTextOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMe } from '../api/queries';
 import { errorText } from '../api/error-text';
@@ -54,6 +54,13 @@ export function OrderPlan({ orderId }: { orderId: string }) {
       data-testid="order-payment-plan"
       extra={
         <Space>
+          {status === 'confirmed' && canDo(me, 'invoice', 'create') && (
+            <Link
+              to={`/cash/invoices?order_id=${encodeURIComponent(orderId)}&order_number=${encodeURIComponent(number)}`}
+            >
+              <Button icon={<FileTextOutlined />}>{t('rcv.inv.apply')}</Button>
+            </Link>
+          )}
           {plan.data && canDo(me, 'payment', 'create') && accountId && (
             <Button icon={<DollarOutlined />} onClick={() => setPaying(true)}>
               {t('rcv.pay.record')}
