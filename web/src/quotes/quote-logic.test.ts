@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  editable,
+  isLargeDiscount,
+  quoteActions,
+  quoteLinesPayload,
+  type QuoteLineDraft,
+} from './quote-logic';
+
+const product = {
+  id: 'p1',
+  sku: 'S',
+  name: 'Seat',
+  type: 'subscription' as const,
+  unit: null,
+  listPrice: null,
+};
+const line = (p: Partial<QuoteLineDraft>): QuoteLineDraft => ({
+  key: 'k',
+  product,
+  quantity: '1',
+  discount: '',
+  serviceStart: null,
+  serviceEnd: null,
+  ...p,
+});
+
+describe('quoteLinesPayload', () => {
+  it('leaves out lines without a product and blank cells', () => {
+    expect(
+      quoteLinesPayload([
+        line({ quantity: ' 2.5 ', discount: '10', serviceStart: '2026-01-01', serviceEnd: '2026-12-31' }),
+        line({ product: null }),
+        line({ discount: ' ' }),
+      ]),
+    ).toEqual([
+      {
+        product_id: 'p1',
+        quantity: '2.5',
+        discount: '10',
+        service_start: '2026-01-01',
+        service_end: '2026-12-31',
+      },
+      { product_id: 'p1', quantity: '1' },
+    ]);
+  });
+});
+
+describe('isLargeDiscount', () => {
+  it('flags from the threshold up', () => {
+    expect(isLargeDiscount('19.99')).toBe(false);
+    expect(isLargeDiscount('20')).toBe(true);
+    expect(isLargeDiscount(35)).toBe(true);
+    expect(isLargeDiscount('')).toBe(false);
+    expect(isLargeDiscount(null)).toBe(false);
+    expect(isLargeDiscount('abc')).toBe(false);
+    expect(isLargeDiscount(10, 5)).toBe(true);
+  });
+});
+
+describe('quoteActions', () => {
+  it('follows the status', () => {
+    expect(quoteActions(null)).toEqual(['save']);
+    expect(quoteActions('draft')).toContain('submit');
+    expect(quoteActions('approved')).toEqual(['send', 'accept', 'newVersion', 'pdf']);
+    expect(quoteActions('sent')).toContain('accept');
+    expect(quoteActions('in_approval')).toEqual(['pdf']);
+    expect(quoteActions('accepted')).toEqual(['pdf']);
+    expect(editable('draft')).toBe(true);
+    expect(editable('sent')).toBe(false);
+  });
+});
