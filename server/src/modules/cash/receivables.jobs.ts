@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { JobDef } from '../../platform/jobs/jobs.types.ts';
-import type { TenantDb } from '../../platform/db/tenant-db.ts';
+import { TenantDb } from '../../platform/db/tenant-db.ts';
+import type { Db } from '../../platform/db/pool.ts';
+import { can, type Actor } from '../../platform/access/permissions.ts';
+import { writeAudit } from '../../platform/audit/audit.ts';
+import { forbidden } from '../../platform/http/errors.ts';
+import { parseBody } from './receivables.service.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import {
@@ -11,10 +16,54 @@ import {
   type ReminderSettings,
 } from './receivables.rules.ts';
 
-const settingsSchema = z.strictObject({
+export const reminderSettingsSchema = z.strictObject({
   remindBeforeDays: z.number().int().min(0).max(60).nullable(),
   remindAfterDays: z.array(z.number().int().min(1).max(365)).max(10),
 });
+const settingsSchema = reminderSettingsSchema;
+
+export type StoredReminderSettings = z.infer<typeof reminderSettingsSchema>;
+
+/** The reminder offsets as the settings API shows them. */
+export async function reminderSettingsView(tx: TenantDb): Promise<StoredReminderSettings> {
+  const s = await loadReminderSettings(tx);
+  return { remindBeforeDays: s.beforeDays, remindAfterDays: s.afterDays };
+}
+
+/** The offsets, for anyone who may read payment plans. */
+export async function readReminderSettings(db: Db, actor: Actor): Promise<StoredReminderSettings> {
+  if (!can(actor, 'payment_plan', 'read')) throw forbidden();
+  return reminderSettingsView(TenantDb.for(db, actor.tenantId));
+}
+
+/** Replaces the offsets (the caller checked the actor is an admin); audited as an admin change. */
+export async function saveReminderSettings(
+  db: Db,
+  actor: Actor,
+  body: unknown,
+): Promise<StoredReminderSettings> {
+  const input = parseBody(reminderSettingsSchema, body);
+  return TenantDb.for(db, actor.tenantId).transaction(async (tx) => {
+    const before = await reminderSettingsView(tx);
+    await storeReminderSettings(tx, input);
+    const after = await reminderSettingsView(tx);
+    await writeAudit(tx, actor, [
+      { action: 'admin', object: 'settings', recordId: null, changes: { receivables: [before, after] } },
+    ]);
+    return after;
+  });
+}
+
+/** Stores the offsets under `tenant.settings.receivables`, leaving other keys there untouched. */
+async function storeReminderSettings(tx: TenantDb, s: StoredReminderSettings): Promise<void> {
+  const clean = {
+    remindBeforeDays: s.remindBeforeDays,
+    remindAfterDays: [...new Set(s.remindAfterDays)].sort((a, b) => a - b),
+  };
+  await tx.exec0(sql`update tenant set settings = jsonb_set(coalesce(settings, '{}'::jsonb), '{receivables}',
+      coalesce(settings->'receivables', '{}'::jsonb) || ${JSON.stringify(clean)}::jsonb)
+    where id = ${tx.tenantId}`);
+}
 
 /** Reminder offsets from `tenant.settings.receivables` (validated), defaults 3 days before, 1 and 7 after. */
 export async function loadReminderSettings(tx: TenantDb): Promise<ReminderSettings> {

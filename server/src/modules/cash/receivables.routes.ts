@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf } from '../../platform/http/auth.hooks.ts';
+import { actorOf, adminOf } from '../../platform/http/auth.hooks.ts';
 import { invalid } from '../../platform/http/errors.ts';
 import { dataOf, responses } from '../../platform/http/response-schemas.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
@@ -12,6 +12,7 @@ import type { PaymentPlansService } from './payment-plans.service.ts';
 import { importStatement } from './payments.import.ts';
 import type { PaymentsService } from './payments.service.ts';
 import { accountReceivables } from './receivables.service.ts';
+import { readReminderSettings, saveReminderSettings } from './receivables.jobs.ts';
 import {
   AccountReceivables,
   AgingReport,
@@ -28,6 +29,7 @@ import {
   PlanCreateBody,
   PlanInstalmentsBody,
   RecordedPayment,
+  ReminderSettings,
   StatementImport,
 } from './receivables.schemas.ts';
 
@@ -201,6 +203,31 @@ export function registerReceivablesRoutes(
         group_by: req.query.group_by,
       }),
     }),
+  );
+
+  r.get(
+    '/api/v1/receivables/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Reminder offsets of the cash.receivables job (days before / after the due date)',
+        response: responses({ 200: dataOf(ReminderSettings) }),
+      },
+    },
+    async (req) => ({ data: await readReminderSettings(platform.db, actorOf(req)) }),
+  );
+  r.put(
+    '/api/v1/receivables/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the reminder offsets (admin)',
+        body: ReminderSettings,
+        response: responses({ 200: dataOf(ReminderSettings) }),
+      },
+      ...ownValidation,
+    },
+    async (req) => ({ data: await saveReminderSettings(platform.db, adminOf(req), req.body) }),
   );
 
   // --- invoices ---

@@ -129,6 +129,19 @@ export const StatementImport = z
   })
   .meta({ id: 'StatementImport' });
 
+export const ReminderSettings = z
+  .strictObject({
+    remindBeforeDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe('0–60 days before the due date; null = no reminder'),
+    remindAfterDays: z
+      .array(z.number().int())
+      .describe('1–365 days after the due date, each once (at most 10)'),
+  })
+  .meta({ id: 'ReceivablesReminderSettings' });
+
 // --- request bodies (documentation: the services validate them and name every bad field) ---
 
 const instalmentInput = z.strictObject({
