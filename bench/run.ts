@@ -30,6 +30,7 @@ import { normaliseCompany } from '../server/src/modules/accounts/index.ts';
 import { benchLeads } from './leads.ts';
 import { benchSales } from './sales.ts';
 import { benchWeb } from './web.ts';
+import { benchCash } from './cash.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -45,6 +46,16 @@ const LEAD_IMPORT_ROWS = arg('lead-import-rows', smoke ? 2_000 : 100_000);
 const SALES_ACCOUNTS = arg('sales-accounts', smoke ? 20_000 : 200_000);
 const SALES_OPPORTUNITIES = arg('opportunities', smoke ? 10_000 : 100_000);
 const SALES_ACTIVITIES = arg('activities', smoke ? 200_000 : 2_000_000);
+const CASH_PRODUCTS = arg('cash-products', 2_000);
+const CASH_PAYMENTS = arg('cash-payments', smoke ? 2_000 : 50_000);
+const CASH_INSTALMENTS = arg('cash-instalments', smoke ? 4_000 : 100_000);
+const AGING_INSTALMENTS = arg('aging-instalments', smoke ? 20_000 : 1_000_000);
+// --only=cash (or a comma list of accounts, leads, sales, cash, web) runs just those parts
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const part = (name: string): boolean => !only || only.includes(name);
 const log = (m: string): void => console.log(`[bench] ${m}`);
 
 const ACCOUNT_COPY_COLUMNS =
@@ -129,263 +140,282 @@ async function main(): Promise<void> {
     raw.on('error', (e) => log(`raw connection: ${e.message}`));
     await raw.connect();
 
-    // --- data: RECORDS accounts through COPY (the generator is deterministic) ---
-    const t0 = Date.now();
-    const copyStream = raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`));
-    const ids: string[] = [];
-    function* lines(): Generator<string> {
-      let batch: string[] = [];
-      for (const a of accounts(42, RECORDS)) {
-        const id = v7();
-        if (ids.length < 10_000) ids.push(id);
-        batch.push(accountCopyLine(t.tenantId, t.adminUserId, id, a));
-        if (batch.length === 5000) {
-          yield `${batch.join('\n')}\n`;
-          batch = [];
+    if (part('accounts')) {
+      // --- data: RECORDS accounts through COPY (the generator is deterministic) ---
+      const t0 = Date.now();
+      const copyStream = raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`));
+      const ids: string[] = [];
+      function* lines(): Generator<string> {
+        let batch: string[] = [];
+        for (const a of accounts(42, RECORDS)) {
+          const id = v7();
+          if (ids.length < 10_000) ids.push(id);
+          batch.push(accountCopyLine(t.tenantId, t.adminUserId, id, a));
+          if (batch.length === 5000) {
+            yield `${batch.join('\n')}\n`;
+            batch = [];
+          }
         }
+        if (batch.length) yield `${batch.join('\n')}\n`;
       }
-      if (batch.length) yield `${batch.join('\n')}\n`;
-    }
-    await pipeline(Readable.from(lines()), copyStream);
-    await raw.query('analyze account');
-    log(`loaded ${RECORDS.toLocaleString()} accounts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      await pipeline(Readable.from(lines()), copyStream);
+      await raw.query('analyze account');
+      log(`loaded ${RECORDS.toLocaleString()} accounts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-    const provinces = ['广东省', '浙江省', '江苏省', '北京市', '上海市', '四川省'];
-    let k = 0;
-    const listQuery = (over: Partial<ListQuery>): ListQuery => ({
-      filter: [],
-      sort: [],
-      limit: 50,
-      expand: [],
-      count: false,
-      deleted: 'exclude',
-      ...over,
-    });
+      const provinces = ['广东省', '浙江省', '江苏省', '北京市', '上海市', '四川省'];
+      let k = 0;
+      const listQuery = (over: Partial<ListQuery>): ListQuery => ({
+        filter: [],
+        sort: [],
+        limit: 50,
+        expand: [],
+        count: false,
+        deleted: 'exclude',
+        ...over,
+      });
 
-    // 1. list, standard field filter + sort (each pair alternates call by call: same cache, same noise)
-    const [fwList, rawList] = await compare(
-      () =>
-        p.records.list(
-          actor,
-          'account',
-          listQuery({
-            filter: [{ field: 'province', op: 'eq', value: provinces[k % provinces.length] }],
-            sort: [{ field: 'annual_revenue', desc: true }],
-          }),
-        ),
-      () =>
-        raw.query(
-          'select * from account where tenant_id = $1 and deleted_at is null and province = $2 order by annual_revenue desc, id desc limit 51',
-          [t.tenantId, provinces[k++ % provinces.length]],
-        ),
-      ITER,
-    );
-    rows.push(
-      latencyRow(
-        'list: filter province = X, sort -annual_revenue, 50 rows',
-        fwList,
-        rawList,
-        'records engine vs hand-written SQL',
-      ),
-    );
-
-    // 2. list, custom field filter + sort
-    const [fwCustom, rawCustom] = await compare(
-      () =>
-        p.records.list(
-          actor,
-          'account',
-          listQuery({
-            filter: [{ field: 'tier__c', op: 'eq', value: TIERS[k % TIERS.length] }],
-            sort: [{ field: 'seats__c', desc: true }],
-          }),
-        ),
-      () =>
-        raw.query(
-          `select * from account where tenant_id = $1 and deleted_at is null and custom @> $2::jsonb order by (custom->>'seats__c')::numeric desc, id desc limit 51`,
-          [t.tenantId, JSON.stringify({ tier__c: TIERS[k++ % TIERS.length] })],
-        ),
-      ITER,
-    );
-    rows.push(latencyRow('list: filter tier__c = X, sort -seats__c (custom fields)', fwCustom, rawCustom));
-
-    // 3. get by id
-    const [fwGet, rawGet] = await compare(
-      () => p.records.get(actor, 'account', ids[k % ids.length] ?? ''),
-      () =>
-        raw.query('select * from account where tenant_id = $1 and id = $2 and deleted_at is null', [
-          t.tenantId,
-          ids[k++ % ids.length],
-        ]),
-      ITER * 3,
-    );
-    rows.push(latencyRow('get by id', fwGet, rawGet));
-
-    // 4. the same list and get over HTTP (API key, JSON serialisation) — what a client sees
-    await built.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = built.app.server.address();
-    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-    const key = (
-      await p.auth.createApiKey(t.tenantId, { name: 'bench', roleKey: 'admin', createdBy: t.adminUserId })
-    ).key;
-    const headers = { authorization: `Bearer ${key}` };
-    const httpList = await time(
-      async () =>
-        (
-          await fetch(
-            `${base}/api/v1/objects/account?filter[province]=${encodeURIComponent(provinces[k++ % provinces.length] ?? '')}&sort=-annual_revenue&limit=50`,
-            { headers },
-          )
-        ).json(),
-      ITER,
-    );
-    rows.push(
-      latencyRow(
-        'HTTP GET list (same query)',
-        httpList,
-        rawList,
-        'end to end incl. auth + JSON; raw = SQL only',
-      ),
-    );
-    const httpGet = await time(
-      async () =>
-        (await fetch(`${base}/api/v1/objects/account/${ids[k++ % ids.length]}`, { headers })).json(),
-      ITER,
-    );
-    rows.push(latencyRow('HTTP GET record', httpGet, rawGet, 'end to end incl. auth + JSON; raw = SQL only'));
-
-    // 5. create one (transaction with audit row and outbox event) vs one INSERT
-    let n = 0;
-    const fwCreate = await time(
-      () =>
-        p.records.create(actor, 'account', {
-          name: `bench-create-${n++}`,
-          province: '浙江省',
-          annual_revenue: { amount: 100_00, currency: 'CNY' },
-          tier__c: 'gold',
-          seats__c: 5,
-        }),
-      ITER,
-    );
-    const rawCreate = await time(
-      () =>
-        raw.query(
-          `insert into account (tenant_id, id, owner_id, created_by, updated_by, name, province, annual_revenue, annual_revenue_currency, custom) values ($1, $2, $3, $3, $3, $4, '浙江省', 10000, 'CNY', $5)`,
-          [
-            t.tenantId,
-            v7(),
-            t.adminUserId,
-            `raw-create-${n++}`,
-            JSON.stringify({ tier__c: 'gold', seats__c: 5 }),
-          ],
-        ),
-      ITER,
-    );
-    rows.push(
-      latencyRow(
-        'create one record',
-        fwCreate,
-        rawCreate,
-        'Flywheel also writes audit + outbox in the same transaction',
-      ),
-    );
-
-    // 6. bulk create 1,000
-    const batch = (prefix: string) =>
-      [...accounts(7 + n++, 1000, 10_000_000 + n * 1000)].map((a) => ({
-        name: `${prefix}${a.name}`,
-        province: a.province,
-        city: a.city,
-        employees: a.employees,
-        annual_revenue: { amount: a.annual_revenue, currency: 'CNY' },
-        tier__c: a.tier,
-        seats__c: a.seats,
-      }));
-    const bulkIter = smoke ? 3 : 10;
-    const fwBulk = await time(() => p.records.createMany(actor, 'account', batch('fw-')), bulkIter, 1);
-    const rawBulk = await time(
-      async () => {
-        const b = batch('raw-');
-        const values: unknown[] = [];
-        const tuples = b.map((r, i) => {
-          values.push(
-            v7(),
-            r.name,
-            r.province,
-            r.city,
-            r.employees,
-            r.annual_revenue.amount,
-            JSON.stringify({ tier__c: r.tier__c, seats__c: r.seats__c }),
-          );
-          const o = i * 7;
-          return `($1, $${o + 3}, $2, $2, $2, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, 'CNY', $${o + 9}::jsonb)`;
-        });
-        await raw.query(
-          `insert into account (tenant_id, id, owner_id, created_by, updated_by, name, province, city, employees, annual_revenue, annual_revenue_currency, custom) values ${tuples.join(',')}`,
-          [t.tenantId, t.adminUserId, ...values],
-        );
-      },
-      bulkIter,
-      1,
-    );
-    rows.push(
-      throughputRow(
-        'bulk create, 1,000 records per call',
-        1000 / (fwBulk.median / 1000),
-        1000 / (rawBulk.median / 1000),
-        'validated, audited, one event per record',
-      ),
-    );
-
-    // 7. import a CSV vs COPY of the same rows
-    const csvPath = path.join(workDir, 'import.csv');
-    fs.writeFileSync(csvPath, importCsv(99, IMPORT_ROWS, 20_000_000));
-    const importStart = Date.now();
-    const job = await p.imports.upload(actor, 'account', 'import.csv', fs.createReadStream(csvPath));
-    await p.imports.configure(actor, job.id, { policy: 'create' });
-    await p.imports.start(actor, job.id);
-    const done = await p.imports.waitFor(actor, job.id);
-    const importMs = Date.now() - importStart;
-    if (done.created_rows !== IMPORT_ROWS)
-      throw new Error(
-        `import created ${done.created_rows} of ${IMPORT_ROWS}: ${JSON.stringify(done.errors.slice(0, 3))}`,
+      // 1. list, standard field filter + sort (each pair alternates call by call: same cache, same noise)
+      const [fwList, rawList] = await compare(
+        () =>
+          p.records.list(
+            actor,
+            'account',
+            listQuery({
+              filter: [{ field: 'province', op: 'eq', value: provinces[k % provinces.length] }],
+              sort: [{ field: 'annual_revenue', desc: true }],
+            }),
+          ),
+        () =>
+          raw.query(
+            'select * from account where tenant_id = $1 and deleted_at is null and province = $2 order by annual_revenue desc, id desc limit 51',
+            [t.tenantId, provinces[k++ % provinces.length]],
+          ),
+        ITER,
       );
-    const copyLines = [...accounts(99, IMPORT_ROWS, 30_000_000)].map((a) =>
-      accountCopyLine(t.tenantId, t.adminUserId, v7(), a),
-    );
-    const copyStart = Date.now();
-    await pipeline(
-      Readable.from([`${copyLines.join('\n')}\n`]),
-      raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`)),
-    );
-    const copyMs = Date.now() - copyStart;
-    rows.push(
-      throughputRow(
-        `import ${IMPORT_ROWS.toLocaleString()} CSV rows vs COPY`,
-        IMPORT_ROWS / (importMs / 1000),
-        IMPORT_ROWS / (copyMs / 1000),
-        `Flywheel ${(importMs / 1000).toFixed(1)} s (parse, map, validate, audit, events) vs COPY ${(copyMs / 1000).toFixed(1)} s`,
-      ),
-    );
+      rows.push(
+        latencyRow(
+          'list: filter province = X, sort -annual_revenue, 50 rows',
+          fwList,
+          rawList,
+          'records engine vs hand-written SQL',
+        ),
+      );
 
-    rows.push(
-      ...(await benchLeads(p, actor, raw, {
-        leads: LEADS,
-        importRows: LEAD_IMPORT_ROWS,
-        iterations: Math.max(20, Math.floor(ITER / 3)),
-        workDir,
-        log,
-      })),
-    );
-    rows.push(
-      ...(await benchSales(p, raw, {
-        accounts: SALES_ACCOUNTS,
-        opportunities: SALES_OPPORTUNITIES,
-        activities: SALES_ACTIVITIES,
-        iterations: Math.max(20, Math.floor(ITER / 3)),
-        log,
-      })),
-    );
+      // 2. list, custom field filter + sort
+      const [fwCustom, rawCustom] = await compare(
+        () =>
+          p.records.list(
+            actor,
+            'account',
+            listQuery({
+              filter: [{ field: 'tier__c', op: 'eq', value: TIERS[k % TIERS.length] }],
+              sort: [{ field: 'seats__c', desc: true }],
+            }),
+          ),
+        () =>
+          raw.query(
+            `select * from account where tenant_id = $1 and deleted_at is null and custom @> $2::jsonb order by (custom->>'seats__c')::numeric desc, id desc limit 51`,
+            [t.tenantId, JSON.stringify({ tier__c: TIERS[k++ % TIERS.length] })],
+          ),
+        ITER,
+      );
+      rows.push(latencyRow('list: filter tier__c = X, sort -seats__c (custom fields)', fwCustom, rawCustom));
+
+      // 3. get by id
+      const [fwGet, rawGet] = await compare(
+        () => p.records.get(actor, 'account', ids[k % ids.length] ?? ''),
+        () =>
+          raw.query('select * from account where tenant_id = $1 and id = $2 and deleted_at is null', [
+            t.tenantId,
+            ids[k++ % ids.length],
+          ]),
+        ITER * 3,
+      );
+      rows.push(latencyRow('get by id', fwGet, rawGet));
+
+      // 4. the same list and get over HTTP (API key, JSON serialisation) — what a client sees
+      await built.app.listen({ port: 0, host: '127.0.0.1' });
+      const addr = built.app.server.address();
+      const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const key = (
+        await p.auth.createApiKey(t.tenantId, { name: 'bench', roleKey: 'admin', createdBy: t.adminUserId })
+      ).key;
+      const headers = { authorization: `Bearer ${key}` };
+      const httpList = await time(
+        async () =>
+          (
+            await fetch(
+              `${base}/api/v1/objects/account?filter[province]=${encodeURIComponent(provinces[k++ % provinces.length] ?? '')}&sort=-annual_revenue&limit=50`,
+              { headers },
+            )
+          ).json(),
+        ITER,
+      );
+      rows.push(
+        latencyRow(
+          'HTTP GET list (same query)',
+          httpList,
+          rawList,
+          'end to end incl. auth + JSON; raw = SQL only',
+        ),
+      );
+      const httpGet = await time(
+        async () =>
+          (await fetch(`${base}/api/v1/objects/account/${ids[k++ % ids.length]}`, { headers })).json(),
+        ITER,
+      );
+      rows.push(
+        latencyRow('HTTP GET record', httpGet, rawGet, 'end to end incl. auth + JSON; raw = SQL only'),
+      );
+
+      // 5. create one (transaction with audit row and outbox event) vs one INSERT
+      let n = 0;
+      const fwCreate = await time(
+        () =>
+          p.records.create(actor, 'account', {
+            name: `bench-create-${n++}`,
+            province: '浙江省',
+            annual_revenue: { amount: 100_00, currency: 'CNY' },
+            tier__c: 'gold',
+            seats__c: 5,
+          }),
+        ITER,
+      );
+      const rawCreate = await time(
+        () =>
+          raw.query(
+            `insert into account (tenant_id, id, owner_id, created_by, updated_by, name, province, annual_revenue, annual_revenue_currency, custom) values ($1, $2, $3, $3, $3, $4, '浙江省', 10000, 'CNY', $5)`,
+            [
+              t.tenantId,
+              v7(),
+              t.adminUserId,
+              `raw-create-${n++}`,
+              JSON.stringify({ tier__c: 'gold', seats__c: 5 }),
+            ],
+          ),
+        ITER,
+      );
+      rows.push(
+        latencyRow(
+          'create one record',
+          fwCreate,
+          rawCreate,
+          'Flywheel also writes audit + outbox in the same transaction',
+        ),
+      );
+
+      // 6. bulk create 1,000
+      const batch = (prefix: string) =>
+        [...accounts(7 + n++, 1000, 10_000_000 + n * 1000)].map((a) => ({
+          name: `${prefix}${a.name}`,
+          province: a.province,
+          city: a.city,
+          employees: a.employees,
+          annual_revenue: { amount: a.annual_revenue, currency: 'CNY' },
+          tier__c: a.tier,
+          seats__c: a.seats,
+        }));
+      const bulkIter = smoke ? 3 : 10;
+      const fwBulk = await time(() => p.records.createMany(actor, 'account', batch('fw-')), bulkIter, 1);
+      const rawBulk = await time(
+        async () => {
+          const b = batch('raw-');
+          const values: unknown[] = [];
+          const tuples = b.map((r, i) => {
+            values.push(
+              v7(),
+              r.name,
+              r.province,
+              r.city,
+              r.employees,
+              r.annual_revenue.amount,
+              JSON.stringify({ tier__c: r.tier__c, seats__c: r.seats__c }),
+            );
+            const o = i * 7;
+            return `($1, $${o + 3}, $2, $2, $2, $${o + 4}, $${o + 5}, $${o + 6}, $${o + 7}, $${o + 8}, 'CNY', $${o + 9}::jsonb)`;
+          });
+          await raw.query(
+            `insert into account (tenant_id, id, owner_id, created_by, updated_by, name, province, city, employees, annual_revenue, annual_revenue_currency, custom) values ${tuples.join(',')}`,
+            [t.tenantId, t.adminUserId, ...values],
+          );
+        },
+        bulkIter,
+        1,
+      );
+      rows.push(
+        throughputRow(
+          'bulk create, 1,000 records per call',
+          1000 / (fwBulk.median / 1000),
+          1000 / (rawBulk.median / 1000),
+          'validated, audited, one event per record',
+        ),
+      );
+
+      // 7. import a CSV vs COPY of the same rows
+      const csvPath = path.join(workDir, 'import.csv');
+      fs.writeFileSync(csvPath, importCsv(99, IMPORT_ROWS, 20_000_000));
+      const importStart = Date.now();
+      const job = await p.imports.upload(actor, 'account', 'import.csv', fs.createReadStream(csvPath));
+      await p.imports.configure(actor, job.id, { policy: 'create' });
+      await p.imports.start(actor, job.id);
+      const done = await p.imports.waitFor(actor, job.id);
+      const importMs = Date.now() - importStart;
+      if (done.created_rows !== IMPORT_ROWS)
+        throw new Error(
+          `import created ${done.created_rows} of ${IMPORT_ROWS}: ${JSON.stringify(done.errors.slice(0, 3))}`,
+        );
+      const copyLines = [...accounts(99, IMPORT_ROWS, 30_000_000)].map((a) =>
+        accountCopyLine(t.tenantId, t.adminUserId, v7(), a),
+      );
+      const copyStart = Date.now();
+      await pipeline(
+        Readable.from([`${copyLines.join('\n')}\n`]),
+        raw.query(copyFrom(`copy account (${ACCOUNT_COPY_COLUMNS}) from stdin`)),
+      );
+      const copyMs = Date.now() - copyStart;
+      rows.push(
+        throughputRow(
+          `import ${IMPORT_ROWS.toLocaleString()} CSV rows vs COPY`,
+          IMPORT_ROWS / (importMs / 1000),
+          IMPORT_ROWS / (copyMs / 1000),
+          `Flywheel ${(importMs / 1000).toFixed(1)} s (parse, map, validate, audit, events) vs COPY ${(copyMs / 1000).toFixed(1)} s`,
+        ),
+      );
+    }
+
+    if (part('leads'))
+      rows.push(
+        ...(await benchLeads(p, actor, raw, {
+          leads: LEADS,
+          importRows: LEAD_IMPORT_ROWS,
+          iterations: Math.max(20, Math.floor(ITER / 3)),
+          workDir,
+          log,
+        })),
+      );
+    if (part('sales'))
+      rows.push(
+        ...(await benchSales(p, raw, {
+          accounts: SALES_ACCOUNTS,
+          opportunities: SALES_OPPORTUNITIES,
+          activities: SALES_ACTIVITIES,
+          iterations: Math.max(20, Math.floor(ITER / 3)),
+          log,
+        })),
+      );
+    if (part('cash'))
+      rows.push(
+        ...(await benchCash(p, raw, {
+          products: CASH_PRODUCTS,
+          quoteLines: 200,
+          iterations: ITER,
+          payments: CASH_PAYMENTS,
+          instalments: CASH_INSTALMENTS,
+          agingInstalments: AGING_INSTALMENTS,
+          agingIterations: Math.max(3, Math.floor(ITER / 60)),
+          log,
+        })),
+      );
 
     await raw.end();
     await built.close();
@@ -399,9 +429,12 @@ async function main(): Promise<void> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   // Front end (issue 3): after the database benchmarks, so they do not share the cores.
-  if (!process.argv.includes('--no-web')) rows.push(...(await benchWeb({ smoke, log })));
+  if (!process.argv.includes('--no-web') && part('web')) rows.push(...(await benchWeb({ smoke, log })));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const header = `${smoke ? 'Smoke run' : 'Full run'}: ${RECORDS.toLocaleString()} accounts, ${IMPORT_ROWS.toLocaleString()}-row import, ${ITER} iterations — ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'} PostgreSQL`;
+  const sizes = part('accounts')
+    ? `${RECORDS.toLocaleString()} accounts, ${IMPORT_ROWS.toLocaleString()}-row import`
+    : `parts ${only?.join(', ') ?? ''}`;
+  const header = `${smoke ? 'Smoke run' : 'Full run'}: ${sizes}, ${ITER} iterations — ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.env.BENCH_DATABASE_URL ? 'external' : 'embedded'} PostgreSQL`;
   const md = `${header}\n\n${table(rows)}\n`;
   console.log(`\n${md}`);
   fs.mkdirSync(path.join(import.meta.dirname, 'out'), { recursive: true });
