@@ -383,7 +383,7 @@ describe('payments', () => {
     expect(codes(newPlan)).toEqual(['order_id:order_cancelled']);
     expect(await count('payment')).toBe(before);
     // the plan follows its order (event subscriber)
-    await built.platform.events.drain();
+    await built.platform.events.drain(t.tenantId);
     expect((await getPlan(repA, cp.id)).status).toBe('cancelled');
     // automatic matching passes the cancelled order's instalment by
     const auto = await pay(repA, { account_id: accountA, amount: 8_000, received_date: '2026-06-01' });
@@ -731,7 +731,7 @@ describe('plans follow their order', () => {
       lines: [{ product_id: product, quantity: 1, unit_price: 12_000, amount: 12_000 }],
     });
     expect(amend.statusCode, amend.body).toBe(200);
-    await built.platform.events.drain();
+    await built.platform.events.drain(t.tenantId);
     const notes = json<{ data: Array<{ kind: string; link: string | null }> }>(
       await repA.get('/api/v1/notifications'),
     ).data;
