@@ -368,6 +368,36 @@ describe('trial calculation', () => {
     expect(body.data.totals.grand_total).toBe(net + (body.data.totals.tax_total as number));
   });
 
+  it('prices slab tiers in numeric order (a tier from 100 comes after one from 20)', async () => {
+    const own = await create('price_list', {
+      name: '阶梯价测试',
+      priority: 0,
+      scope_type: 'account',
+      account_id: accountC,
+    });
+    const put = await admin.put(`/api/v1/price-lists/${own}/items`, {
+      items: [
+        {
+          product_id: seat,
+          unit_price: 10_000,
+          tier_mode: 'slab',
+          tiers: [
+            { from_qty: 0, to_qty: 20, unit_price: 10_000 },
+            { from_qty: 20, to_qty: 100, unit_price: 9_000 },
+            { from_qty: 100, to_qty: null, unit_price: 8_000 },
+          ],
+        },
+      ],
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(((await itemsOf(own))[0]?.tiers as Rec[]).map((x) => x.from_qty)).toEqual([0, 20, 100]);
+    const r = await calc(rep, { account_id: accountC, lines: [{ product_id: seat, quantity: 150 }] });
+    const line = conformsTo<Result>(built.app, 'POST', '/api/v1/pricing/calculate', r, 200).data.lines[0];
+    // 20 × 100.00 + 80 × 90.00 + 50 × 80.00
+    expect(line?.amount).toBe(20 * 10_000 + 80 * 9_000 + 50 * 8_000);
+    await admin.delete(`/api/v1/objects/price_list/${own}`);
+  });
+
   it('expands bundles into their children', async () => {
     const r = await calc(rep, {
       account_id: accountC,

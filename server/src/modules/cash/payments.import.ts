@@ -257,12 +257,13 @@ async function resolveAccounts(
       issues.push({ field: field(from), issue: ids.length > 1 ? 'ambiguous_account' : 'invalid_reference' });
   });
   const ids = [...new Set(candidate.values())];
-  const readable = new Map(
-    (ids.length
-      ? await listAll(payments.p, actor, 'account', [{ field: 'id', op: 'in', value: ids }])
-      : []
-    ).map((a) => [String(a.id), a]),
-  );
+  // the filter grammar takes at most 1,000 values per `in`: a statement may name more customers
+  const readable = new Map<string, Rec>();
+  for (let i = 0; i < ids.length; i += 1000)
+    for (const a of await listAll(payments.p, actor, 'account', [
+      { field: 'id', op: 'in', value: ids.slice(i, i + 1000) },
+    ]))
+      readable.set(String(a.id), a);
   const out = new Map<number, Rec>();
   for (const [row, id] of candidate) {
     const a = readable.get(id);

@@ -187,7 +187,7 @@ export async function tiersOf(tx: TenantDb, itemIds: string[]): Promise<Map<stri
     unit_price: number;
   }>`
     select item_id, from_qty::text as from_qty, to_qty::text as to_qty, unit_price from price_tier
-    where tenant_id = ${tx.tenantId} and item_id = any(${itemIds}::uuid[]) order by item_id, from_qty`);
+    where tenant_id = ${tx.tenantId} and item_id = any(${itemIds}::uuid[]) order by item_id, price_tier.from_qty`);
   for (const r of rows) {
     const list = out.get(r.item_id) ?? [];
     list.push({
