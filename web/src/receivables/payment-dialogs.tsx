@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, Form, Input, List, Modal, Progress, Space, Table, Typography, Upload } from 'antd';
 import { InboxOutlined } from '@ant-design/icons';
 import { ApiError } from '../api/http-client';
+import { useObjectMeta } from '../api/queries';
+import { OptionTag } from '../cash/order-parts';
 import { errorText } from '../api/error-text';
 import type { Money, RecordData } from '../api/types';
 import { fenToYuanText, yuanToFenExact } from '../cash/order-logic';
@@ -32,6 +34,7 @@ export function ImportStatementModal({
   onImported: () => void | Promise<void>;
 }) {
   const { t, locale } = useI18n();
+  const { meta } = useObjectMeta('payment');
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -162,7 +165,11 @@ export function ImportStatementModal({
                 align: 'right',
                 render: (_, r) => m(r.amount, r.currency),
               },
-              { key: 'method', title: t('rcv.import.matchedBy'), dataIndex: 'match_method' },
+              {
+                key: 'method',
+                title: t('rcv.import.matchedBy'),
+                render: (_, r) => <OptionTag meta={meta} field="match_method" value={r.match_method} />,
+              },
               {
                 key: 'alloc',
                 title: t('rcv.import.allocated'),
