@@ -5,6 +5,7 @@ import { LoginPage } from './auth/login-page';
 import { RequireSession } from './auth/require-session';
 import { NotFoundPage } from './shell/not-found-page';
 import { OrderNewRedirect, OrderRecordRedirect } from './cash/order-redirects';
+import { QuoteNewRedirect, QuoteRecordRedirect } from './quotes/quote-redirects';
 
 // Object views are the heavy part of the app; the login route should not pay for them, nor for
 // the signed-in shell (menu, header search, notifications): 344 → 297 KB gzip for /login.
@@ -35,6 +36,13 @@ const PaymentsPage = lazy(() => import('./receivables/payments-page'));
 const MatchingPage = lazy(() => import('./receivables/matching-page'));
 const InvoicesPage = lazy(() => import('./receivables/invoices-page'));
 const AgingPage = lazy(() => import('./receivables/aging-page'));
+const QuotePage = lazy(() => import('./quotes/quote-page'));
+const MyPerformancePage = lazy(() => import('./performance/my-performance-page'));
+const TeamPerformancePage = lazy(() => import('./performance/team-performance-page'));
+const StatementsPage = lazy(() =>
+  import('./performance/team-performance-page').then((m) => ({ default: m.StatementsPage })),
+);
+const OrderSplitsPage = lazy(() => import('./performance/order-splits-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -126,6 +134,14 @@ export function AppRoutes() {
             </>,
           )}
         />
+        <Route path="cash/orders/:id/splits" element={page(<OrderSplitsPage />)} />
+        <Route path="o/quote/new" element={<QuoteNewRedirect />} />
+        <Route path="o/quote/:id" element={<QuoteRecordRedirect />} />
+        <Route path="cash/quotes/new" element={page(<QuotePage />)} />
+        <Route path="cash/quotes/:id" element={page(<QuotePage />)} />
+        <Route path="performance/me" element={page(<MyPerformancePage />)} />
+        <Route path="performance/team" element={page(<TeamPerformancePage />)} />
+        <Route path="performance/statements" element={page(<StatementsPage />)} />
         <Route path="cash/payments" element={page(<PaymentsPage />)} />
         <Route path="cash/payments/match" element={page(<MatchingPage />)} />
         <Route path="cash/invoices" element={page(<InvoicesPage />)} />

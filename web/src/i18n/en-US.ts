@@ -10,6 +10,8 @@ import { receivablesEnUS } from '../receivables/i18n.en-US';
 import { approvalsEnUS } from '../approvals/i18n.en-US';
 import { filesEnUS } from '../files/i18n.en-US';
 import { contractsEnUS } from '../contracts/i18n.en-US';
+import { quotesEnUS } from '../quotes/i18n.en-US';
+import { performanceEnUS } from '../performance/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -23,6 +25,8 @@ export const enUS: Record<MessageKey, string> = {
   ...approvalsEnUS,
   ...filesEnUS,
   ...contractsEnUS,
+  ...quotesEnUS,
+  ...performanceEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

@@ -9,6 +9,8 @@ import { receivablesZhCN } from '../receivables/i18n.zh-CN';
 import { approvalsZhCN } from '../approvals/i18n.zh-CN';
 import { filesZhCN } from '../files/i18n.zh-CN';
 import { contractsZhCN } from '../contracts/i18n.zh-CN';
+import { quotesZhCN } from '../quotes/i18n.zh-CN';
+import { performanceZhCN } from '../performance/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -23,6 +25,8 @@ export const zhCN = {
   ...approvalsZhCN,
   ...filesZhCN,
   ...contractsZhCN,
+  ...quotesZhCN,
+  ...performanceZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -30,7 +30,10 @@ function stacked(...loaders: (() => PanelModule)[]): Panel {
 export const RECORD_PANELS: Partial<Record<string, Panel>> = {
   lead: lazy(() => import('../leads/lead-panel')),
   campaign: lazy(() => import('../marketing/campaign-panel')),
-  opportunity: lazy(() => import('../sales/opportunity-panel')),
+  opportunity: stacked(
+    () => import('../sales/opportunity-panel'),
+    () => import('../quotes/opportunity-quotes-panel'),
+  ),
   contact: lazy(() => import('../activities/contact-panel')),
   contract: lazy(() => import('../contracts/contract-panel')),
   account: stacked(

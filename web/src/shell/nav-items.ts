@@ -122,6 +122,26 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     visible: (me) => canDo(me, 'invoice', 'read'),
   },
   {
+    group: 'sales',
+    path: '/performance/me',
+    label: 'nav.myPerformance',
+    // credit comes from orders: people who never see an order have none
+    visible: (me) => canDo(me, 'order', 'read'),
+  },
+  {
+    // the server answers 403 to people who manage nobody; the page says so
+    group: 'analytics',
+    path: '/performance/team',
+    label: 'nav.teamPerformance',
+    visible: (me) => canDo(me, 'order', 'update'),
+  },
+  {
+    group: 'sales',
+    path: '/performance/statements',
+    label: 'nav.commissionStatements',
+    visible: (me) => canDo(me, 'order', 'read'),
+  },
+  {
     group: 'analytics',
     path: '/cash/aging',
     label: 'nav.arAging',
