@@ -43,6 +43,8 @@ const StatementsPage = lazy(() =>
   import('./performance/team-performance-page').then((m) => ({ default: m.StatementsPage })),
 );
 const OrderSplitsPage = lazy(() => import('./performance/order-splits-page'));
+// who gets the order's credit, below the order page (performance owns the splits)
+const OrderSplitsSection = lazy(() => import('./performance/order-splits-section'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -131,6 +133,7 @@ export function AppRoutes() {
             <>
               <OrderPage />
               <OrderPlanSection />
+              <OrderSplitsSection />
             </>,
           )}
         />
