@@ -4,7 +4,10 @@ import { DollarOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { listRecords } from '../api/endpoints';
-import { useMe } from '../api/queries';
+import { useMe, useObjectMeta } from '../api/queries';
+import type { ObjectMeta } from '../api/types';
+import { OptionTag } from '../cash/order-parts';
+import { formatDate } from '../format/date';
 import { errorText } from '../api/error-text';
 import { canDo } from '../auth/permissions';
 import { formatMoney } from '../format/money';
@@ -63,6 +66,8 @@ export default function AccountReceivablesPanel({ record }: RecordPanelProps) {
     queryFn: () => planSources(record.id, planned),
     enabled: canRead && canCreatePlan && !!rcv.data,
   });
+  const { meta: paymentMeta } = useObjectMeta('payment');
+  const { meta: invoiceMeta } = useObjectMeta('invoice');
   const [source, setSource] = useState<PlanSource | null>(null);
   const [choosing, setChoosing] = useState(false);
   const [paying, setPaying] = useState(false);
@@ -146,6 +151,36 @@ export default function AccountReceivablesPanel({ record }: RecordPanelProps) {
               </div>
             ))
           )}
+          {data.payments.length > 0 && (
+            <RecentList
+              title={t('rcv.account.payments')}
+              link="/cash/payments"
+              meta={paymentMeta}
+              rows={data.payments.slice(0, 5).map((r) => ({
+                id: r.id,
+                href: `/o/payment/${r.id}`,
+                number: str(r.number) ?? r.id,
+                date: str(r.received_date),
+                amount: isMoney(r.amount) ? formatMoney(r.amount, locale) : '—',
+                status: r.status,
+              }))}
+            />
+          )}
+          {data.invoices.length > 0 && (
+            <RecentList
+              title={t('rcv.account.invoices')}
+              link="/cash/invoices"
+              meta={invoiceMeta}
+              rows={data.invoices.slice(0, 5).map((r) => ({
+                id: r.id,
+                href: `/o/invoice/${r.id}`,
+                number: str(r.invoice_no) ?? str(r.number) ?? r.id,
+                date: str(r.issue_date),
+                amount: isMoney(r.amount) ? formatMoney(r.amount, locale) : '—',
+                status: r.status,
+              }))}
+            />
+          )}
         </>
       )}
       {choosing && (
@@ -214,5 +249,39 @@ function SourcePicker({
         }))}
       />
     </ModalLite>
+  );
+}
+
+/** The account's latest payments or invoices, linking to their records and the full page. */
+function RecentList({
+  title,
+  link,
+  meta,
+  rows,
+}: {
+  title: string;
+  link: string;
+  meta: ObjectMeta | undefined;
+  rows: { id: string; href: string; number: string; date: string | null; amount: string; status: unknown }[];
+}) {
+  const { locale } = useI18n();
+  return (
+    <>
+      <Divider titlePlacement="start" plain>
+        <Link to={link}>{title}</Link>
+      </Divider>
+      {rows.map((r) => (
+        <div key={r.id} style={{ display: 'flex', gap: 12, alignItems: 'center', padding: '2px 0' }}>
+          <Link to={r.href} style={{ minWidth: 140 }}>
+            {r.number}
+          </Link>
+          <Typography.Text type="secondary" style={{ minWidth: 96 }}>
+            {r.date ? formatDate(r.date, locale) : '—'}
+          </Typography.Text>
+          <Typography.Text style={{ minWidth: 110, textAlign: 'right' }}>{r.amount}</Typography.Text>
+          <OptionTag meta={meta} field="status" value={r.status} />
+        </div>
+      ))}
+    </>
   );
 }
