@@ -9,6 +9,7 @@ import { quoteObject } from './quotes.objects.ts';
 import { quoteHooks } from './quotes.hooks.ts';
 import { QuotesService, quoteApprovals } from './quotes.service.ts';
 import { registerQuoteRoutes } from './quotes.routes.ts';
+import { quotesExpireJob } from './quotes.jobs.ts';
 import { priceListObject, sellableScopeField } from './price-lists.objects.ts';
 import { PriceListsService } from './price-lists.service.ts';
 import { PricingService } from './pricing.service.ts';
@@ -17,21 +18,20 @@ import { ContractsService, contractApprovals } from './contracts.service.ts';
 import { ProductsService } from './products.service.ts';
 import { registerProductRoutes } from './products.routes.ts';
 import { registerContractRoutes, registerEsignCallback } from './contracts.routes.ts';
+import { DigestService, paymentsDigestJob } from './digest.service.ts';
+import { registerDigestRoutes } from './digest.routes.ts';
 import { invoiceObject, paymentObject, paymentPlanObject } from './receivables.objects.ts';
 import { invoiceHooks, paymentHooks, paymentPlanHooks } from './receivables.hooks.ts';
 import { PaymentPlansService } from './payment-plans.service.ts';
 import { PaymentsService } from './payments.service.ts';
-import { InvoicesService } from './invoices.service.ts';
+import { InvoicesService, invoiceApprovals } from './invoices.service.ts';
 import { registerReceivablesRoutes } from './receivables.routes.ts';
 import { receivablesJob } from './receivables.jobs.ts';
 import { receivablesSubscriber } from './receivables.subscriber.ts';
-import { quotesExpireJob } from './quotes.jobs.ts';
 import { PerformanceService, performanceSubscriber } from './performance.service.ts';
 import { CommissionsService } from './commissions.service.ts';
 import { registerPerformanceRoutes } from './performance.routes.ts';
 import { commissionsJob } from './performance.jobs.ts';
-import { DigestService, paymentsDigestJob } from './digest.service.ts';
-import { registerDigestRoutes } from './digest.routes.ts';
 
 /** Quote to cash: products and pricing, contracts, orders, receivables (DOMAIN.md §4). */
 export const cashModule: ModuleDef = {
@@ -77,7 +77,7 @@ export const cashModule: ModuleDef = {
     'invoice.reversed',
     'invoice.reconciled',
   ],
-  approvals: { contract: contractApprovals, quote: quoteApprovals },
+  approvals: { contract: contractApprovals, quote: quoteApprovals, invoice: invoiceApprovals },
   async publicRoutes(app, platform) {
     await registerEsignCallback(app, new ContractsService(platform));
   },

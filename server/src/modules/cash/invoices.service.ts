@@ -11,6 +11,7 @@ import type { Platform } from '../../platform/platform.ts';
 import { nextNumber } from './numbering.ts';
 import { isDate, MAX_AMOUNT, taxIncluded } from './receivables.rules.ts';
 import { found, money, moneyOf, parseBody, readableRef, todayFor } from './receivables.service.ts';
+import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 
 const applySchema = z.strictObject({
   account_id: z.string().uuid().optional(),
@@ -59,6 +60,7 @@ export type InvoiceView = Rec & { reconciliations: Reconciliation[] };
 interface LockedInvoice {
   id: string;
   status: string;
+  approval_status: string | null;
   type: string;
   account_id: string;
   currency: string;
@@ -182,9 +184,48 @@ export class InvoicesService {
         { allowReadOnly: true },
         tx,
       );
-      return String(found(inv).id);
+      const invoiceId = String(found(inv).id);
+      await this.submitIn(tx, actor, invoiceId, 'create');
+      return invoiceId;
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * Sends an applied invoice to the tenant's invoice approval (DOMAIN.md §9). A matching process
+   * puts it in approval (locked); with none it needs no approval. Apply does this itself; this
+   * is for a rejected, returned or withdrawn application, or one made before a process existed.
+   */
+  async submit(actor: Actor, id: string): Promise<InvoiceView> {
+    await this.writable(actor, id);
+    await this.tdb(actor).transaction(async (tx) => {
+      const inv = await this.lock(tx, id, undefined);
+      if (
+        inv.status !== 'applied' ||
+        inv.approval_status === 'approved' ||
+        inv.approval_status === 'not_required'
+      )
+        throw new AppError('conflict', 'invoice_state_conflict', [], { status: inv.status });
+      await this.submitIn(tx, actor, id, 'manual');
+    });
+    return this.get(actor, id);
+  }
+
+  private async submitIn(
+    tx: TenantDb,
+    actor: Actor,
+    id: string,
+    trigger: 'create' | 'manual',
+  ): Promise<void> {
+    const instance = await this.p.approvals.submit(actor, { object: 'invoice', recordId: id, trigger }, tx);
+    if (!instance)
+      await this.p.records.update(
+        actor,
+        'invoice',
+        id,
+        { approval_status: 'not_required' },
+        { tx, allowReadOnly: true },
+      );
   }
 
   /** Issues an applied (or approved) invoice: tax number and issue date. */
@@ -195,8 +236,12 @@ export class InvoicesService {
     await this.writable(actor, id);
     await this.tdb(actor).transaction(async (tx) => {
       const inv = await this.lock(tx, id, input.version);
-      if (inv.status !== 'applied' && inv.status !== 'in_approval')
+      if (inv.status === 'in_approval') throw new AppError('conflict', 'approval_pending');
+      if (inv.status !== 'applied')
         throw new AppError('conflict', 'invoice_state_conflict', [], { status: inv.status });
+      // issued only once approved, or when no approval process applies
+      if (inv.approval_status !== 'approved' && inv.approval_status !== 'not_required')
+        throw new AppError('conflict', 'approval_required');
       const issueDate = input.issue_date ?? todayFor(actor);
       const invoiceNo = await this.invoiceNo(tx, input.invoice_no, issueDate);
       await this.p.records.update(
@@ -376,7 +421,7 @@ export class InvoicesService {
 
   private async lock(tx: TenantDb, id: string, version: number | undefined): Promise<LockedInvoice> {
     const inv = found(
-      await tx.one(sql<LockedInvoice>`select id, status, type, account_id, amount_currency as currency, amount,
+      await tx.one(sql<LockedInvoice>`select id, status, approval_status, type, account_id, amount_currency as currency, amount,
           reconciled_amount, version
         from invoice where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`),
     );
@@ -409,3 +454,28 @@ export class InvoicesService {
     }
   }
 }
+
+/**
+ * The invoice's side of an approval: submitted → in approval (locked); approved → may be issued;
+ * rejected, returned or withdrawn → back to applied with the result shown (resubmit to go on).
+ */
+export const invoiceApprovals: ApprovalHandler = {
+  async onSubmitted(ctx, s) {
+    await ctx.records.update(
+      ctx.system,
+      'invoice',
+      s.recordId,
+      { status: 'in_approval', approval_status: 'pending' },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+  async onOutcome(ctx, o) {
+    await ctx.records.update(
+      ctx.system,
+      'invoice',
+      o.recordId,
+      { status: 'applied', approval_status: o.outcome },
+      { tx: ctx.tx, allowReadOnly: true },
+    );
+  },
+};

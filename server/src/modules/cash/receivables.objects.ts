@@ -222,6 +222,20 @@ export const invoiceObject = defineObject({
       readOnly: true,
     },
     {
+      apiName: 'approval_status',
+      type: 'select',
+      label: L('审批结果', 'Approval'),
+      options: [
+        { value: 'pending', label: L('审批中', 'Pending'), color: 'gold' },
+        { value: 'approved', label: L('已通过', 'Approved'), color: 'green' },
+        { value: 'rejected', label: L('已驳回', 'Rejected'), color: 'red' },
+        { value: 'returned', label: L('已退回', 'Returned'), color: 'orange' },
+        { value: 'withdrawn', label: L('已撤回', 'Withdrawn') },
+        { value: 'not_required', label: L('无需审批', 'Not required') },
+      ],
+      readOnly: true,
+    },
+    {
       apiName: 'invoice_no',
       type: 'text',
       label: L('发票号码', 'Invoice no.'),

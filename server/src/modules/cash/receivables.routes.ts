@@ -250,6 +250,19 @@ export function registerReceivablesRoutes(
     async (req) => ({ data: await invoices.get(actorOf(req), req.params.id) }),
   );
   r.post(
+    '/api/v1/invoices/:id/submit',
+    {
+      schema: {
+        tags,
+        summary:
+          'Send an applied invoice (rejected, returned or withdrawn, or applied before a process existed) to approval',
+        params,
+        response: inv,
+      },
+    },
+    async (req) => ({ data: await invoices.submit(actorOf(req), req.params.id) }),
+  );
+  r.post(
     '/api/v1/invoices/:id/issue',
     {
       schema: {

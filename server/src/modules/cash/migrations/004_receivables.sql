@@ -157,6 +157,8 @@ create table invoice (
   type text not null default 'normal' check (type in ('normal', 'credit')),
   original_invoice_id uuid,
   status text not null default 'applied' check (status in ('applied', 'in_approval', 'issued', 'voided', 'reversed')),
+  -- the last approval's result: an invoice is issued once approved or when no process applies
+  approval_status text check (approval_status in ('pending', 'approved', 'rejected', 'returned', 'withdrawn', 'not_required')),
   invoice_no text,
   issue_date date,
   -- tax included; the red-letter invoice carries the same amounts negated
