@@ -32,6 +32,8 @@ describe('quoteLinesPayload', () => {
         line({ quantity: ' 2.5 ', discount: '10', serviceStart: '2026-01-01', serviceEnd: '2026-12-31' }),
         line({ product: null }),
         line({ discount: ' ' }),
+        line({ options: ['opt1', { product_id: 'opt2', quantity: 2 }] }),
+        line({ options: [] }),
       ]),
     ).toEqual([
       {
@@ -41,6 +43,8 @@ describe('quoteLinesPayload', () => {
         service_start: '2026-01-01',
         service_end: '2026-12-31',
       },
+      { product_id: 'p1', quantity: '1' },
+      { product_id: 'p1', quantity: '1', options: ['opt1', { product_id: 'opt2', quantity: 2 }] },
       { product_id: 'p1', quantity: '1' },
     ]);
   });

@@ -14,7 +14,11 @@ export interface QuoteLineDraft {
   discount: string;
   serviceStart: string | null;
   serviceEnd: string | null;
+  /** a bundle's chosen options, kept as saved (the grid does not edit them) */
+  options?: BundleOption[];
 }
+
+export type BundleOption = string | { product_id: string; quantity?: number | string | null };
 
 export interface QuoteLinePayload {
   product_id: string;
@@ -22,6 +26,7 @@ export interface QuoteLinePayload {
   discount?: string;
   service_start?: string;
   service_end?: string;
+  options?: BundleOption[];
 }
 
 let seq = 0;
@@ -41,6 +46,7 @@ export function quoteLinesPayload(lines: QuoteLineDraft[]): QuoteLinePayload[] {
     if (l.discount.trim() !== '') p.discount = l.discount.trim();
     if (l.serviceStart) p.service_start = l.serviceStart;
     if (l.serviceEnd) p.service_end = l.serviceEnd;
+    if (l.options && l.options.length > 0) p.options = l.options;
     return [p];
   });
 }

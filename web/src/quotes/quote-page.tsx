@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   Alert,
@@ -28,7 +28,8 @@ import dayjs from 'dayjs';
 import { getRecord, updateRecord } from '../api/endpoints';
 import { ApiError } from '../api/http-client';
 import { errorText } from '../api/error-text';
-import { useMe } from '../api/queries';
+import { useMe, useObjectMeta, useRecord } from '../api/queries';
+import { GENERIC_PANELS } from '../objects/record-panels';
 import { canDo } from '../auth/permissions';
 import { formatMoney } from '../format/money';
 import { useI18n } from '../i18n/i18n-context';
@@ -83,6 +84,7 @@ function draftOf(l: QuoteLine): QuoteLineDraft {
     discount: l.discount ? String(l.discount) : '',
     serviceStart: l.service_start,
     serviceEnd: l.service_end,
+    options: l.options,
   };
 }
 
@@ -342,6 +344,8 @@ function QuoteEditor({
           onPick={(p) =>
             patch(l.key, {
               product: p,
+              // another product's bundle options do not carry over
+              options: p.id === l.product?.id ? l.options : undefined,
               serviceStart: p.type === 'one_time' ? null : l.serviceStart,
               serviceEnd: p.type === 'one_time' ? null : l.serviceEnd,
             })
@@ -682,6 +686,7 @@ function QuoteEditor({
       </Space>
 
       {quote && <QuoteVersions quote={quote} />}
+      {quote && <QuoteGenericPanels id={quote.id} />}
       {quote && (
         <AcceptDialog
           open={acceptOpen}
@@ -826,5 +831,26 @@ function QuoteVersions({ quote }: { quote: QuoteWithLines }) {
         ]}
       />
     </Card>
+  );
+}
+
+/**
+ * The panels every record page shows (approvals: submit, decide, history; attachments): the
+ * generic /o/quote/:id route leads here, so approvers opening a quote from their inbox decide here.
+ */
+function QuoteGenericPanels({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const { meta } = useObjectMeta('quote');
+  const record = useRecord('quote', id, []);
+  if (!meta || !record.data) return null;
+  const refresh = async () => {
+    await qc.invalidateQueries({ queryKey: ['records', 'quote'] });
+  };
+  return (
+    <Suspense fallback={<Spin style={{ display: 'block', margin: 16 }} />}>
+      {GENERIC_PANELS.map((P, i) => (
+        <P key={i} meta={meta} record={record.data} refresh={refresh} />
+      ))}
+    </Suspense>
   );
 }
