@@ -143,7 +143,8 @@ export default function OrderNewPage() {
   const accountLabel = account.data ? recordTitle(account.data, 'name') : null;
 
   return (
-    <div>
+    // the order's create form (the generic /o/order/new leads here), hence the generic test id
+    <div data-testid="record-form">
       <Breadcrumb
         style={{ marginBottom: 8 }}
         items={[
