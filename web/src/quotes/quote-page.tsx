@@ -49,6 +49,7 @@ import {
   replaceQuoteLines,
   sendQuote,
   submitQuote,
+  type PricingResult,
   type QuoteAcceptRequest,
   type QuoteLine,
   type QuoteWithLines,
@@ -68,6 +69,45 @@ import {
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 type Lang = 'zh-CN' | 'en-US';
+
+type PricingTotals = PricingResult['totals'];
+type TotalsView = Pick<
+  PricingTotals,
+  | 'list_total'
+  | 'subtotal'
+  | 'discount_total'
+  | 'net_total'
+  | 'tax_total'
+  | 'grand_total'
+  | 'cost_total'
+  | 'cost_complete'
+  | 'margin_percent'
+  | 'max_line_discount'
+>;
+type LineFacts = Pick<
+  PricingResult['lines'][number],
+  'line_index' | 'list_price' | 'price_source' | 'price_list_name' | 'amount' | 'tax_amount'
+>;
+
+const minor = (v: unknown): number =>
+  typeof v === 'object' && v !== null && 'amount' in v && typeof v.amount === 'number' ? v.amount : 0;
+
+/** The totals the quote was saved with (record fields), for versions past draft. */
+function storedTotals(q: QuoteWithLines | null): TotalsView | undefined {
+  if (!q) return undefined;
+  return {
+    list_total: minor(q.list_total),
+    subtotal: minor(q.subtotal),
+    discount_total: minor(q.discount_total),
+    net_total: minor(q.net_total),
+    tax_total: minor(q.tax_total),
+    grand_total: minor(q.grand_total),
+    cost_total: minor(q.cost_total),
+    cost_complete: true,
+    margin_percent: num(q.margin_percent),
+    max_line_discount: num(q.max_line_discount) ?? 0,
+  };
+}
 
 function draftOf(l: QuoteLine): QuoteLineDraft {
   return {
@@ -191,7 +231,7 @@ function ExistingQuote({ id }: { id: string }) {
       key={`${quote.id}:${quote.version}`}
       quote={quote}
       opportunityId={oppId}
-      opportunityName={expand.opportunity_id?.name ?? oppId}
+      opportunityName={expand.opportunity_id?.name ?? t('quotes.opportunity')}
       accountId={str(quote.account_id)}
     />
   );
@@ -230,6 +270,8 @@ function QuoteEditor({
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [acceptOpen, setAcceptOpen] = useState(false);
 
+  // a quote past draft shows its stored prices: today's price lists may differ from what was quoted
+  const frozen = quote !== null && !editable(status);
   const payload = useMemo(() => quoteLinesPayload(lines), [lines]);
   const pricingBody = useDebounced(
     useMemo(
@@ -247,12 +289,27 @@ function QuoteEditor({
         header_discount: pricingBody.headerDiscount,
         lines: pricingBody.lines,
       }),
-    enabled: Boolean(pricingBody.accountId) && pricingBody.lines.length > 0,
+    enabled: !frozen && Boolean(pricingBody.accountId) && pricingBody.lines.length > 0,
     placeholderData: keepPreviousData,
     retry: false,
   });
-  const priced = pricing.data?.lines.filter((l) => l.parent_position === null) ?? [];
-  const totals = payload.length > 0 ? pricing.data?.totals : undefined;
+  const priced: LineFacts[] = frozen
+    ? (quote?.lines ?? [])
+        .filter((l) => l.parent_line_id === null)
+        .map((l, i) => ({
+          line_index: i,
+          list_price: l.list_price,
+          price_source: l.price_source,
+          price_list_name: null,
+          amount: l.amount,
+          tax_amount: l.tax,
+        }))
+    : (pricing.data?.lines.filter((l) => l.parent_position === null) ?? []);
+  const totals: TotalsView | undefined = frozen
+    ? storedTotals(quote)
+    : payload.length > 0
+      ? pricing.data?.totals
+      : undefined;
   const calcError = pricing.error instanceof ApiError ? pricing.error : null;
   // the payload skips lines without a product, so the n-th priced line is the n-th line with one
   const pricedOf = (key: string) => {
