@@ -367,7 +367,13 @@ function QuoteEditor({
 
   const submit = (q: QuoteWithLines) =>
     run(async () => {
-      const r = await submitQuote(q.id, q.version);
+      // what is on screen is what gets approved: unsaved edits are saved first
+      await updateRecord('quote', q.id, { name: name.trim() || null, valid_until: validUntil, language });
+      const saved = await replaceQuoteLines(q.id, {
+        header_discount: headerDiscount.trim() || null,
+        lines: payload,
+      });
+      const r = await submitQuote(q.id, saved.version);
       if (r.submit_route === 'approval') message.info(t('quotes.submittedApproval'));
       else message.success(t('quotes.submittedAuto'));
       await refresh(q.id);
