@@ -2,6 +2,8 @@ import { test, expect, ADMIN, signIn } from '../support/fixtures';
 
 // Objects come from metadata (modules keep adding them); each must work with the generic views.
 test('every object in the navigation opens its list, a record and the create form', async ({ page }) => {
+  // three pages per object, and the modules keep adding objects (20+ now)
+  test.setTimeout(240_000);
   await signIn(page, ADMIN, 'en-US');
   const meta = await (await page.request.get('/api/v1/metadata/objects')).json();
   const objects = (meta.data as { api_name: string }[]).map((o) => o.api_name);
