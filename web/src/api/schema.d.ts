@@ -7802,6 +7802,55 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orders/{id}/credit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The performance credit the order has produced, per participant, with the ledger rows */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OrderCredit'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/performance/me': {
     parameters: {
       query?: never;
@@ -10589,6 +10638,88 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/receivables/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Reminder offsets of the cash.receivables job (days before / after the due date) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ReceivablesReminderSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the reminder offsets (admin) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ReceivablesReminderSettingsInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ReceivablesReminderSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/invoices': {
     parameters: {
       query?: never;
@@ -10697,6 +10828,55 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invoices/{id}/submit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send an applied invoice (rejected, returned or withdrawn, or applied before a process existed) to approval */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['InvoiceWithReconciliations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -11168,6 +11348,8 @@ export interface components {
       version?: number;
       /** @description also create a draft contract with the net total */
       create_contract?: boolean;
+      /** @description create the order confirmed (emits order.confirmed) instead of draft */
+      confirm_order?: boolean;
       contract_name?: string;
       /** @enum {string} */
       order_type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
@@ -11177,6 +11359,12 @@ export interface components {
     PricingSettingsInput: {
       /** @description true: lowest price among the standard price and applicable lists; false: list priority */
       bestPrice: boolean;
+    };
+    ReceivablesReminderSettingsInput: {
+      /** @description 0–60 days before the due date; null = no reminder */
+      remindBeforeDays: number | null;
+      /** @description 1–365 days after the due date, each once (at most 10) */
+      remindAfterDays: number[];
     };
     OrderSplitsBodyInput: {
       /** @description revenue splits total exactly 100; overlay splits are extra; [] restores the default */
@@ -12996,6 +13184,8 @@ export interface components {
       version?: number;
       /** @description also create a draft contract with the net total */
       create_contract?: boolean;
+      /** @description create the order confirmed (emits order.confirmed) instead of draft */
+      confirm_order?: boolean;
       contract_name?: string;
       /** @enum {string} */
       order_type?: 'new' | 'renewal' | 'expansion' | 'downgrade';
@@ -13396,6 +13586,12 @@ export interface components {
         credit: number;
       }[];
     };
+    ReceivablesReminderSettings: {
+      /** @description 0–60 days before the due date; null = no reminder */
+      remindBeforeDays: number | null;
+      /** @description 1–365 days after the due date, each once (at most 10) */
+      remindAfterDays: number[];
+    };
     OrderSplit: {
       user_id: string;
       user_name: string;
@@ -13578,6 +13774,37 @@ export interface components {
           };
         };
       };
+    };
+    OrderCredit: {
+      order_id: string;
+      totals: {
+        user_id: string;
+        user_name: string;
+        role: string;
+        /** @enum {string} */
+        kind: 'revenue' | 'overlay';
+        currency: string;
+        /** @description minor units (fen) */
+        amount: number;
+      }[];
+      entries: {
+        id: string;
+        user_id: string;
+        payment_id: string | null;
+        /** @description YYYY-MM */
+        period: string;
+        /** @description minor units (fen) */
+        amount: number;
+        currency: string;
+        /** @enum {string} */
+        kind: 'revenue' | 'overlay';
+        role: string;
+        /** @enum {string} */
+        source: 'order' | 'payment';
+        source_event: string;
+        /** Format: date-time */
+        created_at: string;
+      }[];
     };
     Attachment: {
       id: string;
