@@ -1,4 +1,4 @@
-import { createElement, Fragment, lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { createElement, Fragment, lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import type { ObjectMeta, RecordData } from '../api/types';
 
 export interface RecordPanelProps {
@@ -11,13 +11,28 @@ export interface RecordPanelProps {
 type Panel = LazyExoticComponent<ComponentType<RecordPanelProps>>;
 type PanelModule = Promise<{ default: ComponentType<RecordPanelProps> }>;
 
-/** Panels of several modules on one object (an account's 360° view, then its orders), in order. */
-function stacked(...loaders: (() => PanelModule)[]): Panel {
+/**
+ * Panels of several modules on one object (an account's 360° view, then its orders and
+ * receivables), in order. All start loading at once; the page waits only for the first (the
+ * object's own panel) and each later one appears when its code has arrived.
+ */
+function stacked(main: () => PanelModule, ...more: (() => PanelModule)[]): Panel {
   return lazy(async () => {
-    const panels = (await Promise.all(loaders.map((load) => load()))).map((m) => m.default);
+    const others = more.map((load) => {
+      const loading = load();
+      return lazy(() => loading);
+    });
+    const Main = (await main()).default;
     return {
       default: (props: RecordPanelProps) =>
-        createElement(Fragment, null, ...panels.map((P, i) => createElement(P, { ...props, key: i }))),
+        createElement(
+          Fragment,
+          null,
+          createElement(Main, props),
+          ...others.map((P, i) =>
+            createElement(Suspense, { key: i, fallback: null }, createElement(P, props)),
+          ),
+        ),
     };
   });
 }
