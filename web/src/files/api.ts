@@ -29,9 +29,7 @@ export const useAttachments = (object: string, recordId: string) =>
 
 export const removeAttachment = (id: string) => apiFetch<void>(attachmentUrl(id), { method: 'DELETE' });
 
-function isErrorBody(
-  v: unknown,
-): v is {
+function isErrorBody(v: unknown): v is {
   error: { code: string; message: string; key?: string; details?: { field?: string; issue: string }[] };
 } {
   return (
