@@ -188,6 +188,7 @@ function NewQuote() {
     return (
       <Result
         status="info"
+        data-testid="quote-needs-opportunity"
         title={t('quotes.noOpportunity')}
         subTitle={t('quotes.noOpportunityHint')}
         extra={
