@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
 import type { Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
-import { AppError, invalid, notFound } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
@@ -13,7 +13,7 @@ import { findTenantBySlug } from '../../platform/identity/tenants.service.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import { isIsoDate } from './order.rules.ts';
 import { verifySignature } from './esign.rules.ts';
-import { zodIssues } from './zod-issues.ts';
+import { parseBody } from './zod-issues.ts';
 import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 
 type Status = 'draft' | 'in_approval' | 'signed' | 'archived' | 'terminated';
@@ -39,12 +39,6 @@ const callbackSchema = z.strictObject({
   signed_at: z.iso.datetime({ offset: true }).optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw invalid(zodIssues('', r.error));
-  return r.data;
-}
-
 /** Contract lifecycle actions and the e-signature round trip. */
 export class ContractsService {
   constructor(readonly p: Platform) {}
@@ -54,7 +48,7 @@ export class ContractsService {
   }
 
   async sign(actor: Actor, id: string, body: unknown): Promise<Rec> {
-    const input = parse(signSchema, body);
+    const input = parseBody(signSchema, body);
     return this.transition(actor, id, 'sign', input.version, async (c, tx) => ({
       status: 'signed',
       sign_date: input.sign_date ?? todayIn(actor.timeZone),
@@ -116,12 +110,12 @@ export class ContractsService {
   }
 
   async archive(actor: Actor, id: string, body: unknown): Promise<Rec> {
-    const input = parse(signSchema.pick({ version: true }), body);
+    const input = parseBody(signSchema.pick({ version: true }), body);
     return this.transition(actor, id, 'archive', input.version, async () => ({ status: 'archived' }));
   }
 
   async terminate(actor: Actor, id: string, body: unknown): Promise<Rec> {
-    const input = parse(terminateSchema, body);
+    const input = parseBody(terminateSchema, body);
     return this.transition(actor, id, 'terminate', input.version, async () => ({ status: 'terminated' }), {
       reason: input.reason,
     });
@@ -184,7 +178,7 @@ export class ContractsService {
     } catch {
       throw new AppError('bad_request', 'invalid_json', [{ field: 'body', issue: 'invalid_value' }]);
     }
-    const input = parse(callbackSchema, body);
+    const input = parseBody(callbackSchema, body);
     const tz = await tenantTimeZone(tdb);
     await tdb.transaction(async (tx) => {
       const c = await tx.one(sql<{

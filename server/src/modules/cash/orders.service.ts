@@ -17,7 +17,7 @@ import {
   type CheckedLine,
   type ProductFacts,
 } from './order.rules.ts';
-import { zodIssues } from './zod-issues.ts';
+import { parseBody } from './zod-issues.ts';
 
 const MAX_LINES = 500;
 const MAX_MONEY = 1e13;
@@ -93,12 +93,6 @@ export interface OrderEventPayload {
   lines: Array<Omit<OrderLineView, 'product_name' | 'product_sku' | 'position'>>;
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw invalid(zodIssues('', r.error));
-  return r.data;
-}
-
 /** Orders with their lines: one-request creation, confirmation, amendment, cancellation, ERP ack. */
 export class OrdersService {
   constructor(readonly p: Platform) {}
@@ -112,7 +106,7 @@ export class OrdersService {
    * rolls back with it); the answer is then read in that transaction.
    */
   async create(actor: Actor, body: unknown, outerTx?: TenantDb): Promise<OrderView> {
-    const input = parse(createSchema, body);
+    const input = parseBody(createSchema, body);
     const tdb = outerTx ?? this.tdb(actor);
     const tz = await tenantTimeZone(tdb);
     const currency = input.currency ?? (await this.tenantCurrency(tdb));
@@ -159,7 +153,7 @@ export class OrdersService {
    * and `order.amended` carries the new lines so the subscription ledger is recomputed.
    */
   async replaceLines(actor: Actor, id: string, body: unknown): Promise<OrderView> {
-    const input = parse(linesSchema, body);
+    const input = parseBody(linesSchema, body);
     const tdb = this.tdb(actor);
     await tdb.transaction(async (tx) => {
       const order = await this.lockForWrite(actor, tx, id, input.version);
@@ -209,7 +203,7 @@ export class OrdersService {
   }
 
   async cancel(actor: Actor, id: string, body: unknown): Promise<OrderView> {
-    const input = parse(cancelSchema, body);
+    const input = parseBody(cancelSchema, body);
     await this.tdb(actor).transaction(async (tx) => {
       const order = await this.lockForWrite(actor, tx, id, input.version);
       if (order.status === 'cancelled') throw new AppError('conflict', 'order_cancelled');
@@ -245,7 +239,7 @@ export class OrdersService {
 
   /** The ERP confirms it booked a confirmed order: its document id is kept on the order. */
   async erpAck(actor: Actor, id: string, body: unknown): Promise<OrderView> {
-    const input = parse(ackSchema, body);
+    const input = parseBody(ackSchema, body);
     await this.tdb(actor).transaction(async (tx) => {
       const order = await this.lockForWrite(actor, tx, id, undefined);
       if (order.status !== 'confirmed') throw new AppError('conflict', 'order_not_draft');

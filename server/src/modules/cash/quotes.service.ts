@@ -36,7 +36,7 @@ import {
   storeQuoteSettings,
   type QuoteSettings,
 } from './quotes.settings.ts';
-import { zodIssues } from './zod-issues.ts';
+import { parseBody } from './zod-issues.ts';
 
 const MAX_LINES = 500;
 
@@ -146,12 +146,6 @@ export interface SubmitResult {
   approval_id: string | null;
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw invalid(zodIssues('', r.error));
-  return r.data;
-}
-
 const money = (v: unknown): number =>
   typeof v === 'object' && v !== null && 'amount' in v ? Number((v as { amount: unknown }).amount) : 0;
 
@@ -168,7 +162,7 @@ export class QuotesService {
 
   /** Creates version 1 of a quote for an opportunity the actor can read, its lines priced. */
   async create(actor: Actor, body: unknown): Promise<QuoteView> {
-    const input = parse(createSchema, body);
+    const input = parseBody(createSchema, body);
     const opp = await this.readable(actor, 'opportunity', input.opportunity_id, 'opportunity_id');
     const tdb = this.tdb(actor);
     const tz = await tenantTimeZone(tdb);
@@ -219,7 +213,7 @@ export class QuotesService {
 
   /** Re-prices a draft with new lines (and header discount); any other status answers 409. */
   async replaceLines(actor: Actor, id: string, body: unknown): Promise<QuoteView> {
-    const input = parse(linesSchema, body);
+    const input = parseBody(linesSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
     await tdb.transaction(async (tx) => {
@@ -254,7 +248,7 @@ export class QuotesService {
    * source version is superseded. A lapsed validity date starts afresh from today.
    */
   async newVersion(actor: Actor, id: string, body: unknown): Promise<QuoteView> {
-    const input = parse(versionSchema, body);
+    const input = parseBody(versionSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
     const settings = await loadQuoteSettings(tdb);
@@ -373,7 +367,7 @@ export class QuotesService {
    * max_line_discount, header_discount, effective_discount, margin_percent, net_total …
    */
   async submit(actor: Actor, id: string, body: unknown): Promise<SubmitResult> {
-    const input = parse(versionSchema, body);
+    const input = parseBody(versionSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
     const out = await tdb.transaction(async (tx) => {
@@ -403,7 +397,7 @@ export class QuotesService {
 
   /** An approved quote goes to the customer: sent (immutable from now on), its PDF kept with it. */
   async send(actor: Actor, id: string, body: unknown): Promise<QuoteView> {
-    const input = parse(versionSchema, body);
+    const input = parseBody(versionSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
     await tdb.transaction(async (tx) => {
@@ -442,7 +436,7 @@ export class QuotesService {
    * with the quote's lines, and the quote is accepted and points at them.
    */
   async accept(actor: Actor, id: string, body: unknown): Promise<QuoteView> {
-    const input = parse(acceptSchema, body);
+    const input = parseBody(acceptSchema, body);
     const tdb = this.tdb(actor);
     const today = todayIn(await tenantTimeZone(tdb));
     await tdb.transaction(async (tx) => {
@@ -558,7 +552,7 @@ export class QuotesService {
     if (!actor.isAdmin) throw forbidden();
     const tdb = this.tdb(actor);
     const current = await loadQuoteSettings(tdb);
-    const next = parse(quoteSettingsSchema.partial(), body);
+    const next = parseBody(quoteSettingsSchema.partial(), body);
     const merged: QuoteSettings = { ...current };
     for (const [k, v] of Object.entries(next)) if (v !== undefined) Object.assign(merged, { [k]: v });
     await tdb.transaction(async (tx) => {

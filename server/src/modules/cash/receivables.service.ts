@@ -1,7 +1,6 @@
 // Shared receivables plumbing: the open instalments of an account under row locks, writing
 // allocations (instalment, plan, ledger), and the account's receivables view (account 360).
 import { sql } from 'kysely';
-import type { z } from 'zod';
 import type { Actor } from '../../platform/access/permissions.ts';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { newId } from '../../platform/db/ids.ts';
@@ -12,14 +11,9 @@ import type { FilterNode } from '../../platform/records/query.rules.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import type { Allocation, OpenInstalment } from './matching.rules.ts';
 import { instalmentStatus, type InstalmentStatus } from './receivables.rules.ts';
-import { zodIssues } from './zod-issues.ts';
 
 /** Parses a body with the service's schema so every bad field is named in one 422. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw invalid(zodIssues('', r.error));
-  return r.data;
-}
+export { parseBody } from './zod-issues.ts';
 
 export const money = (amount: number, currency: string): { amount: number; currency: string } => ({
   amount,

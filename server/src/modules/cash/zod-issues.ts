@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldIssue } from '../../platform/http/errors.ts';
+import { invalid, type FieldIssue } from '../../platform/http/errors.ts';
 
 /** zod problems as field issues: `lines[2].quantity`, named the way the request wrote them. */
 export function zodIssues(prefix: string, e: z.ZodError): FieldIssue[] {
@@ -14,4 +14,11 @@ export function zodIssues(prefix: string, e: z.ZodError): FieldIssue[] {
           : ('invalid_value' as const);
     return { field: field || 'body', issue };
   });
+}
+
+/** A request body parsed by a schema; every problem is a 422 naming its field, nothing written. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw invalid(zodIssues('', r.error));
+  return r.data;
 }
