@@ -9,7 +9,11 @@ export default class SummaryReporter implements Reporter {
     // Count the final attempt only, so a retried test is counted once.
     if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') return;
     if (result.status === 'passed') this.passed += 1;
-    else if (result.status !== 'skipped') this.failed += 1;
+    else if (result.status !== 'skipped') {
+      this.failed += 1;
+      // Repeated at the end of `.ci/run`, whose log CI keeps only the tail of.
+      console.log(`FAILED TEST: ${test.location.file}:${test.location.line} > ${test.titlePath().join(' > ')}`);
+    }
   }
 
   onEnd(): void {
