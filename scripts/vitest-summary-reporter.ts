@@ -16,8 +16,7 @@ export default class SummaryReporter implements Reporter {
         else if (s === 'failed') {
           failed++;
           console.log(`FAILED TEST: ${m.moduleId} > ${t.fullName}`);
-        }
-        else skipped++;
+        } else skipped++;
       }
       if (m.state() === 'failed' && [...m.children.allTests()].length === 0) {
         failed++;

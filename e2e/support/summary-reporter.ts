@@ -12,7 +12,9 @@ export default class SummaryReporter implements Reporter {
     else if (result.status !== 'skipped') {
       this.failed += 1;
       // Repeated at the end of `.ci/run`, whose log CI keeps only the tail of.
-      console.log(`FAILED TEST: ${test.location.file}:${test.location.line} > ${test.titlePath().join(' > ')}`);
+      console.log(
+        `FAILED TEST: ${test.location.file}:${test.location.line} > ${test.titlePath().join(' > ')}`,
+      );
     }
   }
 
