@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
 import { TenantDb } from '../src/platform/db/tenant-db.ts';
+import { newId } from '../src/platform/db/ids.ts';
 import { addDays, todayIn } from '../src/platform/jobs/dates.rules.ts';
 import {
   conformsTo,
@@ -600,5 +601,49 @@ describe('PDF', () => {
     const reader = await userWithRole(admin, 'read_only');
     expect((await reader.get(`/api/v1/quotes/${q.id}/pdf`)).statusCode).toBe(200);
     expect((await reader.post(`/api/v1/quotes/${q.id}/pdf/attach`, {})).statusCode).toBe(403);
+  });
+
+  it('keeps each stored PDF in the quote attachments too; removing the attachment keeps the document', async () => {
+    const q = await approvedQuote();
+    const a = await rep.post(`/api/v1/quotes/${q.id}/pdf/attach`, {});
+    const doc = json<{ data: Rec & { attachment_id: string; sha256: string } }>(a).data;
+    await rep.post(`/api/v1/quotes/${q.id}/send`, {});
+    const after = json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data;
+    const list = await rep.get(`/api/v1/objects/quote/${q.id}/attachments`);
+    expect(list.statusCode, list.body).toBe(200);
+    const files = json<{ data: Rec[] }>(list).data;
+    // the attachments panel shows what the documents list shows, newest first
+    expect(files.map((f) => f.id)).toEqual(after.documents.map((d) => d.attachment_id));
+    expect(files.map((f) => [f.file_name, f.content_type])).toEqual([
+      [`${q.number}-v1.pdf`, 'application/pdf'],
+      [`${q.number}-v1.pdf`, 'application/pdf'],
+    ]);
+    expect(files.find((f) => f.id === doc.attachment_id)?.sha256).toBe(doc.sha256);
+    const dl = await rep.get(`/api/v1/attachments/${doc.attachment_id}`);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.headers['content-type']).toBe('application/pdf');
+    expect(text(dl.rawPayload)).toContain('纷享销客旗舰版');
+    // nobody outside the quote's scope sees the files
+    expect((await rep2.get(`/api/v1/objects/quote/${q.id}/attachments`)).statusCode).toBe(404);
+    expect((await rep2.get(`/api/v1/attachments/${doc.attachment_id}`)).statusCode).toBe(404);
+    // removed from the panel, the PDF of the version is still what the customer got
+    expect((await rep.delete(`/api/v1/attachments/${doc.attachment_id}`)).statusCode).toBe(204);
+    const kept = await rep.get(`/api/v1/quotes/${q.id}/documents/${doc.id}`);
+    expect(kept.statusCode).toBe(200);
+    expect(kept.rawPayload.equals(dl.rawPayload)).toBe(true);
+  });
+
+  it('still serves a PDF stored in the database before the file store kept them', async () => {
+    const q = await createQuote();
+    const pdf = (await rep.get(`/api/v1/quotes/${q.id}/pdf`)).rawPayload;
+    const docId = newId();
+    await TenantDb.for(built.platform.db, t.tenantId).exec0(sql`insert into quote_document
+        (tenant_id, id, quote_id, quote_version, file_name, content_type, size_bytes, sha256, bytes)
+      values (${t.tenantId}, ${docId}, ${q.id}, 1, 'old.pdf', 'application/pdf', ${pdf.length}, 'x', ${pdf})`);
+    const got = json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data;
+    expect(got.documents.map((d) => [d.file_name, d.attachment_id])).toEqual([['old.pdf', null]]);
+    const r = await rep.get(`/api/v1/quotes/${q.id}/documents/${docId}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.rawPayload.equals(pdf)).toBe(true);
   });
 });

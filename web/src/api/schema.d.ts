@@ -13093,6 +13093,8 @@ export interface components {
       content_type: string;
       size_bytes: number;
       sha256: string;
+      /** @description the same PDF among the quote's attachments (GET /api/v1/attachments/{id}); null for PDFs stored before the file store kept them */
+      attachment_id: string | null;
       created_by: string | null;
       /** Format: date-time */
       created_at: string;

@@ -47,6 +47,12 @@ export const QuoteDocument = z
     content_type: z.string(),
     size_bytes: z.number().int(),
     sha256: z.string(),
+    attachment_id: z
+      .string()
+      .nullable()
+      .describe(
+        "the same PDF among the quote's attachments (GET /api/v1/attachments/{id}); null for PDFs stored before the file store kept them",
+      ),
     created_by: z.string().nullable(),
     created_at: timestamp,
   })

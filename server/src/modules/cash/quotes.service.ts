@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
@@ -132,6 +131,8 @@ export interface QuoteDocumentView {
   content_type: string;
   size_bytes: number;
   sha256: string;
+  /** the same PDF in the quote's attachments (platform/files); null for PDFs stored before that */
+  attachment_id: string | null;
   created_by: string | null;
   created_at: string;
 }
@@ -537,10 +538,19 @@ export class QuotesService {
   async document(actor: Actor, id: string, documentId: string): Promise<{ bytes: Buffer; fileName: string }> {
     await this.p.records.get(actor, 'quote', id);
     if (!isUuid(documentId)) throw notFound();
-    const row = await this.tdb(actor).one(sql<{ bytes: Buffer; file_name: string }>`select bytes, file_name
+    const tdb = this.tdb(actor);
+    const row = await tdb.one(sql<{
+      bytes: Buffer | null;
+      attachment_id: string | null;
+      file_name: string;
+    }>`select bytes, attachment_id, file_name
       from quote_document where tenant_id = ${actor.tenantId} and quote_id = ${id} and id = ${documentId}`);
     if (!row) throw notFound();
-    return { bytes: row.bytes, fileName: row.file_name };
+    // documents stored before the file store took the bytes over still carry them
+    const bytes =
+      row.bytes ?? (row.attachment_id ? await this.p.files.storedBytes(tdb, row.attachment_id) : null);
+    if (!bytes) throw notFound();
+    return { bytes, fileName: row.file_name };
   }
 
   async getSettings(actor: Actor): Promise<QuoteSettings> {
@@ -817,7 +827,7 @@ export class QuotesService {
     const rows = await tdb.query(sql<
       QuoteDocumentView & { quote_id: string }
     >`select quote_id, id, quote_version,
-        file_name, content_type, size_bytes, sha256, created_by, created_at
+        file_name, content_type, size_bytes, sha256, attachment_id, created_by, created_at
       from quote_document where tenant_id = ${tdb.tenantId} and quote_id = any(${quoteIds}::uuid[])
       order by quote_id, created_at desc`);
     for (const { quote_id, ...r } of rows) {
@@ -828,22 +838,29 @@ export class QuotesService {
     return out;
   }
 
+  /**
+   * Renders the PDF and keeps it with the version: the bytes go to the file store as an
+   * attachment of the quote (so the record's attachments panel lists it, with its audit row and
+   * `attachment.added` event), and quote_document names it as this version's document.
+   */
   private async storePdf(tx: TenantDb, actor: Actor, id: string): Promise<QuoteDocumentView> {
     const { bytes, fileName } = await this.render(tx, id);
+    const file = await this.p.files.store(actor, 'quote', id, fileName, 'application/pdf', bytes, tx);
     const doc: QuoteDocumentView = {
       id: newId(),
       quote_version: 0,
       file_name: fileName,
       content_type: 'application/pdf',
       size_bytes: bytes.length,
-      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+      sha256: file.sha256,
+      attachment_id: file.id,
       created_by: actor.userId,
       created_at: new Date().toISOString(),
     };
     const row = await tx.one(sql<{ quote_version: number; created_at: Date }>`insert into quote_document
-        (tenant_id, id, quote_id, quote_version, file_name, content_type, size_bytes, sha256, bytes, created_by)
+        (tenant_id, id, quote_id, quote_version, file_name, content_type, size_bytes, sha256, attachment_id, created_by)
       select ${tx.tenantId}, ${doc.id}, q.id, q.quote_version, ${fileName}, ${doc.content_type}, ${doc.size_bytes},
-        ${doc.sha256}, ${bytes}, ${actor.userId}
+        ${doc.sha256}, ${file.id}, ${actor.userId}
       from quote q where q.tenant_id = ${tx.tenantId} and q.id = ${id}
       returning quote_version, created_at`);
     if (!row) throw notFound();

@@ -131,13 +131,32 @@ export class FilesService {
     fs.mkdirSync(path.dirname(this.pathOf(key)), { recursive: true });
     fs.writeFileSync(this.pathOf(key), bytes);
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-    return this.insert(
-      actor,
-      object,
-      recordId,
-      { id, key, fileName: cleanFileName(fileName), contentType, size: bytes.length, sha256 },
-      tx,
-    );
+    try {
+      return await this.insert(
+        actor,
+        object,
+        recordId,
+        { id, key, fileName: cleanFileName(fileName), contentType, size: bytes.length, sha256 },
+        tx,
+      );
+    } catch (err) {
+      fs.rmSync(this.pathOf(key), { force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * The bytes of a file a module stored, even after someone removed the attachment from the
+   * record (removing hides a file, the bytes stay): a sent quote's PDF remains what the customer
+   * got. No access check here — the module checked access to its own record. Null when unknown.
+   */
+  async storedBytes(tdb: TenantDb, id: string): Promise<Buffer | null> {
+    if (!isUuid(id)) return null;
+    const row = await tdb.one(sql<{ storage_key: string }>`select storage_key from attachment
+      where tenant_id = ${tdb.tenantId} and id = ${id}`);
+    if (!row) return null;
+    const file = this.pathOf(row.storage_key);
+    return fs.existsSync(file) ? fs.readFileSync(file) : null;
   }
 
   private async insert(
