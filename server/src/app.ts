@@ -110,7 +110,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   };
   for (const j of platformJobs(registry)) jobs.register(j);
   jobs.register(approvalRemindersJob(platform.approvals));
-  for (const m of mods) for (const j of m.jobs ?? []) jobs.register(j);
+  for (const m of mods) {
+    for (const j of typeof m.jobs === 'function' ? m.jobs(platform) : (m.jobs ?? [])) jobs.register(j);
+  }
   events.subscribe(webhooks.subscriber());
   for (const m of mods) for (const s of m.subscribers?.(platform) ?? []) events.subscribe(s);
 

@@ -5,9 +5,17 @@ import { leadsModule } from './leads/index.ts';
 import { salesModule } from './sales/index.ts';
 import { activitiesModule } from './activities/index.ts';
 import { cashModule } from './cash/index.ts';
+import { subscriptionsModule } from './subscriptions/index.ts';
 
 /** Business modules in dependency order (migrations run in this order). */
-export const modules: ModuleDef[] = [accountsModule, leadsModule, salesModule, activitiesModule, cashModule];
+export const modules: ModuleDef[] = [
+  accountsModule,
+  leadsModule,
+  salesModule,
+  activitiesModule,
+  cashModule,
+  subscriptionsModule,
+];
 
 /** Every module's objects as default roles need them (catalog objects are read-only for most). */
 export function standardObjects(): StandardObject[] {

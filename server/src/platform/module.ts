@@ -10,7 +10,8 @@ export interface ModuleDef {
   name: string;
   migrationsDir: string;
   objects: ObjectDef[];
-  jobs?: JobDef[];
+  /** Background jobs; a function when a job needs platform services (records, approvals …). */
+  jobs?: JobDef[] | ((platform: Platform) => JobDef[]);
   /** Domain events the module emits beyond the generic `<object>.created|updated|deleted|restored`. */
   events?: string[];
   /**

@@ -145,11 +145,16 @@ function QuickAddForm({
     queryFn: () => getRecord(relatedObject, relatedId ?? '', []),
     enabled: !target && !!relatedId,
   });
+  // The name shown in the picker when it was chosen: the subject follows the pick at once, even
+  // while the record itself is still loading on a slow connection.
+  const [pickedName, setPickedName] = useState<{ id: string; name: string } | null>(null);
   const recordName = target
     ? (target.name ?? null)
-    : relatedId && picked.data
-      ? recordTitle(picked.data, pickedMeta?.name_field ?? 'name')
-      : null;
+    : relatedId && pickedName?.id === relatedId
+      ? pickedName.name
+      : relatedId && picked.data
+        ? recordTitle(picked.data, pickedMeta?.name_field ?? 'name')
+        : null;
 
   const prefill = prefillSubject(t(TYPE_LABEL[type]), recordName);
   const lastPrefill = useRef<string>('');
@@ -296,7 +301,12 @@ function QuickAddForm({
               label={t('activities.field.related')}
               rules={[{ required: true, message: t('activities.required.related') }]}
             >
-              <RecordSelect key={relatedObject} object={relatedObject} autoFocus />
+              <RecordSelect
+                key={relatedObject}
+                object={relatedObject}
+                autoFocus
+                onPick={(id, name) => setPickedName({ id, name })}
+              />
             </Form.Item>
           </Col>
         </Row>

@@ -16,6 +16,8 @@ interface Props {
   id?: string;
   autoFocus?: boolean;
   status?: 'error';
+  /** Told the name of each record picked (from the option shown), before any refetch. */
+  onPick?: (id: string, label: string) => void;
 }
 
 /** Search-select over any object's records by its search fields (the list's q parameter). */
@@ -28,6 +30,7 @@ export function RecordSelect({
   id,
   autoFocus,
   status,
+  onPick,
 }: Props) {
   const { t } = useI18n();
   const { meta } = useObjectMeta(object);
@@ -66,7 +69,10 @@ export function RecordSelect({
         const ids = v === undefined ? [] : Array.isArray(v) ? v : [v];
         for (const x of ids) {
           const o = options.find((opt) => opt.value === x);
-          if (o) picked.current.set(x, o.label);
+          if (o) {
+            picked.current.set(x, o.label);
+            onPick?.(x, o.label);
+          }
         }
         onChange?.(v ?? null);
       }}

@@ -323,6 +323,26 @@ export const messages = {
     'zh-CN': '提成结算单当前状态（{status}）不允许此操作',
     'en-US': 'The commission statement is {status}, which does not allow this',
   },
+  // subscriptions and renewals
+  invalid_month: { 'zh-CN': '月份格式应为 YYYY-MM', 'en-US': 'must be a month (YYYY-MM)' },
+  range_reversed: { 'zh-CN': '结束月份不能早于开始月份', 'en-US': 'must not be before the start month' },
+  range_too_long: { 'zh-CN': '时间范围最多 {max} 个月', 'en-US': 'the range may span at most {max} months' },
+  due_renewal_not_found: {
+    'zh-CN': '该客户在此日期没有应续记录',
+    'en-US': 'this account has no due renewal on that date',
+  },
+  adjustment_exists: {
+    'zh-CN': '该应续记录已有审批中或已生效的调整',
+    'en-US': 'This due renewal already has a pending or approved adjustment',
+  },
+  approval_process_required: {
+    'zh-CN': '应续调整需要审批：请管理员先为“应续调整”配置审批流程',
+    'en-US': 'Renewal adjustments need approval: ask an administrator to set up an approval process for them',
+  },
+  adjustment_state_conflict: {
+    'zh-CN': '应续调整当前状态（{status}）不允许此操作',
+    'en-US': 'The adjustment is {status}, which does not allow this',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
