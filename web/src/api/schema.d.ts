@@ -11114,6 +11114,658 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/metrics/arr': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** ARR and MRR on a date (today by default), optionally per owner, department, industry or grade */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD */
+          as_of?: string;
+          /** @description owner | department | industry | grade */
+          group_by?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ArrReport'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/arr-movements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Monthly ARR movements: start + new + expansion + reactivation − contraction − churn = end */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default 11 months ago) */
+          from?: string;
+          /** @description YYYY-MM (default this month) */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ArrMovementMonth'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/arr-movements/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customers behind a month’s movements (drill-down), biggest change first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM */
+          month?: string;
+          /** @description new | expansion | reactivation | contraction | churn */
+          kind?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ArrMovementCustomer'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/renewals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Renewal rate (续费率) and contract renewal rate (续约率) per due month and in total */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default 11 months ago) */
+          from?: string;
+          /** @description YYYY-MM (default this month) */
+          to?: string;
+          /** @description business (by order date, default) | finance (by first payment) */
+          view?: string;
+          /** @description owner | department | industry | grade */
+          group_by?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RenewalReport'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** NRR and GRR (trailing 12 months) and logo churn for a month, or for each month from..to */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM */
+          month?: string;
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Retention'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/metrics/cohorts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Customers by month of first ARR and the net ARR they keep at each later month-end */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default 11 months ago) */
+          from?: string;
+          /** @description YYYY-MM */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Cohort'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/renewals/due': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Due-renewal work list: due in 3 months / 1 month and not renewed, or due date passed */
+    get: {
+      parameters: {
+        query?: {
+          /** @description due_3m | due_1m | overdue | all */
+          bucket?: string;
+          owner_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                as_of: string;
+                rows: components['schemas']['DueRenewalRow'][];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/renewal-adjustments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Request an adjustment (应续调整) taking a due renewal out of the renewal rate (goes to approval) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            account_id: string;
+            due_date: string;
+            /** @enum {string} */
+            reason: 'acquired' | 'duplicate_account' | 'migrated_contract' | 'other';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RecordData'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/subscriptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer’s subscription lines, month-end ARR timeline, due renewals and adjustments */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountSubscriptions'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/exchange-rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Exchange rates to the base currency used when booking lines in other currencies */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ExchangeRates'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Set a rate from a date on (administrators); lines waiting for it are booked */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currency: string;
+            effective_date: string;
+            rate: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                currency: string;
+                effective_date: string;
+                rate: string;
+                booked_orders: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subscriptions/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Renewal grace days and renewal-opportunity lead time */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SubscriptionSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the subscription settings (administrators) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            renewalGraceDays: number;
+            renewalOpportunityDays: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SubscriptionSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -13807,6 +14459,243 @@ export interface components {
         /** Format: date-time */
         created_at: string;
       }[];
+    };
+    ArrReport: {
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      currency: string;
+      /** @description integer minor units of the base currency (fen) */
+      arr: number;
+      /** @description ARR ÷ 12, half up (display) */
+      mrr: number;
+      customers: number;
+      /** @description lines not counted: no exchange rate for their currency yet */
+      pending_rate_lines: number;
+      /** @enum {string|null} */
+      group_by: 'owner' | 'department' | 'industry' | 'grade' | null;
+      groups: {
+        key: string | null;
+        label: string | null;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        mrr: number;
+        customers: number;
+      }[];
+    };
+    ArrMovementMonth: {
+      /** @description YYYY-MM */
+      month: string;
+      /** @description integer minor units of the base currency (fen) */
+      start_arr: number;
+      /** @description integer minor units of the base currency (fen) */
+      new: number;
+      /** @description integer minor units of the base currency (fen) */
+      expansion: number;
+      /** @description integer minor units of the base currency (fen) */
+      reactivation: number;
+      /** @description integer minor units of the base currency (fen) */
+      contraction: number;
+      /** @description integer minor units of the base currency (fen) */
+      churn: number;
+      /** @description integer minor units of the base currency (fen) */
+      end_arr: number;
+      customers_start: number;
+      customers_end: number;
+      new_customers: number;
+      reactivated_customers: number;
+      churned_customers: number;
+      /** @description what the month-end job recorded, when later orders changed the month */
+      restated_from: {
+        /** @description integer minor units of the base currency (fen) */
+        start_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        end_arr: number;
+        /** Format: date-time */
+        recorded_at: string;
+      } | null;
+    };
+    ArrMovementCustomer: {
+      account_id: string;
+      account_name: string;
+      /** @enum {string} */
+      kind: 'new' | 'expansion' | 'reactivation' | 'contraction' | 'churn';
+      /** @description integer minor units of the base currency (fen) */
+      start_arr: number;
+      /** @description integer minor units of the base currency (fen) */
+      end_arr: number;
+      /** @description end − start (negative for contraction and churn) */
+      change: number;
+    };
+    RenewalReport: {
+      /** @enum {string} */
+      view: 'business' | 'finance';
+      currency: string;
+      months: {
+        /** @description YYYY-MM */
+        month: string;
+        /** @description integer minor units of the base currency (fen) */
+        due_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        renewed_arr: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        renewal_rate: number | null;
+        due_customers: number;
+        renewed_customers: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        contract_renewal_rate: number | null;
+        open: boolean;
+      }[];
+      total: {
+        /** @description integer minor units of the base currency (fen) */
+        due_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        renewed_arr: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        renewal_rate: number | null;
+        due_customers: number;
+        renewed_customers: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        contract_renewal_rate: number | null;
+      };
+      groups: {
+        key: string | null;
+        label: string | null;
+        /** @description integer minor units of the base currency (fen) */
+        due_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        renewed_arr: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        renewal_rate: number | null;
+        due_customers: number;
+        renewed_customers: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        contract_renewal_rate: number | null;
+      }[];
+    };
+    Retention: {
+      /** @description YYYY-MM */
+      month: string;
+      /** @description a decimal rounded to 4 places (0.9234); null without a base */
+      nrr: number | null;
+      /** @description a decimal rounded to 4 places (0.9234); null without a base */
+      grr: number | null;
+      /** @description ARR at the end of M−12 of the customers who had ARR then */
+      base_arr: number;
+      base_customers: number;
+      /** @description those customers’ ARR at the end of M */
+      retained_arr: number;
+      /** @description a decimal rounded to 4 places (0.9234); null without a base */
+      logo_churn: number | null;
+      customers_start: number;
+      churned_customers: number;
+    };
+    Cohort: {
+      /** @description YYYY-MM */
+      cohort: string;
+      customers: number;
+      /** @description integer minor units of the base currency (fen) */
+      start_arr: number;
+      months: {
+        offset: number;
+        /** @description YYYY-MM */
+        month: string;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number;
+        customers: number;
+        /** @description a decimal rounded to 4 places (0.9234); null without a base */
+        net_retention: number | null;
+      }[];
+    };
+    DueRenewalRow: {
+      id: string;
+      account_id: string;
+      account_name: string;
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description YYYY-MM-DD */
+      due_date: string;
+      /** @description integer minor units of the base currency (fen) */
+      due_arr: number;
+      /** @description integer minor units of the base currency (fen) */
+      renewed_arr: number;
+      /** @enum {string} */
+      status: 'upcoming' | 'overdue' | 'renewed' | 'churned' | 'adjusted';
+      /** @description negative once the due date has passed */
+      days_left: number;
+      renewal_opportunity_id: string | null;
+      opportunity_stage: string | null;
+      renewal_order_id: string | null;
+    };
+    AccountSubscriptions: {
+      currency: string;
+      /** @description integer minor units of the base currency (fen) */
+      arr: number;
+      lines: {
+        id: string;
+        order_id: string;
+        order_number: string;
+        order_type: string;
+        /** @description YYYY-MM-DD */
+        order_date: string;
+        product_id: string;
+        product_name: string;
+        /** @description YYYY-MM-DD */
+        service_start: string;
+        /** @description YYYY-MM-DD */
+        service_end: string;
+        /** @description order currency, minor units */
+        amount: number;
+        amount_currency: string;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number | null;
+        /** @enum {string} */
+        status: 'active' | 'pending_rate' | 'cancelled';
+      }[];
+      timeline: {
+        /** @description YYYY-MM */
+        month: string;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number;
+      }[];
+      due: {
+        id: string;
+        /** @description YYYY-MM-DD */
+        due_date: string;
+        /** @description integer minor units of the base currency (fen) */
+        due_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        renewed_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        renewed_arr_finance: number;
+        /** @enum {string} */
+        status: 'upcoming' | 'overdue' | 'renewed' | 'churned' | 'adjusted';
+        renewal_order_id: string | null;
+        renewal_opportunity_id: string | null;
+      }[];
+      adjustments: {
+        id: string;
+        /** @description YYYY-MM-DD */
+        due_date: string;
+        reason: string;
+        note: string | null;
+        status: string;
+        /** Format: date-time */
+        created_at: string;
+      }[];
+    };
+    ExchangeRates: {
+      base: string;
+      rates: {
+        currency: string;
+        /** @description YYYY-MM-DD */
+        effective_date: string;
+        rate: string;
+      }[];
+    };
+    SubscriptionSettings: {
+      renewalGraceDays: number;
+      renewalOpportunityDays: number | null;
     };
     Attachment: {
       id: string;
