@@ -17,6 +17,16 @@ export interface OpenInstalment {
   open: number;
 }
 
+/**
+ * An open instalment as the service locked it: what matching needs to know besides its open
+ * amount — its order (a payment may be restricted to one) and whether money may go to it.
+ */
+export interface PayableInstalment extends OpenInstalment {
+  order_id: string | null;
+  /** its plan or its order is cancelled: money may not go to it */
+  blocked: boolean;
+}
+
 export interface Allocation {
   instalment_id: string;
   amount: number;
@@ -59,7 +69,7 @@ export function normaliseReference(ref: string): string {
  */
 export function quotes(ref: string, number: string | null): boolean {
   if (!number) return false;
-  const n = normaliseReference(number);
+  const n = normalisedNumber(number);
   if (!n) return false;
   let from = 0;
   for (;;) {
@@ -67,10 +77,24 @@ export function quotes(ref: string, number: string | null): boolean {
     if (at < 0) return false;
     const before = ref[at - 1] ?? '';
     const after = ref.slice(at + n.length, at + n.length + 2);
-    const isAlnum = (c: string): boolean => /[A-Z0-9]/.test(c);
-    if (!isAlnum(before) && !isAlnum(after[0] ?? '') && !/^-\d/.test(after)) return true;
+    if (!ALNUM.test(before) && !ALNUM.test(after[0] ?? '') && !/^-\d/.test(after)) return true;
     from = at + 1;
   }
+}
+
+const ALNUM = /^[A-Z0-9]$/;
+
+// A statement matches thousands of rows against the same few hundred document numbers: each is
+// normalised once (the cache is a bounded memo; the result depends on the number only).
+const normalised = new Map<string, string>();
+function normalisedNumber(number: string): string {
+  let n = normalised.get(number);
+  if (n === undefined) {
+    if (normalised.size >= 20_000) normalised.clear();
+    n = normaliseReference(number);
+    normalised.set(number, n);
+  }
+  return n;
 }
 
 /** Allocates `amount` over instalments in the given order, each up to its open amount. */
@@ -175,4 +199,103 @@ export function checkAllocations(
   if (!issues.length && total > available)
     issues.push({ field: prefix, issue: 'too_large', params: { max: available } });
   return { issues, credit: issues.length ? 0 : available - total };
+}
+
+/** A payment to place: matched automatically (optionally within one plan or order) or split by hand. */
+export interface PaymentToMatch {
+  amount: number;
+  reference?: string | null | undefined;
+  plan_id?: string | undefined;
+  order_id?: string | undefined;
+  /** a manual split instead of automatic matching */
+  allocations?: Allocation[] | undefined;
+  /** put before the field names of issues: `rows[3].` names a statement row */
+  prefix?: string | undefined;
+}
+
+export type Decision = { match: MatchResult } | { issues: FieldIssue[] };
+
+/**
+ * Where one payment's money goes, given `open` — the account's instalments in the payment's
+ * currency that still have money open (cancelled ones included, `blocked`). A manual split is
+ * checked as given; otherwise the rules match automatically within the account, or the plan or
+ * order the payment names. Money may never go to a cancelled order's (or plan's) instalments:
+ * naming one — in the split, as the restriction, or as the only thing the bank reference quotes —
+ * is an issue, and the caller writes nothing.
+ */
+export function decideMatch(payment: PaymentToMatch, open: PayableInstalment[]): Decision {
+  const prefix = payment.prefix ?? '';
+  let pool = open;
+  if (payment.plan_id) pool = open.filter((i) => i.plan_id === payment.plan_id);
+  if (payment.order_id) pool = open.filter((i) => i.order_id === payment.order_id);
+  const payable = pool.filter((i) => !i.blocked && i.open > 0);
+  if (payment.allocations) {
+    const blockedIds = new Set(open.filter((i) => i.blocked).map((i) => i.id));
+    const cancelled: FieldIssue[] = [];
+    payment.allocations.forEach((a, i) => {
+      if (blockedIds.has(a.instalment_id))
+        cancelled.push({ field: `${prefix}allocations[${i}].instalment_id`, issue: 'order_cancelled' });
+    });
+    if (cancelled.length) return { issues: cancelled };
+    const r = checkAllocations(
+      payment.amount,
+      payment.allocations,
+      new Map(payable.map((i) => [i.id, i])),
+      `${prefix}allocations`,
+    );
+    if (r.issues.length) return { issues: r.issues };
+    return {
+      match: {
+        method: 'manual',
+        allocations: payment.allocations.filter((a) => a.amount > 0),
+        credit: r.credit,
+        matched_numbers: [],
+      },
+    };
+  }
+  if (pool.length && pool.every((i) => i.blocked))
+    return {
+      issues: [{ field: `${prefix}${payment.plan_id ? 'plan_id' : 'order_id'}`, issue: 'order_cancelled' }],
+    };
+  const blocked = open.filter((i) => i.blocked);
+  if (
+    payment.reference &&
+    blocked.length &&
+    referencedInstalments(payment.reference, blocked).instalments.length &&
+    !referencedInstalments(payment.reference, payable).instalments.length
+  )
+    return { issues: [{ field: `${prefix}bank_reference`, issue: 'order_cancelled' }] };
+  return { match: autoMatch({ amount: payment.amount, reference: payment.reference ?? null }, payable) };
+}
+
+/**
+ * Places many payments one after the other, exactly as recording them one by one would: each
+ * payment sees the instalments of its pool (`pool`: one account in one currency) with what the
+ * payments before it in the list took already subtracted, and an instalment that has nothing
+ * left open drops out of the pool as it would from a fresh lock. The first payment with an issue
+ * stops the run (nothing is to be written then). `pools` is not changed.
+ */
+export function matchInOrder(
+  payments: Array<PaymentToMatch & { pool: string }>,
+  pools: ReadonlyMap<string, readonly PayableInstalment[]>,
+): { matches: MatchResult[] } | { failed: number; issues: FieldIssue[] } {
+  const state = new Map<string, PayableInstalment[]>();
+  const byId = new Map<string, PayableInstalment>();
+  for (const [key, list] of pools) {
+    const copy = list.map((i) => ({ ...i }));
+    state.set(key, copy);
+    for (const i of copy) byId.set(i.id, i);
+  }
+  const matches: MatchResult[] = [];
+  for (const [k, payment] of payments.entries()) {
+    const open = (state.get(payment.pool) ?? []).filter((i) => i.open > 0);
+    const d = decideMatch(payment, open);
+    if ('issues' in d) return { failed: k, issues: d.issues };
+    for (const a of d.match.allocations) {
+      const i = byId.get(a.instalment_id);
+      if (i) i.open -= a.amount;
+    }
+    matches.push(d.match);
+  }
+  return { matches };
 }

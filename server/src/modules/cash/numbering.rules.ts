@@ -35,3 +35,30 @@ export function formatNumber(pattern: string, date: string, seq: number): string
     .replace('{MM}', date.slice(5, 7))
     .replace(SEQ_RE, (_m, width: string | undefined) => String(seq).padStart(Number(width ?? 1), '0'));
 }
+
+/**
+ * Hands reserved counter values out in document order, as taking the next number one document
+ * at a time would: each document (given by its period) takes the first of its period's candidate
+ * numbers (ascending) that is not `taken` (typed in by hand, or handed out already). A document
+ * left with none — its period's candidates ran out on taken numbers — gets null: reserve more.
+ */
+export function takeNumbers(
+  periods: readonly string[],
+  candidates: ReadonlyMap<string, readonly string[]>,
+  taken: ReadonlySet<string>,
+): Array<string | null> {
+  const used = new Set(taken);
+  const next = new Map<string, number>();
+  return periods.map((period) => {
+    const list = candidates.get(period) ?? [];
+    let at = next.get(period) ?? 0;
+    let number: string | null = null;
+    while (at < list.length && number === null) {
+      const n = list[at++] ?? '';
+      if (!used.has(n)) number = n;
+    }
+    next.set(period, at);
+    if (number !== null) used.add(number);
+    return number;
+  });
+}

@@ -81,8 +81,8 @@ interface Parsed {
  * Reads the statement, checks every row, finds each row's account — the `account` column (name or
  * id), else the document numbers its reference quotes (plan, order, contract), else an account
  * whose name is exactly the payer — and records every payment with automatic matching in one
- * transaction. With `dryRun` the same work is done and rolled back, and the answer shows how
- * each row would match.
+ * transaction: matched row after row in file order, written in batches (recordManyIn). With
+ * `dryRun` the same work is done and rolled back, and the answer shows how each row would match.
  */
 export async function importStatement(
   payments: PaymentsService,
@@ -165,10 +165,9 @@ export async function importStatement(
   const tdb = payments.tdb(actor);
   try {
     const rows = await tdb.transaction(async (tx) => {
-      const out: StatementRow[] = [];
-      for (const r of parsed) {
+      const batch = parsed.flatMap((r) => {
         const account = accounts.get(r.row);
-        if (!account) continue;
+        if (!account) return [];
         const input: RecordInput = {
           account_id: String(account.id),
           received_date: r.date,
@@ -178,9 +177,14 @@ export async function importStatement(
           payer: r.payer,
           bank_reference: r.reference,
         };
-        const rec = await payments.recordIn(tx, actor, input, account, `rows[${r.row}].`);
-        const allocated = rec.match.allocations.reduce((a, x) => a + x.amount, 0);
-        out.push({
+        return [{ row: r, input, account, prefix: `rows[${r.row}].` }];
+      });
+      // recorded together, matched in file order: the same result as row after row
+      const recorded = await payments.recordManyIn(tx, actor, batch);
+      const out: StatementRow[] = batch.map(({ row: r, account }, k) => {
+        const rec = recorded[k];
+        if (!rec) throw new Error(`row ${r.row} not recorded`);
+        return {
           row: r.row,
           payment_id: dryRun ? null : rec.id,
           number: dryRun ? null : rec.number,
@@ -188,10 +192,10 @@ export async function importStatement(
           amount: r.amount,
           currency: r.currency,
           match_method: rec.match.method,
-          allocated,
+          allocated: rec.match.allocations.reduce((a, x) => a + x.amount, 0),
           credit: rec.match.credit,
-        });
-      }
+        };
+      });
       if (dryRun) throw new DryRun(out);
       return out;
     });
@@ -211,16 +215,25 @@ async function resolveAccounts(
 ): Promise<Map<number, Rec>> {
   const tdb = payments.tdb(actor);
   const refs = rows.map((r) => normaliseReference(r.reference ?? ''));
-  // candidate document numbers quoted by a reference (whole-token check below, in TypeScript)
-  const docs = refs.some((r) => r)
-    ? await tdb.query(sql<{ number: string; account_id: string }>`
-        with refs as (select unnest(${refs}::text[]) as ref)
-        select distinct d.number, d.account_id from (
-          select number, account_id from payment_plan where tenant_id = ${tdb.tenantId} and deleted_at is null
-          union all select number, account_id from sales_order where tenant_id = ${tdb.tenantId} and deleted_at is null
-          union all select number, account_id from contract where tenant_id = ${tdb.tenantId} and deleted_at is null
-        ) d join refs on refs.ref <> '' and position(upper(d.number) in refs.ref) > 0`)
+  // candidate document numbers each distinct reference quotes (whole-token check below, in
+  // TypeScript, only against the candidates of the row's own reference)
+  const distinct = [...new Set(refs.filter((r) => r))];
+  const hits = distinct.length
+    ? await tdb.query(sql<{ n: number; number: string; account_id: string }>`
+        with refs as materialized (select r.ref, r.n from unnest(${distinct}::text[]) with ordinality r(ref, n)),
+        docs as materialized (
+          select upper(number) as upper_number, number, account_id from payment_plan where tenant_id = ${tdb.tenantId} and deleted_at is null
+          union all select upper(number), number, account_id from sales_order where tenant_id = ${tdb.tenantId} and deleted_at is null
+          union all select upper(number), number, account_id from contract where tenant_id = ${tdb.tenantId} and deleted_at is null)
+        select distinct refs.n::int4 as n, d.number, d.account_id from docs d join refs on position(d.upper_number in refs.ref) > 0`)
     : [];
+  const docsOf = new Map<string, Array<{ number: string; account_id: string }>>();
+  for (const h of hits) {
+    const ref = distinct[h.n - 1] ?? '';
+    const list = docsOf.get(ref);
+    if (list) list.push(h);
+    else docsOf.set(ref, [h]);
+  }
   const names = [
     ...new Set(
       rows
@@ -245,6 +258,7 @@ async function resolveAccounts(
       from = 'account';
     } else {
       const ref = refs[i] ?? '';
+      const docs = docsOf.get(ref) ?? [];
       ids = [...new Set(docs.filter((d) => quotes(ref, d.number)).map((d) => d.account_id))];
       from = 'reference';
       if (!ids.length && r.payer) {

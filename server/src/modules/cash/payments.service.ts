@@ -7,19 +7,14 @@ import { emitEvents } from '../../platform/events/outbox.ts';
 import { AppError, forbidden, invalid, type FieldIssue } from '../../platform/http/errors.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
 import type { Platform } from '../../platform/platform.ts';
-import { nextNumber } from './numbering.ts';
-import {
-  autoMatch,
-  checkAllocations,
-  referencedInstalments,
-  type Allocation,
-  type MatchResult,
-} from './matching.rules.ts';
+import { nextNumbers } from './numbering.ts';
+import { checkAllocations, matchInOrder, type Allocation, type MatchResult } from './matching.rules.ts';
 import { isDate, MAX_AMOUNT, paymentStatus } from './receivables.rules.ts';
 import {
   allocationsOf,
   found,
   lockInstalments,
+  lockInstalmentsOf,
   money,
   moneyOf,
   parseBody,
@@ -27,6 +22,8 @@ import {
   todayFor,
   writeAllocations,
   writeCredit,
+  writeCredits,
+  writeNewAllocations,
   type AllocationView,
   type LockedInstalment,
 } from './receivables.service.ts';
@@ -75,6 +72,13 @@ export type PaymentView = Rec & {
   credit_balance: Array<{ amount: number; currency: string }>;
 };
 
+/** A payment to record: its input, its account (already checked readable) and its field prefix. */
+export interface PaymentToRecord {
+  input: RecordInput;
+  account: Rec;
+  prefix?: string;
+}
+
 export interface Recorded {
   id: string;
   number: string;
@@ -111,7 +115,7 @@ export class PaymentsService {
     return { ...(await this.get(actor, r.id)), match: r.match };
   }
 
-  /** Records one payment inside the caller's transaction (the import records many in one). */
+  /** Records one payment inside the caller's transaction: a batch of one (see recordManyIn). */
   async recordIn(
     tx: TenantDb,
     actor: Actor,
@@ -119,44 +123,105 @@ export class PaymentsService {
     account: Rec,
     prefix = '',
   ): Promise<Recorded> {
-    const issues: FieldIssue[] = [];
-    const f = (name: string): string => `${prefix}${name}`;
+    const [r] = await this.recordManyIn(tx, actor, [{ input, account, prefix }]);
+    if (!r) throw new Error('payment not recorded');
+    return r;
+  }
+
+  /**
+   * Records payments inside the caller's transaction with the same outcome as recording them one
+   * after the other in the given order (a bank statement's rows): the instalments of every
+   * account involved are locked once, in id order; the pure rules place each payment in turn on
+   * what the payments before it left open (matchInOrder); then the payments, allocations,
+   * instalment and plan totals, credit rows, audit rows and events are written with one
+   * statement each. The first payment with a problem throws its issues (field names behind the
+   * payment's `prefix`) and the caller's transaction writes nothing.
+   */
+  async recordManyIn(tx: TenantDb, actor: Actor, payments: PaymentToRecord[]): Promise<Recorded[]> {
+    if (!payments.length) return [];
     const today = todayFor(actor);
-    const received = input.received_date ?? today;
-    if (!isDate(received)) issues.push({ field: f('received_date'), issue: 'invalid_date' });
-    if (input.plan_id && input.order_id) issues.push({ field: f('plan_id'), issue: 'one_source' });
-    const currency = input.currency ?? actor.currency;
-    let orderId: string | null = null;
-    if (input.order_id) {
-      const order = await readableRef(this.p, actor, 'order', input.order_id, f('order_id'));
-      if (order.account_id !== account.id) issues.push({ field: f('order_id'), issue: 'other_account' });
-      else if (order.status === 'cancelled') issues.push({ field: f('order_id'), issue: 'order_cancelled' });
-      else if (moneyOf(order.amount).currency !== currency)
-        issues.push({ field: f('currency'), issue: 'other_currency', params: { name: 'order' } });
-      orderId = String(order.id);
+    const checked: Array<{
+      received: string;
+      currency: string;
+      orderId: string | undefined;
+      issues: FieldIssue[];
+    }> = [];
+    for (const { input, account, prefix = '' } of payments) {
+      const issues: FieldIssue[] = [];
+      const f = (name: string): string => `${prefix}${name}`;
+      const received = input.received_date ?? today;
+      if (!isDate(received)) issues.push({ field: f('received_date'), issue: 'invalid_date' });
+      if (input.plan_id && input.order_id) issues.push({ field: f('plan_id'), issue: 'one_source' });
+      const currency = input.currency ?? actor.currency;
+      let orderId: string | undefined;
+      if (input.order_id) {
+        const order = await readableRef(this.p, actor, 'order', input.order_id, f('order_id'));
+        if (order.account_id !== account.id) issues.push({ field: f('order_id'), issue: 'other_account' });
+        else if (order.status === 'cancelled')
+          issues.push({ field: f('order_id'), issue: 'order_cancelled' });
+        else if (moneyOf(order.amount).currency !== currency)
+          issues.push({ field: f('currency'), issue: 'other_currency', params: { name: 'order' } });
+        orderId = String(order.id);
+      }
+      if (input.plan_id) {
+        const plan = await readableRef(this.p, actor, 'payment_plan', input.plan_id, f('plan_id'));
+        if (plan.account_id !== account.id) issues.push({ field: f('plan_id'), issue: 'other_account' });
+        else if (moneyOf(plan.amount).currency !== currency)
+          issues.push({ field: f('currency'), issue: 'other_currency', params: { name: 'plan' } });
+      }
+      checked.push({ received, currency, orderId, issues });
     }
-    if (input.plan_id) {
-      const plan = await readableRef(this.p, actor, 'payment_plan', input.plan_id, f('plan_id'));
-      if (plan.account_id !== account.id) issues.push({ field: f('plan_id'), issue: 'other_account' });
-      else if (moneyOf(plan.amount).currency !== currency)
-        issues.push({ field: f('currency'), issue: 'other_currency', params: { name: 'plan' } });
+    // one after the other, the first problem stops everything: the payments before a payment
+    // with bad input are still matched, so a matching problem among them is the one reported
+    const firstBad = checked.findIndex((c) => c.issues.length > 0);
+    const upTo = firstBad < 0 ? payments.length : firstBad;
+    const poolOf = (k: number): string => `${String(payments[k]?.account.id)}|${checked[k]?.currency}`;
+    const keys = new Map<string, { accountId: string; currency: string }>();
+    for (let k = 0; k < upTo; k++)
+      keys.set(poolOf(k), {
+        accountId: String(payments[k]?.account.id),
+        currency: checked[k]?.currency ?? '',
+      });
+    const locked = await lockInstalmentsOf(tx, [...keys.values()]);
+    const pools = new Map<string, LockedInstalment[]>();
+    for (const i of locked) {
+      const key = `${i.account_id}|${i.currency}`;
+      const pool = pools.get(key);
+      if (pool) pool.push(i);
+      else pools.set(key, [i]);
     }
-    if (issues.length) throw invalid(issues);
-    const accountId = String(account.id);
-    const locked = await lockInstalments(tx, accountId, currency);
-    let pool = locked;
-    if (input.plan_id) pool = locked.filter((i) => i.plan_id === input.plan_id);
-    if (orderId) pool = locked.filter((i) => i.order_id === orderId);
-    const match = this.decide(input, pool, locked, prefix);
-    const allocated = match.allocations.reduce((a, x) => a + x.amount, 0);
-    const [pay] = await this.p.records.createMany(
+    const placed = matchInOrder(
+      payments.slice(0, upTo).map(({ input, prefix }, k) => ({
+        amount: input.amount,
+        reference: input.bank_reference ?? null,
+        plan_id: input.plan_id,
+        order_id: checked[k]?.orderId,
+        allocations: input.allocations,
+        prefix,
+        pool: poolOf(k),
+      })),
+      pools,
+    );
+    if ('issues' in placed) throw invalid(placed.issues);
+    if (firstBad >= 0) throw invalid(checked[firstBad]?.issues ?? []);
+    const matches = placed.matches;
+    const numbers = await nextNumbers(
+      tx,
+      'payment',
+      checked.map((c) => c.received),
+      'payment',
+    );
+    const created = await this.p.records.createMany(
       actor,
       'payment',
-      [
-        {
-          number: await nextNumber(tx, 'payment', received, 'payment'),
-          account_id: accountId,
-          received_date: received,
+      payments.map(({ input, account }, k) => {
+        const match = found(matches[k]);
+        const currency = checked[k]?.currency ?? '';
+        const allocated = match.allocations.reduce((a, x) => a + x.amount, 0);
+        return {
+          number: numbers[k],
+          account_id: String(account.id),
+          received_date: checked[k]?.received,
           amount: money(input.amount, currency),
           method: input.method ?? 'bank_transfer',
           payer: input.payer ?? null,
@@ -167,80 +232,52 @@ export class PaymentsService {
           unallocated_amount: money(match.credit, currency),
           refunded_amount: money(0, currency),
           match_method: match.method,
-        },
-      ],
-      { allowReadOnly: true },
+        };
+      }),
+      // field names as recording one payment names them (not `records[i].…`)
+      { allowReadOnly: true, batch: false },
       tx,
     );
-    const payment = found(pay);
-    const id = String(payment.id);
-    await writeAllocations(tx, actor, id, match.allocations, new Map(locked.map((i) => [i.id, i])), today);
-    await writeCredit(tx, actor, {
-      accountId,
-      paymentId: id,
-      amount: match.credit,
-      currency,
-      reason: 'received',
-    });
-    await this.trail(tx, actor, id, 'payment.matched', {
-      method: match.method,
-      allocations: match.allocations,
-      credit: match.credit,
-      matched_numbers: match.matched_numbers,
-    });
-    return { id, number: String(payment.number), match };
-  }
-
-  /**
-   * Where the money of a new payment goes. A manual split is checked as given; otherwise the
-   * rules match automatically within `pool` (the account's open instalments, or those of the plan
-   * or order the request named). Money may never go to a cancelled order's (or plan's)
-   * instalments: naming one — in the split, or as the only thing the bank reference quotes — is a
-   * 422 and nothing is written.
-   */
-  private decide(
-    input: RecordInput,
-    pool: LockedInstalment[],
-    all: LockedInstalment[],
-    prefix: string,
-  ): MatchResult {
-    const payable = pool.filter((i) => !i.blocked && i.open > 0);
-    const blocked = new Set(all.filter((i) => i.blocked).map((i) => i.id));
-    if (input.allocations) {
-      const issues: FieldIssue[] = [];
-      input.allocations.forEach((a, i) => {
-        if (blocked.has(a.instalment_id))
-          issues.push({ field: `${prefix}allocations[${i}].instalment_id`, issue: 'order_cancelled' });
-      });
-      if (issues.length) throw invalid(issues);
-      const r = checkAllocations(
-        input.amount,
-        input.allocations,
-        new Map(payable.map((i) => [i.id, i])),
-        `${prefix}allocations`,
-      );
-      if (r.issues.length) throw invalid(r.issues);
-      return {
-        method: 'manual',
-        allocations: input.allocations.filter((a) => a.amount > 0),
-        credit: r.credit,
-        matched_numbers: [],
-      };
-    }
-    if (pool.length && pool.every((i) => i.blocked))
-      throw invalid([
-        { field: `${prefix}${input.plan_id ? 'plan_id' : 'order_id'}`, issue: 'order_cancelled' },
-      ]);
-    if (input.bank_reference) {
-      const toBlocked = referencedInstalments(
-        input.bank_reference,
-        all.filter((i) => i.blocked),
-      );
-      const toPayable = referencedInstalments(input.bank_reference, payable);
-      if (toBlocked.instalments.length && !toPayable.instalments.length)
-        throw invalid([{ field: `${prefix}bank_reference`, issue: 'order_cancelled' }]);
-    }
-    return autoMatch({ amount: input.amount, reference: input.bank_reference ?? null }, payable);
+    const recorded = created.map((pay, k) => ({
+      id: String(pay.id),
+      number: String(pay.number),
+      match: found(matches[k]),
+      accountId: String(payments[k]?.account.id),
+      currency: checked[k]?.currency ?? '',
+    }));
+    await writeNewAllocations(
+      tx,
+      actor,
+      recorded.map((r) => ({ paymentId: r.id, allocations: r.match.allocations })),
+      new Map(locked.map((i) => [i.id, i])),
+      today,
+    );
+    await writeCredits(
+      tx,
+      actor,
+      recorded.map((r) => ({
+        accountId: r.accountId,
+        paymentId: r.id,
+        amount: r.match.credit,
+        currency: r.currency,
+        reason: 'received' as const,
+      })),
+    );
+    await this.trail(
+      tx,
+      actor,
+      recorded.map((r) => ({
+        id: r.id,
+        type: 'payment.matched' as const,
+        payload: {
+          method: r.match.method,
+          allocations: r.match.allocations,
+          credit: r.match.credit,
+          matched_numbers: r.match.matched_numbers,
+        },
+      })),
+    );
+    return recorded.map(({ id, number, match }) => ({ id, number, match }));
   }
 
   /**
@@ -311,11 +348,13 @@ export class PaymentsService {
         },
         { tx, allowReadOnly: true },
       );
-      await this.trail(tx, actor, id, 'payment.allocated', {
-        before: current,
-        allocations: input.allocations,
-        credit: checked.credit,
-      });
+      await this.trail(tx, actor, [
+        {
+          id,
+          type: 'payment.allocated',
+          payload: { before: current, allocations: input.allocations, credit: checked.credit },
+        },
+      ]);
     });
     return this.get(actor, id);
   }
@@ -362,11 +401,13 @@ export class PaymentsService {
         currency: pay.currency,
         reason: 'refunded',
       });
-      await this.trail(tx, actor, id, 'payment.refunded', {
-        amount: input.amount,
-        currency: pay.currency,
-        reason: input.reason ?? null,
-      });
+      await this.trail(tx, actor, [
+        {
+          id,
+          type: 'payment.refunded',
+          payload: { amount: input.amount, currency: pay.currency, reason: input.reason ?? null },
+        },
+      ]);
     });
     return this.get(actor, id);
   }
@@ -398,19 +439,35 @@ export class PaymentsService {
     return pay;
   }
 
-  /** Audit row and outbox event of a matching change (the records engine audits the fields). */
+  /** Audit rows and outbox events of matching changes (the records engine audits the fields). */
   private async trail(
     tx: TenantDb,
     actor: Actor,
-    id: string,
-    type: 'payment.matched' | 'payment.allocated' | 'payment.refunded',
-    payload: Record<string, unknown>,
+    changes: Array<{
+      id: string;
+      type: 'payment.matched' | 'payment.allocated' | 'payment.refunded';
+      payload: Record<string, unknown>;
+    }>,
   ): Promise<void> {
-    await writeAudit(tx, actor, [
-      { action: 'update', object: 'payment', recordId: id, changes: { [type.slice(8)]: [null, payload] } },
-    ]);
-    await emitEvents(tx, actor.userId, [
-      { type, object: 'payment', recordId: id, payload: { id, ...payload } },
-    ]);
+    await writeAudit(
+      tx,
+      actor,
+      changes.map(({ id, type, payload }) => ({
+        action: 'update' as const,
+        object: 'payment',
+        recordId: id,
+        changes: { [type.slice(8)]: [null, payload] },
+      })),
+    );
+    await emitEvents(
+      tx,
+      actor.userId,
+      changes.map(({ id, type, payload }) => ({
+        type,
+        object: 'payment',
+        recordId: id,
+        payload: { id, ...payload },
+      })),
+    );
   }
 }

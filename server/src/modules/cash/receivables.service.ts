@@ -9,7 +9,7 @@ import type { Rec } from '../../platform/metadata/types.ts';
 import type { Platform } from '../../platform/platform.ts';
 import type { FilterNode } from '../../platform/records/query.rules.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
-import type { Allocation, OpenInstalment } from './matching.rules.ts';
+import type { Allocation, PayableInstalment } from './matching.rules.ts';
 import { instalmentStatus, type InstalmentStatus } from './receivables.rules.ts';
 
 /** Parses a body with the service's schema so every bad field is named in one 422. */
@@ -69,12 +69,11 @@ export async function listAll(
 }
 
 /** An open instalment as locked for matching, with what decides whether it may be paid. */
-export interface LockedInstalment extends OpenInstalment {
-  order_id: string | null;
+export interface LockedInstalment extends PayableInstalment {
+  account_id: string;
+  currency: string;
   amount: number;
   paid_amount: number;
-  /** the plan is cancelled or its order is: money may not go to it */
-  blocked: boolean;
 }
 
 /**
@@ -89,10 +88,25 @@ export async function lockInstalments(
   currency: string,
   alsoIds: string[] = [],
 ): Promise<LockedInstalment[]> {
+  return lockInstalmentsOf(tx, [{ accountId, currency }], alsoIds);
+}
+
+/**
+ * lockInstalments for several accounts (each in a currency) in one statement: a bank statement
+ * locks every instalment its rows may touch once, up front, all in the one id order.
+ */
+export async function lockInstalmentsOf(
+  tx: TenantDb,
+  keys: Array<{ accountId: string; currency: string }>,
+  alsoIds: string[] = [],
+): Promise<LockedInstalment[]> {
+  if (!keys.length) return [];
   const rows = await tx.query(sql<{
     id: string;
     plan_id: string;
     order_id: string | null;
+    account_id: string;
+    currency: string;
     number: string;
     plan_number: string;
     order_number: string | null;
@@ -103,17 +117,18 @@ export async function lockInstalments(
     paid_amount: number;
     blocked: boolean;
   }>`
-    select i.id, i.plan_id, p.order_id, p.number || '-' || i.seq as number, p.number as plan_number,
+    select i.id, i.plan_id, p.order_id, p.account_id, p.amount_currency::text as currency,
+      p.number || '-' || i.seq as number, p.number as plan_number,
       o.number as order_number, coalesce(c.number, oc.number) as contract_number,
       to_char(i.due_date, 'YYYY-MM-DD') as due_date, i.seq, i.amount, i.paid_amount,
       (p.status = 'cancelled' or coalesce(o.status = 'cancelled', false)) as blocked
-    from payment_instalment i
-    join payment_plan p on p.tenant_id = i.tenant_id and p.id = i.plan_id
+    from unnest(${keys.map((k) => k.accountId)}::uuid[], ${keys.map((k) => k.currency)}::text[]) k(account_id, currency)
+    join payment_plan p on p.tenant_id = ${tx.tenantId} and p.account_id = k.account_id and p.amount_currency = k.currency
+    join payment_instalment i on i.tenant_id = p.tenant_id and i.plan_id = p.id
     left join sales_order o on o.tenant_id = p.tenant_id and o.id = p.order_id
     left join contract c on c.tenant_id = p.tenant_id and c.id = p.contract_id
     left join contract oc on oc.tenant_id = o.tenant_id and oc.id = o.contract_id
-    where i.tenant_id = ${tx.tenantId} and p.account_id = ${accountId} and p.amount_currency = ${currency}
-      and p.deleted_at is null and (i.paid_amount < i.amount or i.id = any(${alsoIds}::uuid[]))
+    where p.deleted_at is null and (i.paid_amount < i.amount or i.id = any(${alsoIds}::uuid[]))
     order by i.id
     for update of i`);
   return rows.map((r) => ({ ...r, open: r.amount - r.paid_amount }));
@@ -165,31 +180,104 @@ export async function writeAllocations(
   if (plans.size) await refreshPlans(tx, [...plans]);
 }
 
-/** Plan paid totals and statuses from their instalments (a plan is paid when every instalment is). */
-export async function refreshPlans(tx: TenantDb, planIds: string[]): Promise<void> {
+/**
+ * The allocations of newly recorded payments, all at once: what writeAllocations does payment by
+ * payment (instalment paid amounts and statuses, allocation rows, plan totals), with the same end
+ * state — versions included — in three statements. Amounts are > 0 (new money only; releasing
+ * goes through writeAllocations).
+ */
+export async function writeNewAllocations(
+  tx: TenantDb,
+  actor: Actor,
+  payments: Array<{ paymentId: string; allocations: Allocation[] }>,
+  locked: Map<string, LockedInstalment>,
+  asOf: string,
+): Promise<void> {
+  const touched = new Map<string, { inst: LockedInstalment; paid: number; times: number }>();
+  const planWrites = new Map<string, number>();
+  const rows: { id: string[]; payment: string[]; instalment: string[]; amount: number[] } = {
+    id: [],
+    payment: [],
+    instalment: [],
+    amount: [],
+  };
+  for (const p of payments) {
+    const plans = new Set<string>();
+    for (const a of p.allocations) {
+      if (a.amount === 0) continue;
+      if (a.amount < 0) throw new Error('writeNewAllocations takes new money only');
+      const inst = locked.get(a.instalment_id);
+      if (!inst) throw new Error(`instalment ${a.instalment_id} was not locked`);
+      const t = touched.get(inst.id) ?? { inst, paid: inst.paid_amount, times: 0 };
+      t.paid += a.amount;
+      t.times += 1;
+      touched.set(inst.id, t);
+      plans.add(inst.plan_id);
+      rows.id.push(newId());
+      rows.payment.push(p.paymentId);
+      rows.instalment.push(a.instalment_id);
+      rows.amount.push(a.amount);
+    }
+    // writeAllocations refreshes each plan once per payment
+    for (const plan of plans) planWrites.set(plan, (planWrites.get(plan) ?? 0) + 1);
+  }
+  if (!touched.size) return;
+  const ups = [...touched.values()].sort((a, b) => (a.inst.id < b.inst.id ? -1 : 1));
+  const n = await tx.exec0(sql`update payment_instalment i set paid_amount = u.paid, status = u.status,
+      version = i.version + u.times, updated_at = now()
+    from unnest(${ups.map((u) => u.inst.id)}::uuid[], ${ups.map((u) => u.inst.paid_amount)}::int8[],
+      ${ups.map((u) => u.paid)}::int8[], ${ups.map((u) => instalmentStatus({ ...u.inst, paid_amount: u.paid }, asOf))}::text[],
+      ${ups.map((u) => u.times)}::int4[]) u(id, before, paid, status, times)
+    where i.tenant_id = ${tx.tenantId} and i.id = u.id and i.paid_amount = u.before and u.paid between 0 and i.amount`);
+  if (n !== ups.length) throw new AppError('conflict', 'version_conflict');
+  for (const u of ups) {
+    u.inst.paid_amount = u.paid;
+    u.inst.open = u.inst.amount - u.paid;
+  }
+  await tx.exec0(sql`insert into payment_allocation (tenant_id, id, payment_id, instalment_id, amount, created_by)
+    select ${tx.tenantId}, r.id, r.payment_id, r.instalment_id, r.amount, ${actor.userId}
+    from unnest(${rows.id}::uuid[], ${rows.payment}::uuid[], ${rows.instalment}::uuid[], ${rows.amount}::int8[])
+      r(id, payment_id, instalment_id, amount)`);
+  await refreshPlans(tx, [...planWrites.keys()], [...planWrites.values()]);
+}
+
+/**
+ * Plan paid totals and statuses from their instalments (a plan is paid when every instalment is).
+ * `writes` says how many writes each plan stands for (its version moves by that; 1 by default).
+ */
+export async function refreshPlans(tx: TenantDb, planIds: string[], writes?: number[]): Promise<void> {
   await tx.exec0(sql`update payment_plan p set paid_amount = s.paid, paid_amount_currency = p.amount_currency,
       status = case when p.status = 'cancelled' then p.status when s.all_paid then 'paid' else 'open' end,
-      version = p.version + 1, updated_at = now()
-    from (select plan_id, coalesce(sum(paid_amount), 0)::int8 as paid, bool_and(paid_amount >= amount) as all_paid
-          from payment_instalment where tenant_id = ${tx.tenantId} and plan_id = any(${planIds}::uuid[]) group by plan_id) s
+      version = p.version + s.writes, updated_at = now()
+    from (select w.plan_id, w.writes, coalesce(sum(i.paid_amount), 0)::int8 as paid, bool_and(i.paid_amount >= i.amount) as all_paid
+          from unnest(${planIds}::uuid[], ${writes ?? planIds.map(() => 1)}::int4[]) w(plan_id, writes)
+          join payment_instalment i on i.tenant_id = ${tx.tenantId} and i.plan_id = w.plan_id
+          group by w.plan_id, w.writes) s
     where p.tenant_id = ${tx.tenantId} and p.id = s.plan_id`);
 }
 
+export interface CreditChange {
+  accountId: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  reason: 'received' | 'allocated' | 'released' | 'refunded';
+}
+
 /** One row of the customer credit ledger (the change of a payment's unallocated money). */
-export async function writeCredit(
-  tx: TenantDb,
-  actor: Actor,
-  e: {
-    accountId: string;
-    paymentId: string;
-    amount: number;
-    currency: string;
-    reason: 'received' | 'allocated' | 'released' | 'refunded';
-  },
-): Promise<void> {
-  if (e.amount === 0) return;
+export async function writeCredit(tx: TenantDb, actor: Actor, e: CreditChange): Promise<void> {
+  await writeCredits(tx, actor, [e]);
+}
+
+/** Ledger rows for many changes in one statement (a change of 0 writes no row). */
+export async function writeCredits(tx: TenantDb, actor: Actor, changes: CreditChange[]): Promise<void> {
+  const rows = changes.filter((e) => e.amount !== 0);
+  if (!rows.length) return;
   await tx.exec0(sql`insert into customer_credit (tenant_id, id, account_id, payment_id, amount, currency, reason, created_by)
-    values (${tx.tenantId}, ${newId()}, ${e.accountId}, ${e.paymentId}, ${e.amount}, ${e.currency}, ${e.reason}, ${actor.userId})`);
+    select ${tx.tenantId}, r.id, r.account_id, r.payment_id, r.amount, r.currency, r.reason, ${actor.userId}
+    from unnest(${rows.map(() => newId())}::uuid[], ${rows.map((e) => e.accountId)}::uuid[], ${rows.map((e) => e.paymentId)}::uuid[],
+      ${rows.map((e) => e.amount)}::int8[], ${rows.map((e) => e.currency)}::text[], ${rows.map((e) => e.reason)}::text[])
+      r(id, account_id, payment_id, amount, currency, reason)`);
 }
 
 export interface InstalmentView {

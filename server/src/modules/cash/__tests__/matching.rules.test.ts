@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   autoMatch,
   checkAllocations,
+  decideMatch,
+  matchInOrder,
   normaliseReference,
   quotes,
   referencedInstalments,
+  type Decision,
   type OpenInstalment,
+  type PayableInstalment,
 } from '../matching.rules.ts';
 
 const inst = (
@@ -153,5 +157,159 @@ describe('manual split', () => {
       'allocations[1].amount:too_small',
       'allocations[2].instalment_id:not_unique',
     ]);
+  });
+});
+
+// The account above as locked for matching, plus a cancelled order's instalment (SO-2026-00003).
+const payable = (i: OpenInstalment, order_id: string | null = null, blocked = false): PayableInstalment => ({
+  ...i,
+  order_id,
+  blocked,
+});
+const locked: PayableInstalment[] = [
+  payable(open[0] as OpenInstalment),
+  ...open.slice(1).map((i) => payable(i, 'o1')),
+  payable(inst('c1', 'PP-2026-00003', 1, '2025-12-01', 800, 'SO-2026-00003'), 'o3', true),
+];
+const fieldsOf = (d: Decision): string[] =>
+  'issues' in d ? d.issues.map((i) => `${i.field}:${i.issue}`) : [];
+
+describe('deciding one payment', () => {
+  it("matches automatically among the payable instalments, never a cancelled order's", () => {
+    const d = decideMatch({ amount: 300 }, locked);
+    expect('match' in d && d.match).toMatchObject({
+      method: 'amount',
+      allocations: [{ instalment_id: 'a1', amount: 300 }],
+    });
+    const all = decideMatch({ amount: 5000 }, locked);
+    expect('match' in all && all.match.allocations.map((a) => a.instalment_id)).toEqual([
+      'a1',
+      'b2',
+      'a2',
+      'a3',
+    ]);
+    expect('match' in all && all.match.credit).toBe(3500);
+  });
+  it('restricts to the order or plan named', () => {
+    const d = decideMatch({ amount: 700, order_id: 'o1' }, locked);
+    expect('match' in d && d.match.allocations).toEqual([
+      { instalment_id: 'a1', amount: 300 },
+      { instalment_id: 'a2', amount: 300 },
+      { instalment_id: 'a3', amount: 100 },
+    ]);
+    const p = decideMatch({ amount: 700, plan_id: 'PP-2026-00002' }, locked);
+    expect('match' in p && p.match).toMatchObject({
+      allocations: [{ instalment_id: 'b2', amount: 500 }],
+      credit: 200,
+    });
+  });
+  it('refuses money for a cancelled order, naming the field behind the prefix', () => {
+    expect(fieldsOf(decideMatch({ amount: 1, order_id: 'o3', prefix: 'rows[4].' }, locked))).toEqual([
+      'rows[4].order_id:order_cancelled',
+    ]);
+    expect(fieldsOf(decideMatch({ amount: 1, reference: '付 SO-2026-00003' }, locked))).toEqual([
+      'bank_reference:order_cancelled',
+    ]);
+    // quoting a payable document as well is fine: the money goes there
+    const both = decideMatch({ amount: 1, reference: 'SO-2026-00003 SO-2026-00001' }, locked);
+    expect('match' in both && both.match.method).toBe('reference');
+    expect(
+      fieldsOf(decideMatch({ amount: 800, allocations: [{ instalment_id: 'c1', amount: 800 }] }, locked)),
+    ).toEqual(['allocations[0].instalment_id:order_cancelled']);
+  });
+  it('checks a manual split against what is open; the rest is credit', () => {
+    const d = decideMatch({ amount: 1000, allocations: [{ instalment_id: 'a2', amount: 300 }] }, locked);
+    expect('match' in d && d.match).toEqual({
+      method: 'manual',
+      allocations: [{ instalment_id: 'a2', amount: 300 }],
+      credit: 700,
+      matched_numbers: [],
+    });
+    expect(
+      fieldsOf(
+        decideMatch(
+          { amount: 1000, allocations: [{ instalment_id: 'a2', amount: 301 }], prefix: 'x.' },
+          locked,
+        ),
+      ),
+    ).toEqual(['x.allocations[0].amount:too_large']);
+  });
+});
+
+describe('matching many payments in order', () => {
+  const pools = new Map([['acc|CNY', locked]]);
+  const row = (amount: number, reference: string | null = null) => ({ amount, reference, pool: 'acc|CNY' });
+
+  it('each payment sees what the ones before it left open, as recording them one by one would', () => {
+    const r = matchInOrder([row(300), row(300), row(700, 'SO-2026-00001'), row(100), row(50)], pools);
+    expect('matches' in r).toBe(true);
+    if (!('matches' in r)) return;
+    expect(r.matches.map((m) => [m.method, m.allocations, m.credit])).toEqual([
+      // a1 has exactly 300 open
+      ['amount', [{ instalment_id: 'a1', amount: 300 }], 0],
+      // a1 is paid now: a2 (due 03-01) is the oldest with 300 open
+      ['amount', [{ instalment_id: 'a2', amount: 300 }], 0],
+      // what the order still has open is a3 only; the rest is credit
+      ['reference', [{ instalment_id: 'a3', amount: 400 }], 300],
+      // only b2 is left
+      ['oldest', [{ instalment_id: 'b2', amount: 100 }], 0],
+      ['oldest', [{ instalment_id: 'b2', amount: 50 }], 0],
+    ]);
+    // the same as deciding each against a pool with the earlier allocations taken off
+    let pool = locked.map((i) => ({ ...i }));
+    for (const [k, p] of [row(300), row(300), row(700, 'SO-2026-00001'), row(100), row(50)].entries()) {
+      const d = decideMatch(
+        p,
+        pool.filter((i) => i.open > 0),
+      );
+      expect('match' in d && d.match).toEqual(r.matches[k]);
+      if (!('match' in d)) return;
+      pool = pool.map((i) => ({
+        ...i,
+        open:
+          i.open -
+          d.match.allocations.filter((a) => a.instalment_id === i.id).reduce((s, a) => s + a.amount, 0),
+      }));
+    }
+    // the pools given are not changed
+    expect(locked.map((i) => i.open)).toEqual([500, 300, 300, 400, 800]);
+  });
+
+  it('a fully paid instalment leaves the pool: a reference to it no longer matches it', () => {
+    const r = matchInOrder([row(300), row(10, 'PP-2026-00001-1')], pools);
+    expect('matches' in r && r.matches[1]).toMatchObject({
+      method: 'oldest',
+      allocations: [{ instalment_id: 'b2', amount: 10 }],
+    });
+  });
+
+  it('keeps pools apart (accounts and currencies)', () => {
+    const other = new Map([
+      ['acc|CNY', locked],
+      ['acc|USD', [payable(inst('u1', 'PP-2026-00009', 1, '2026-01-01', 300), 'o9')]],
+    ]);
+    const r = matchInOrder(
+      [{ ...row(300), pool: 'acc|USD' }, row(300), { ...row(300), pool: 'none|CNY' }],
+      other,
+    );
+    expect(
+      'matches' in r && r.matches.map((m) => [m.method, m.allocations.map((a) => a.instalment_id), m.credit]),
+    ).toEqual([
+      ['amount', ['u1'], 0],
+      ['amount', ['a1'], 0],
+      ['none', [], 300],
+    ]);
+  });
+
+  it('stops at the first payment with an issue and names it', () => {
+    const r = matchInOrder(
+      [
+        row(300),
+        { ...row(5, '付 SO-2026-00003'), prefix: 'rows[3].' },
+        { ...row(5, 'SO-2026-00003'), prefix: 'rows[4].' },
+      ],
+      pools,
+    );
+    expect(r).toEqual({ failed: 1, issues: [{ field: 'rows[3].bank_reference', issue: 'order_cancelled' }] });
   });
 });

@@ -7,7 +7,7 @@ import {
   orderAmount,
   type ProductFacts,
 } from '../order.rules.ts';
-import { formatNumber, isValidPattern, numberPeriod } from '../numbering.rules.ts';
+import { formatNumber, isValidPattern, numberPeriod, takeNumbers } from '../numbering.rules.ts';
 import { verifySignature } from '../esign.rules.ts';
 
 const products = new Map<string, ProductFacts>([
@@ -112,6 +112,30 @@ describe('document numbers', () => {
     expect(isValidPattern('HT-{YYYY}-{SEQ:5}')).toBe(true);
     expect(isValidPattern('HT-{YYYY}')).toBe(false);
     expect(isValidPattern('HT-{DD}-{SEQ}')).toBe(false);
+  });
+  it('hands reserved numbers out in document order, skipping taken ones, as one at a time would', () => {
+    const candidates = new Map([
+      ['2026', ['HK-2026-00001', 'HK-2026-00002', 'HK-2026-00003']],
+      ['2027', ['HK-2027-00001']],
+    ]);
+    // 00002 was typed in by hand: the second 2026 document takes 00003, the third must wait
+    expect(takeNumbers(['2026', '2027', '2026', '2026'], candidates, new Set(['HK-2026-00002']))).toEqual([
+      'HK-2026-00001',
+      'HK-2027-00001',
+      'HK-2026-00003',
+      null,
+    ]);
+    // a number handed out in this batch is not handed out again (a pattern without the year)
+    const same = new Map([
+      ['2026-03', ['N-03-1', 'N-03-2']],
+      ['2027-03', ['N-03-1', 'N-03-2']],
+    ]);
+    expect(takeNumbers(['2026-03', '2027-03', '2027-03'], same, new Set())).toEqual([
+      'N-03-1',
+      'N-03-2',
+      null,
+    ]);
+    expect(takeNumbers([], candidates, new Set())).toEqual([]);
   });
 });
 
