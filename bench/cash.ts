@@ -30,7 +30,7 @@ const ymd = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const N = '\\N';
 
 /** Streams generated tab-separated lines into COPY in batches of 5,000 (as bench/sales.ts). */
-async function copyRows(
+export async function copyRows(
   raw: pg.Client,
   statement: string,
   count: number,
@@ -52,7 +52,7 @@ async function copyRows(
   await pipeline(Readable.from(chunks()), raw.query(copyFrom(statement)));
 }
 
-async function benchTenant(p: Platform, slug: string): Promise<{ tenantId: string; admin: Actor }> {
+export async function benchTenant(p: Platform, slug: string): Promise<{ tenantId: string; admin: Actor }> {
   const t = await createTenant(
     p.db,
     { slug, name: slug, adminEmail: `admin@${slug}.bench`, adminPassword: 'Bench-Password-2026' },
@@ -64,7 +64,7 @@ async function benchTenant(p: Platform, slug: string): Promise<{ tenantId: strin
 }
 
 /** COPYs `count` accounts (unique names: the statement import finds accounts by payer name). */
-async function copyAccounts(
+export async function copyAccounts(
   raw: pg.Client,
   tenantId: string,
   owner: string,

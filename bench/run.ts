@@ -31,6 +31,7 @@ import { benchLeads } from './leads.ts';
 import { benchSales } from './sales.ts';
 import { benchWeb } from './web.ts';
 import { benchCash } from './cash.ts';
+import { benchSubscriptions } from './subscriptions.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -50,7 +51,9 @@ const CASH_PRODUCTS = arg('cash-products', 2_000);
 const CASH_PAYMENTS = arg('cash-payments', smoke ? 500 : 50_000);
 const CASH_INSTALMENTS = arg('cash-instalments', smoke ? 1_000 : 100_000);
 const AGING_INSTALMENTS = arg('aging-instalments', smoke ? 20_000 : 1_000_000);
-// --only=cash (or a comma list of accounts, leads, sales, cash, web) runs just those parts
+const SUB_CUSTOMERS = arg('sub-customers', smoke ? 2_000 : 50_000);
+const SUB_LINES = arg('sub-lines', smoke ? 20_000 : 500_000);
+// --only=cash (or a comma list of accounts, leads, sales, cash, subscriptions, web) runs just those parts
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -413,6 +416,16 @@ async function main(): Promise<void> {
           instalments: CASH_INSTALMENTS,
           agingInstalments: AGING_INSTALMENTS,
           agingIterations: Math.max(3, Math.floor(ITER / 60)),
+          log,
+        })),
+      );
+
+    if (part('subscriptions'))
+      rows.push(
+        ...(await benchSubscriptions(p, raw, {
+          customers: SUB_CUSTOMERS,
+          lines: SUB_LINES,
+          iterations: ITER,
           log,
         })),
       );
