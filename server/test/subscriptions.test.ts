@@ -276,6 +276,36 @@ describe('renewals', () => {
     expect(sub.due).toEqual([expect.objectContaining({ due_date: '2026-02-01', status: 'adjusted' })]);
   });
 
+  it('finance view counts a renewal when its first payment arrives by the end of the due month', async () => {
+    const fin = async () =>
+      json<{ data: { months: Array<{ renewed_arr: number; renewal_rate: number | null }> } }>(
+        await admin.get('/api/v1/metrics/renewals?from=2026-01&to=2026-01&view=finance'),
+      ).data.months[0];
+    expect(await fin()).toMatchObject({ renewed_arr: 0, renewal_rate: 0 });
+    const plan = await admin.post('/api/v1/payment-plans', {
+      order_id: orders.B2,
+      instalments: [{ due_date: '2026-01-15', amount: 12 * W }],
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    // paid on 2026-02-03: after the due month, so still not renewed in the finance view
+    const late = await admin.post('/api/v1/payments', {
+      account_id: acc.B,
+      amount: 2 * W,
+      received_date: '2026-02-03',
+    });
+    expect(late.statusCode, late.body).toBe(201);
+    await drain();
+    expect((await fin())?.renewed_arr).toBe(0);
+    const onTime = await admin.post('/api/v1/payments', {
+      account_id: acc.B,
+      amount: 1 * W,
+      received_date: '2026-01-20',
+    });
+    expect(onTime.statusCode, onTime.body).toBe(201);
+    await drain();
+    expect(await fin()).toMatchObject({ renewed_arr: 10 * W, renewal_rate: 0.3333 });
+  });
+
   it('keeps one due record per end date; a period-by-period order has none at its inner boundary', async () => {
     const c = conformsTo<{
       data: {
