@@ -112,19 +112,19 @@ describe('demo sales data (issue 5)', () => {
         or a.won_at <> (select min(o2.closed_at) from opportunity o2 join sales_stage s2 on s2.tenant_id = o2.tenant_id
               and s2.pipeline_id = o2.pipeline_id and s2.key = o2.stage and s2.type = 'won'
             where o2.tenant_id = o.tenant_id and o2.account_id = o.account_id))`);
-    expect(badWon).toEqual([]);
+    expect(badWon, 'badWon').toEqual([]);
     // only accounts with a won deal are customers
     const fakeCustomers = await tdb.query(
       sql`select id from account where tenant_id = ${t} and (type = 'customer') <> (won_at is not null)`,
     );
-    expect(fakeCustomers).toEqual([]);
+    expect(fakeCustomers, 'fakeCustomers').toEqual([]);
     // every new-business deal that got past "solution" has a demo, logged before it left solution
     const noDemo = await tdb.query(sql`select h.opportunity_id from opportunity_stage_history h
       join sales_pipeline p on p.tenant_id = h.tenant_id and p.id = h.pipeline_id and p.type = 'new'
       where h.tenant_id = ${t} and h.stage = 'solution' and h.left_at is not null
         and not exists (select 1 from activity a where a.tenant_id = h.tenant_id and a.opportunity_id = h.opportunity_id
                           and a.type = 'demo' and a.occurred_at between h.entered_at and h.left_at)`);
-    expect(noDemo).toEqual([]);
+    expect(noDemo, 'noDemo').toEqual([]);
     // stage history contiguous: starts at creation, each stay ends when the next begins, the last is open
     const gaps = await tdb.query(sql`select o.id from opportunity o where o.tenant_id = ${t} and (
         (select min(entered_at) from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id) <> o.created_at
@@ -134,23 +134,23 @@ describe('demo sales data (issue 5)', () => {
         or exists (select 1 from opportunity_stage_history h where h.tenant_id = o.tenant_id and h.opportunity_id = o.id and h.left_at is not null
             and (h.left_at <= h.entered_at or not exists (select 1 from opportunity_stage_history n where n.tenant_id = h.tenant_id
                    and n.opportunity_id = h.opportunity_id and n.entered_at = h.left_at))))`);
-    expect(gaps).toEqual([]);
+    expect(gaps, 'gaps').toEqual([]);
     // closed deals closed when they entered the closed stage; open ones are not closed
     const badClose =
       await tdb.query(sql`select o.id from opportunity o join sales_stage s on s.tenant_id = o.tenant_id
         and s.pipeline_id = o.pipeline_id and s.key = o.stage
       where o.tenant_id = ${t} and ((s.type = 'active') <> (o.closed_at is null) or (s.type <> 'active' and o.closed_at <> o.stage_entered_at)
         or (s.type in ('lost', 'invalid') and o.close_reason is null))`);
-    expect(badClose).toEqual([]);
+    expect(badClose, 'badClose').toEqual([]);
     // follow-up dates are the latest past activity; nothing happens before the account existed
     const badFollow =
       await tdb.query(sql`select a.id from account a where a.tenant_id = ${t} and a.last_followed_at is distinct from
         (select max(occurred_at) from activity x where x.tenant_id = a.tenant_id and x.account_id = a.id and x.occurred_at <= now())`);
-    expect(badFollow).toEqual([]);
+    expect(badFollow, 'badFollow').toEqual([]);
     const early =
       await tdb.query(sql`select o.id from opportunity o join account a on a.tenant_id = o.tenant_id and a.id = o.account_id
       where o.tenant_id = ${t} and o.created_at < a.created_at`);
-    expect(early).toEqual([]);
+    expect(early, 'early').toEqual([]);
     // won deals spread over the last six months; open close dates mostly ahead, some overdue
     const won = await tdb.query(sql<{
       m: string;
@@ -284,7 +284,8 @@ describe('demo sales data (issue 5)', () => {
         n: string;
       }>`select count(*) as n from outbox_event where tenant_id = ${tdb.tenantId} and type = 'order.confirmed'`,
     );
-    expect(Number(events?.n)).toBe(won);
+    // … and so was each order of the installed base (demo-subscriptions.ts)
+    expect(Number(events?.n)).toBe(won + Number(summary.subscription_orders));
     const products = json<{ data: Rec[] }>(await admin.get('/api/v1/objects/product?limit=50')).data;
     expect(products.map((x) => x.sku)).toEqual(
       expect.arrayContaining(['FW-CRM-PRO', 'SV-IMPL', 'PK-GROWTH']),
@@ -304,5 +305,242 @@ describe('demo sales data (issue 5)', () => {
     expect(JSON.stringify(aging.data)).toMatch(/\d/);
     const digest = await admin.get('/api/v1/cash/digest/subscription');
     expect(json<{ data: { subscribed: boolean } }>(digest).data.subscribed).toBe(true);
+  });
+});
+
+describe('demo quote to cash: quotes, approvals, commissions', () => {
+  const month = (back: number): string => {
+    const [y, m] = today().split('-').map(Number) as [number, number];
+    return new Date(Date.UTC(y, m - 1 - back, 1)).toISOString().slice(0, 7);
+  };
+
+  it('prices quotes with the real pricing code, in every status, on late-stage deals', async () => {
+    for (const k of ['accepted_quotes', 'quotes', 'quote_versions', 'quotes_expired', 'draft_contracts'])
+      expect(Number(summary[k]), k).toBeGreaterThan(0);
+    const quotes = await tdb.query(sql<{
+      id: string;
+      number: string;
+      quote_version: number;
+      status: string;
+      header_discount: string;
+      account_id: string;
+      net_total: string;
+      tax_total: string;
+      grand_total: string;
+      effective_discount: string;
+      lines_net: string;
+      lines_tax: string;
+      stage: string;
+      stage_type: string;
+      valid_until: string;
+      early: boolean;
+      future: boolean;
+    }>`select q.id, q.number, q.quote_version, q.status, q.header_discount, q.account_id, q.net_total, q.tax_total,
+        q.grand_total, q.effective_discount,
+        (select sum(net_amount) from quote_line l where l.tenant_id = q.tenant_id and l.quote_id = q.id) as lines_net,
+        (select sum(tax) from quote_line l where l.tenant_id = q.tenant_id and l.quote_id = q.id) as lines_tax,
+        o.stage, s.type as stage_type, to_char(q.valid_until, 'YYYY-MM-DD') as valid_until,
+        q.created_at < o.created_at as early,
+        greatest(q.created_at, q.submitted_at, q.approved_at, q.sent_at, q.accepted_at) > now() as future
+      from quote q join opportunity o on o.tenant_id = q.tenant_id and o.id = q.opportunity_id
+      join sales_stage s on s.tenant_id = o.tenant_id and s.pipeline_id = o.pipeline_id and s.key = o.stage
+      where q.tenant_id = ${tdb.tenantId}`);
+    expect(new Set(quotes.map((q) => q.status))).toEqual(
+      new Set(['draft', 'in_approval', 'approved', 'rejected', 'sent', 'accepted', 'expired', 'superseded']),
+    );
+    for (const q of quotes) {
+      expect(q.net_total, q.number).toBe(q.lines_net);
+      expect(q.tax_total, q.number).toBe(q.lines_tax);
+      expect(Number(q.grand_total), q.number).toBe(Number(q.net_total) + Number(q.tax_total));
+      expect(q.early || q.future, q.number).toBe(false);
+      // accepted quotes are on won deals, every other on an open deal in a late stage
+      if (q.status === 'accepted') expect(q.stage_type).toBe('won');
+      else expect(['solution', 'negotiation', 'proposal', 'confirming', 'committed']).toContain(q.stage);
+      if (q.status === 'expired') expect(q.valid_until < today()).toBe(true);
+      if (['draft', 'in_approval', 'approved', 'sent'].includes(q.status))
+        expect(q.valid_until >= today(), q.number).toBe(true);
+    }
+    // the pricing trial gives a sent quote's figures again from its lines
+    const sent = quotes.find((q) => q.status === 'sent');
+    const lines = await tdb.query(sql<{
+      product_id: string;
+      quantity: number;
+      discount: number;
+      service_start: string | null;
+      service_end: string | null;
+    }>`select product_id, quantity::float8 as quantity, discount::float8 as discount,
+        to_char(service_start, 'YYYY-MM-DD') as service_start, to_char(service_end, 'YYYY-MM-DD') as service_end
+      from quote_line where tenant_id = ${tdb.tenantId} and quote_id = ${String(sent?.id)} and parent_line_id is null
+      order by position`);
+    const trial = json<{ data: { totals: { net_total: number; grand_total: number } } }>(
+      await admin.post('/api/v1/pricing/calculate', {
+        account_id: sent?.account_id,
+        header_discount: Number(sent?.header_discount),
+        lines: lines.map((l) => ({
+          product_id: l.product_id,
+          quantity: l.quantity,
+          discount: l.discount,
+          ...(l.service_start ? { service_start: l.service_start, service_end: l.service_end } : {}),
+        })),
+      }),
+    ).data;
+    expect(trial.totals.net_total).toBe(Number(sent?.net_total));
+    expect(trial.totals.grand_total).toBe(Number(sent?.grand_total));
+    // one quote in two versions: v1 was sent, v2 is a draft with a bigger discount
+    const v2 = quotes.find((q) => q.quote_version === 2);
+    const v1 = quotes.find((q) => q.number === v2?.number && q.quote_version === 1);
+    expect(v1?.status).toBe('superseded');
+    expect(v2?.status).toBe('draft');
+    expect(Number(v2?.effective_discount)).toBeGreaterThan(Number(v1?.effective_discount));
+    // accepted quotes became the orders of their won deals, to the fen
+    const accepted = await tdb.query(sql<{ ok: boolean }>`select q.order_id = o.id and o.quote_id = q.id
+        and o.amount = q.net_total and o.amount = op.amount and o.status = 'confirmed' and c.status = 'signed' as ok
+      from quote q join sales_order o on o.tenant_id = q.tenant_id and o.id = q.order_id
+      join opportunity op on op.tenant_id = q.tenant_id and op.id = q.opportunity_id
+      join contract c on c.tenant_id = q.tenant_id and c.id = q.contract_id
+      where q.tenant_id = ${tdb.tenantId} and q.status = 'accepted'`);
+    expect(accepted.length).toBe(Number(summary.accepted_quotes));
+    expect(accepted.every((a) => a.ok)).toBe(true);
+  });
+
+  it("leaves approvals waiting in the admin's inbox and decided ones with their history", async () => {
+    const inbox = json<{ data: Array<{ object: string; record_title: string | null }> }>(
+      await admin.get('/api/v1/approvals/inbox'),
+    ).data;
+    expect(inbox.length).toBeGreaterThanOrEqual(2);
+    expect(inbox.length).toBeLessThanOrEqual(4);
+    expect(new Set(inbox.map((i) => i.object))).toEqual(new Set(['quote', 'contract']));
+    const instances = await tdb.query(sql<{
+      object: string;
+      status: string;
+      record_status: string | null;
+      decisions: number;
+      comments: number;
+      ordered: boolean;
+    }>`select i.object, i.status,
+        case when i.object = 'quote' then (select status from quote q where q.tenant_id = i.tenant_id and q.id = i.record_id)
+          else (select approval_status from contract c where c.tenant_id = i.tenant_id and c.id = i.record_id) end as record_status,
+        (select count(*)::int from approval_task k where k.tenant_id = i.tenant_id and k.instance_id = i.id
+          and k.status in ('approved', 'rejected')) as decisions,
+        (select count(*)::int from approval_task k where k.tenant_id = i.tenant_id and k.instance_id = i.id
+          and k.comment is not null) as comments,
+        i.submitted_at < coalesce(i.completed_at, now()) and not exists (select 1 from approval_step s
+          where s.tenant_id = i.tenant_id and s.instance_id = i.id and (s.at < i.submitted_at or s.at > now())) as ordered
+      from approval_instance i where i.tenant_id = ${tdb.tenantId}`);
+    expect(instances.every((i) => i.ordered)).toBe(true);
+    const quoteStatus: Record<string, string[]> = {
+      pending: ['in_approval'],
+      approved: ['approved', 'sent', 'accepted', 'expired', 'superseded'],
+      rejected: ['rejected'],
+    };
+    for (const i of instances.filter((x) => x.object === 'quote'))
+      expect(quoteStatus[i.status]).toContain(i.record_status);
+    for (const i of instances.filter((x) => x.object === 'contract'))
+      expect(i.record_status).toBe(i.status === 'pending' ? 'pending' : 'approved');
+    expect(instances.some((i) => i.status === 'rejected' && i.comments > 0)).toBe(true);
+    expect(instances.some((i) => i.status === 'approved' && i.decisions >= 2)).toBe(true);
+    expect(instances.some((i) => i.object === 'contract' && i.status === 'approved' && i.comments > 0)).toBe(
+      true,
+    );
+    // a sales manager has one waiting too
+    const managerTasks = await tdb.one(sql<{ n: number }>`select count(*)::int as n from approval_task k
+      join app_user u on u.tenant_id = k.tenant_id and u.id = k.approver_id
+      join role r on r.tenant_id = u.tenant_id and r.id = u.role_id
+      where k.tenant_id = ${tdb.tenantId} and k.status = 'pending' and r.key = 'sales_manager'`);
+    expect(managerTasks?.n).toBeGreaterThan(0);
+  });
+
+  it('splits orders, books credit in the month the money came, and closes the last months', async () => {
+    expect(Number(summary.split_orders)).toBeGreaterThan(0);
+    const splits = await tdb.query(sql<{ order_id: string; revenue: string; overlays: number }>`
+      select order_id, sum(percent) filter (where kind = 'revenue') as revenue,
+        count(*) filter (where kind = 'overlay' and role = 'manager')::int as overlays
+      from order_split where tenant_id = ${tdb.tenantId} group by order_id`);
+    expect(splits.length).toBe(Number(summary.split_orders));
+    expect(splits.every((s) => Number(s.revenue) === 100)).toBe(true);
+    expect(splits.reduce((a, s) => a + s.overlays, 0)).toBe(1);
+    // credit = the money allocated (every order type at 100 %), in the month it was received
+    const credit = await tdb.one(sql<{ revenue: string; allocated: string; misplaced: number }>`select
+      (select sum(amount) from performance_credit where tenant_id = ${tdb.tenantId} and kind = 'revenue') as revenue,
+      (select sum(amount) from payment_allocation where tenant_id = ${tdb.tenantId}) as allocated,
+      (select count(*)::int from performance_credit c join payment p on p.tenant_id = c.tenant_id and p.id = c.payment_id
+        where c.tenant_id = ${tdb.tenantId} and c.period <> date_trunc('month', p.received_date)::date) as misplaced`);
+    expect(credit?.revenue).toBe(credit?.allocated);
+    expect(credit?.misplaced).toBe(0);
+    // statements: two months ago locked, last month approved, this month drafts — each the ledger's sum
+    const statements = await tdb.query(sql<{
+      period: string;
+      status: string;
+      credit: string;
+      ledger: string;
+    }>`select to_char(s.period, 'YYYY-MM') as period, s.status, s.revenue_credit + s.overlay_credit as credit,
+        (select coalesce(sum(amount), 0) from performance_credit c where c.tenant_id = s.tenant_id
+          and c.user_id = s.user_id and c.period = s.period) as ledger
+      from commission_statement s where s.tenant_id = ${tdb.tenantId}`);
+    const status = (p: string): Set<string> =>
+      new Set(statements.filter((s) => s.period === p).map((s) => s.status));
+    expect(status(month(2))).toEqual(new Set(['locked']));
+    expect(status(month(1))).toEqual(new Set(['approved']));
+    expect(status(month(0))).toEqual(new Set(['draft']));
+    expect(statements.every((s) => s.period <= month(0))).toBe(true);
+    for (const s of statements) expect(s.credit, s.period).toBe(s.ledger);
+    // what a rep sees for this month is the draft statement, computed live
+    const rep = await tdb.one(sql<{ email: string; commission: string }>`select u.email, s.commission
+      from commission_statement s join app_user u on u.tenant_id = s.tenant_id and u.id = s.user_id
+      where s.tenant_id = ${tdb.tenantId} and s.period = ${`${month(0)}-01`}::date and u.email like 'rep%'
+      order by s.commission desc limit 1`);
+    const me = json<{ data: { commission: number; statement: { status: string } | null } }>(
+      await (
+        await login(built.app, String(rep?.email), 'Flywheel-Demo-2026', slug)
+      ).get('/api/v1/performance/me'),
+    ).data;
+    expect(me.statement?.status).toBe('draft');
+    expect(me.commission).toBe(Number(rep?.commission));
+    const rules = json<{
+      data: { commission: { roles: Record<string, { tiers: unknown[]; cap: number | null }> } };
+    }>(await admin.get('/api/v1/performance/settings')).data;
+    expect(rules.commission.roles.sales?.tiers.length).toBeGreaterThan(1);
+    expect(rules.commission.roles.sales?.cap).toBeGreaterThan(0);
+  });
+});
+
+describe('demo subscriptions', () => {
+  it('has an installed base: ARR, movements of every kind that balance, renewals due and renewal deals', async () => {
+    expect(Number(summary.subscription_customers)).toBeGreaterThanOrEqual(30);
+    const arr = json<{ data: { arr: number; customers: number } }>(
+      await admin.get('/api/v1/metrics/arr'),
+    ).data;
+    expect(arr.arr).toBeGreaterThan(0);
+    expect(arr.customers).toBeGreaterThan(30);
+    const to = new Date().toISOString().slice(0, 7);
+    const [y, m] = to.split('-').map(Number) as [number, number];
+    const from = `${y - 2}-${String(m).padStart(2, '0')}`;
+    const rows = json<{ data: Array<Record<string, number>> }>(
+      await admin.get(`/api/v1/metrics/arr-movements?from=${from}&to=${to}`),
+    ).data;
+    for (const k of ['new', 'expansion', 'reactivation', 'contraction', 'churn'])
+      expect(
+        rows.reduce((s, r) => s + (r[k] ?? 0), 0),
+        k,
+      ).toBeGreaterThan(0);
+    for (const r of rows)
+      expect(
+        (r.start_arr ?? 0) +
+          (r.new ?? 0) +
+          (r.expansion ?? 0) +
+          (r.reactivation ?? 0) -
+          (r.contraction ?? 0) -
+          (r.churn ?? 0),
+      ).toBe(r.end_arr);
+    const due = json<{ data: { rows: Array<{ renewal_opportunity_id: string | null }> } }>(
+      await admin.get('/api/v1/renewals/due?bucket=due_3m'),
+    ).data.rows;
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.some((d) => d.renewal_opportunity_id !== null)).toBe(true);
+    const rates = json<{ data: { total: { renewal_rate: number | null } } }>(
+      await admin.get(`/api/v1/metrics/renewals?from=${from}&to=${to}`),
+    ).data.total;
+    expect(rates.renewal_rate).toBeGreaterThan(0.4);
+    expect(rates.renewal_rate).toBeLessThan(1);
   });
 });

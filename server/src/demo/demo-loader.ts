@@ -7,6 +7,7 @@ import { LeadsService } from '../modules/leads/index.ts';
 import { shapeLeadHistory } from './demo-lead-history.ts';
 import { loadDemoSales } from './demo-sales.ts';
 import { loadDemoCash } from './demo-cash.ts';
+import { loadDemoSubscriptions } from './demo-subscriptions.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -106,6 +107,8 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const sales = await loadDemoSales(p, actor, rng);
   // products, contracts and orders for the won deals (demo-cash.ts)
   const cash = await loadDemoCash(p, actor, rng);
+  // the installed base: renewals, churn and ARR history (demo-subscriptions.ts)
+  const subscriptions = await loadDemoSubscriptions(p, actor);
   return {
     users: users.length,
     accounts: createdAccounts.length,
@@ -113,6 +116,7 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
     ...leads,
     ...sales,
     ...cash,
+    ...subscriptions,
     user_password: DEMO_PASSWORD,
   };
 }
