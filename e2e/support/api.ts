@@ -4,7 +4,7 @@ import { expect, ADMIN } from './fixtures';
 /** The password of the demo users and of every user the specs create. */
 export const DEMO_PASSWORD = 'Flywheel-Demo-2026';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
  * An API session of its own (admin by default, or anyone), beside the browser's, so the page can
@@ -34,10 +34,17 @@ export async function apiSession(
     post: (path: string, data?: unknown) => call('POST', path, data),
     patch: (path: string, data: unknown) => call('PATCH', path, data),
     put: (path: string, data: unknown) => call('PUT', path, data),
+    del: (path: string) => call('DELETE', path),
   };
 }
 
 export type Api = Awaited<ReturnType<typeof apiSession>>;
+
+/** YYYY-MM-DD in Shanghai (the demo tenant's zone), `days` from today. */
+export function shanghaiDay(days = 0): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
+}
 
 /** Unique digits per test run, for names and mobiles that no other test uses. */
 export function uniq(): string {

@@ -6,6 +6,7 @@ import { RequireSession } from './auth/require-session';
 import { NotFoundPage } from './shell/not-found-page';
 import { OrderNewRedirect, OrderRecordRedirect } from './cash/order-redirects';
 import { QuoteNewRedirect, QuoteRecordRedirect } from './quotes/quote-redirects';
+import { PriceListRecordRedirect } from './cash/price-list-redirects';
 
 // Object views are the heavy part of the app; the login route should not pay for them, nor for
 // the signed-in shell (menu, header search, notifications): 344 → 297 KB gzip for /login.
@@ -37,6 +38,8 @@ const MatchingPage = lazy(() => import('./receivables/matching-page'));
 const InvoicesPage = lazy(() => import('./receivables/invoices-page'));
 const AgingPage = lazy(() => import('./receivables/aging-page'));
 const QuotePage = lazy(() => import('./quotes/quote-page'));
+const PriceListsPage = lazy(() => import('./cash/price-lists-page'));
+const PriceListPage = lazy(() => import('./cash/price-list-page'));
 const MyPerformancePage = lazy(() => import('./performance/my-performance-page'));
 const TeamPerformancePage = lazy(() => import('./performance/team-performance-page'));
 const StatementsPage = lazy(() =>
@@ -142,6 +145,9 @@ export function AppRoutes() {
         <Route path="o/quote/:id" element={<QuoteRecordRedirect />} />
         <Route path="cash/quotes/new" element={page(<QuotePage />)} />
         <Route path="cash/quotes/:id" element={page(<QuotePage />)} />
+        <Route path="o/price_list/:id" element={<PriceListRecordRedirect />} />
+        <Route path="cash/price-lists" element={page(<PriceListsPage />)} />
+        <Route path="cash/price-lists/:id" element={page(<PriceListPage />)} />
         <Route path="performance/me" element={page(<MyPerformancePage />)} />
         <Route path="performance/team" element={page(<TeamPerformancePage />)} />
         <Route path="performance/statements" element={page(<StatementsPage />)} />

@@ -73,6 +73,12 @@ describe('navigation', () => {
     expect(nav.map((g) => g.key)).toEqual(['sales', 'cash']);
     expect(nav[1]?.items.map((i) => i.path)).toEqual(['/o/product', '/o/order']);
   });
+  it('opens price lists in their editor instead of the generic list', () => {
+    const nav = buildNav(me(false, { price_list: readOnly }), [obj('price_list', 'cash')]);
+    const item = nav.find((g) => g.key === 'cash')?.items[0];
+    expect(item?.path).toBe('/cash/price-lists');
+    expect(item?.object?.api_name).toBe('price_list');
+  });
   it('hides what a role may not read, and Settings for non-admins', () => {
     const nav = buildNav(me(false, { contact: readOnly }), objects);
     // the approvals inbox is everyone's: anyone may be named an approver

@@ -41,6 +41,14 @@ const MODULE_GROUP: Record<string, NavGroupKey> = {
   analytics: 'analytics',
 };
 
+/**
+ * Objects whose module screen replaces the generic list in the menu (the generic list stays
+ * reachable by its URL for filters and exports).
+ */
+const OBJECT_PAGE: Record<string, string> = {
+  price_list: '/cash/price-lists',
+};
+
 export interface NavGroup {
   key: NavGroupKey;
   items: { key: string; path: string; object?: ObjectMeta; label?: MessageKey }[];
@@ -172,7 +180,8 @@ export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
   for (const o of objects) {
     if (!canDo(me, o.api_name, 'read')) continue;
     const group = o.is_custom ? 'custom' : (MODULE_GROUP[o.module] ?? 'custom');
-    add(group, { key: `/o/${o.api_name}`, path: `/o/${o.api_name}`, object: o });
+    const path = OBJECT_PAGE[o.api_name] ?? `/o/${o.api_name}`;
+    add(group, { key: path, path, object: o });
   }
   for (const p of PAGES) if (p.visible(me)) add(p.group, { key: p.path, path: p.path, label: p.label });
   if (me.role.is_admin) add('settings', { key: '/settings', path: '/settings' });
