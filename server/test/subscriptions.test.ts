@@ -462,6 +462,23 @@ describe('idempotence and recomputation', () => {
   });
 });
 
+describe('ownership', () => {
+  it('due records follow the account owner (the work list is the owner’s)', async () => {
+    const p = await admin.patch(`/api/v1/objects/account/${acc.E}`, { owner_id: rep.userId });
+    expect(p.statusCode, p.body).toBe(200);
+    await drain();
+    const rows = await TenantDb.for(built.platform.db, t.tenantId).query(
+      sql<{
+        owner_id: string;
+      }>`select owner_id from due_renewal where tenant_id = ${t.tenantId} and account_id = ${acc.E}`,
+    );
+    expect(rows.map((r) => r.owner_id)).toEqual([rep.userId]);
+    const back = await admin.patch(`/api/v1/objects/account/${acc.E}`, { owner_id: admin.userId });
+    expect(back.statusCode, back.body).toBe(200);
+    await drain();
+  });
+});
+
 describe('permissions and bad input', () => {
   it('a rep sees only the customers they may read', async () => {
     const r = await rep.get('/api/v1/metrics/arr?as_of=2025-09-30');

@@ -22,9 +22,18 @@ const PAYMENT_EVENTS = ['payment.matched', 'payment.allocated', 'payment.refunde
 export function subscriptionsSubscriber(): Subscriber {
   return {
     name: 'subscriptions.ledger',
-    types: [...ORDER_EVENTS, ...PAYMENT_EVENTS],
+    types: [...ORDER_EVENTS, ...PAYMENT_EVENTS, 'account.updated'],
     async handle(ev: StoredEvent, tx: TenantDb): Promise<void> {
       if (!ev.record_id) return;
+      if (ev.type === 'account.updated') {
+        // due records belong to the account owner: the work list follows a change of owner
+        const changes = ev.payload.changes;
+        if (typeof changes === 'object' && changes !== null && 'owner_id' in changes)
+          await tx.exec0(sql`update due_renewal r set owner_id = a.owner_id, updated_at = now()
+            from account a where r.tenant_id = ${tx.tenantId} and a.tenant_id = r.tenant_id and a.id = r.account_id
+              and r.account_id = ${ev.record_id} and r.owner_id is distinct from a.owner_id`);
+        return;
+      }
       const today = todayIn(await tenantTimeZone(tx));
       if (ORDER_EVENTS.includes(ev.type)) {
         await bookOrder(tx, ev.record_id, today);
