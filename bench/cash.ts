@@ -20,7 +20,7 @@ import { priceLines } from '../server/src/modules/cash/index.ts';
 import type { LineInput } from '../server/src/modules/cash/pricing.rules.ts';
 import { PaymentsService } from '../server/src/modules/cash/payments.service.ts';
 import { importStatement, MAX_STATEMENT_ROWS } from '../server/src/modules/cash/payments.import.ts';
-import { agingReport } from '../server/src/modules/cash/aging.service.ts';
+import { agingReport, agingStatement } from '../server/src/modules/cash/aging.service.ts';
 import { company, intBetween, pick, seededRng, type Rng } from '../server/src/demo/generator.ts';
 import { compare, latencyRow, table, throughputRow, type Row, type Stats } from './lib.ts';
 
@@ -875,20 +875,6 @@ async function benchMatching(
 // ---------------------------------------------------------------------------------------------
 // 3. AR aging
 
-/** The statement agingReport() runs (aging.service.ts) for an admin (scope predicate `true`). */
-const FLYWHEEL_AGING_SQL = `select t.account_id as group_id, a.name as group_name, t.amount_currency as currency, to_char(i.due_date, 'YYYY-MM-DD') as due_date,
-      (i.amount - coalesce((select sum(al.amount) from payment_allocation al
-         join payment pm on pm.tenant_id = al.tenant_id and pm.id = al.payment_id
-         where al.tenant_id = i.tenant_id and al.instalment_id = i.id and pm.received_date <= $2::date), 0))::int8 as open
-    from payment_instalment i
-    join payment_plan t on t.tenant_id = i.tenant_id and t.id = i.plan_id
-    left join sales_order o on o.tenant_id = t.tenant_id and o.id = t.order_id
-    left join account a on a.tenant_id = t.tenant_id and a.id = t.account_id
-    left join app_user u on u.tenant_id = t.tenant_id and u.id = t.owner_id
-    where i.tenant_id = $1 and t.deleted_at is null and t.status <> 'cancelled'
-      and coalesce(o.status, '') <> 'cancelled' and true
-    order by group_name nulls last, group_id, i.due_date`;
-
 /**
  * The bare way: allocations received by then summed per instalment (one hash aggregate), the
  * open amounts bucketed and summed per account in the same statement.
@@ -1091,14 +1077,15 @@ async function benchAging(
   );
   const [fwStats, rawStats] = await compare(flywheel, bare, o.iterations, 1);
   if (fwStats.median > 3 * rawStats.median) {
-    // the plan of the report's statement (aging.service.ts, admin scope) beside the bare one
-    const plan = async (text: string) =>
-      (await raw.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, [tenantId, asOf])).rows
+    // the plan of the report's own statement (agingStatement, admin scope) beside the bare one
+    const plan = async (text: string, values: readonly unknown[]) =>
+      (await raw.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${text}`, [...values])).rows
         .map((r) => `    ${r['QUERY PLAN']}`)
         .join('\n');
+    const fwSql = agingStatement(admin, asOf, 'account').compile(p.db.kysely);
     o.log(`aging: Flywheel ${fwStats.median.toFixed(0)} ms vs raw ${rawStats.median.toFixed(0)} ms — plans:`);
-    o.log(`  Flywheel's statement:\n${await plan(FLYWHEEL_AGING_SQL)}`);
-    o.log(`  bare statement:\n${await plan(BARE_AGING_SQL)}`);
+    o.log(`  Flywheel's statement:\n${await plan(fwSql.sql, fwSql.parameters)}`);
+    o.log(`  bare statement:\n${await plan(BARE_AGING_SQL, [tenantId, asOf])}`);
   }
   return [
     latencyRow(

@@ -561,6 +561,83 @@ describe('aging and the receivables job at an as-of date', () => {
     expect(codes(bad)).toEqual(['as_of:invalid_date']);
   });
 
+  it('puts 0/1/30/31/60/61/90/91 days past due in the right bucket, per currency, for every scope', async () => {
+    const edge = await account(repA, '厦门账龄边界有限公司');
+    // one instalment per boundary, amounts in powers of two so each bucket's sum names its members
+    const due = [
+      ['2026-03-31', 100], // 91 days before 06-30
+      ['2026-04-01', 200], // 90 (paid in full before the date: drops out)
+      ['2026-04-30', 400], // 61 (paid after the date: still open)
+      ['2026-05-01', 800], // 60
+      ['2026-05-30', 1_600], // 31
+      ['2026-05-31', 3_200], // 30
+      ['2026-06-29', 6_400], // 1
+      ['2026-06-30', 12_800], // 0: due on the date is current
+      ['2026-07-01', 25_600], // not yet due
+    ] as const;
+    const cny = await plan(repA, {
+      order_id: (await order(repA, edge, 51_100)).id,
+      instalments: due.map(([d, a]) => ({ due_date: d, amount: a })),
+    });
+    const ref = (k: number): string | undefined => cny.instalments[k]?.number;
+    await pay(repA, { account_id: edge, amount: 50, received_date: '2026-04-15', bank_reference: ref(0) });
+    await pay(repA, { account_id: edge, amount: 200, received_date: '2026-05-01', bank_reference: ref(1) });
+    await pay(repA, { account_id: edge, amount: 400, received_date: '2026-07-05', bank_reference: ref(2) });
+    const usdOrder = await repA.post('/api/v1/orders', {
+      account_id: edge,
+      status: 'confirmed',
+      currency: 'USD',
+      lines: [{ product_id: product, quantity: 1, unit_price: 7_000, amount: 7_000 }],
+    });
+    expect(usdOrder.statusCode, usdOrder.body).toBe(201);
+    await plan(repA, {
+      order_id: json<{ data: Rec }>(usdOrder).data.id,
+      instalments: [{ due_date: '2026-06-01', amount: 7_000 }],
+    });
+    const gone = await order(repA, edge, 9_999);
+    await plan(repA, { order_id: gone.id, instalments: [{ due_date: '2026-01-01', amount: 9_999 }] });
+    expect((await repA.post(`/api/v1/orders/${gone.id}/cancel`, { reason: '客户取消' })).statusCode).toBe(
+      200,
+    );
+
+    const expected = [
+      {
+        group_id: edge,
+        group_name: '厦门账龄边界有限公司',
+        currency: 'CNY',
+        current: 12_800 + 25_600,
+        d1_30: 6_400 + 3_200,
+        d31_60: 1_600 + 800,
+        d61_90: 400,
+        d91_plus: 50,
+        total: 50_850,
+        overdue: 12_450,
+      },
+      {
+        group_id: edge,
+        group_name: '厦门账龄边界有限公司',
+        currency: 'USD',
+        current: 0,
+        d1_30: 7_000,
+        d31_60: 0,
+        d61_90: 0,
+        d91_plus: 0,
+        total: 7_000,
+        overdue: 7_000,
+      },
+    ];
+    // the rep's own-records scope and the admin's whole-tenant read take different paths in SQL
+    for (const c of [repA, admin]) {
+      const r = await agingOf(c, 'as_of=2026-06-30');
+      expect(r.rows.filter((x) => x.group_id === edge)).toEqual(expected);
+      const totals = r.totals as Array<Record<string, number | string>>;
+      for (const cur of ['CNY', 'USD'])
+        expect(totals.find((x) => x.currency === cur)?.total).toBe(
+          r.rows.filter((x) => x.currency === cur).reduce((s, x) => s + Number(x.total), 0),
+        );
+    }
+  });
+
   it('marks overdue and reminds the owner before and after the due date, once each', async () => {
     const run = async (asOf: string): Promise<Record<string, number>> => {
       const r = await admin.post('/api/v1/admin/jobs/cash.receivables/run', { as_of: asOf });
