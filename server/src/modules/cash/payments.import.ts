@@ -13,7 +13,7 @@ import { newId } from '../../platform/db/ids.ts';
 import { AppError, forbidden, invalid, type FieldIssue } from '../../platform/http/errors.ts';
 import { readRows, type ImportFormat } from '../../platform/io/readers.ts';
 import type { Rec } from '../../platform/metadata/types.ts';
-import { quotes, normaliseReference } from './matching.rules.ts';
+import { normaliseReference, quotedNumbers } from './matching.rules.ts';
 import { isDate, MAX_AMOUNT } from './receivables.rules.ts';
 import { listAll } from './receivables.service.ts';
 import type { PaymentsService, RecordInput } from './payments.service.ts';
@@ -215,25 +215,30 @@ async function resolveAccounts(
 ): Promise<Map<number, Rec>> {
   const tdb = payments.tdb(actor);
   const refs = rows.map((r) => normaliseReference(r.reference ?? ''));
-  // candidate document numbers each distinct reference quotes (whole-token check below, in
-  // TypeScript, only against the candidates of the row's own reference)
+  // the document numbers each distinct reference quotes as a whole token: every live number is
+  // read once and the references are scanned in memory (a search per reference and number grew
+  // with rows × documents); a number also has to appear in the reference as PostgreSQL
+  // upper-cases it, as when this was a position() search
   const distinct = [...new Set(refs.filter((r) => r))];
-  const hits = distinct.length
-    ? await tdb.query(sql<{ n: number; number: string; account_id: string }>`
-        with refs as materialized (select r.ref, r.n from unnest(${distinct}::text[]) with ordinality r(ref, n)),
-        docs as materialized (
-          select upper(number) as upper_number, number, account_id from payment_plan where tenant_id = ${tdb.tenantId} and deleted_at is null
-          union all select upper(number), number, account_id from sales_order where tenant_id = ${tdb.tenantId} and deleted_at is null
-          union all select upper(number), number, account_id from contract where tenant_id = ${tdb.tenantId} and deleted_at is null)
-        select distinct refs.n::int4 as n, d.number, d.account_id from docs d join refs on position(d.upper_number in refs.ref) > 0`)
+  const docs = distinct.length
+    ? await tdb.query(sql<{ upper_number: string; number: string; account_id: string }>`
+        select upper(number) as upper_number, number, account_id from payment_plan where tenant_id = ${tdb.tenantId} and deleted_at is null
+        union all select upper(number), number, account_id from sales_order where tenant_id = ${tdb.tenantId} and deleted_at is null
+        union all select upper(number), number, account_id from contract where tenant_id = ${tdb.tenantId} and deleted_at is null`)
     : [];
-  const docsOf = new Map<string, Array<{ number: string; account_id: string }>>();
-  for (const h of hits) {
-    const ref = distinct[h.n - 1] ?? '';
-    const list = docsOf.get(ref);
-    if (list) list.push(h);
-    else docsOf.set(ref, [h]);
-  }
+  const docsByNumber = new Map<string, typeof docs>();
+  for (const d of docs) docsByNumber.set(d.number, [...(docsByNumber.get(d.number) ?? []), d]);
+  const quoted = quotedNumbers(
+    distinct,
+    docs.map((d) => d.number),
+  );
+  const accountsOf = new Map<string, string[]>();
+  distinct.forEach((ref, k) => {
+    const hits = (quoted[k] ?? []).flatMap((n) => docsByNumber.get(n) ?? []);
+    accountsOf.set(ref, [
+      ...new Set(hits.filter((d) => ref.includes(d.upper_number)).map((d) => d.account_id)),
+    ]);
+  });
   const names = [
     ...new Set(
       rows
@@ -246,20 +251,22 @@ async function resolveAccounts(
     ? await tdb.query(sql<{ id: string; name: string }>`select id, name from account
         where tenant_id = ${tdb.tenantId} and deleted_at is null and lower(name) = any(${names}::text[])`)
     : [];
+  const idsByName = new Map<string, string[]>();
+  for (const a of byName) {
+    const key = a.name.toLowerCase();
+    idsByName.set(key, [...(idsByName.get(key) ?? []), a.id]);
+  }
+  const named = (v: string): string[] => idsByName.get(v.toLowerCase()) ?? [];
   const candidate = new Map<number, string>();
   rows.forEach((r, i) => {
     const field = (k: string): string => `rows[${r.row}].${k}`;
-    const named = (v: string): string[] =>
-      byName.filter((a) => a.name.toLowerCase() === v.toLowerCase()).map((a) => a.id);
     let ids: string[];
     let from: string;
     if (r.account) {
       ids = /^[0-9a-f-]{36}$/i.test(r.account) ? [r.account.toLowerCase()] : named(r.account);
       from = 'account';
     } else {
-      const ref = refs[i] ?? '';
-      const docs = docsOf.get(ref) ?? [];
-      ids = [...new Set(docs.filter((d) => quotes(ref, d.number)).map((d) => d.account_id))];
+      ids = accountsOf.get(refs[i] ?? '') ?? [];
       from = 'reference';
       if (!ids.length && r.payer) {
         ids = named(r.payer);

@@ -5,6 +5,7 @@ import {
   decideMatch,
   matchInOrder,
   normaliseReference,
+  quotedNumbers,
   quotes,
   referencedInstalments,
   type Decision,
@@ -60,6 +61,41 @@ describe('references', () => {
     expect(o.numbers).toEqual(['SO-2026-00001']);
     expect(referencedInstalments('HT-2026-00009', open).instalments.map((i) => i.id)).toEqual(['b2']);
     expect(referencedInstalments('nothing', open).instalments).toEqual([]);
+  });
+});
+
+describe('numbers quoted by many references at once', () => {
+  const numbers = [
+    'SO-2026-00001',
+    'SO-2026-00012',
+    'PP-2026-00001',
+    'PP-2026-00001-2',
+    'HT-2026-00009',
+    'ht-2026-00010',
+    '合同2026-7',
+    'X',
+  ];
+  const refs = [
+    '货款 SO-2026-00001 谢谢',
+    'SO-2026-000012',
+    '货款SO-2026-00012',
+    'PP-2026-00001-2',
+    'PP-2026-00001-A',
+    'PP-2026-00001-20 / HT-2026-00009',
+    'HT-2026-00010',
+    '付合同2026-7尾款',
+    'X X-1 XX',
+    '',
+  ].map(normaliseReference);
+  it('finds exactly what quotes() finds, for every reference and number', () => {
+    const found = quotedNumbers(refs, numbers);
+    refs.forEach((ref, k) => {
+      expect(new Set(found[k]), ref).toEqual(new Set(numbers.filter((n) => quotes(ref, n))));
+    });
+    expect(found.map((f) => f.length)).toEqual([1, 0, 1, 1, 1, 1, 1, 1, 1, 0]);
+  });
+  it('returns every spelling of a number that normalises alike', () => {
+    expect(quotedNumbers(['SO-1'], ['SO-1', 'so-1', 'ＳＯ－１'])).toEqual([['SO-1', 'so-1', 'ＳＯ－１']]);
   });
 });
 
