@@ -398,6 +398,60 @@ describe('trial calculation', () => {
     await admin.delete(`/api/v1/objects/price_list/${own}`);
   });
 
+  it('reads fractional tier bounds and minimum quantities exactly, also for bundle children', async () => {
+    const frac = await create('product', {
+      sku: 'FRAC',
+      name: '按量服务',
+      type: 'service',
+      list_price: 1_000,
+    });
+    const own = await create('price_list', {
+      name: '小数阶梯测试',
+      priority: 0,
+      scope_type: 'account',
+      account_id: accountC,
+    });
+    const put = await admin.put(`/api/v1/price-lists/${own}/items`, {
+      items: [
+        {
+          product_id: addon,
+          unit_price: 15_000,
+          tier_mode: 'range',
+          tiers: [
+            { from_qty: 0, to_qty: 2.5, unit_price: 15_000 },
+            { from_qty: 2.5, to_qty: null, unit_price: 12_000 },
+          ],
+        },
+        { product_id: seat, unit_price: 9_500, min_quantity: 7.5 },
+        { product_id: frac, unit_price: 900, min_quantity: 7.5 },
+      ],
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const r = await calc(rep, {
+      account_id: accountC,
+      lines: [
+        { product_id: addon, quantity: 2.5 },
+        { product_id: addon, quantity: 2.5001 },
+        { product_id: frac, quantity: 7.4999 },
+        { product_id: frac, quantity: 7.5 },
+        { product_id: suite, quantity: 2, options: [addon] },
+      ],
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(json<Result>(r).data.lines.map((l) => [l.product_id, l.quantity, l.unit_price, l.amount])).toEqual(
+      [
+        [addon, 2.5, 15_000, 37_500], // 2.5 is still in the first tier
+        [addon, 2.5001, 12_000, 30_001], // 30,001.2
+        [frac, 7.4999, 1_000, 7_500], // below the item's 7.5: the standard price (7,499.9)
+        [frac, 7.5, 900, 6_750],
+        [suite, 2, 0, 0],
+        [seat, 10, 9_500, 95_000], // 2 bundles × 5 seats reach the list item
+        [addon, 2, 15_000, 30_000],
+      ],
+    );
+    await admin.delete(`/api/v1/objects/price_list/${own}`);
+  });
+
   it('expands bundles into their children', async () => {
     const r = await calc(rep, {
       account_id: accountC,

@@ -22,6 +22,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 // ---------------------------------------------------------------------------------------------
 // Exact decimals
 
+const DECIMAL_RE = /^(-)?(\d{1,20})(?:\.(\d{1,30}))?$/;
+
 /**
  * A decimal (number or numeric string as PostgreSQL returns it) as an integer scaled by
  * 10^decimals, or null when it is not a plain decimal or has more significant decimals than
@@ -31,14 +33,19 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export function parseScaled(v: unknown, decimals: number): bigint | null {
   let s: string;
   if (typeof v === 'number') {
+    // the common case, a whole number (quantities, discounts): no string round trip
+    if (Number.isSafeInteger(v)) return BigInt(v) * 10n ** BigInt(decimals);
     if (!Number.isFinite(v)) return null;
     s = String(v);
   } else if (typeof v === 'string') s = v.trim();
   else return null;
-  const m = /^(-)?(\d{1,20})(?:\.(\d{1,30}))?$/.exec(s);
+  const m = DECIMAL_RE.exec(s);
   if (!m) return null;
-  const frac = (m[3] ?? '').replace(/0+$/, '');
-  if (frac.length > decimals) return null;
+  let frac = m[3] ?? '';
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48 /* '0' */) end--;
+  if (end > decimals) return null;
+  frac = frac.slice(0, end);
   const digits = BigInt((m[2] ?? '0') + frac.padEnd(decimals, '0'));
   return m[1] ? -digits : digits;
 }
@@ -294,6 +301,24 @@ function grossOf(
   return { grossScaled, unitPrice, tiers: used };
 }
 
+/** A price candidate: a list's item at the line's quantity, or the standard price (`list` null). */
+interface Candidate {
+  list: PriceList | null;
+  gross: ReturnType<typeof grossOf>;
+}
+
+// Candidate orderings, at module level: under tsx (keepNames) every named closure created per
+// call costs a defineProperty, and resolvePrice runs once per line.
+const cmpBig = (x: bigint, y: bigint): number => (x < y ? -1 : x > y ? 1 : 0);
+const byPriority = (a: Candidate, b: Candidate): number =>
+  (a.list?.priority ?? Number.MAX_SAFE_INTEGER) - (b.list?.priority ?? Number.MAX_SAFE_INTEGER) ||
+  (a.list ? SCOPE_RANK[a.list.scope_type] : 9) - (b.list ? SCOPE_RANK[b.list.scope_type] : 9);
+const byAmount = (a: Candidate, b: Candidate): number => cmpBig(a.gross.grossScaled, b.gross.grossScaled);
+const byId = (a: Candidate, b: Candidate): number => (a.list?.id ?? '~').localeCompare(b.list?.id ?? '~');
+const byBestPrice = (a: Candidate, b: Candidate): number => byAmount(a, b) || byPriority(a, b) || byId(a, b);
+const byListPriority = (a: Candidate, b: Candidate): number =>
+  byPriority(a, b) || byAmount(a, b) || byId(a, b);
+
 /**
  * The price of `qty` units of a product for an account. Candidates: the product's standard list
  * price (when it is in the calculation currency) and the items of every applicable price list
@@ -308,16 +333,17 @@ export function resolvePrice(args: {
   currency: string;
   tenantCurrency: string;
   lists: PriceList[];
+  /** `lists` by id, when the caller resolves many lines against the same lists */
+  listsById?: Map<string, PriceList>;
   items: PriceListItem[];
   bestPrice: boolean;
   enforceScope: boolean;
 }): Resolution {
   const { product, qty } = args;
-  const listsById = new Map(args.lists.map((l) => [l.id, l]));
+  const listsById = args.listsById ?? new Map(args.lists.map((l) => [l.id, l]));
   const listed = args.items.filter((i) => i.product_id === product.id && listsById.has(i.price_list_id));
   const reachable = listed.filter((i) => i.min_quantity === null || qty >= i.min_quantity);
-  type Cand = { list: PriceList | null; gross: ReturnType<typeof grossOf> };
-  const cands: Cand[] = reachable.map((i) => ({
+  const cands: Candidate[] = reachable.map((i) => ({
     list: listsById.get(i.price_list_id) ?? null,
     gross: grossOf(i, qty),
   }));
@@ -337,22 +363,12 @@ export function resolvePrice(args: {
       price: { source: { kind: 'standard' }, grossScaled: qty * unit, unitPrice: unit, tiers: [] },
     };
   }
-  const cmpBig = (x: bigint, y: bigint): number => (x < y ? -1 : x > y ? 1 : 0);
-  const byPriority = (a: Cand, b: Cand): number =>
-    (a.list?.priority ?? Number.MAX_SAFE_INTEGER) - (b.list?.priority ?? Number.MAX_SAFE_INTEGER) ||
-    (a.list ? SCOPE_RANK[a.list.scope_type] : 9) - (b.list ? SCOPE_RANK[b.list.scope_type] : 9);
-  const byAmount = (a: Cand, b: Cand): number => cmpBig(a.gross.grossScaled, b.gross.grossScaled);
-  const byId = (a: Cand, b: Cand): number => (a.list?.id ?? '~').localeCompare(b.list?.id ?? '~');
-  const cmp = (a: Cand, b: Cand): number =>
-    args.bestPrice
-      ? byAmount(a, b) || byPriority(a, b) || byId(a, b)
-      : byPriority(a, b) || byAmount(a, b) || byId(a, b);
   if (args.bestPrice && hasStandard) {
     // the standard price competes only on amount, and loses ties to a list
     const unit = BigInt(product.list_price);
     cands.push({ list: null, gross: { grossScaled: qty * unit, unitPrice: unit, tiers: [] } });
   }
-  const best = [...cands].sort(cmp)[0];
+  const best = [...cands].sort(args.bestPrice ? byBestPrice : byListPriority)[0];
   if (!best) return { ok: false, issue: 'no_price' };
   if (!best.list)
     return {
@@ -599,6 +615,14 @@ export function calculate(input: CalculationInput): CalculationResult {
   const path = input.path ?? 'lines';
   const issues: FieldIssue[] = [];
   const lists = input.lists.filter((l) => listApplies(l, input.account, input.asOf, input.currency));
+  const listsById = new Map(lists.map((l) => [l.id, l]));
+  // each line looks only at its product's items (a 200-line quote scanned every item per line)
+  const itemsByProduct = new Map<string, PriceListItem[]>();
+  for (const it of input.items) {
+    const of = itemsByProduct.get(it.product_id);
+    if (of) of.push(it);
+    else itemsByProduct.set(it.product_id, [it]);
+  }
   const headerBp = parsePercent(input.headerDiscount, 'header_discount', issues);
   const work: WorkLine[] = [];
 
@@ -624,7 +648,8 @@ export function calculate(input: CalculationInput): CalculationResult {
       currency: input.currency,
       tenantCurrency: input.tenantCurrency,
       lists,
-      items: input.items,
+      listsById,
+      items: itemsByProduct.get(p.id) ?? [],
       bestPrice: input.bestPrice,
       enforceScope,
     });
@@ -684,7 +709,8 @@ export function calculate(input: CalculationInput): CalculationResult {
         currency: input.currency,
         tenantCurrency: input.tenantCurrency,
         lists,
-        items: input.items,
+        listsById,
+        items: itemsByProduct.get(product.id) ?? [],
         bestPrice: input.bestPrice,
         enforceScope: true,
       });

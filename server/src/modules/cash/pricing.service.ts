@@ -11,11 +11,13 @@ import {
   calculate,
   parseScaled,
   QTY_DECIMALS,
+  QTY_SCALE,
   type BundleChild,
   type LineInput,
   type PricedLine,
   type PriceList,
   type PriceListItem,
+  type PricingAccount,
   type PricingProduct,
   type PricingTotals,
   type ProductType,
@@ -25,6 +27,7 @@ import {
 } from './pricing.rules.ts';
 import {
   loadPricingSettings,
+  pricingSettingsOf,
   pricingSettingsSchema,
   storePricingSettings,
   type PricingSettings,
@@ -95,85 +98,159 @@ export interface PricingResult {
   totals: PricingTotals;
 }
 
-interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  type: ProductType;
-  active: boolean;
-  is_bundle: boolean;
-  list_price: number;
-  currency: string | null;
-  cost: number | null;
-  tax_rate: string;
-  sellable_scope: SellableScope;
+// Rows of the pricing statement travel as JSON arrays (smaller and quicker to build and parse
+// than objects); money and quantities as text, so nothing is rounded on the way.
+type ProductTuple = [
+  id: string,
+  sku: string,
+  name: string,
+  type: ProductType,
+  active: boolean,
+  is_bundle: boolean,
+  list_price: string,
+  currency: string | null,
+  cost: string | null,
+  tax_rate: string,
+  sellable_scope: SellableScope,
+];
+// Quantities (min_quantity, from_qty, to_qty: numeric(14,4)) arrive already scaled by 10^4 as
+// integer text — exact at that column scale — and are read with BigInt.
+type TierTuple = [from_qty: string, to_qty: string | null, unit_price: string];
+type ItemTuple = [
+  price_list_id: string,
+  product_id: string,
+  unit_price: string,
+  tier_mode: TierMode,
+  min_quantity: string | null,
+  tiers: TierTuple[] | null,
+];
+
+/** Everything one calculation reads, as one row of the statement below. */
+interface PricingData {
+  account: PricingAccount | null;
+  cash: Record<string, unknown> | null;
+  products: ProductTuple[] | null;
+  bundle_items: Array<BundleChild & { bundle_id: string }> | null;
+  lists: PriceList[] | null;
+  items: ItemTuple[] | null;
 }
 
-async function loadProducts(tx: TenantDb, ids: string[]): Promise<Map<string, PricingProduct>> {
-  const out = new Map<string, PricingProduct>();
-  let want = [...new Set(ids.filter(isUuid))];
-  // two rounds: the lines' products, then the children of the bundles among them
-  for (let round = 0; round < 2 && want.length; round++) {
-    const rows = await tx.query(sql<ProductRow>`
-      select id, sku, name, type, active, is_bundle, list_price, list_price_currency as currency, cost,
-        tax_rate::text as tax_rate, sellable_scope
-      from product where tenant_id = ${tx.tenantId} and deleted_at is null and id = any(${want}::uuid[])`);
-    for (const r of rows)
-      out.set(r.id, { ...r, currency: r.currency?.trim() || null, bundle_items: [] as BundleChild[] });
-    const bundles = rows.filter((r) => r.is_bundle).map((r) => r.id);
-    if (!bundles.length) break;
-    const children = await tx.query(sql<BundleChild & { bundle_id: string }>`
-      select bundle_id, product_id, required, quantity::text as quantity, min_quantity::text as min_quantity,
-        max_quantity::text as max_quantity, position
-      from product_bundle_item where tenant_id = ${tx.tenantId} and bundle_id = any(${bundles}::uuid[])
-      order by position, id`);
-    for (const c of children) out.get(c.bundle_id)?.bundle_items.push(c);
-    want = [...new Set(children.map((c) => c.product_id))].filter((id) => !out.has(id));
-  }
-  return out;
+/** Minor units from a bigint column sent as text; like the int8 parser, never loses precision. */
+function minorUnits(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`amount ${v} exceeds the safe integer range`);
+  return n;
 }
 
-/** The tenant's live lists in this currency that are active on the date, with their items for these products. */
-async function loadLists(
+const productTuple = sql`json_build_array(id, sku, name, type, active, is_bundle, list_price::text,
+  list_price_currency, cost::text, tax_rate::text, sellable_scope)`;
+const bundleColumns = sql`bundle_id, product_id, required, quantity::text as quantity,
+  min_quantity::text as min_quantity, max_quantity::text as max_quantity, position, id`;
+
+/**
+ * The account, the pricing settings, the lines' products with their bundle children (one level:
+ * the children of the lines' live bundles, and the bundle items of those children), the
+ * tenant's live lists in this currency in force on the date, and their items for these products
+ * with tiers — in one statement, so a quote costs one round trip however many lines it has
+ * (it was six to eight: account, products, bundle children, lists, items, tiers, settings).
+ */
+async function loadPricingData(
   tx: TenantDb,
+  accountId: string,
   currency: string,
   asOf: string,
   productIds: string[],
-): Promise<{ lists: PriceList[]; items: PriceListItem[] }> {
-  const lists = await tx.query(sql<PriceList>`
-    select id, name, currency, priority, scope_type, scope_value, account_id,
-      to_char(valid_from, 'YYYY-MM-DD') as valid_from, to_char(valid_to, 'YYYY-MM-DD') as valid_to, active
-    from price_list
-    where tenant_id = ${tx.tenantId} and deleted_at is null and active and currency = ${currency}
-      and (valid_from is null or valid_from <= ${asOf}::date) and (valid_to is null or valid_to >= ${asOf}::date)`);
-  if (!lists.length || !productIds.length) return { lists, items: [] };
-  const rows = await tx.query(sql<{
-    id: string;
-    price_list_id: string;
-    product_id: string;
-    unit_price: number;
-    tier_mode: TierMode;
-    min_quantity: string | null;
-  }>`
-    select id, price_list_id, product_id, unit_price, tier_mode, min_quantity::text as min_quantity
-    from price_list_item
-    where tenant_id = ${tx.tenantId} and price_list_id = any(${lists.map((l) => l.id)}::uuid[])
-      and product_id = any(${productIds}::uuid[])`);
-  const tiers = await tiersOf(
-    tx,
-    rows.filter((r) => r.tier_mode !== 'none').map((r) => r.id),
-  );
-  return {
-    lists,
-    items: rows.map((r) => ({
-      price_list_id: r.price_list_id,
-      product_id: r.product_id,
-      unit_price: BigInt(r.unit_price),
-      tier_mode: r.tier_mode,
-      min_quantity: r.min_quantity === null ? null : parseScaled(r.min_quantity, QTY_DECIMALS),
-      tiers: tiers.get(r.id) ?? [],
+): Promise<PricingData> {
+  const t = tx.tenantId;
+  const ids = [...new Set(productIds.filter(isUuid))];
+  // numeric(14,4) × 10^4 is a whole number: see TierTuple
+  const scale = sql.lit(Number(QTY_SCALE));
+  const row = await tx.one(sql<PricingData>`
+    with products as (
+      select id, sku, name, type, active, is_bundle, list_price, list_price_currency, cost, tax_rate,
+        sellable_scope
+      from product where tenant_id = ${t} and deleted_at is null and id in (
+        select unnest(${ids}::uuid[])
+        union
+        select bi.product_id from product_bundle_item bi
+        join product bp on bp.tenant_id = bi.tenant_id and bp.id = bi.bundle_id
+        where bi.tenant_id = ${t} and bi.bundle_id = any(${ids}::uuid[]) and bp.is_bundle
+          and bp.deleted_at is null)),
+    lists as (
+      select id, name, currency, priority, scope_type, scope_value, account_id,
+        to_char(valid_from, 'YYYY-MM-DD') as valid_from, to_char(valid_to, 'YYYY-MM-DD') as valid_to, active
+      from price_list
+      where tenant_id = ${t} and deleted_at is null and active and currency = ${currency}
+        and (valid_from is null or valid_from <= ${asOf}::date) and (valid_to is null or valid_to >= ${asOf}::date))
+    select
+      (select row_to_json(a) from (select id, grade, type from account
+         where tenant_id = ${t} and id = ${accountId} and deleted_at is null) a) as account,
+      (select settings->'cash' from tenant where id = ${t}) as cash,
+      (select json_agg(${productTuple}) from products) as products,
+      (select json_agg(b order by b.position, b.id) from (
+         select ${bundleColumns} from product_bundle_item
+         where tenant_id = ${t} and bundle_id in (select id from products where is_bundle)) b) as bundle_items,
+      (select json_agg(l) from lists l) as lists,
+      -- = any(array(…)): one index scan over the products' items (an IN here joined every
+      -- product with every list first, twice the time)
+      (select json_agg(json_build_array(i.price_list_id, i.product_id, i.unit_price::text, i.tier_mode,
+          (i.min_quantity * ${scale})::int8::text, case when i.tier_mode <> 'none' then (
+            select json_agg(json_build_array((pt.from_qty * ${scale})::int8::text,
+                (pt.to_qty * ${scale})::int8::text, pt.unit_price::text)
+              order by pt.from_qty)
+            from price_tier pt where pt.tenant_id = ${t} and pt.item_id = i.id) end))
+       from price_list_item i
+       where i.tenant_id = ${t} and i.product_id = any(array(select id from products))
+         and i.price_list_id = any(array(select id from lists))) as items`);
+  return row ?? { account: null, cash: null, products: null, bundle_items: null, lists: null, items: null };
+}
+
+function productsOf(data: PricingData): Map<string, PricingProduct> {
+  const out = new Map<string, PricingProduct>();
+  for (const [
+    id,
+    sku,
+    name,
+    type,
+    active,
+    is_bundle,
+    list,
+    currency,
+    cost,
+    tax_rate,
+    sellable_scope,
+  ] of data.products ?? [])
+    out.set(id, {
+      id,
+      sku,
+      name,
+      type,
+      active,
+      is_bundle,
+      list_price: minorUnits(list),
+      currency: currency?.trim() || null,
+      cost: cost === null ? null : minorUnits(cost),
+      tax_rate,
+      sellable_scope,
+      bundle_items: [],
+    });
+  for (const { bundle_id, ...c } of data.bundle_items ?? []) out.get(bundle_id)?.bundle_items.push(c);
+  return out;
+}
+
+function itemsOf(data: PricingData): PriceListItem[] {
+  return (data.items ?? []).map(([price_list_id, product_id, unit, tier_mode, min, tiers]) => ({
+    price_list_id,
+    product_id,
+    unit_price: BigInt(unit),
+    tier_mode,
+    min_quantity: min === null ? null : BigInt(min),
+    tiers: (tiers ?? []).map(([from, to, price]) => ({
+      from_qty: BigInt(from),
+      to_qty: to === null ? null : BigInt(to),
+      unit_price: BigInt(price),
     })),
-  };
+  }));
 }
 
 /** Stored tiers per item, sorted (they were validated when saved). */
@@ -207,20 +284,22 @@ export async function tiersOf(tx: TenantDb, itemIds: string[]): Promise<Map<stri
  * not exist is a field error on `account_id`. Bad lines → 422 naming each field.
  */
 export async function priceLines(tx: TenantDb, actor: Actor, input: PriceLinesInput): Promise<PricingResult> {
-  const account = isUuid(input.account_id)
-    ? await tx.one(sql<{ id: string; grade: string | null; type: string | null }>`
-        select id, grade, type from account
-        where tenant_id = ${tx.tenantId} and id = ${input.account_id} and deleted_at is null`)
-    : undefined;
-  if (!account) throw invalid([{ field: 'account_id', issue: 'invalid_reference' }]);
+  if (!isUuid(input.account_id)) throw invalid([{ field: 'account_id', issue: 'invalid_reference' }]);
   const currency = input.currency ?? actor.currency;
   const asOf = input.as_of ?? todayIn(actor.timeZone);
-  const products = await loadProducts(
+  const data = await loadPricingData(
     tx,
+    input.account_id,
+    currency,
+    asOf,
     input.lines.map((l) => l.product_id),
   );
-  const { lists, items } = await loadLists(tx, currency, asOf, [...products.keys()]);
-  const settings = await loadPricingSettings(tx);
+  const account = data.account;
+  if (!account) throw invalid([{ field: 'account_id', issue: 'invalid_reference' }]);
+  const products = productsOf(data);
+  const lists = data.lists ?? [];
+  const items = itemsOf(data);
+  const settings = pricingSettingsOf(data.cash);
   const r = calculate({
     currency,
     tenantCurrency: actor.currency,

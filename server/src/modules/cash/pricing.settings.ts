@@ -15,6 +15,13 @@ export const DEFAULT_PRICING_SETTINGS: PricingSettings = { bestPrice: false };
 
 export const pricingSettingsSchema = z.strictObject({ bestPrice: z.boolean() });
 
+/** The pricing settings in a stored `tenant.settings.cash` object, defaults filled in. */
+export function pricingSettingsOf(cash: Record<string, unknown> | null | undefined): PricingSettings {
+  // a plain check rather than a zod parse: this runs on every price calculation
+  const bestPrice = cash?.bestPrice;
+  return { ...DEFAULT_PRICING_SETTINGS, ...(typeof bestPrice === 'boolean' ? { bestPrice } : {}) };
+}
+
 /** The tenant's pricing settings, defaults filled in (only the keys this file owns). */
 export async function loadPricingSettings(tx: TenantDb): Promise<PricingSettings> {
   const row = await tx.one(
@@ -22,11 +29,7 @@ export async function loadPricingSettings(tx: TenantDb): Promise<PricingSettings
       cash: Record<string, unknown> | null;
     }>`select settings->'cash' as cash from tenant where id = ${tx.tenantId}`,
   );
-  const parsed = pricingSettingsSchema.partial().safeParse({ bestPrice: row?.cash?.bestPrice });
-  return {
-    ...DEFAULT_PRICING_SETTINGS,
-    ...(parsed.success && parsed.data.bestPrice !== undefined ? parsed.data : {}),
-  };
+  return pricingSettingsOf(row?.cash);
 }
 
 /** Merges the keys into `tenant.settings.cash`, leaving any other keys there untouched. */
