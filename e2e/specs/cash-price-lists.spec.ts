@@ -48,9 +48,10 @@ test('an admin creates a grade price list with range tiers from the keyboard, se
   await form.getByLabel('名称').fill(`A类客户价${u}`);
   await form.getByLabel('适用范围').click();
   await page.locator('.ant-select-item-option').filter({ hasText: '客户等级' }).click();
-  await form.getByLabel('客户等级/类型').click();
+  await form.getByLabel('客户等级', { exact: true }).click();
   await page.locator('.ant-select-item-option').filter({ hasText: 'A类' }).click();
   await form.getByLabel('优先级').fill('10');
+  await screenshot(page, 'cash-price-list-form');
   await form.getByLabel('优先级').press('Enter');
   await expect(page).toHaveURL(/\/cash\/price-lists\/[0-9a-f-]{36}$/, { timeout: 20_000 });
   await expect(page.getByTestId('record-title')).toHaveText(`A类客户价${u}`);
@@ -140,7 +141,9 @@ test('an admin creates a grade price list with range tiers from the keyboard, se
   await expect(page.getByTestId('price-lists-read-only')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('price-list-new')).toHaveCount(0);
   await expect(page.getByTestId('price-lists-table')).toContainText(`A类客户价${u}`);
-  await page.goto(listUrl);
+  // the generic record route (search results, lookups) opens the editor
+  await page.goto(`/o/price_list/${listUrl.split('/').pop() ?? ''}`);
+  await expect(page).toHaveURL(listUrl);
   await expect(page.getByTestId('price-list-items')).toContainText(`SEAT-${u}`, { timeout: 30_000 });
   await expect(page.getByTestId('price-list-edit')).toHaveCount(0);
   await expect(page.getByTestId('price-list-edit-items')).toHaveCount(0);

@@ -152,6 +152,9 @@ function PriceListDialog({
 
   const required = { required: true, message: t('cash.pl.required') };
   const scopeField = scope === 'account_grade' ? 'grade' : 'type';
+  // named after the account field it matches: 客户等级 or 客户类型
+  const matched = account?.fields.find((x) => x.api_name === scopeField);
+  const scopeValueLabel = matched ? pick(matched.label) : t('cash.pl.scopeValue');
 
   return (
     <Modal
@@ -204,7 +207,7 @@ function PriceListDialog({
               </Form.Item>
             )}
             {(scope === 'account_grade' || scope === 'account_type') && (
-              <Form.Item name="scope_value" label={t('cash.pl.scopeValue')} rules={[required]}>
+              <Form.Item name="scope_value" label={scopeValueLabel} rules={[required]}>
                 <Select options={optionsOf(account, scopeField, pick)} />
               </Form.Item>
             )}
