@@ -48,6 +48,8 @@ const StatementsPage = lazy(() =>
 const OrderSplitsPage = lazy(() => import('./performance/order-splits-page'));
 // who gets the order's credit, below the order page (performance owns the splits)
 const OrderSplitsSection = lazy(() => import('./performance/order-splits-section'));
+const ArrDashboardPage = lazy(() => import('./subscriptions/arr-dashboard-page'));
+const DueRenewalsPage = lazy(() => import('./subscriptions/renewals-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -155,6 +157,8 @@ export function AppRoutes() {
         <Route path="cash/payments/match" element={page(<MatchingPage />)} />
         <Route path="cash/invoices" element={page(<InvoicesPage />)} />
         <Route path="cash/aging" element={page(<AgingPage />)} />
+        <Route path="subscriptions/arr" element={page(<ArrDashboardPage />)} />
+        <Route path="subscriptions/renewals" element={page(<DueRenewalsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

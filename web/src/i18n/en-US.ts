@@ -12,6 +12,7 @@ import { filesEnUS } from '../files/i18n.en-US';
 import { contractsEnUS } from '../contracts/i18n.en-US';
 import { quotesEnUS } from '../quotes/i18n.en-US';
 import { performanceEnUS } from '../performance/i18n.en-US';
+import { subscriptionsEnUS } from '../subscriptions/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -27,6 +28,7 @@ export const enUS: Record<MessageKey, string> = {
   ...contractsEnUS,
   ...quotesEnUS,
   ...performanceEnUS,
+  ...subscriptionsEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

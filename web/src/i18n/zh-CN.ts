@@ -11,6 +11,7 @@ import { filesZhCN } from '../files/i18n.zh-CN';
 import { contractsZhCN } from '../contracts/i18n.zh-CN';
 import { quotesZhCN } from '../quotes/i18n.zh-CN';
 import { performanceZhCN } from '../performance/i18n.zh-CN';
+import { subscriptionsZhCN } from '../subscriptions/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -27,6 +28,7 @@ export const zhCN = {
   ...contractsZhCN,
   ...quotesZhCN,
   ...performanceZhCN,
+  ...subscriptionsZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -3,10 +3,20 @@ import { App, Card, Result, Spin, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { createRecord } from '../api/endpoints';
 import { keys, useMe, useObjectMeta } from '../api/queries';
+import type { FieldMeta } from '../api/types';
 import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
 import { RecordForm } from './record-form';
 import { CREATE_GUARDS } from './create-guards';
+
+/** Whether a URL value may prefill a field of the create form. */
+function isPrefill(f: FieldMeta, v: string | null): boolean {
+  if (!v) return false;
+  if (f.type === 'lookup') return true;
+  if (f.type === 'select') return (f.options ?? []).some((o) => o.value === v);
+  if (f.type === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(v);
+  return false;
+}
 
 export default function CreatePage() {
   const { object = '' } = useParams();
@@ -20,10 +30,12 @@ export default function CreatePage() {
   if (isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (!meta || !canDo(me, object, 'create')) return <Result status="403" subTitle={t('list.noPermission')} />;
   const label = pick(meta.label);
-  // `?account_id=…` prefills a lookup ("new opportunity" from an account page); other values are ignored
+  // `?account_id=…` prefills a lookup ("new opportunity" from an account page); a select takes one
+  // of its options and a date a YYYY-MM-DD (`type=renewal&renewal_due_on=…` from the due-renewals
+  // list); other values are ignored
   const prefill = Object.fromEntries(
     meta.fields
-      .filter((f) => f.type === 'lookup' && !f.read_only && search.get(f.api_name))
+      .filter((f) => !f.read_only && isPrefill(f, search.get(f.api_name)))
       .map((f) => [f.api_name, search.get(f.api_name) ?? '']),
   );
   return (

@@ -12,8 +12,8 @@ type Panel = LazyExoticComponent<ComponentType<RecordPanelProps>>;
 type PanelModule = Promise<{ default: ComponentType<RecordPanelProps> }>;
 
 /**
- * Panels of several modules on one object (an account's 360° view, then its orders and
- * receivables), in order. All start loading at once; the page waits only for the first (the
+ * Panels of several modules on one object (an account's 360° view, then its orders, receivables
+ * and subscriptions), in order. All start loading at once; the page waits only for the first (the
  * object's own panel) and each later one appears when its code has arrived.
  */
 function stacked(main: () => PanelModule, ...more: (() => PanelModule)[]): Panel {
@@ -55,6 +55,7 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
     () => import('../accounts/account-panel'),
     () => import('../cash/account-orders-panel'),
     () => import('../receivables/account-receivables-panel'),
+    () => import('../subscriptions/account-subscriptions-panel'),
   ),
 };
 

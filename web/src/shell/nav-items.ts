@@ -167,6 +167,19 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     label: 'nav.salesFunnel',
     visible: (me) => canDo(me, 'opportunity', 'read'),
   },
+  {
+    group: 'analytics',
+    path: '/subscriptions/arr',
+    label: 'nav.arrDashboard',
+    visible: (me) => canDo(me, 'subscription', 'read'),
+  },
+  {
+    // beside the subscription objects (订阅, 应续), which the cash group lists
+    group: 'cash',
+    path: '/subscriptions/renewals',
+    label: 'nav.dueRenewals',
+    visible: (me) => canDo(me, 'due_renewal', 'read'),
+  },
 ];
 
 /** Groups and items the signed-in role may open; empty groups are left out. */

@@ -19,6 +19,7 @@ import { LeadFormsSection } from '../marketing/forms-section';
 import { PipelinesSection } from '../sales/pipelines-section';
 import { AccountSettingsSection } from '../accounts/settings-section';
 import { ApprovalsSettingsSection } from '../approvals/designer-section';
+import { SubscriptionSettingsSection } from '../subscriptions/settings-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -36,6 +37,7 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'pipelines', label: 'sales.settings.tab', render: () => <PipelinesSection /> },
   { key: 'accounts', label: 'accounts.settings.tab', render: () => <AccountSettingsSection /> },
   { key: 'approvals', label: 'settings.tab.approvals', render: () => <ApprovalsSettingsSection /> },
+  { key: 'subscriptions', label: 'sub.settings.tab', render: () => <SubscriptionSettingsSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */
