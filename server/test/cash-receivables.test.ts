@@ -474,6 +474,74 @@ describe('invoices', () => {
   });
 });
 
+describe('partial red-letter invoices', () => {
+  it('credits an issued invoice in parts up to its amount, naming what is left when asked for more', async () => {
+    const acc = await account(repA, '苏州部分红冲有限公司');
+    const o = await order(repA, acc, 10_600);
+    const applyFor = (amount: number) =>
+      repA.post('/api/v1/invoices', { order_id: o.id, amount, tax_rate: 6 });
+    const act = (id: string, action: string, body: unknown = {}, lang?: string) =>
+      repA.post(`/api/v1/invoices/${id}/${action}`, body, lang ? { 'accept-language': lang } : {});
+    const inv = json<{ data: Invoice }>(await applyFor(10_600)).data;
+    expect((await act(inv.id, 'issue')).statusCode).toBe(200);
+
+    const first = conforms<{ data: Invoice }>(
+      'POST',
+      '/api/v1/invoices/:id/credit',
+      await act(inv.id, 'credit', { amount: 3_000 }),
+      200,
+    ).data;
+    // 3,000 × 6 / 106 = 169.81 → 170
+    expect([first.type, first.status, first.original_invoice_id]).toEqual(['credit', 'issued', inv.id]);
+    expect([first.amount.amount, first.tax_amount.amount, first.amount_excl_tax.amount]).toEqual([
+      -3_000, -170, -2_830,
+    ]);
+    expect(json<{ data: Invoice }>(await repA.get(`/api/v1/invoices/${inv.id}`)).data.status).toBe('issued');
+
+    // what was credited may be invoiced again, no more
+    expect(codes(await applyFor(3_001))).toEqual(['amount:too_large']);
+    expect((await applyFor(3_000)).statusCode).toBe(201);
+    // a credited invoice is not voided, and takes payments only up to what is left of it
+    const voided = await act(inv.id, 'void');
+    expect([voided.statusCode, (voided.json() as Err).error.key]).toEqual([409, 'invoice_credited']);
+    const p = await pay(repA, { account_id: acc, amount: 10_600 });
+    expect(codes(await act(inv.id, 'reconcile', { payment_id: p.id, amount: 7_601 }))).toEqual([
+      'amount:too_large',
+    ]);
+
+    for (const [lang, text] of [
+      ['en-US', 'at most 7600'],
+      ['zh-CN', '最多还可冲红 7600'],
+    ] as const) {
+      const over = await act(inv.id, 'credit', { amount: 7_601 }, lang);
+      expect(over.statusCode).toBe(422);
+      const d = (over.json() as { error: { details: Array<{ field: string; code: string; issue: string }> } })
+        .error.details;
+      expect(d.map((x) => [x.field, x.code])).toEqual([['amount', 'credit_exceeds_invoice']]);
+      expect(d[0]?.issue).toContain(text);
+    }
+    const before = await count('invoice');
+    expect((await act(inv.id, 'credit', { amount: 0 })).statusCode).toBe(422);
+    expect(await count('invoice')).toBe(before);
+
+    // the rest by default: the notes reverse the amount and the tax exactly
+    const rest = json<{ data: Invoice }>(await act(inv.id, 'credit')).data;
+    expect([rest.amount.amount, rest.tax_amount.amount]).toEqual([-7_600, -430]);
+    expect(json<{ data: Invoice }>(await repA.get(`/api/v1/invoices/${inv.id}`)).data.status).toBe(
+      'reversed',
+    );
+    expect((await act(inv.id, 'credit', { amount: 1 })).statusCode).toBe(409);
+    const events = await db().query(sql<{ type: string }>`select type from outbox_event
+      where tenant_id = ${t.tenantId} and record_id = ${inv.id} and type in ('invoice.issued', 'invoice.credited', 'invoice.reversed') order by seq`);
+    expect(events.map((e) => e.type)).toEqual([
+      'invoice.issued',
+      'invoice.credited',
+      'invoice.credited',
+      'invoice.reversed',
+    ]);
+  });
+});
+
 describe('record scope', () => {
   it("a rep sees only own accounts' receivables and cannot pay into another's account", async () => {
     const o = await order(repB, accountB, 5_000);

@@ -74,6 +74,7 @@ export const cashModule: ModuleDef = {
     'payment.refunded',
     'invoice.issued',
     'invoice.voided',
+    'invoice.credited',
     'invoice.reversed',
     'invoice.reconciled',
   ],

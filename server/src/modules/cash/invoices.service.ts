@@ -37,6 +37,11 @@ const issueSchema = z.strictObject({
   issue_date: z.string().optional(),
 });
 
+const creditSchema = issueSchema.extend({
+  /** tax included, minor units, positive; default: all that is left to credit */
+  amount: z.number().int().min(1).max(MAX_AMOUNT).optional(),
+});
+
 const voidSchema = z.strictObject({
   version: z.number().int().optional(),
   reason: z.string().trim().max(500).nullish(),
@@ -65,13 +70,16 @@ interface LockedInvoice {
   account_id: string;
   currency: string;
   amount: number;
+  tax_amount: number;
+  tax_rate: number;
   reconciled_amount: number;
   version: number;
 }
 
 /**
  * Invoices (开票): applied, issued with a tax number, voided (作废) only before any payment is
- * reconciled with them, or reversed by a red-letter credit invoice (红字) once issued.
+ * reconciled with them or any credit note issued against them, or credited by red-letter credit
+ * invoices (红字) once issued — in part, several times, up to the whole (then reversed).
  *
  * Approval: `apply → issue` is a direct action today. When the approvals engine lands
  * (platform/approvals), `apply` sets `in_approval` and starts the tenant's invoice flow; its
@@ -149,11 +157,15 @@ export class InvoicesService {
           sql`select 1 from ${table} where tenant_id = ${tx.tenantId} and id = ${String(source.id)} for update`,
         );
         const col = input.order_id ? sql`order_id` : sql`contract_id`;
+        // live invoices less the credit notes against those still issued (a partly credited
+        // invoice frees what was credited; a reversed one is out with all its notes)
         const live = await tx.one(sql<{
           total: number;
-        }>`select coalesce(sum(amount), 0)::int8 as total from invoice
-          where tenant_id = ${tx.tenantId} and ${col} = ${String(source.id)} and deleted_at is null
-            and type = 'normal' and status in ('applied', 'in_approval', 'issued')`);
+        }>`select coalesce(sum(i.amount), 0)::int8 as total from invoice i
+          left join invoice o on o.tenant_id = i.tenant_id and o.id = i.original_invoice_id
+          where i.tenant_id = ${tx.tenantId} and i.${col} = ${String(source.id)} and i.deleted_at is null
+            and ((i.type = 'normal' and i.status in ('applied', 'in_approval', 'issued'))
+              or (i.type = 'credit' and o.status = 'issued'))`);
         const max = srcMoney.amount - Number(live?.total ?? 0);
         if (input.amount > max)
           throw invalid([{ field: 'amount', issue: 'too_large', params: { max: Math.max(0, max) } }]);
@@ -270,6 +282,7 @@ export class InvoicesService {
         where tenant_id = ${tx.tenantId} and invoice_id = ${id}`);
       if (inv.reconciled_amount > 0 || Number(rec?.n ?? 0) > 0)
         throw new AppError('conflict', 'invoice_reconciled');
+      if ((await this.credited(tx, id)).amount > 0) throw new AppError('conflict', 'invoice_credited');
       await this.p.records.update(
         actor,
         'invoice',
@@ -290,26 +303,35 @@ export class InvoicesService {
   }
 
   /**
-   * Reverses an issued invoice with a red-letter credit invoice (红字发票): a new invoice of type
-   * `credit`, issued at once, with the original's amounts negated and `original_invoice_id` set;
-   * the original becomes `reversed`. One credit invoice per original (full reversal). Payments
-   * reconciled with the original stay recorded against it.
+   * Credits an issued invoice with a red-letter credit invoice (红字发票): a new invoice of type
+   * `credit`, issued at once, for `amount` (default: all that is left) with negative amounts and
+   * `original_invoice_id` set. Several credit notes may add up to at most the original (more →
+   * 422 on `amount`, naming what is left); the one that reaches it turns the original `reversed`.
+   * Together the notes reverse the original's amount and tax exactly.
+   * Payments reconciled with the original stay recorded against it.
    */
   async credit(actor: Actor, id: string, body: unknown): Promise<InvoiceView> {
-    const input = parseBody(issueSchema, body);
+    const input = parseBody(creditSchema, body);
     if (input.issue_date !== undefined && !isDate(input.issue_date))
       throw invalid([{ field: 'issue_date', issue: 'invalid_date' }]);
     const original = await this.writable(actor, id);
     if (!can(actor, 'invoice', 'create')) throw forbidden();
     const creditId = await this.tdb(actor).transaction(async (tx) => {
+      // the original's row lock serialises credit notes against it: the sum below stays true
       const inv = await this.lock(tx, id, input.version);
       if (inv.type !== 'normal' || inv.status !== 'issued')
         throw new AppError('conflict', 'invoice_state_conflict', [], { status: inv.status });
+      const before = await this.credited(tx, id);
+      const left = inv.amount - before.amount;
+      const amount = input.amount ?? left;
+      if (amount > left)
+        throw invalid([{ field: 'amount', issue: 'credit_exceeds_invoice', params: { max: left } }]);
+      const last = amount === left;
+      // tax of all credited so far less what earlier notes took: the notes' taxes add up to the
+      // original's exactly, and each stays between 0 and its amount (rounding never piles up)
+      const taxSoFar = last ? inv.tax_amount : taxIncluded(before.amount + amount, inv.tax_rate);
+      const tax = taxSoFar - before.tax;
       const issueDate = input.issue_date ?? todayFor(actor);
-      const neg = (v: unknown): { amount: number; currency: string } => {
-        const m = moneyOf(v);
-        return money(-m.amount, m.currency);
-      };
       const [cn] = await this.p.records.createMany(
         actor,
         'invoice',
@@ -324,10 +346,10 @@ export class InvoicesService {
             status: 'issued',
             invoice_no: await this.invoiceNo(tx, input.invoice_no, issueDate),
             issue_date: issueDate,
-            amount: neg(original.amount),
-            amount_excl_tax: neg(original.amount_excl_tax),
-            tax_amount: neg(original.tax_amount),
-            tax_rate: original.tax_rate,
+            amount: money(-amount, inv.currency),
+            amount_excl_tax: money(-(amount - tax), inv.currency),
+            tax_amount: money(-tax, inv.currency),
+            tax_rate: inv.tax_rate,
             reconciled_amount: money(0, inv.currency),
             buyer_title: original.buyer_title ?? null,
             buyer_tax_id: original.buyer_tax_id ?? null,
@@ -338,14 +360,37 @@ export class InvoicesService {
         tx,
       );
       const cnId = String(found(cn).id);
-      await this.p.records.update(actor, 'invoice', id, { status: 'reversed' }, { tx, allowReadOnly: true });
+      if (last)
+        await this.p.records.update(
+          actor,
+          'invoice',
+          id,
+          { status: 'reversed' },
+          { tx, allowReadOnly: true },
+        );
       await emitEvents(tx, actor.userId, [
         {
-          type: 'invoice.reversed',
+          type: 'invoice.credited',
           object: 'invoice',
           recordId: id,
-          payload: { id, credit_invoice_id: cnId },
+          payload: {
+            id,
+            credit_invoice_id: cnId,
+            amount,
+            credited: before.amount + amount,
+            left: left - amount,
+          },
         },
+        ...(last
+          ? [
+              {
+                type: 'invoice.reversed',
+                object: 'invoice',
+                recordId: id,
+                payload: { id, credit_invoice_id: cnId },
+              },
+            ]
+          : []),
       ]);
       return cnId;
     });
@@ -378,7 +423,9 @@ export class InvoicesService {
       if (pay.account_id !== inv.account_id) issues.push({ field: 'payment_id', issue: 'other_account' });
       else if (pay.currency !== inv.currency)
         issues.push({ field: 'payment_id', issue: 'other_currency', params: { name: 'invoice' } });
-      const max = Math.min(inv.amount - inv.reconciled_amount, Number(pay.available));
+      // a partly credited invoice is open for what the credit notes left of it
+      const credited = (await this.credited(tx, id)).amount;
+      const max = Math.min(inv.amount - credited - inv.reconciled_amount, Number(pay.available));
       if (!issues.length && input.amount > max)
         issues.push({ field: 'amount', issue: 'too_large', params: { max: Math.max(0, max) } });
       if (issues.length) throw invalid(issues);
@@ -419,10 +466,19 @@ export class InvoicesService {
     return inv;
   }
 
+  /** What the credit notes against an invoice have credited so far (positive: amount and tax). */
+  private async credited(tx: TenantDb, id: string): Promise<{ amount: number; tax: number }> {
+    const row = await tx.one(sql<{ amount: number; tax: number }>`
+      select coalesce(-sum(amount), 0)::int8 as amount, coalesce(-sum(tax_amount), 0)::int8 as tax
+      from invoice where tenant_id = ${tx.tenantId} and original_invoice_id = ${id} and type = 'credit'
+        and deleted_at is null`);
+    return { amount: Number(row?.amount ?? 0), tax: Number(row?.tax ?? 0) };
+  }
+
   private async lock(tx: TenantDb, id: string, version: number | undefined): Promise<LockedInvoice> {
     const inv = found(
       await tx.one(sql<LockedInvoice>`select id, status, approval_status, type, account_id, amount_currency as currency, amount,
-          reconciled_amount, version
+          tax_amount, tax_rate, reconciled_amount, version
         from invoice where tenant_id = ${tx.tenantId} and id = ${id} and deleted_at is null for update`),
     );
     if (version !== undefined && inv.version !== version) throw new AppError('conflict', 'version_conflict');

@@ -17,6 +17,7 @@ import {
   AccountReceivables,
   AgingReport,
   InvoiceApplyBody,
+  InvoiceCreditBody,
   InvoiceIssueBody,
   InvoiceReconcileBody,
   InvoiceVoidBody,
@@ -296,9 +297,9 @@ export function registerReceivablesRoutes(
       schema: {
         tags,
         summary:
-          'Red-letter (红字) credit invoice for an issued invoice: negative amounts; the original becomes reversed. Answers the credit invoice',
+          'Red-letter (红字) credit invoice for all or part of an issued invoice: negative amounts; the original becomes reversed once fully credited. Answers the credit invoice',
         params,
-        body: InvoiceIssueBody,
+        body: InvoiceCreditBody,
         response: inv,
       },
       ...ownValidation,

@@ -214,6 +214,14 @@ export const InvoiceIssueBody = z.strictObject({
   issue_date: date.optional(),
 });
 
+export const InvoiceCreditBody = InvoiceIssueBody.extend({
+  amount: minor
+    .optional()
+    .describe(
+      'tax included, positive; default: all that is left to credit. Credit notes add up to at most the original',
+    ),
+});
+
 export const InvoiceVoidBody = z.strictObject({
   version: z.number().int().optional(),
   reason: z.string().nullish(),

@@ -269,6 +269,14 @@ export const messages = {
     'zh-CN': '发票已核销回款，不能作废，请开具红字发票',
     'en-US': 'The invoice is reconciled with payments; issue a credit note instead of voiding it',
   },
+  invoice_credited: {
+    'zh-CN': '发票已开具红字发票，不能作废',
+    'en-US': 'Credit notes have been issued against the invoice; it cannot be voided',
+  },
+  credit_exceeds_invoice: {
+    'zh-CN': '超出原发票可冲红的金额，最多还可冲红 {max}',
+    'en-US': 'is more than is left to credit on the invoice: at most {max}',
+  },
   // cash: pricing (price lists, tiers, trial calculation)
   too_many_decimals: { 'zh-CN': '最多 {max} 位小数', 'en-US': 'allows at most {max} decimals' },
   must_be_positive: { 'zh-CN': '须大于 0', 'en-US': 'must be greater than 0' },
