@@ -473,6 +473,21 @@ describe('ownership', () => {
       }>`select owner_id from due_renewal where tenant_id = ${t.tenantId} and account_id = ${acc.E}`,
     );
     expect(rows.map((r) => r.owner_id)).toEqual([rep.userId]);
+    // a renewal deal opened by hand for the due date is linked to the due record at once
+    const opp = await admin.post('/api/v1/objects/opportunity', {
+      name: 'E 续费',
+      account_id: acc.E,
+      type: 'renewal',
+      renewal_due_on: '2028-01-01',
+    });
+    expect(opp.statusCode, opp.body).toBe(201);
+    await drain();
+    const linked = await TenantDb.for(built.platform.db, t.tenantId).one(
+      sql<{
+        o: string | null;
+      }>`select renewal_opportunity_id as o from due_renewal where tenant_id = ${t.tenantId} and account_id = ${acc.E}`,
+    );
+    expect(linked?.o).toBe(json<{ data: Rec }>(opp).data.id);
     const back = await admin.patch(`/api/v1/objects/account/${acc.E}`, { owner_id: admin.userId });
     expect(back.statusCode, back.body).toBe(200);
     await drain();

@@ -22,7 +22,7 @@ const PAYMENT_EVENTS = ['payment.matched', 'payment.allocated', 'payment.refunde
 export function subscriptionsSubscriber(): Subscriber {
   return {
     name: 'subscriptions.ledger',
-    types: [...ORDER_EVENTS, ...PAYMENT_EVENTS, 'account.updated'],
+    types: [...ORDER_EVENTS, ...PAYMENT_EVENTS, 'account.updated', 'opportunity.created'],
     async handle(ev: StoredEvent, tx: TenantDb): Promise<void> {
       if (!ev.record_id) return;
       if (ev.type === 'account.updated') {
@@ -32,6 +32,17 @@ export function subscriptionsSubscriber(): Subscriber {
           await tx.exec0(sql`update due_renewal r set owner_id = a.owner_id, updated_at = now()
             from account a where r.tenant_id = ${tx.tenantId} and a.tenant_id = r.tenant_id and a.id = r.account_id
               and r.account_id = ${ev.record_id} and r.owner_id is distinct from a.owner_id`);
+        return;
+      }
+      if (ev.type === 'opportunity.created') {
+        // a renewal deal opened by hand for a due date is that due record's renewal deal at once
+        const rec = ev.payload.record;
+        if (typeof rec !== 'object' || rec === null) return;
+        const r = rec as Record<string, unknown>;
+        if (typeof r.renewal_due_on !== 'string' || typeof r.account_id !== 'string') return;
+        await tx.exec0(sql`update due_renewal set renewal_opportunity_id = ${ev.record_id}, updated_at = now()
+          where tenant_id = ${tx.tenantId} and account_id = ${r.account_id} and due_date = ${r.renewal_due_on}::date
+            and renewal_opportunity_id is null`);
         return;
       }
       const today = todayIn(await tenantTimeZone(tx));
