@@ -166,15 +166,16 @@ async function loadPricingData(
   // numeric(14,4) × 10^4 is a whole number: see TierTuple
   const scale = sql.lit(Number(QTY_SCALE));
   const row = await tx.one(sql<PricingData>`
-    with products as (
+    with wanted as (select unnest(${ids}::uuid[]) as id),
+    products as (
       select id, sku, name, type, active, is_bundle, list_price, list_price_currency, cost, tax_rate,
         sellable_scope
       from product where tenant_id = ${t} and deleted_at is null and id in (
-        select unnest(${ids}::uuid[])
+        select id from wanted
         union
         select bi.product_id from product_bundle_item bi
         join product bp on bp.tenant_id = bi.tenant_id and bp.id = bi.bundle_id
-        where bi.tenant_id = ${t} and bi.bundle_id = any(${ids}::uuid[]) and bp.is_bundle
+        where bi.tenant_id = ${t} and bi.bundle_id in (select id from wanted) and bp.is_bundle
           and bp.deleted_at is null)),
     lists as (
       select id, name, currency, priority, scope_type, scope_value, account_id,
