@@ -11,9 +11,13 @@ import {
   PaymentPlansService,
   PaymentsService,
   ProductsService,
+  QuotesService,
 } from '../modules/cash/index.ts';
 import { DemoClock } from './demo-clock.ts';
 import { intBetween, type Rng } from './generator.ts';
+import { createContractApprovalProcess, createQuoteApprovalProcess } from './demo-approvals.ts';
+import { loadDemoQuotes, quoteToOrder, SELLER, yearEnd } from './demo-quotes.ts';
+import { setDemoCommissionRules, settleDemoCommissions, splitDemoOrders } from './demo-performance.ts';
 
 interface DemoProduct {
   sku: string;
@@ -169,18 +173,16 @@ interface WonDeal {
 }
 
 const fen = (yuan: number): number => Math.round(yuan * 100);
-/** The last day of a one-year term starting on `start` (2026-03-01 → 2027-02-28). */
-function yearEnd(start: string): string {
-  const [y, m, d] = start.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y + 1, m - 1, d) - 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * Products, and for every won deal its signed contract and confirmed order: new business sells
  * Professional seats for a year plus implementation days; expansions add seats or a module
  * co-terminous with the customer's subscription; renewals renew the seats for the next year from
  * the day after the current period ends. Orders are placed by the deal owners through the same
- * service as the API (so `order.confirmed` is emitted for each), on the deal's close date.
+ * service as the API (so `order.confirmed` is emitted for each), on the deal's close date; the
+ * three latest new-business deals went the whole way from quote to order (demo-quotes.ts). Then
+ * approval processes, commission rules and splits, receivables, quotes on open deals, and the
+ * commission statements the payments earned (demo-performance.ts).
  */
 export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise<Record<string, number>> {
   const t = admin.tenantId;
@@ -231,16 +233,46 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
   };
   const orders = new OrdersService(p);
   const contracts = new ContractsService(p);
+  const quotes = new QuotesService(p, orders);
+  // quotes go through the discount approval from the first one on
+  await createQuoteApprovalProcess(p, admin);
+  const viaQuote = new Set(
+    deals
+      .filter((d) => d.type === 'new')
+      .slice(-3)
+      .map((d) => d.id),
+  );
   // the subscription each customer holds: its seat line's period end (renewals start after it)
   const subscriptionEnd = new Map<string, string>();
   const booked: BookedOrder[] = [];
   let contractCount = 0;
+  let acceptedQuotes = 0;
   for (const d of deals) {
     const who = await actorOf(d.owner_id);
     const total = Number(d.amount);
     const signed = d.closed_on;
     const lines: Array<Record<string, unknown>> = [];
     const current = subscriptionEnd.get(d.account_id);
+    if (viaQuote.has(d.id)) {
+      const start = addDays(signed, intBetween(rng, 3, 14));
+      const q = await quoteToOrder(p, quotes, who, actorOf, id, { ...d, amount: total }, start);
+      if (q) {
+        const o = await orders.get(who, q.orderId);
+        subscriptionEnd.set(d.account_id, q.end);
+        contractCount++;
+        acceptedQuotes++;
+        booked.push({
+          id: q.orderId,
+          number: String(o.number),
+          type: 'new',
+          signed,
+          total,
+          owner: who,
+          account: d.account_id,
+        });
+        continue;
+      }
+    }
     if (d.type === 'upsell' && current && current > signed) {
       // expansion: a module (or more seats) to the end of the running subscription
       const module = total >= fen(30000) && rng() < 0.5 ? 'FW-PRM' : 'FW-BI';
@@ -290,7 +322,7 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
       account_id: d.account_id,
       opportunity_id: d.id,
       party_a: d.account_name,
-      party_b: '飞轮软件（杭州）有限公司',
+      party_b: SELLER,
       sign_date: signed,
       start_date: lines[0]?.service_start,
       end_date: lines[0]?.service_end,
@@ -325,8 +357,30 @@ export async function loadDemoCash(p: Platform, admin: Actor, rng: Rng): Promise
   await tdb.exec0(sql`update contract set created_at = (sign_date::timestamp + interval '10 hours') at time zone ${admin.timeZone},
       updated_at = (sign_date::timestamp + interval '11 hours') at time zone ${admin.timeZone}
     where tenant_id = ${t} and sign_date is not null`);
-  const receivables = await loadDemoReceivables(p, admin, rng, booked);
-  return { products: products.length, contracts: contractCount, orders: booked.length, ...receivables };
+  // from now on a contract of ¥500,000 or more is approved before it is signed
+  await createContractApprovalProcess(p, admin);
+  await setDemoCommissionRules(p, admin);
+  const clock = new DemoClock(admin.timeZone);
+  const splits = await splitDemoOrders(p, admin, booked, actorOf, clock.day(-92));
+  // quotes on open deals touch no money: they run alongside the receivables and commissions
+  // (the quote PDFs are CPU work in this process while those mostly wait on the database)
+  const [quoted, [receivables, statements]] = await Promise.all([
+    loadDemoQuotes(p, admin, quotes, actorOf, id),
+    loadDemoReceivables(p, admin, rng, booked).then(async (r) => [
+      r,
+      await settleDemoCommissions(p, admin, actorOf),
+    ]),
+  ]);
+  return {
+    products: products.length,
+    contracts: contractCount,
+    orders: booked.length,
+    accepted_quotes: acceptedQuotes,
+    split_orders: splits,
+    ...receivables,
+    ...quoted,
+    ...statements,
+  };
 }
 
 interface BookedOrder {

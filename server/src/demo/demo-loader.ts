@@ -105,7 +105,24 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const leads = await loadDemoLeads(p, actor, users, rng);
   // pools, org charts, deals, follow-ups, targets and forecasts (demo-sales.ts)
   const sales = await loadDemoSales(p, actor, rng);
-  // products, contracts and orders for the won deals (demo-cash.ts)
+  // the pre-sales engineer and the implementation consultant who share the credit of large deals
+  const delivery = await p.users.createDepartment(actor, { name: '解决方案与交付部', parent_id: center.id });
+  for (const [email, title] of [
+    ['presales@flywheel.local', '售前工程师'],
+    ['delivery@flywheel.local', '实施顾问'],
+  ] as const)
+    users.push(
+      (
+        await p.users.createUser(actor, {
+          email,
+          name: `${personName(rng)}（${title}）`,
+          password: DEMO_PASSWORD,
+          role: 'sales_rep',
+          department_id: delivery.id,
+        })
+      ).id,
+    );
+  // products, quotes, approvals, contracts, orders, receivables and commissions (demo-cash.ts)
   const cash = await loadDemoCash(p, actor, rng);
   // the installed base: renewals, churn and ARR history (demo-subscriptions.ts)
   const subscriptions = await loadDemoSubscriptions(p, actor);

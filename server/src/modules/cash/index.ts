@@ -110,3 +110,6 @@ export { ProductsService } from './products.service.ts';
 export { PaymentPlansService } from './payment-plans.service.ts';
 export { PaymentsService } from './payments.service.ts';
 export { InvoicesService } from './invoices.service.ts';
+export { QuotesService } from './quotes.service.ts';
+export { CommissionsService } from './commissions.service.ts';
+export { PerformanceService, performanceSubscriber, PAYMENT_EVENTS } from './performance.service.ts';
