@@ -865,7 +865,7 @@ async function benchMatching(
         `match ${rows.length.toLocaleString()} bank-statement payments against ${r.instalments.toLocaleString()} instalments`,
         rows.length / (fwMs / 1000),
         rows.length / (rawMs / 1000),
-        `Flywheel: ${files} statement import${files > 1 ? 's' : ''} of ≤ ${MAX_STATEMENT_ROWS.toLocaleString()} rows, ${(fwMs / 1000).toFixed(1)} s (per row: account, locks, rules, payment record, allocations, credit, audit, events); raw: one set-based transaction, ${(rawMs / 1000).toFixed(1)} s; ${same ? 'allocation and credit totals equal' : '**TOTALS DIFFER**'}`,
+        `Flywheel: ${files} statement import${files > 1 ? 's' : ''} of ≤ ${MAX_STATEMENT_ROWS.toLocaleString()} rows, ${(fwMs / 1000).toFixed(1)} s (accounts; instalments locked once; rules row by row in memory; payments, allocations, credit, audit, events in multi-row statements); raw: one set-based transaction, ${(rawMs / 1000).toFixed(1)} s; ${same ? 'allocation and credit totals equal' : '**TOTALS DIFFER**'}`,
       ),
       unit: 'payments/s',
     },
