@@ -157,30 +157,26 @@ export async function settleDemoCommissions(
     where s.tenant_id = ${t} and s.period < ${`${month(0)}-01`}::date order by s.period, s.user_id`);
   const managers = await regionManagers(tdb);
   const commissions = new CommissionsService(p);
-  const periods = [...new Set(statements.map((s) => s.period))];
-  let approved = 0;
-  let locked = 0;
-  for (const period of periods) {
-    // one month at a time; a month's statements are different people's, so they go in parallel
-    const list = statements.filter((s) => s.period === period);
-    await Promise.all(
-      list.map(async (s) => {
-        const manager = s.role === 'sales_rep' ? managers.get(s.department_id ?? '') : undefined;
-        await commissions.approve(manager ? await actorOf(manager) : admin, s.id);
-      }),
-    );
-    approved += list.length;
-    const lock = period < month(1);
-    if (lock) await Promise.all(list.map((s) => commissions.lock(admin, s.id)));
-    locked += lock ? list.length : 0;
-    // approved early the next month, locked by finance a few days later
+  // each statement is its own person and month: approved (and locked) all at once
+  const lockBefore = month(1);
+  await Promise.all(
+    statements.map(async (s) => {
+      const manager = s.role === 'sales_rep' ? managers.get(s.department_id ?? '') : undefined;
+      await commissions.approve(manager ? await actorOf(manager) : admin, s.id);
+      if (s.period < lockBefore) await commissions.lock(admin, s.id);
+    }),
+  );
+  const locked = statements.filter((s) => s.period < lockBefore).length;
+  const approved = statements.length;
+  // approved early the next month, locked by finance a few days later
+  for (const period of new Set(statements.map((s) => s.period))) {
     const next = addMonthStart(period);
     const approvedAt = Math.min(clock.at(next, 10) + 2 * DAY, clock.now - 2 * HOUR);
-    const lockedAt = lock ? Math.min(clock.at(next, 17) + 6 * DAY, clock.now - HOUR) : null;
+    const lockedAt = period < lockBefore ? Math.min(clock.at(next, 17) + 6 * DAY, clock.now - HOUR) : null;
     await tdb.exec0(sql`update commission_statement set approved_at = ${iso(approvedAt)}::timestamptz,
         locked_at = ${lockedAt === null ? null : iso(lockedAt)}::timestamptz,
         updated_at = ${iso(lockedAt ?? approvedAt)}::timestamptz
-      where tenant_id = ${t} and id = any(${list.map((s) => s.id)}::uuid[])`);
+      where tenant_id = ${t} and period = ${`${period}-01`}::date and status <> 'draft'`);
   }
   const drafts = await tdb.one(sql<{ n: number }>`select count(*)::int as n from commission_statement
     where tenant_id = ${t} and status = 'draft'`);

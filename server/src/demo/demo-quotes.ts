@@ -228,14 +228,15 @@ const FINANCE_OK: Decision = {
 };
 
 /**
- * Quotes on ~16 open deals in late stages, priced by the quotes service (the pricing engine,
+ * Quotes on ~17 open deals in late stages, priced by the quotes service (the pricing engine,
  * tax and margin included) and moved through the approvals engine as the people involved would:
- * drafts on deals still in the solution stage, quotes sent on deals in negotiation — some auto
- * approved, some by the sales manager, one by the manager and the director — one in its second
- * version (v1 sent, v2 a bigger discount, still a draft), one rejected by the manager with the
- * reason, one expired (sent 45 days ago, the expiry job ran), two waiting for the director (the
- * admin) and one for a manager, and on the two deals of ¥500,000+ a contract: one approved by
- * finance, one waiting in the admin's inbox.
+ * drafts on deals still in the solution stage (one with the growth bundle) and a renewal being
+ * confirmed; on deals in negotiation quotes approved — needing nobody, the sales manager, or the
+ * manager and the director — and ready to send, one in its second version (v1 sent, v2 a bigger
+ * discount, still a draft), one rejected by the manager with the reason, one expired (sent 45
+ * days ago, the expiry job ran), two waiting for the director (the admin) and one for a manager;
+ * and on the two deals of ¥500,000+ a sent quote and a contract: one approved by finance, one
+ * waiting in the admin's inbox.
  */
 export async function loadDemoQuotes(
   p: Platform,
@@ -321,7 +322,8 @@ function planStories(open: OpenDeal[], clock: DemoClock): Plan[] {
     10,
     12,
   );
-  add(take(byRep), 'admin_pending', 28, 2);
+  // waiting for the director: one for two days (past the node's 24 h), one since yesterday
+  add(take(byRep), 'admin_pending', 28, 3);
   add(take(byRep), 'admin_pending', 30, 2);
   add(take(byRep), 'rejected', 35, 6);
   add(take(byRep), 'two_step_approved', 27, 8);
@@ -560,8 +562,13 @@ async function runStory(
     if (inst && plan.story === 'contract_approved')
       decided += await decideAsApprovers(p, tdb, actorOf, inst.id, [FINANCE_OK]);
     else if (inst) pending++;
-    // drafted two days after the quote went out, submitted that afternoon, decided the next morning
-    const drafted = Math.min((sent ?? created) + 2 * DAY, clock.now - 6 * HOUR);
+    // drafted two days after the quote went out (the waiting one only yesterday), submitted
+    // that afternoon, decided the next morning
+    const after = (sent ?? created) + 2 * DAY;
+    const drafted = Math.min(
+      plan.story === 'contract_pending' ? Math.max(after, clock.at(clock.day(-1), 14)) : after,
+      clock.now - 6 * HOUR,
+    );
     const submitted = drafted + 3 * HOUR;
     const gapMs = Math.min(18 * HOUR, Math.max(HOUR, (clock.now - submitted) / 2));
     if (inst) await backdateApproval(tdb, inst.id, submitted, gapMs);
