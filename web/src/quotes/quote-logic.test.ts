@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   editable,
   isLargeDiscount,
+  opportunityCrumb,
   quoteActions,
   quoteLinesPayload,
   type QuoteLineDraft,
@@ -72,5 +73,18 @@ describe('quoteActions', () => {
     expect(quoteActions('accepted')).toEqual(['pdf']);
     expect(editable('draft')).toBe(true);
     expect(editable('sent')).toBe(false);
+  });
+});
+
+describe('opportunityCrumb', () => {
+  it("shows the opportunity's name, an ellipsis while it loads, nothing to show otherwise", () => {
+    expect(opportunityCrumb({ id: 'o1', name: '华东区续约' }, false)).toBe('华东区续约');
+    expect(opportunityCrumb({ id: 'o1', name: '华东区续约' }, true)).toBe('华东区续约');
+    expect(opportunityCrumb(undefined, true)).toBe('…');
+    // a name the reader may not see, an opportunity gone, or a blank name: the generic word
+    expect(opportunityCrumb({ id: 'o1', name: null }, false)).toBeUndefined();
+    expect(opportunityCrumb({ id: 'o1' }, false)).toBeUndefined();
+    expect(opportunityCrumb(null, false)).toBeUndefined();
+    expect(opportunityCrumb({ id: 'o1', name: '  ' }, false)).toBeUndefined();
   });
 });

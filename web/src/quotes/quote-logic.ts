@@ -93,3 +93,17 @@ export function isQuoteStatus(v: unknown): v is QuoteStatus {
 
 /** Lines are edited only on a draft (or before the first save). */
 export const editable = (status: QuoteStatus | null): boolean => status === null || status === 'draft';
+
+/**
+ * The opportunity's name for the quote page's breadcrumb, from the expanded lookup. Undefined
+ * when there is none to show (the reader may not see it): the page says "opportunity" instead.
+ * While the name is on its way an ellipsis, so the generic word does not flash first.
+ */
+export function opportunityCrumb(
+  ref: { id?: string; name?: string | null } | null | undefined,
+  isLoading: boolean,
+): string | undefined {
+  const name = ref?.name?.trim();
+  if (name) return name;
+  return isLoading ? '…' : undefined;
+}

@@ -60,6 +60,7 @@ import {
   isQuoteStatus,
   LARGE_DISCOUNT,
   newQuoteLine,
+  opportunityCrumb,
   quoteActions,
   quoteLinesPayload,
   type QuoteLineDraft,
@@ -211,9 +212,16 @@ function NewQuote() {
   );
 }
 
+/**
+ * The quote as a generic record with its opportunity's name (the quotes API answers with ids
+ * only). One expand list for every reader of this cache entry: the key does not include it.
+ */
+const useQuoteRecord = (id: string) => useRecord('quote', id, ['opportunity_id']);
+
 function ExistingQuote({ id }: { id: string }) {
   const { t } = useI18n();
   const q = useQuery({ queryKey: quoteKeys.quote(id), queryFn: () => fetchQuote(id) });
+  const named = useQuoteRecord(id);
   if (q.isLoading) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
   if (!q.data)
     return (
@@ -226,13 +234,13 @@ function ExistingQuote({ id }: { id: string }) {
     );
   const quote = q.data;
   const oppId = str(quote.opportunity_id) ?? '';
-  const expand = quote._expand ?? {};
+  const oppName = opportunityCrumb(named.data?._expand?.opportunity_id, named.isLoading);
   return (
     <QuoteEditor
       key={`${quote.id}:${quote.version}`}
       quote={quote}
       opportunityId={oppId}
-      opportunityName={expand.opportunity_id?.name ?? t('quotes.opportunity')}
+      opportunityName={oppName === undefined ? t('quotes.opportunity') : oppName}
       accountId={str(quote.account_id)}
     />
   );
@@ -905,7 +913,7 @@ function QuoteVersions({ quote }: { quote: QuoteWithLines }) {
 function QuoteGenericPanels({ id }: { id: string }) {
   const qc = useQueryClient();
   const { meta } = useObjectMeta('quote');
-  const record = useRecord('quote', id, []);
+  const record = useQuoteRecord(id);
   if (!meta || !record.data) return null;
   const refresh = async () => {
     await qc.invalidateQueries({ queryKey: ['records', 'quote'] });
