@@ -67,6 +67,13 @@ test('a quote built on an opportunity: lines from the catalog, line and header d
   await expect(page.getByRole('heading', { name: `报价单 ${saved.number}` })).toBeVisible();
   await expect(page.getByText('草稿', { exact: true })).toBeVisible();
   await expect(totals).toContainText('含税总额¥3,323.10');
+  // the breadcrumb names the opportunity and leads back to it
+  await expect(
+    page.locator('.ant-breadcrumb').getByRole('link', { name: `报价商机${u}`, exact: true }),
+  ).toHaveAttribute('href', `/o/opportunity/${opp.id}`);
+  // a draft may go to the approvals engine from the record's approvals panel too
+  const approvals = page.getByTestId('record-approvals');
+  await expect(approvals.getByTestId('approval-submit')).toBeVisible();
 
   // the admin's own quote needs no approval: submitting approves it; sending keeps its PDF
   await page.getByTestId('quote-submit').click();
@@ -74,6 +81,8 @@ test('a quote built on an opportunity: lines from the catalog, line and header d
   await expect(page.getByTestId('quote-send')).toBeVisible();
   await page.getByTestId('quote-send').click();
   await expect(page.getByText('已发送', { exact: true })).toBeVisible();
+  // a sent quote is past approval: the panel no longer offers to submit it
+  await expect(approvals.getByTestId('approval-submit')).toHaveCount(0);
   const files = page.getByTestId('record-attachments');
   await expect(files.getByTestId('attachment-row')).toHaveCount(1, { timeout: 20_000 });
   await expect(files).toContainText(`${saved.number}-v1.pdf`);
@@ -84,6 +93,7 @@ test('a quote built on an opportunity: lines from the catalog, line and header d
   await expect(page.getByText('已创建第 2 版（草稿）')).toBeVisible();
   await expect(page).not.toHaveURL(new RegExp(v1));
   await expect(page.getByText('第 2 版', { exact: true }).first()).toBeVisible();
+  await expect(approvals.getByTestId('approval-submit')).toBeVisible();
   const versions = page.locator('.ant-card').filter({ hasText: '版本历史' });
   await expect(versions).toContainText('已被取代');
   await expect(totals).toContainText('含税总额¥3,323.10');

@@ -113,7 +113,14 @@ describe('invoice approval', () => {
     const issued = await rep.post(`/api/v1/invoices/${inv.id}/issue`, { issue_date: '2026-11-20' });
     expect(issued.statusCode, issued.body).toBe(200);
     expect(json<{ data: Rec }>(issued).data).toMatchObject({ status: 'issued', approval_status: 'approved' });
-    // an issued invoice is not submitted again
+    // an issued invoice is not submitted again, nor through the generic approvals submit
     expect((await rep.post(`/api/v1/invoices/${inv.id}/submit`, {})).statusCode).toBe(409);
+    const generic = await rep.post('/api/v1/approvals/submit', { object: 'invoice', record_id: inv.id });
+    expect(generic.statusCode, generic.body).toBe(409);
+    expect(json<Err>(generic).error.key).toBe('invoice_state_conflict');
+    expect(json<{ data: Rec }>(await rep.get(`/api/v1/invoices/${inv.id}`)).data).toMatchObject({
+      status: 'issued',
+      approval_status: 'approved',
+    });
   });
 });

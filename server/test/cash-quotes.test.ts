@@ -412,6 +412,32 @@ describe('approval', () => {
     expect(json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data.status).toBe('draft');
   });
 
+  it('the generic approvals submit takes only a draft: an approved or sent quote stays as it is', async () => {
+    const q = await createQuote(rep, { header_discount: 10 });
+    const s = json<{ data: Quote & { approval_id: string } }>(
+      await rep.post(`/api/v1/quotes/${q.id}/submit`, {}),
+    ).data;
+    const ok = await manager.post(`/api/v1/approvals/instances/${s.approval_id}/approve`, {
+      comment: '同意',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const generic = () => rep.post('/api/v1/approvals/submit', { object: 'quote', record_id: q.id });
+    const status = async () => json<{ data: Quote }>(await rep.get(`/api/v1/quotes/${q.id}`)).data.status;
+    const approved = await generic();
+    expect(approved.statusCode, approved.body).toBe(409);
+    expect((approved.json() as Err).error.key).toBe('quote_state_conflict');
+    expect(await status()).toBe('approved');
+    expect((await rep.post(`/api/v1/quotes/${q.id}/send`, {})).statusCode).toBe(200);
+    const sent = await generic();
+    expect(sent.statusCode, sent.body).toBe(409);
+    expect(await status()).toBe('sent');
+    // nothing was stored: the quote has its one approved submission
+    const mine = json<{ data: { status: string }[] }>(
+      await rep.get(`/api/v1/approvals/instances?object=quote&record_id=${q.id}`),
+    ).data;
+    expect(mine.map((i) => i.status)).toEqual(['approved']);
+  });
+
   it('settings are for administrators', async () => {
     expect((await rep.get('/api/v1/quotes/settings')).statusCode).toBe(403);
     const bad = await admin.put('/api/v1/quotes/settings', { validityDays: 0 });

@@ -9,6 +9,7 @@ import {
   issuesByPath,
   move,
   nodeBody,
+  offersSubmit,
   unplacedIssues,
   type ProcessDraft,
 } from './logic';
@@ -123,4 +124,32 @@ describe('server issues', () => {
 it('shows waiting time in hours under a day, then days', () => {
   expect(ageParts(5.7)).toEqual({ unit: 'hours', n: 5 });
   expect(ageParts(49)).toEqual({ unit: 'days', n: 2 });
+});
+
+describe('offersSubmit', () => {
+  it('offers a quote for approval only as a draft', () => {
+    expect(offersSubmit('quote', { status: 'draft' }, false)).toBe(true);
+    for (const status of ['in_approval', 'approved', 'rejected', 'sent', 'accepted', 'expired', 'superseded'])
+      expect(offersSubmit('quote', { status }, false)).toBe(false);
+  });
+
+  it('offers an invoice while its application awaits approval, never once issued', () => {
+    expect(offersSubmit('invoice', { status: 'applied', approval_status: 'rejected' }, false)).toBe(true);
+    expect(offersSubmit('invoice', { status: 'applied', approval_status: null }, false)).toBe(true);
+    expect(offersSubmit('invoice', { status: 'applied', approval_status: 'not_required' }, false)).toBe(
+      false,
+    );
+    expect(offersSubmit('invoice', { status: 'applied', approval_status: 'approved' }, false)).toBe(false);
+    expect(offersSubmit('invoice', { status: 'issued', approval_status: 'approved' }, false)).toBe(false);
+    expect(offersSubmit('invoice', { status: 'voided' }, false)).toBe(false);
+  });
+
+  it('leaves submitting to the modules that do it themselves, and waits for a pending submission', () => {
+    expect(offersSubmit('contract', { status: 'draft' }, false)).toBe(false);
+    expect(offersSubmit('renewal_adjustment', { status: 'pending' }, false)).toBe(false);
+    expect(offersSubmit('quote', { status: 'draft' }, true)).toBe(false);
+    // any other record: the server says whether a process applies
+    expect(offersSubmit('opportunity', {}, false)).toBe(true);
+    expect(offersSubmit('opportunity', {}, true)).toBe(false);
+  });
 });

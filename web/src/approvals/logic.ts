@@ -248,3 +248,32 @@ export function ageParts(hours: number): { unit: 'hours' | 'days'; n: number } {
   if (hours < 24) return { unit: 'hours', n: Math.max(0, Math.floor(hours)) };
   return { unit: 'days', n: Math.floor(hours / 24) };
 }
+
+/**
+ * Objects a panel or dialog of their own submits: a contract (its submit also records "no
+ * approval needed") and a renewal adjustment (submitted as it is created; a new one replaces it).
+ */
+const OWN_SUBMIT = new Set(['contract', 'renewal_adjustment']);
+
+type SubmitState = Readonly<Record<string, unknown>>;
+
+/**
+ * Record states a module's approval handler accepts (the server refuses the rest with 409):
+ * a quote only as a draft (quotes.rules TRANSITIONS: only draft → in_approval), an invoice only
+ * as an application not yet approved (receivables.rules isInvoiceSubmittable).
+ */
+const SUBMITTABLE: Partial<Record<string, (r: SubmitState) => boolean>> = {
+  quote: (r) => r.status === 'draft',
+  invoice: (r) =>
+    r.status === 'applied' && r.approval_status !== 'approved' && r.approval_status !== 'not_required',
+};
+
+/**
+ * Whether the record's approvals panel offers "submit": not while a submission is pending, not
+ * where the module submits by itself, and only in a state the module takes for approval.
+ */
+export function offersSubmit(object: string, record: SubmitState, hasPending: boolean): boolean {
+  if (hasPending || OWN_SUBMIT.has(object)) return false;
+  const takes = SUBMITTABLE[object];
+  return takes ? takes(record) : true;
+}

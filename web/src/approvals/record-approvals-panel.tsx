@@ -12,14 +12,12 @@ import type { RecordPanelProps } from '../objects/record-panels';
 import { useRenderContext } from '../objects/use-render-context';
 import { refreshApprovals, submitRecord, useRecordInstances } from './api';
 import { DecisionBar, InstanceTimeline, StatusTag } from './instance-view';
-
-/** Objects whose own panel submits (a contract's submit also records "no approval needed"). */
-const MODULE_SUBMIT = new Set(['contract']);
+import { offersSubmit } from './logic';
 
 /**
- * Approvals of any record: a Submit button (the server knows whether a process applies; it says
- * so with 422 no_approval_process), a lock notice while a submission is pending, and every
- * submission with its nodes, decisions and comments.
+ * Approvals of any record: a Submit button while the record's state allows one (the server knows
+ * whether a process applies; it says so with 422 no_approval_process), a lock notice while a
+ * submission is pending, and every submission with its nodes, decisions and comments.
  */
 export default function RecordApprovalsPanel({ meta, record, refresh }: RecordPanelProps) {
   const { t, locale } = useI18n();
@@ -70,8 +68,7 @@ export default function RecordApprovalsPanel({ meta, record, refresh }: RecordPa
         </Space>
       }
       extra={
-        !pending &&
-        !MODULE_SUBMIT.has(meta.api_name) && (
+        offersSubmit(meta.api_name, record, pending !== undefined) && (
           <Button size="small" loading={busy} onClick={() => void submit()} data-testid="approval-submit">
             {t('approvals.submit')}
           </Button>

@@ -9,7 +9,7 @@ import { AppError, forbidden, invalid, type FieldIssue } from '../../platform/ht
 import type { Rec } from '../../platform/metadata/types.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { nextNumber } from './numbering.ts';
-import { isDate, MAX_AMOUNT, taxIncluded } from './receivables.rules.ts';
+import { isDate, isInvoiceSubmittable, MAX_AMOUNT, taxIncluded } from './receivables.rules.ts';
 import { found, money, moneyOf, parseBody, readableRef, todayFor } from './receivables.service.ts';
 import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 
@@ -212,11 +212,7 @@ export class InvoicesService {
     await this.writable(actor, id);
     await this.tdb(actor).transaction(async (tx) => {
       const inv = await this.lock(tx, id, undefined);
-      if (
-        inv.status !== 'applied' ||
-        inv.approval_status === 'approved' ||
-        inv.approval_status === 'not_required'
-      )
+      if (!isInvoiceSubmittable(inv))
         throw new AppError('conflict', 'invoice_state_conflict', [], { status: inv.status });
       await this.submitIn(tx, actor, id, 'manual');
     });
@@ -517,6 +513,11 @@ export class InvoicesService {
  */
 export const invoiceApprovals: ApprovalHandler = {
   async onSubmitted(ctx, s) {
+    // the generic POST /approvals/submit reaches here too: the same rule as POST /invoices/{id}/submit
+    const inv = await ctx.tx.one(sql<{ status: string; approval_status: string | null }>`
+      select status, approval_status from invoice where tenant_id = ${ctx.tx.tenantId} and id = ${s.recordId}`);
+    if (inv && !isInvoiceSubmittable(inv))
+      throw new AppError('conflict', 'invoice_state_conflict', [], { status: inv.status });
     await ctx.records.update(
       ctx.system,
       'invoice',

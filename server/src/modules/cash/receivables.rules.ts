@@ -231,6 +231,19 @@ export function reminderDue(
   return { kind: 'after', days: top };
 }
 
+// --- invoices ---
+
+/**
+ * Whether an invoice may go to approval: an application not yet approved (nor found to need
+ * none). POST /invoices/{id}/submit and the generic approvals submit both hold to it, so an
+ * issued or voided invoice never falls back to in_approval.
+ */
+export function isInvoiceSubmittable(inv: { status: unknown; approval_status: unknown }): boolean {
+  return (
+    inv.status === 'applied' && inv.approval_status !== 'approved' && inv.approval_status !== 'not_required'
+  );
+}
+
 // --- AR aging ---
 
 /**

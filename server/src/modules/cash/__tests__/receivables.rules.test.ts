@@ -4,6 +4,7 @@ import {
   agingTotals,
   daysBetween,
   instalmentStatus,
+  isInvoiceSubmittable,
   paymentStatus,
   planInstalments,
   planStatus,
@@ -208,5 +209,18 @@ describe('invoice tax', () => {
     expect(taxIncluded(-10_600, 6)).toBe(-600);
     expect(taxIncluded(11_300, 13)).toBe(1300);
     expect(taxIncluded(1000, 0)).toBe(0);
+  });
+});
+
+describe('invoice submission', () => {
+  it('takes an application not yet approved, never an issued or voided invoice', () => {
+    expect(isInvoiceSubmittable({ status: 'applied', approval_status: null })).toBe(true);
+    expect(isInvoiceSubmittable({ status: 'applied', approval_status: 'rejected' })).toBe(true);
+    expect(isInvoiceSubmittable({ status: 'applied', approval_status: 'withdrawn' })).toBe(true);
+    expect(isInvoiceSubmittable({ status: 'applied', approval_status: 'approved' })).toBe(false);
+    expect(isInvoiceSubmittable({ status: 'applied', approval_status: 'not_required' })).toBe(false);
+    expect(isInvoiceSubmittable({ status: 'in_approval', approval_status: 'pending' })).toBe(false);
+    expect(isInvoiceSubmittable({ status: 'issued', approval_status: 'approved' })).toBe(false);
+    expect(isInvoiceSubmittable({ status: 'voided', approval_status: 'rejected' })).toBe(false);
   });
 });
