@@ -61,6 +61,12 @@ test('a rep sees the credit a payment earned on their order, their statement, an
   const ledger = me.locator('.ant-card').filter({ hasText: '业绩明细' });
   await expect(ledger).toContainText(order.number);
   await expect(ledger).toContainText('回款');
+  // roles and commission methods in the UI language, not as stored ("sales", "base")
+  await expect(ledger).toContainText('销售');
+  const commission = me.locator('.ant-card').filter({ hasText: '提成计算' });
+  await expect(commission).toContainText('销售');
+  await expect(commission).toContainText(/基础比例|阶梯比例/);
+  for (const raw of [ledger, commission]) await expect(raw).not.toContainText(/\b(sales|base|tiers)\b/);
   await screenshot(page, 'performance-me');
 
   // the month's statement (a draft, recomputed as credit comes in) lists the same credit

@@ -35,7 +35,7 @@ import {
   type DigestSubscription,
   type MyPerformance,
 } from './api';
-import { attainmentTone, gaugeValue, periodOf } from './performance-logic';
+import { attainmentTone, gaugeValue, methodLabel, periodOf, roleLabel } from './performance-logic';
 
 type Entry = MyPerformance['entries'][number];
 
@@ -141,8 +141,8 @@ export default function MyPerformancePage() {
                 pagination={false}
                 dataSource={d.lines}
                 columns={[
-                  { title: t('perf.role'), dataIndex: 'role' },
-                  { title: t('perf.method'), dataIndex: 'method' },
+                  { title: t('perf.role'), key: 'r', render: (_: unknown, r) => roleLabel(r.role, t) },
+                  { title: t('perf.method'), key: 'h', render: (_: unknown, r) => methodLabel(r.method, t) },
                   { title: t('perf.revenueCredit'), key: 'c', render: (_: unknown, r) => money(r.credit) },
                   { title: t('perf.commission'), key: 'm', render: (_: unknown, r) => money(r.commission) },
                 ]}
@@ -171,7 +171,7 @@ export default function MyPerformancePage() {
                   render: (_: unknown, r) => formatMoney({ amount: r.amount, currency: r.currency }, locale),
                 },
                 { title: t('perf.kind'), key: 'k', render: (_: unknown, r) => t(`perf.kind.${r.kind}`) },
-                { title: t('perf.role'), dataIndex: 'role' },
+                { title: t('perf.role'), key: 'r', render: (_: unknown, r) => roleLabel(r.role, t) },
                 {
                   title: t('perf.source'),
                   key: 's',

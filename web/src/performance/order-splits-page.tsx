@@ -25,6 +25,7 @@ import { UserSelect } from '../leads/pickers';
 import { useOrder } from '../cash/api';
 import { fetchSplits, perfKeys, saveSplits, type OrderSplits } from './api';
 import {
+  roleLabel,
   shareOfMinor,
   splitProblems,
   splitsPayload,
@@ -150,7 +151,10 @@ export default function OrderSplitsPage() {
                   value={r.role}
                   style={{ width: 130 }}
                   onChange={(v) => patch(r.key, { role: v })}
-                  options={['sales', 'presales', 'manager', 'partner'].map((v) => ({ value: v, label: v }))}
+                  options={['sales', 'presales', 'manager', 'partner'].map((v) => ({
+                    value: v,
+                    label: roleLabel(v, t),
+                  }))}
                 />
               ),
             },

@@ -3,14 +3,18 @@ import {
   attainmentPercent,
   attainmentTone,
   gaugeValue,
+  methodLabel,
   parsePeriod,
   periodOf,
+  roleLabel,
   shareOfMinor,
   splitProblems,
   splitsPayload,
   splitTotals,
   type SplitDraft,
 } from './performance-logic';
+import { performanceEnUS } from './i18n.en-US';
+import { performanceZhCN } from './i18n.zh-CN';
 
 const s = (p: Partial<SplitDraft>): SplitDraft => ({
   key: Math.random().toString(36),
@@ -95,5 +99,25 @@ describe('money and attainment', () => {
     expect(periodOf(new Date(2026, 10, 27))).toBe('2026-11');
     expect(parsePeriod('2026-13')).toBeNull();
     expect(parsePeriod('2026-01')).toBe('2026-01');
+  });
+});
+
+describe('role and method labels', () => {
+  const zh = (key: keyof typeof performanceZhCN) => performanceZhCN[key];
+  const en = (key: keyof typeof performanceEnUS) => performanceEnUS[key];
+
+  it('names the split roles and commission methods in either language', () => {
+    expect(roleLabel('sales', zh)).toBe('销售');
+    expect(roleLabel('presales', zh)).toBe('售前');
+    expect(roleLabel('manager', en)).toBe('Manager');
+    expect(roleLabel('implementation', en)).toBe('Implementation');
+    expect(methodLabel('base', zh)).toBe('基础比例');
+    expect(methodLabel('tiers', en)).toBe('Tiered rates');
+    expect(methodLabel('clawback', zh)).toBe('冲回');
+  });
+
+  it("keeps a role of the tenant's own as stored", () => {
+    expect(roleLabel('key_account', zh)).toBe('key_account');
+    expect(roleLabel('', en)).toBe('');
   });
 });

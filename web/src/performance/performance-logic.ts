@@ -99,3 +99,19 @@ export function shareOfMinor(amountMinor: number, percent: number | null): numbe
   const sign = x < 0 ? -1 : 1;
   return (sign * Math.floor((Math.abs(x) + 5000) / 10000)) | 0;
 }
+
+/** Split roles the app names; a tenant's commission settings may add others (shown as stored). */
+export const SPLIT_ROLES = ['sales', 'presales', 'implementation', 'manager', 'partner'] as const;
+type SplitRole = (typeof SPLIT_ROLES)[number];
+const isSplitRole = (v: string): v is SplitRole => (SPLIT_ROLES as readonly string[]).includes(v);
+
+type Say = (key: `perf.role.${SplitRole}` | `perf.method.${CommissionMethod}`) => string;
+
+/** A split role in the UI language: "sales" → 销售; a role of the tenant's own stays as stored. */
+export const roleLabel = (role: string, t: Say): string =>
+  isSplitRole(role) ? t(`perf.role.${role}`) : role;
+
+export type CommissionMethod = 'base' | 'tiers' | 'clawback';
+
+/** How a commission line was computed (base rate, tiered rates, or a clawback) in the UI language. */
+export const methodLabel = (method: CommissionMethod, t: Say): string => t(`perf.method.${method}`);
