@@ -129,6 +129,25 @@ test('ARR from a confirmed subscription order: dashboard KPI, drill-down to the 
   await expect(page.getByTestId('cohort-heatmap')).toBeVisible();
   await screenshot(page, 'subscriptions-arr-dashboard');
 
+  // the renewal rate by owner: the API's groups, largest due ARR first; the grouping is in the URL
+  const byOwner = (await api.get('/api/v1/metrics/renewals?group_by=owner')).data as {
+    groups: { label: string | null; due_arr: number }[];
+  };
+  await page.getByTestId('renewal-group-by').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: '负责人' }).click();
+  await expect(page).toHaveURL(/group=owner/);
+  const groups = page.getByTestId('renewal-groups');
+  await expect(groups.locator('.ant-table-row')).toHaveCount(Math.min(byOwner.groups.length, 20), {
+    timeout: 30_000,
+  });
+  const top = byOwner.groups[0];
+  if (top) {
+    const first = groups.locator('.ant-table-row').first();
+    await expect(first).toContainText(top.label ?? '未设置');
+    await expect(first).toContainText(zhMoney(top.due_arr));
+  }
+  await screenshot(page, 'subscriptions-renewal-groups');
+
   // drill-down: the month's new ARR names our customer; the URL keeps the open drawer
   await page.getByTestId(`move-${startMonth}-new`).click();
   await expect(page).toHaveURL(new RegExp(`month=${startMonth}&kind=new`));
@@ -177,6 +196,14 @@ test('ARR from a confirmed subscription order: dashboard KPI, drill-down to the 
   await dialog.getByRole('button', { name: '提交审批' }).click();
   await expect(page.getByText(/调整已生效|已提交调整申请/)).toBeVisible();
   await expect(page.getByTestId('due-table').locator('tr', { hasText: dueName })).toHaveCount(0);
+  // the "all" tab lists every due renewal the API does, this one still among them
+  const all = (await api.get('/api/v1/renewals/due?bucket=all')).data as {
+    rows: { account_name: string }[];
+  };
+  expect(all.rows.map((r) => r.account_name)).toContain(dueName);
+  await page.getByRole('tab', { name: '全部' }).click();
+  await expect(page).toHaveURL(/bucket=all/);
+  await expect(page.getByTestId('due-total')).toContainText(`共 ${all.rows.length} 条`, { timeout: 30_000 });
 });
 
 test('a rep reads ARR for their own customers but cannot reach or change the subscription settings', async ({

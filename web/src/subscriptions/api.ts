@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { apiFetch, buildQuery } from '../api/http-client';
 import type { components } from '../api/schema';
 import type { JsonBody, RecordData } from '../api/types';
-import type { MovementKind, RenewalView } from './months';
+import type { MovementKind, RenewalGroupBy, RenewalView } from './months';
 
 /** Subscriptions, renewals and SaaS metrics (server/src/modules/subscriptions), generated types. */
 type Schemas = components['schemas'];
@@ -10,6 +10,7 @@ export type ArrReport = Schemas['ArrReport'];
 export type MovementRow = Schemas['ArrMovementMonth'];
 export type MovementCustomer = Schemas['ArrMovementCustomer'];
 export type RenewalReport = Schemas['RenewalReport'];
+export type RenewalGroup = RenewalReport['groups'][number];
 export type Retention = Schemas['Retention'];
 export type Cohort = Schemas['Cohort'];
 export type DueRow = Schemas['DueRenewalRow'];
@@ -19,7 +20,7 @@ export type SubscriptionSettings = Schemas['SubscriptionSettings'];
 export type AdjustmentBody = JsonBody<'/api/v1/renewal-adjustments', 'post'>;
 export type AdjustmentReason = AdjustmentBody['reason'];
 export type RateBody = JsonBody<'/api/v1/subscriptions/exchange-rates', 'put'>;
-export const DUE_BUCKETS = ['due_3m', 'due_1m', 'overdue'] as const;
+export const DUE_BUCKETS = ['due_3m', 'due_1m', 'overdue', 'all'] as const;
 export type DueBucket = (typeof DUE_BUCKETS)[number];
 
 const enc = encodeURIComponent;
@@ -32,8 +33,8 @@ export const subKeys = {
   arr: (asOf: string) => ['records', 'subscription', 'arr', asOf] as const,
   movements: (from: string, to: string) => ['records', 'subscription', 'movements', from, to] as const,
   drill: (month: string, kind: MovementKind) => ['records', 'subscription', 'drill', month, kind] as const,
-  renewals: (from: string, to: string, view: RenewalView) =>
-    ['records', 'subscription', 'renewals', from, to, view] as const,
+  renewals: (from: string, to: string, view: RenewalView, group: RenewalGroupBy | null) =>
+    ['records', 'subscription', 'renewals', from, to, view, group] as const,
   retention: (from: string, to: string) => ['records', 'subscription', 'retention', from, to] as const,
   cohorts: (from: string, to: string) => ['records', 'subscription', 'cohorts', from, to] as const,
   account: (accountId: string) => ['records', 'subscription', 'account', accountId] as const,
@@ -53,8 +54,18 @@ export const fetchMovementCustomers = (month: string, kind: MovementKind) =>
       `/api/v1/metrics/arr-movements/customers${buildQuery({ month, kind })}`,
     ),
   );
-export const fetchRenewalReport = (from: string, to: string, view: RenewalView) =>
-  data(apiFetch<{ data: RenewalReport }>(`/api/v1/metrics/renewals${buildQuery({ from, to, view })}`));
+/** Renewal rates per due month and in total; with a grouping, per group too. */
+export const fetchRenewalReport = (
+  from: string,
+  to: string,
+  view: RenewalView,
+  group: RenewalGroupBy | null,
+) =>
+  data(
+    apiFetch<{ data: RenewalReport }>(
+      `/api/v1/metrics/renewals${buildQuery({ from, to, view, group_by: group })}`,
+    ),
+  );
 export const fetchRetention = (from: string, to: string) =>
   data(apiFetch<{ data: Retention[] }>(`/api/v1/metrics/retention${buildQuery({ from, to })}`));
 export const fetchCohorts = (from: string, to: string) =>

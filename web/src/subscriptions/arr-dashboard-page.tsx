@@ -9,6 +9,7 @@ import {
   Result,
   Row,
   Segmented,
+  Select,
   Skeleton,
   Space,
   Table,
@@ -17,12 +18,14 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useQuery } from '@tanstack/react-query';
-import { useMe } from '../api/queries';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMe, useObjectMeta } from '../api/queries';
 import { errorText } from '../api/error-text';
 import { canDo } from '../auth/permissions';
+import { optionsOf } from '../cash/order-parts';
 import { formatDateTime } from '../format/date';
 import { useI18n } from '../i18n/i18n-context';
+import type { MessageKey } from '../i18n/zh-CN';
 import { Chart, chartAnimation } from '../marketing/chart';
 import { todayIn } from '../marketing/period';
 import { DashboardHeader, KpiCard, RetryAlert } from '../objects/dashboard-parts';
@@ -34,6 +37,7 @@ import {
   fetchRetention,
   subKeys,
   type MovementRow,
+  type RenewalGroup,
   type RenewalReport,
   type Retention,
 } from './api';
@@ -45,17 +49,21 @@ import {
   MAX_MONTHS,
   MOVEMENT_KINDS,
   parseArrQuery,
+  RENEWAL_GROUPS,
   type ArrQuery,
   type MovementKind,
+  type RenewalGroupBy,
   type RenewalView,
 } from './months';
+import { renewalGroupLabel } from './logic';
 import { MovementDrawer } from './movement-drawer';
 import { KIND_LABEL, STEP_LABEL, useSubFormat, type SubFormat } from './parts';
 
 /**
  * ARR and renewals: headline figures, the ARR bridge over a month range, the monthly movements
- * with drill-down to customers, renewal-rate and retention trends and the cohort heat map. The
- * range, the renewal view and an open drill-down live in the URL, so a view can be shared.
+ * with drill-down to customers, renewal-rate and retention trends, the renewal rate by group and
+ * the cohort heat map. The range, the renewal view, the grouping and an open drill-down live in
+ * the URL, so a view can be shared.
  */
 export default function ArrDashboardPage() {
   const { t } = useI18n();
@@ -75,9 +83,11 @@ export default function ArrDashboardPage() {
     enabled: canRead,
   });
   const renewals = useQuery({
-    queryKey: subKeys.renewals(q.from, q.to, q.view),
-    queryFn: () => fetchRenewalReport(q.from, q.to, q.view),
+    queryKey: subKeys.renewals(q.from, q.to, q.view, q.group),
+    queryFn: () => fetchRenewalReport(q.from, q.to, q.view, q.group),
     enabled: canRead,
+    // another grouping leaves the months and the total as they are: keep the trend on screen
+    placeholderData: keepPreviousData,
   });
   const retention = useQuery({
     queryKey: subKeys.retention(q.from, q.to),
@@ -203,6 +213,13 @@ export default function ArrDashboardPage() {
               <RetentionTrend rows={retention.data} error={retention.error} format={format} />
             </Col>
           </Row>
+          <RenewalGroups
+            report={renewals.isPlaceholderData ? undefined : renewals.data}
+            error={renewals.error}
+            group={q.group}
+            format={format}
+            onGroup={(group) => update({ group })}
+          />
           <Card
             size="small"
             title={t('sub.cohort.title')}
@@ -519,6 +536,130 @@ function RenewalTrend({
             })}
           </Typography.Paragraph>
         </>
+      )}
+    </Card>
+  );
+}
+
+const GROUP_LABEL: Record<RenewalGroupBy, MessageKey> = {
+  owner: 'sub.renewal.group.owner',
+  department: 'sub.renewal.group.department',
+  industry: 'sub.renewal.group.industry',
+  grade: 'sub.renewal.group.grade',
+};
+
+/**
+ * The renewal rate of the selected months by owner, department, industry or grade (largest due
+ * ARR first), with the total below; the grouping lives in the URL.
+ */
+function RenewalGroups({
+  report,
+  error,
+  group,
+  format,
+  onGroup,
+}: {
+  /** undefined while the report for this grouping is on its way */
+  report: RenewalReport | undefined;
+  error: unknown;
+  group: RenewalGroupBy | null;
+  format: SubFormat;
+  onGroup: (g: RenewalGroupBy | null) => void;
+}) {
+  const { t, pick } = useI18n();
+  const { meta: accountMeta } = useObjectMeta('account');
+  const optionLabel = (field: 'industry' | 'grade', value: string) =>
+    optionsOf(accountMeta, field, pick).find((o) => o.value === value)?.label;
+  const total = report?.total;
+  const figures = [
+    { key: 'due_arr', title: t('sub.due.dueArr'), render: (r: RenewalGroup) => format.money(r.due_arr) },
+    {
+      key: 'renewed_arr',
+      title: t('sub.due.renewedArr'),
+      render: (r: RenewalGroup) => format.money(r.renewed_arr),
+    },
+    { key: 'rate', title: t('sub.renewal.rate'), render: (r: RenewalGroup) => format.rate(r.renewal_rate) },
+    {
+      key: 'due_customers',
+      title: t('sub.renewal.col.dueCustomers'),
+      render: (r: RenewalGroup) => r.due_customers,
+    },
+    {
+      key: 'renewed_customers',
+      title: t('sub.renewal.col.renewedCustomers'),
+      render: (r: RenewalGroup) => r.renewed_customers,
+    },
+    {
+      key: 'contract_rate',
+      title: t('sub.renewal.contractRate'),
+      render: (r: RenewalGroup) => format.rate(r.contract_renewal_rate),
+    },
+  ];
+  return (
+    <Card
+      size="small"
+      title={t('sub.renewal.groups')}
+      extra={
+        <Select<RenewalGroupBy>
+          size="small"
+          allowClear
+          style={{ width: 140 }}
+          placeholder={t('sub.renewal.groupPick')}
+          aria-label={t('sub.renewal.groupBy')}
+          data-testid="renewal-group-by"
+          value={group ?? undefined}
+          onChange={(g) => onGroup(g ?? null)}
+          options={RENEWAL_GROUPS.map((g) => ({ value: g, label: t(GROUP_LABEL[g]) }))}
+        />
+      }
+    >
+      {!group ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('sub.renewal.groupHint')}
+        </Typography.Text>
+      ) : error ? (
+        <Alert type="error" showIcon title={errorText(error, t)} />
+      ) : (
+        <Table<RenewalGroup>
+          size="small"
+          data-testid="renewal-groups"
+          rowKey={(r) => r.key ?? ''}
+          loading={!report}
+          dataSource={report?.groups ?? []}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
+          locale={{
+            emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('sub.renewal.noneDue')} />,
+          }}
+          columns={[
+            {
+              key: 'group',
+              title: t(GROUP_LABEL[group]),
+              render: (_, r) => renewalGroupLabel(r, group, optionLabel, t('sub.renewal.groupNone')),
+            },
+            ...figures.map((f) => ({
+              key: f.key,
+              title: f.title,
+              align: 'right' as const,
+              render: (_: unknown, r: RenewalGroup) => f.render(r),
+            })),
+          ]}
+          summary={() =>
+            total &&
+            (report?.groups.length ?? 0) > 1 && (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0}>
+                  <strong>{t('sub.renewal.groupTotal')}</strong>
+                </Table.Summary.Cell>
+                {figures.map((f, i) => (
+                  <Table.Summary.Cell key={f.key} index={i + 1} align="right">
+                    <strong>{f.render({ key: null, label: null, ...total })}</strong>
+                  </Table.Summary.Cell>
+                ))}
+              </Table.Summary.Row>
+            )
+          }
+        />
       )}
     </Card>
   );

@@ -78,6 +78,19 @@ export const subscriptionsEnUS: Record<keyof typeof subscriptionsZhCN, string> =
   'sub.renewal.total':
     'Total: due {due}, renewed {renewed}, renewal rate {rate}; {dueCustomers} customers due, {renewedCustomers} renewed, customer renewal rate {contractRate}',
   'sub.renewal.noneDue': 'Nothing was due for renewal in these months.',
+  'sub.renewal.groups': 'Renewal rate by group',
+  'sub.renewal.groupBy': 'Group by',
+  'sub.renewal.groupPick': 'Choose a grouping',
+  'sub.renewal.groupHint':
+    'Renewal rate and customer renewal rate of the selected months by owner, department, industry or grade.',
+  'sub.renewal.group.owner': 'Owner',
+  'sub.renewal.group.department': 'Department',
+  'sub.renewal.group.industry': 'Industry',
+  'sub.renewal.group.grade': 'Grade',
+  'sub.renewal.groupNone': 'Not set',
+  'sub.renewal.col.dueCustomers': 'Customers due',
+  'sub.renewal.col.renewedCustomers': 'Customers renewed',
+  'sub.renewal.groupTotal': 'Total',
   'sub.retention.trend': 'NRR / GRR trend',
   'sub.retention.trendLabel': 'Monthly net and gross revenue retention and logo churn',
   'sub.retention.nrr': 'NRR',
@@ -102,6 +115,7 @@ export const subscriptionsEnUS: Record<keyof typeof subscriptionsZhCN, string> =
   'sub.due.tab.due_3m': 'Due within 3 months',
   'sub.due.tab.due_1m': 'Due within 1 month',
   'sub.due.tab.overdue': 'Due, not renewed',
+  'sub.due.tab.all': 'All',
   'sub.due.mine': 'Mine only',
   'sub.due.account': 'Account',
   'sub.due.owner': 'Owner',
@@ -125,6 +139,8 @@ export const subscriptionsEnUS: Record<keyof typeof subscriptionsZhCN, string> =
   'sub.due.empty.due_1m': 'Nothing is due for renewal within a month.',
   'sub.due.empty.overdue':
     'No subscription ended without a renewal. Customers with no renewal order after the due date show here.',
+  'sub.due.empty.all':
+    'No due renewals yet. Confirmed subscription orders create them by their subscription end dates.',
   'sub.due.total': '{count} due renewals, due ARR {amount}',
   'sub.adjust.title': 'Request an adjustment · {account}',
   'sub.adjust.intro':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRenewalOpportunityHref, trimDecimal } from './logic';
+import { isSettledDue, newRenewalOpportunityHref, renewalGroupLabel, trimDecimal } from './logic';
 
 describe('renewal opportunity link', () => {
   it('prefills the account, the renewal type and the subscription end', () => {
@@ -15,5 +15,37 @@ describe('rates as stored', () => {
     expect(trimDecimal('0.05')).toBe('0.05');
     expect(trimDecimal('100')).toBe('100');
     expect(trimDecimal('10.10')).toBe('10.1');
+  });
+});
+
+describe('renewal-rate groups', () => {
+  const options: Record<string, Record<string, string>> = {
+    industry: { internet: '互联网', finance: '金融' },
+    grade: { A: '重点客户' },
+  };
+  const option = (field: 'industry' | 'grade', value: string) => options[field]?.[value];
+  const label = (key: string | null, name: string | null, by: Parameters<typeof renewalGroupLabel>[1]) =>
+    renewalGroupLabel({ key, label: name }, by, option, '未设置');
+
+  it('name owners and departments as the server does, industry and grade from the field options', () => {
+    expect(label('u-1', '王芳', 'owner')).toBe('王芳');
+    expect(label('d-1', '华东销售部', 'department')).toBe('华东销售部');
+    expect(label('internet', 'internet', 'industry')).toBe('互联网');
+    expect(label('A', 'A', 'grade')).toBe('重点客户');
+  });
+
+  it('show a retired option as stored, and a group without a value as not set', () => {
+    expect(label('retail', 'retail', 'industry')).toBe('retail');
+    expect(label(null, null, 'industry')).toBe('未设置');
+    expect(label(null, null, 'owner')).toBe('未设置');
+    expect(label('u-gone', null, 'owner')).toBe('未设置');
+  });
+});
+
+describe('settled due renewals', () => {
+  it('are the renewed and the adjusted ones', () => {
+    expect(isSettledDue('renewed')).toBe(true);
+    expect(isSettledDue('adjusted')).toBe(true);
+    for (const s of ['upcoming', 'overdue', 'churned']) expect(isSettledDue(s)).toBe(false);
   });
 });

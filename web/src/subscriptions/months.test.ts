@@ -23,13 +23,14 @@ describe('months', () => {
 
 describe('dashboard URL state', () => {
   it('defaults to the last twelve months and the business view', () => {
-    expect(q('')).toEqual({ from: '2025-04', to: '2026-03', view: 'business', drill: null });
+    expect(q('')).toEqual({ from: '2025-04', to: '2026-03', view: 'business', group: null, drill: null });
   });
   it('keeps a valid range, view and drill-down', () => {
-    expect(q('from=2025-01&to=2025-06&view=finance&month=2025-03&kind=churn')).toEqual({
+    expect(q('from=2025-01&to=2025-06&view=finance&group=industry&month=2025-03&kind=churn')).toEqual({
       from: '2025-01',
       to: '2025-06',
       view: 'finance',
+      group: 'industry',
       drill: { month: '2025-03', kind: 'churn' },
     });
   });
@@ -42,17 +43,19 @@ describe('dashboard URL state', () => {
     expect(q('from=2020-01&to=2025-12')).toMatchObject({ from: '2023-01', to: '2025-12' });
     // unknown view, unknown kind, drill month outside the range
     expect(q('view=cash').view).toBe('business');
+    expect(q('group=region').group).toBeNull();
     expect(q('month=2025-05&kind=upsell').drill).toBeNull();
     expect(q('from=2025-06&to=2025-08&month=2025-01&kind=new').drill).toBeNull();
   });
   it('writes only what differs from the defaults, and reads back what it wrote', () => {
     expect(arrSearch(q(''), '2026-03')).toEqual({});
-    const state = q('from=2024-01&to=2024-12&view=finance&month=2024-02&kind=new');
+    const state = q('from=2024-01&to=2024-12&view=finance&group=owner&month=2024-02&kind=new');
     const written = arrSearch(state, '2026-03');
     expect(written).toEqual({
       from: '2024-01',
       to: '2024-12',
       view: 'finance',
+      group: 'owner',
       month: '2024-02',
       kind: 'new',
     });

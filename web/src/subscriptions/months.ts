@@ -10,6 +10,11 @@ export const DEFAULT_MONTHS = 12;
 export const MOVEMENT_KINDS = ['new', 'expansion', 'reactivation', 'contraction', 'churn'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 export type RenewalView = 'business' | 'finance';
+/** What the renewal rate can be broken down by (GET /api/v1/metrics/renewals?group_by=…). */
+export const RENEWAL_GROUPS = ['owner', 'department', 'industry', 'grade'] as const;
+export type RenewalGroupBy = (typeof RENEWAL_GROUPS)[number];
+export const isRenewalGroup = (v: string | null | undefined): v is RenewalGroupBy =>
+  RENEWAL_GROUPS.some((g) => g === v);
 
 export const isMonth = (v: string | null | undefined): v is string => !!v && MONTH.test(v);
 export const isMovementKind = (v: string | null | undefined): v is MovementKind =>
@@ -42,6 +47,8 @@ export interface ArrQuery {
   from: string;
   to: string;
   view: RenewalView;
+  /** the renewal rate broken down by owner, department, industry or grade; null = not broken down */
+  group: RenewalGroupBy | null;
   /** the movement figure whose customers the drawer lists */
   drill: { month: string; kind: MovementKind } | null;
 }
@@ -49,7 +56,7 @@ export interface ArrQuery {
 /**
  * Reads the dashboard state from the URL. Missing or bad months fall back to the last twelve
  * months; a range that ends in the future ends this month; one longer than MAX_MONTHS keeps its
- * end and is cut at the start; a drill-down outside the range is dropped.
+ * end and is cut at the start; an unknown grouping is none; a drill-down outside the range is dropped.
  */
 export function parseArrQuery(params: URLSearchParams, thisMonth: string): ArrQuery {
   const rawTo = params.get('to');
@@ -59,11 +66,13 @@ export function parseArrQuery(params: URLSearchParams, thisMonth: string): ArrQu
   if (from > to) [from, to] = [to, from];
   if (index(to) - index(from) + 1 > MAX_MONTHS) from = shiftMonth(to, 1 - MAX_MONTHS);
   const view: RenewalView = params.get('view') === 'finance' ? 'finance' : 'business';
+  const rawGroup = params.get('group');
+  const group = isRenewalGroup(rawGroup) ? rawGroup : null;
   const month = params.get('month');
   const kind = params.get('kind');
   const drill =
     isMonth(month) && isMovementKind(kind) && month >= from && month <= to ? { month, kind } : null;
-  return { from, to, view, drill };
+  return { from, to, view, group, drill };
 }
 
 /** The URL query of a dashboard state; defaults are left out so a bookmark stays "the last year". */
@@ -72,6 +81,7 @@ export function arrSearch(q: ArrQuery, thisMonth: string): Record<string, string
   const isDefault = q.to === thisMonth && q.from === shiftMonth(thisMonth, 1 - DEFAULT_MONTHS);
   if (!isDefault) Object.assign(out, { from: q.from, to: q.to });
   if (q.view === 'finance') out.view = 'finance';
+  if (q.group) out.group = q.group;
   if (q.drill) Object.assign(out, { month: q.drill.month, kind: q.drill.kind });
   return out;
 }

@@ -12,25 +12,28 @@ import type { MessageKey } from '../i18n/zh-CN';
 import { DashboardHeader, RetryAlert } from '../objects/dashboard-parts';
 import { AdjustmentDialog } from './adjustment-dialog';
 import { DUE_BUCKETS, fetchDue, subKeys, type DueBucket, type DueRow } from './api';
-import { newRenewalOpportunityHref } from './logic';
+import { isSettledDue, newRenewalOpportunityHref } from './logic';
 import { useSubFormat } from './parts';
 
 const TAB_LABEL: Record<DueBucket, MessageKey> = {
   due_3m: 'sub.due.tab.due_3m',
   due_1m: 'sub.due.tab.due_1m',
   overdue: 'sub.due.tab.overdue',
+  all: 'sub.due.tab.all',
 };
 const EMPTY: Record<DueBucket, MessageKey> = {
   due_3m: 'sub.due.empty.due_3m',
   due_1m: 'sub.due.empty.due_1m',
   overdue: 'sub.due.empty.overdue',
+  all: 'sub.due.empty.all',
 };
 const isBucket = (v: string | null): v is DueBucket => DUE_BUCKETS.some((b) => b === v);
 
 /**
- * 应续工作台: due renewals in three tabs (due within 3 months, within 1 month, due and not
- * renewed), each with its owner, days left, due ARR, status and renewal opportunity, and the
- * actions an owner takes next. Tab and "mine only" live in the URL.
+ * 应续工作台: due renewals in four tabs (due within 3 months, within 1 month, due and not
+ * renewed, all of them), each with its owner, days left, due ARR, status and renewal opportunity,
+ * and the actions an owner takes next (none on a renewed or adjusted one). Tab and "mine only"
+ * live in the URL.
  */
 export default function RenewalsPage() {
   const { t, locale } = useI18n();
@@ -59,7 +62,9 @@ export default function RenewalsPage() {
     setParams({ ...(b !== 'due_3m' ? { bucket: b } : {}), ...(m ? { mine: '1' } : {}) });
 
   const days = (r: DueRow) =>
-    r.days_left > 0 ? (
+    isSettledDue(r.status) ? (
+      <Typography.Text type="secondary">{t('common.empty')}</Typography.Text>
+    ) : r.days_left > 0 ? (
       t('sub.due.left', { days: r.days_left })
     ) : r.days_left === 0 ? (
       <Typography.Text type="warning">{t('sub.due.today')}</Typography.Text>
@@ -157,7 +162,8 @@ export default function RenewalsPage() {
                       {t('sub.due.openOpportunity')}
                     </Button>
                   ) : (
-                    canCreateOpp && (
+                    canCreateOpp &&
+                    !isSettledDue(r.status) && (
                       <Button
                         size="small"
                         type="primary"
@@ -168,7 +174,7 @@ export default function RenewalsPage() {
                       </Button>
                     )
                   )}
-                  {canAdjust && (
+                  {canAdjust && !isSettledDue(r.status) && (
                     <Button size="small" onClick={() => setAdjusting(r)} data-testid={`adjust-${r.id}`}>
                       {t('sub.due.adjust')}
                     </Button>
