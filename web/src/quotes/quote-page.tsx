@@ -545,7 +545,7 @@ function QuoteEditor({
         ]}
       />
       <Space wrap align="center">
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <Typography.Title level={3} style={{ margin: 0 }} data-testid="record-title">
           {number ? t('quotes.title', { number }) : t('quotes.new')}
         </Typography.Title>
         {quote && <Tag>{t('quotes.version', { version: String(quote.quote_version ?? '') })}</Tag>}
