@@ -29,6 +29,7 @@ let rep: Client;
 let saas: string;
 const acc: Record<string, string> = {};
 const orders: Record<string, string> = {};
+let repAccount = '';
 
 const drain = () => built.platform.events.drain(t.tenantId);
 const W = 1_000_000; // ¥10,000.00 in fen: amounts below are in units of W for readability
@@ -365,6 +366,7 @@ describe('renewals', () => {
 
   it('a rep may not adjust without an approval process', async () => {
     const a = await account('销售自建客户', rep);
+    repAccount = a;
     const o = await rep.post('/api/v1/orders', {
       account_id: a,
       type: 'new',
@@ -390,6 +392,45 @@ describe('renewals', () => {
     });
     expect(r.statusCode, r.body).toBe(409);
     expect(json<Err>(r).error.key).toBe('approval_process_required');
+  });
+
+  it('with an approval process: pending until approved, then out of the rate; a decided one is final', async () => {
+    const proc = await admin.post('/api/v1/approvals/processes', {
+      name: '应续调整审批',
+      object: 'renewal_adjustment',
+      triggers: ['create', 'manual'],
+      nodes: [{ name: '销售运营', kind: 'user', user_id: admin.userId }],
+    });
+    expect(proc.statusCode, proc.body).toBe(201);
+    const r = await rep.post('/api/v1/renewal-adjustments', {
+      account_id: repAccount,
+      due_date: '2026-05-01',
+      reason: 'duplicate_account',
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = json<{ data: Rec }>(r).data.id;
+    const status = async () =>
+      TenantDb.for(built.platform.db, t.tenantId).one(
+        sql<{ a: string; d: string }>`select a.status as a, d.status as d from renewal_adjustment a
+          join due_renewal d on d.tenant_id = a.tenant_id and d.account_id = a.account_id and d.due_date = a.due_date
+          where a.tenant_id = ${t.tenantId} and a.id = ${id}`,
+      );
+    expect(await status()).toMatchObject({ a: 'pending' });
+    expect((await status())?.d).not.toBe('adjusted');
+    const inst = await TenantDb.for(built.platform.db, t.tenantId).one(
+      sql<{
+        id: string;
+      }>`select id from approval_instance where tenant_id = ${t.tenantId} and record_id = ${id} and status = 'pending'`,
+    );
+    const ok = await admin.post(`/api/v1/approvals/instances/${inst?.id}/approve`, {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await status()).toEqual({ a: 'approved', d: 'adjusted' });
+    const again = await admin.post('/api/v1/approvals/submit', {
+      object: 'renewal_adjustment',
+      record_id: id,
+    });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(json<Err>(again).error.key).toBe('adjustment_state_conflict');
   });
 });
 

@@ -305,6 +305,19 @@ export class RenewalsService {
 /** An adjustment's approval decides whether its due record leaves the renewal rate. */
 export const adjustmentApprovals: ApprovalHandler = {
   async onSubmitted(ctx, s) {
+    // only a pending request goes to approval: a decided one (approved, rejected, withdrawn) is
+    // final — a new request is a new adjustment
+    const row = await ctx.tx.one(sql<{
+      status: string;
+      approval_status: string | null;
+    }>`select status, approval_status
+      from renewal_adjustment where tenant_id = ${ctx.tx.tenantId} and id = ${s.recordId}`);
+    if (
+      !row ||
+      row.status !== 'pending' ||
+      (row.approval_status !== null && row.approval_status !== 'returned')
+    )
+      throw new AppError('conflict', 'adjustment_state_conflict', [], { status: row?.status ?? 'missing' });
     await ctx.tx.exec0(sql`update renewal_adjustment set approval_status = 'pending'
       where tenant_id = ${ctx.tx.tenantId} and id = ${s.recordId}`);
   },
