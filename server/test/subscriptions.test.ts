@@ -555,6 +555,28 @@ describe('permissions and bad input', () => {
     ).toBe(403);
   });
 
+  it('ledger rows, due records and adjustments are neither created nor deleted through the generic API', async () => {
+    for (const object of ['subscription', 'due_renewal', 'renewal_adjustment']) {
+      const c = await admin.post(`/api/v1/objects/${object}`, {});
+      expect(c.statusCode, `${object} create`).toBe(422);
+    }
+    const tdb = TenantDb.for(built.platform.db, t.tenantId);
+    const line = await tdb.one(
+      sql<{ id: string }>`select id from subscription_line where tenant_id = ${t.tenantId} limit 1`,
+    );
+    const due = await tdb.one(
+      sql<{ id: string }>`select id from due_renewal where tenant_id = ${t.tenantId} limit 1`,
+    );
+    for (const [object, id] of [
+      ['subscription', line?.id],
+      ['due_renewal', due?.id],
+    ] as const) {
+      const d = await admin.delete(`/api/v1/objects/${object}/${id}`);
+      expect(d.statusCode, `${object} delete`).toBe(409);
+      expect(json<Err>(d).error.key).toBe('subscription_managed');
+    }
+  });
+
   it('names bad query values', async () => {
     const m = await admin.get('/api/v1/metrics/arr-movements?from=2025-13&to=2025-01');
     expect(m.statusCode).toBe(422);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModuleDef } from '../../platform/module.ts';
-import { dueRenewalObject, renewalAdjustmentObject, subscriptionObject } from './objects.ts';
+import { dueRenewalObject, managedHooks, renewalAdjustmentObject, subscriptionObject } from './objects.ts';
 import { subscriptionsSubscriber } from './subscriber.ts';
 import { subscriptionsDailyJob } from './subscriptions.jobs.ts';
 import { MetricsService } from './metrics.service.ts';
@@ -16,7 +16,11 @@ import { registerSubscriptionRoutes } from './subscriptions.routes.ts';
 export const subscriptionsModule: ModuleDef = {
   name: 'subscriptions',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  objects: [subscriptionObject, dueRenewalObject, renewalAdjustmentObject],
+  objects: [
+    { ...subscriptionObject, hooks: managedHooks },
+    { ...dueRenewalObject, hooks: managedHooks },
+    { ...renewalAdjustmentObject, hooks: managedHooks },
+  ],
   jobs: (platform) => [subscriptionsDailyJob(platform)],
   approvals: { renewal_adjustment: adjustmentApprovals },
   subscribers: () => [subscriptionsSubscriber()],

@@ -5,7 +5,13 @@ import type { Db } from '../../platform/db/pool.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { forbidden, invalid } from '../../platform/http/errors.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
-import { emptyMonth, MOVEMENT_KINDS, type MonthMovements, type MovementKind } from './movements.rules.ts';
+import {
+  classify,
+  emptyMonth,
+  MOVEMENT_KINDS,
+  type MonthMovements,
+  type MovementKind,
+} from './movements.rules.ts';
 import { divHalfUp, isDate, monthEnd, monthsBetween, shiftMonth } from './term.rules.ts';
 import { baseCurrency } from './ledger.service.ts';
 
@@ -289,25 +295,20 @@ export class MetricsService {
       select c.account_id, a.name as account_name, c.arr_start, c.arr_end, c.had from c
       join account a on a.tenant_id = ${tdb.tenantId} and a.id = c.account_id
       where c.m = ${`${month}-01`}::date and c.arr_start <> c.arr_end`);
-    const out = rows.map((r) => {
-      const k: MovementKind =
-        r.arr_start === 0
-          ? r.had
-            ? 'reactivation'
-            : 'new'
-          : r.arr_end === 0
-            ? 'churn'
-            : r.arr_end > r.arr_start
-              ? 'expansion'
-              : 'contraction';
-      return {
-        account_id: r.account_id,
-        account_name: r.account_name,
-        kind: k,
-        start_arr: r.arr_start,
-        end_arr: r.arr_end,
-        change: r.arr_end - r.arr_start,
-      };
+    const out = rows.flatMap((r) => {
+      const c = classify(r.arr_start, r.arr_end, r.had);
+      return c
+        ? [
+            {
+              account_id: r.account_id,
+              account_name: r.account_name,
+              kind: c.kind,
+              start_arr: r.arr_start,
+              end_arr: r.arr_end,
+              change: r.arr_end - r.arr_start,
+            },
+          ]
+        : [];
     });
     return out
       .filter((r) => !kind || r.kind === kind)

@@ -1,4 +1,5 @@
-import { defineObject, type SelectOption } from '../../platform/metadata/types.ts';
+import { defineObject, type ObjectHooks, type SelectOption } from '../../platform/metadata/types.ts';
+import { AppError } from '../../platform/http/errors.ts';
 import type { Labels } from '../../platform/i18n/i18n.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
@@ -8,9 +9,18 @@ const opt = (value: string, zh: string, en: string, color?: string): SelectOptio
   ...(color ? { color } : {}),
 });
 
-// The ledger and the due records are written only by the subscriptions module (booked from
-// orders, recomputed from the ledger): every business field is readOnly, so generic creates are
-// refused and generic updates may touch only the owner, notes and custom fields.
+// The ledger, the due records and the adjustments are written only by the subscriptions module
+// (booked from orders, recomputed from the ledger, decided by approvals): every business field is
+// readOnly and the account required, so a generic create is refused (422), generic updates may
+// touch only the owner and custom fields, and the hooks refuse generic deletes — for every path
+// (API, import, recycle bin), not only in the UI.
+
+/** Refuses generic deletes: a ledger row or due record leaves only when its order changes. */
+export const managedHooks: ObjectHooks = {
+  afterWrite(_hc, { op }) {
+    if (op === 'delete') throw new AppError('conflict', 'subscription_managed');
+  },
+};
 
 const ORDER_TYPES: SelectOption[] = [
   opt('new', '新购', 'New'),
@@ -35,7 +45,14 @@ export const subscriptionObject = defineObject({
   nameField: 'service_start',
   searchFields: [],
   fields: [
-    { apiName: 'account_id', type: 'lookup', lookup: 'account', label: L('客户', 'Account'), readOnly: true },
+    {
+      apiName: 'account_id',
+      type: 'lookup',
+      lookup: 'account',
+      label: L('客户', 'Account'),
+      required: true,
+      readOnly: true,
+    },
     { apiName: 'order_id', type: 'lookup', lookup: 'order', label: L('订单', 'Order'), readOnly: true },
     { apiName: 'product_id', type: 'lookup', lookup: 'product', label: L('产品', 'Product'), readOnly: true },
     {
@@ -78,7 +95,14 @@ export const dueRenewalObject = defineObject({
   nameField: 'due_date',
   searchFields: [],
   fields: [
-    { apiName: 'account_id', type: 'lookup', lookup: 'account', label: L('客户', 'Account'), readOnly: true },
+    {
+      apiName: 'account_id',
+      type: 'lookup',
+      lookup: 'account',
+      label: L('客户', 'Account'),
+      required: true,
+      readOnly: true,
+    },
     { apiName: 'due_date', type: 'date', label: L('应续日期', 'Due date'), readOnly: true },
     { apiName: 'due_arr', type: 'currency', label: L('应续 ARR', 'Due ARR'), readOnly: true },
     {
@@ -136,7 +160,14 @@ export const renewalAdjustmentObject = defineObject({
   nameField: 'due_date',
   searchFields: [],
   fields: [
-    { apiName: 'account_id', type: 'lookup', lookup: 'account', label: L('客户', 'Account'), readOnly: true },
+    {
+      apiName: 'account_id',
+      type: 'lookup',
+      lookup: 'account',
+      label: L('客户', 'Account'),
+      required: true,
+      readOnly: true,
+    },
     { apiName: 'due_date', type: 'date', label: L('应续日期', 'Due date'), readOnly: true },
     {
       apiName: 'reason',

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/platform.ts';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { systemActor } from '../leads/index.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
+import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { addDays, monthOf, shiftMonth } from './term.rules.ts';
 import { baseCurrency, bookOrder, ordersToBook, refreshAccount } from './ledger.service.ts';
 import { MetricsService } from './metrics.service.ts';
@@ -50,10 +51,7 @@ async function recordSnapshot(platform: Platform, tdb: TenantDb, asOf: string): 
     sql`select 1 from arr_month_snapshot where tenant_id = ${tdb.tenantId} and month = ${`${month}-01`}::date`,
   );
   if (exists) return null;
-  const tz = await tdb.one(
-    sql<{ tz: string }>`select time_zone as tz from tenant where id = ${tdb.tenantId}`,
-  );
-  const actor = systemActor(tdb.tenantId, tz?.tz, await baseCurrency(tdb));
+  const actor = systemActor(tdb.tenantId, await tenantTimeZone(tdb), await baseCurrency(tdb));
   const [m] = await new MetricsService(platform.db).movements(actor, month, month);
   if (!m) return null;
   await tdb.exec0(sql`insert into arr_month_snapshot (tenant_id, month, start_arr, new_arr, expansion, reactivation,
@@ -93,7 +91,7 @@ async function openRenewalOpportunities(platform: Platform, tdb: TenantDb, asOf:
     order by r.due_date`);
   if (!due.length) return 0;
   const currency = await baseCurrency(tdb);
-  const actor = systemActor(tdb.tenantId, 'Asia/Shanghai', currency);
+  const actor = systemActor(tdb.tenantId, await tenantTimeZone(tdb), currency);
   let created = 0;
   for (const d of due) {
     await tdb.transaction(async (tx) => {

@@ -347,6 +347,11 @@ export const messages = {
     'zh-CN': '应续调整需要审批：请管理员先为“应续调整”配置审批流程',
     'en-US': 'Renewal adjustments need approval: ask an administrator to set up an approval process for them',
   },
+  subscription_managed: {
+    'zh-CN': '订阅台账、应续记录和应续调整由订单与审批自动维护，不能直接新建或删除',
+    'en-US':
+      'Subscription lines, due renewals and adjustments follow orders and approvals: they cannot be created or deleted directly',
+  },
   adjustment_state_conflict: {
     'zh-CN': '应续调整当前状态（{status}）不允许此操作',
     'en-US': 'The adjustment is {status}, which does not allow this',
