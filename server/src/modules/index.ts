@@ -6,6 +6,7 @@ import { salesModule } from './sales/index.ts';
 import { activitiesModule } from './activities/index.ts';
 import { cashModule } from './cash/index.ts';
 import { subscriptionsModule } from './subscriptions/index.ts';
+import { successModule } from './success/index.ts';
 
 /** Business modules in dependency order (migrations run in this order). */
 export const modules: ModuleDef[] = [
@@ -15,6 +16,7 @@ export const modules: ModuleDef[] = [
   activitiesModule,
   cashModule,
   subscriptionsModule,
+  successModule,
 ];
 
 /** Every module's objects as default roles need them (catalog objects are read-only for most). */

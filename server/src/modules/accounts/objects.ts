@@ -84,6 +84,8 @@ export const accountObject = defineObject({
     { apiName: 'annual_revenue', type: 'currency', label: L('年营业额', 'Annual revenue'), min: 0 },
     { apiName: 'employees', type: 'number', label: L('员工人数', 'Employees'), min: 0 },
     { apiName: 'parent_id', type: 'lookup', lookup: 'account', label: L('上级客户', 'Parent account') },
+    // who serves the customer after the sale: health alerts open work orders for this user
+    { apiName: 'csm_id', type: 'user', label: L('客户成功经理', 'Customer success manager') },
     { apiName: 'description', type: 'long_text', label: L('备注', 'Description') },
     // pool moves go through the claim / return / transfer actions, never a plain edit
     {

@@ -61,6 +61,23 @@ export function defaultRoles(objects: StandardObject[]): RoleTemplate[] {
         fields: {},
       },
     },
+    // customer success (DOMAIN.md §6): a CSM works the customers they serve (account.csm_id) and
+    // their own work orders; a CS director sees the book of every CSM in their departments
+    {
+      key: 'csm',
+      name: { 'zh-CN': '客户成功经理', 'en-US': 'Customer success manager' },
+      isAdmin: false,
+      permissions: {
+        objects: each({ ...full('own'), delete: false, import: false, export: false }),
+        fields: {},
+      },
+    },
+    {
+      key: 'cs_director',
+      name: { 'zh-CN': '客户成功总监', 'en-US': 'Customer success director' },
+      isAdmin: false,
+      permissions: { objects: each(full('subtree')), fields: {} },
+    },
     {
       key: 'read_only',
       name: { 'zh-CN': '只读用户', 'en-US': 'Read-only' },

@@ -115,7 +115,8 @@ export function generatePassword(): string {
 
 /**
  * Objects added by modules after a tenant was created are granted to its default roles (by key),
- * as a new tenant would get them; permissions an admin already set are left alone.
+ * as a new tenant would get them, and default roles added since are created; permissions an admin
+ * already set are left alone.
  */
 export async function syncDefaultRolePermissions(db: Db, standardObjects: StandardObject[]): Promise<number> {
   const templates = defaultRoles(standardObjects).filter((r) => !r.isAdmin);
@@ -129,7 +130,14 @@ export async function syncDefaultRolePermissions(db: Db, standardObjects: Standa
           permissions: { objects?: Record<string, unknown>; fields?: unknown };
         }>`select id, permissions from role where tenant_id = ${t.id} and key = ${tpl.key}`,
       );
-      if (!role) continue;
+      if (!role) {
+        // a role template added after the tenant was created (e.g. the CSM roles) is added once
+        await tdb.exec0(
+          sql`insert into role (tenant_id, id, key, name, is_admin, permissions) values (${t.id}, ${newId()}, ${tpl.key}, ${JSON.stringify(tpl.name)}::jsonb, false, ${JSON.stringify(tpl.permissions)}::jsonb) on conflict do nothing`,
+        );
+        changed++;
+        continue;
+      }
       const objects = { ...(role.permissions.objects ?? {}) };
       const missing = Object.keys(tpl.permissions.objects).filter((o) => !(o in objects));
       if (!missing.length) continue;
