@@ -8,6 +8,7 @@ import { shapeLeadHistory } from './demo-lead-history.ts';
 import { loadDemoSales } from './demo-sales.ts';
 import { loadDemoCash } from './demo-cash.ts';
 import { loadDemoSubscriptions } from './demo-subscriptions.ts';
+import { loadDemoSuccess } from './demo-success.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -126,6 +127,8 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const cash = await loadDemoCash(p, actor, rng);
   // the installed base: renewals, churn and ARR history (demo-subscriptions.ts)
   const subscriptions = await loadDemoSubscriptions(p, actor);
+  // the CS team, product telemetry and weekly health scores of the installed base (demo-success.ts)
+  const success = await loadDemoSuccess(p, actor, rng);
   return {
     users: users.length,
     accounts: createdAccounts.length,
@@ -134,6 +137,7 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
     ...sales,
     ...cash,
     ...subscriptions,
+    ...success,
     user_password: DEMO_PASSWORD,
   };
 }

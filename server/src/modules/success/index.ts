@@ -4,6 +4,7 @@ import type { ModuleDef } from '../../platform/module.ts';
 import { workOrderObject } from './objects.ts';
 import { successWeeklyJob } from './success.jobs.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { registerUsageRoutes } from './usage.routes.ts';
 
 /**
  * Customer success (DOMAIN.md §6.1–§6.3, §6.7; docs/HEALTH.md): usage telemetry, weekly health
@@ -17,5 +18,6 @@ export const successModule: ModuleDef = {
   jobs: (platform) => [successWeeklyJob(platform)],
   routes(app, platform) {
     registerHealthRoutes(app, platform);
+    registerUsageRoutes(app, platform);
   },
 };

@@ -356,6 +356,18 @@ export const messages = {
     'zh-CN': '应续调整当前状态（{status}）不允许此操作',
     'en-US': 'The adjustment is {status}, which does not allow this',
   },
+  // customer success: usage telemetry
+  unknown_customer: {
+    'zh-CN': '找不到该客户（或你无权查看）',
+    'en-US': 'names no customer you can see',
+  },
+  one_customer_key: {
+    'zh-CN': '须且只能填写 account_id 或 external_id 之一',
+    'en-US': 'give either account_id or external_id (exactly one)',
+  },
+  date_in_future: { 'zh-CN': '不能晚于今天（{today}）', 'en-US': 'must not be after today ({today})' },
+  before_from: { 'zh-CN': '不能早于开始日期', 'en-US': 'must not be before the start date' },
+  duplicate_column: { 'zh-CN': '该列重复出现', 'en-US': 'appears more than once' },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,170 @@
+import { sql } from 'kysely';
+import type { Platform } from '../platform/platform.ts';
+import type { Actor } from '../platform/access/permissions.ts';
+import { TenantDb } from '../platform/db/tenant-db.ts';
+import { todayIn } from '../platform/jobs/dates.rules.ts';
+import { addDaysIso, mondayOf } from '../modules/success/health.rules.ts';
+import { scoreCustomers } from '../modules/success/health.service.ts';
+import { intBetween, personName, type Rng } from './generator.ts';
+
+const DEMO_PASSWORD = 'Flywheel-Demo-2026';
+/** How far back telemetry and weekly scores go (enough history to train the renewal model). */
+const HISTORY_WEEKS = 78;
+
+/** A customer's usage level (0–1) on a day, by its story. */
+type Story = (day: string) => number;
+
+const BASIC = ['account', 'contact', 'activity', 'lead'] as const;
+const SALES = ['opportunity', 'quote'] as const;
+const BACK_OFFICE = ['contract', 'order', 'payment', 'invoice'] as const;
+
+const daysBetween = (a: string, b: string): number =>
+  Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * The customer-success team and a year and a half of product telemetry for the installed base
+ * (demo-subscriptions.ts): a CS director and three CSMs each serving a book; customers who later
+ * churned fade out over the half year before their due date, most renewing customers use the
+ * product steadily, a few are sliding now or picking up. Weekly health scores are back-filled
+ * week by week with `asOf`, exactly as the Monday job computes them.
+ */
+export async function loadDemoSuccess(p: Platform, admin: Actor, rng: Rng): Promise<Record<string, number>> {
+  const t = admin.tenantId;
+  const tdb = TenantDb.for(p.db, t);
+  const today = todayIn(admin.timeZone);
+  const customers = await tdb.query(sql<{
+    id: string;
+    first_start: string;
+    last_end: string;
+    seats: number;
+  }>`select l.account_id as id, to_char(min(l.service_start), 'YYYY-MM-DD') as first_start,
+      to_char(max(l.service_end), 'YYYY-MM-DD') as last_end,
+      greatest(5, (max(l.amount_base) / 240000))::int as seats
+    from subscription_line l where l.tenant_id = ${t} and l.status = 'active'
+    group by l.account_id order by min(l.service_start), l.account_id`);
+  if (!customers.length) return { csm_users: 0 };
+
+  const dept = await p.users.createDepartment(admin, { name: '客户成功部' });
+  await p.users.createUser(admin, {
+    email: 'cs-director@flywheel.local',
+    name: `${personName(rng)}（客户成功总监）`,
+    password: DEMO_PASSWORD,
+    role: 'cs_director',
+    department_id: dept.id,
+  });
+  const csms: string[] = [];
+  for (let i = 1; i <= 3; i++)
+    csms.push(
+      (
+        await p.users.createUser(admin, {
+          email: `csm${i}@flywheel.local`,
+          name: `${personName(rng)}（客户成功经理）`,
+          password: DEMO_PASSWORD,
+          role: 'csm',
+          department_id: dept.id,
+        })
+      ).id,
+    );
+  for (const [i, c] of customers.entries())
+    await p.records.update(admin, 'account', c.id, { csm_id: csms[i % csms.length] });
+
+  // what happened at each due date decides the story before it
+  const dues = await tdb.query(sql<{
+    account_id: string;
+    due_date: string;
+    status: string;
+  }>`select account_id,
+      to_char(due_date, 'YYYY-MM-DD') as due_date, status from due_renewal where tenant_id = ${t} and deleted_at is null`);
+  const lostOn = new Map<string, string[]>();
+  for (const d of dues)
+    if (d.status === 'churned' || d.status === 'overdue')
+      lostOn.set(d.account_id, [...(lostOn.get(d.account_id) ?? []), d.due_date]);
+
+  const historyStart = addDaysIso(mondayOf(today), -7 * HISTORY_WEEKS);
+  const lines = await tdb.query(sql<{ account_id: string; s: string; e: string }>`select account_id,
+      to_char(service_start, 'YYYY-MM-DD') as s, to_char(service_end, 'YYYY-MM-DD') as e
+    from subscription_line where tenant_id = ${t} and status = 'active'`);
+  const activeOn = (id: string, day: string): boolean =>
+    lines.some((l) => l.account_id === id && l.s <= day && l.e >= day);
+
+  let rows = 0;
+  const keyPersonChange = new Set<string>();
+  const tightQuota = new Set<string>();
+  for (const [i, c] of customers.entries()) {
+    const base = 0.45 + rng() * 0.5;
+    const kind = i % 10;
+    const losses = lostOn.get(c.id) ?? [];
+    // fades over the 180 days before a lost due date; now sliding (kind 3) or picking up (kind 7)
+    const story: Story = (day) => {
+      let level = base;
+      for (const due of losses) {
+        const before = daysBetween(day, due);
+        if (before >= 0 && before <= 180) level *= 0.25 + (0.75 * before) / 180;
+      }
+      const ago = daysBetween(day, today);
+      if (kind === 3 && ago <= 60) level *= 0.4 + (0.6 * ago) / 60;
+      if (kind === 7 && ago <= 60) level = Math.min(1, level + 0.35 * (1 - ago / 60));
+      return Math.max(0.02, Math.min(1, level));
+    };
+    if (kind === 5) keyPersonChange.add(c.id);
+    if (kind === 2) tightQuota.add(c.id);
+    const batch: Record<string, unknown>[] = [];
+    for (
+      let day = historyStart > c.first_start ? historyStart : c.first_start;
+      day < today;
+      day = addDaysIso(day, 1)
+    ) {
+      if (!activeOn(c.id, day)) continue;
+      const level = story(day);
+      const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+      const work = weekday !== 0 && weekday !== 6;
+      const purchased = c.seats;
+      const activated = Math.min(purchased, Math.round(purchased * (0.45 + 0.55 * level)));
+      const modules: Record<string, number> = {};
+      if (work) {
+        for (const m of BASIC)
+          if (rng() < 0.3 + 0.7 * level)
+            modules[m] = intBetween(rng, 1, Math.max(1, Math.round(activated * level)));
+        for (const m of SALES) if (rng() < level * 0.8) modules[m] = intBetween(rng, 1, 6);
+        for (const m of BACK_OFFICE) if (rng() < level * level * 0.6) modules[m] = intBetween(rng, 1, 3);
+      }
+      const recent = daysBetween(day, today) <= 6;
+      batch.push({
+        account_id: c.id,
+        day,
+        purchased_seats: purchased,
+        activated_seats: activated,
+        logged_in_users_7d: Math.round(activated * Math.min(1, 0.1 + 0.85 * level)),
+        bi_users_7d: Math.round(activated * 0.45 * level * level),
+        module_records: modules,
+        quotas: {
+          users: {
+            used: tightQuota.has(c.id) && recent ? Math.ceil(purchased * 0.95) : activated,
+            limit: purchased,
+          },
+        },
+        admin_user:
+          keyPersonChange.has(c.id) && recent ? `it-admin-2@customer-${i}` : `it-admin@customer-${i}`,
+        department_heads: ['销售部负责人', '财务部负责人'],
+      });
+    }
+    for (let j = 0; j < batch.length; j += 2000) {
+      await tdb.exec0(sql`insert into usage_daily (tenant_id, account_id, day, purchased_seats, activated_seats,
+          logged_in_users_7d, bi_users_7d, module_records, quotas, admin_user, department_heads, received_at)
+        select ${t}, x.account_id, x.day, x.purchased_seats, x.activated_seats, x.logged_in_users_7d, x.bi_users_7d,
+          x.module_records, x.quotas, x.admin_user, x.department_heads, (x.day + 1)::timestamp at time zone ${admin.timeZone}
+        from jsonb_to_recordset(${JSON.stringify(batch.slice(j, j + 2000))}::jsonb) as x(account_id uuid, day date,
+          purchased_seats int, activated_seats int, logged_in_users_7d int, bi_users_7d int, module_records jsonb,
+          quotas jsonb, admin_user text, department_heads text[])`);
+    }
+    rows += batch.length;
+  }
+
+  // weekly scores, oldest first, as the Monday runs would have stored them
+  let weeks = 0;
+  for (let monday = addDaysIso(historyStart, 7); monday <= today; monday = addDaysIso(monday, 7)) {
+    await scoreCustomers(tdb, monday);
+    weeks++;
+  }
+  return { csm_users: csms.length, usage_rows: rows, health_weeks: weeks };
+}
