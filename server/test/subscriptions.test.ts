@@ -597,3 +597,65 @@ describe('permissions and bad input', () => {
     ).toEqual(['currency:invalid_value', 'rate:invalid_value']);
   });
 });
+
+describe('grouping by customer success manager (issue 8)', () => {
+  it('ARR and renewal rates group by the account’s current CSM, named', async () => {
+    const csm = await userWithRole(admin, 'csm');
+    const other = await userWithRole(admin, 'csm');
+    for (const [k, who] of [
+      ['A', csm],
+      ['B', csm],
+      ['E', other],
+    ] as const) {
+      const p = await admin.patch(`/api/v1/objects/account/${acc[k]}`, { csm_id: who.userId });
+      expect(p.statusCode, p.body).toBe(200);
+    }
+    const r = await admin.get('/api/v1/metrics/arr?as_of=2025-09-30&group_by=csm');
+    const d = conformsTo<{
+      data: {
+        arr: number;
+        group_by: string;
+        groups: Array<{ key: string | null; label: string | null; arr: number; customers: number }>;
+      };
+    }>(built.app, 'GET', '/api/v1/metrics/arr', r, 200).data;
+    expect(d.group_by).toBe('csm');
+    const by = new Map(d.groups.map((g) => [g.key, g]));
+    expect(by.get(csm.userId)).toEqual({
+      key: csm.userId,
+      label: 'User csm',
+      arr: 22 * W,
+      mrr: Math.round((22 * W) / 12),
+      customers: 2,
+    });
+    expect(by.get(other.userId)).toMatchObject({ arr: 12 * W, customers: 1 }); // E: 36 over three years
+    expect(by.get(null)?.arr).toBe(d.arr - 34 * W);
+    const ren = conformsTo<{
+      data: {
+        groups: Array<{
+          key: string | null;
+          label: string | null;
+          due_arr: number;
+          renewed_arr: number;
+          renewal_rate: number | null;
+        }>;
+      };
+    }>(
+      built.app,
+      'GET',
+      '/api/v1/metrics/renewals',
+      await admin.get('/api/v1/metrics/renewals?from=2026-01&to=2026-01&group_by=csm'),
+      200,
+    ).data;
+    expect(ren.groups).toEqual([
+      // A 12 + B 10 due, B renewed (capped at 10)
+      expect.objectContaining({
+        key: csm.userId,
+        label: 'User csm',
+        due_arr: 22 * W,
+        renewed_arr: 10 * W,
+        renewal_rate: 0.4545,
+      }),
+      expect.objectContaining({ key: null, label: null, due_arr: 8 * W, renewed_arr: 0, renewal_rate: 0 }), // H
+    ]);
+  });
+});

@@ -363,8 +363,17 @@ describe('external ids', () => {
     const x = await account('外部编号客户一', admin, { tenant_no__c: 'T-1001' });
     await account('外部编号客户二', admin, { tenant_no__c: 'T-2002' });
     await account('外部编号客户三', admin, { tenant_no__c: 't-2002' });
-    await db().exec0(sql`update tenant set settings = jsonb_set(coalesce(settings, '{}'::jsonb), '{success}',
-      '{"externalIdField": "tenant_no__c"}'::jsonb) where id = ${t.tenantId}`);
+    const badField = await admin.put('/api/v1/success/settings', { externalIdField: 'drop table' });
+    expect(badField.statusCode).toBe(422);
+    expect(badField.json()).toMatchObject({ error: { details: [{ field: 'externalIdField' }] } });
+    const someRep = await userWithRole(admin, 'sales_rep');
+    expect(
+      (await someRep.put('/api/v1/success/settings', { externalIdField: 'tenant_no__c' })).statusCode,
+    ).toBe(403);
+    const set = await admin.put('/api/v1/success/settings', { externalIdField: 'tenant_no__c' });
+    expect(conformsTo(built.app, 'PUT', '/api/v1/success/settings', set, 200)).toEqual({
+      data: { externalIdField: 'tenant_no__c' },
+    });
     try {
       const ok = await push(key, [row({ external_id: 't-1001' }, d(1))]);
       expect(json<{ data: Result }>(ok).data).toMatchObject({ inserted: 1 });

@@ -5,6 +5,7 @@ import { can } from '../../platform/access/permissions.ts';
 import { scopePredicate } from '../../platform/access/scope.sql.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { recordLeadFollowUps } from '../leads/index.ts';
+import { accountExtraRead, contactExtraRead } from '../accounts/scopes.ts';
 import {
   completedAtFor,
   coordinateIssues,
@@ -14,6 +15,17 @@ import {
   relatedIssues,
   resolveAccount,
 } from './activity.rules.ts';
+
+/**
+ * What the writer may read of a related object: the record scope, widened like the records engine
+ * widens it (team members and a customer's CSM read the account and its contacts).
+ */
+function readScope(hc: HookContext, object: string) {
+  const scope = scopePredicate(hc.actor, object);
+  if (object === 'account') return sql<boolean>`(${scope} or ${accountExtraRead(hc.actor)})`;
+  if (object === 'contact') return sql<boolean>`(${scope} or ${contactExtraRead(hc.actor)})`;
+  return scope;
+}
 
 const idOf = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -36,7 +48,7 @@ async function checkRelated(hc: HookContext, before: Rec | undefined, after: Rec
               readable.map(
                 (r) => sql`select ${r.field}::text as field from ${sql.table(r.table)} t
                   where t.tenant_id = ${hc.tx.tenantId} and t.id = ${idOf(after[r.field])}::uuid and t.deleted_at is null
-                    and ${scopePredicate(hc.actor, r.object)}`,
+                    and ${readScope(hc, r.object)}`,
               ),
               sql` union all `,
             )}`,

@@ -15,7 +15,7 @@ import {
 import { divHalfUp, isDate, monthEnd, monthsBetween, shiftMonth } from './term.rules.ts';
 import { baseCurrency } from './ledger.service.ts';
 
-export const GROUPS = ['owner', 'department', 'industry', 'grade'] as const;
+export const GROUPS = ['owner', 'department', 'industry', 'grade', 'csm'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -57,6 +57,12 @@ function groupCols(g: GroupBy | undefined): {
       return { key: sql`a.industry`, label: sql`a.industry` };
     case 'grade':
       return { key: sql`a.grade`, label: sql`a.grade` };
+    // the customer's current success manager (account.csm_id); transfers are not tracked historically
+    case 'csm':
+      return {
+        key: sql`a.csm_id::text`,
+        label: sql`(select c.name from app_user c where c.tenant_id = a.tenant_id and c.id = a.csm_id)`,
+      };
     default:
       return { key: sql`null::text`, label: sql`null::text` };
   }

@@ -47,7 +47,7 @@ export function registerSubscriptionRoutes(
       schema: {
         tags,
         summary:
-          'ARR and MRR on a date (today by default), optionally per owner, department, industry or grade',
+          'ARR and MRR on a date (today by default), optionally per owner, department, industry, grade or CSM',
         querystring: z.object({
           as_of: str.describe('YYYY-MM-DD'),
           group_by: str.describe(GROUPS.join(' | ')),

@@ -4,7 +4,12 @@ import type { ModuleDef } from '../../platform/module.ts';
 import { workOrderObject } from './objects.ts';
 import { successWeeklyJob } from './success.jobs.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { registerRenewalModelRoutes } from './renewal-model.routes.ts';
+import { successModelJob } from './renewal-model.jobs.ts';
 import { registerUsageRoutes } from './usage.routes.ts';
+import { registerSuccessMetricsRoutes } from './success-metrics.routes.ts';
+import { successIncentiveJob } from './incentive.jobs.ts';
+import { registerWorkOrderRoutes, WORK_ORDER_EVENTS } from './work-orders.routes.ts';
 
 /**
  * Customer success (DOMAIN.md §6.1–§6.3, §6.7; docs/HEALTH.md): usage telemetry, weekly health
@@ -15,9 +20,13 @@ export const successModule: ModuleDef = {
   name: 'success',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   objects: [workOrderObject],
-  jobs: (platform) => [successWeeklyJob(platform)],
+  jobs: (platform) => [successWeeklyJob(platform), successIncentiveJob, successModelJob()],
+  events: ['csm_statement.approved', 'csm_statement.locked', ...WORK_ORDER_EVENTS],
   routes(app, platform) {
     registerHealthRoutes(app, platform);
+    registerRenewalModelRoutes(app, platform);
     registerUsageRoutes(app, platform);
+    registerSuccessMetricsRoutes(app, platform);
+    registerWorkOrderRoutes(app, platform);
   },
 };

@@ -1,6 +1,9 @@
 import type { JobContext, JobDef } from '../../platform/jobs/jobs.types.ts';
 import type { Platform } from '../../platform/platform.ts';
 import { scoreCustomers, type ScoreRun } from './health.service.ts';
+import { predictWeek } from './renewal-model.service.ts';
+import { alertsStep, effectivenessStep } from './alerts.service.ts';
+import { digestStep } from './success-digest.service.ts';
 
 /**
  * A step of the weekly run after scoring, in order (probabilities, alerts and work orders,
@@ -12,7 +15,14 @@ export type WeeklyStep = (
   run: ScoreRun,
 ) => Promise<Record<string, unknown>>;
 
-const steps: { name: string; step: WeeklyStep }[] = [];
+const steps: { name: string; step: WeeklyStep }[] = [
+  // renewal probabilities first: the alerts compare them with the week before
+  { name: 'probabilities', step: predictWeek },
+  // alerts and work orders
+  { name: 'alerts', step: alertsStep },
+  { name: 'effectiveness', step: effectivenessStep },
+  { name: 'digest', step: digestStep },
+];
 
 /**
  * The weekly health run (Monday 03:00, tenant time zone): scores the week that ended before

@@ -10,7 +10,13 @@ import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { addDays, todayIn } from '../../platform/jobs/dates.rules.ts';
 import { isValidDate } from '../../platform/metadata/values.rules.ts';
 import { MAX_USAGE_ROWS } from './usage.rules.ts';
-import { ingestUsage, readUsage } from './usage.service.ts';
+import {
+  externalIdField,
+  ingestUsage,
+  readUsage,
+  saveExternalIdField,
+  STANDARD_EXTERNAL_ID_FIELDS,
+} from './usage.service.ts';
 import { importUsageFile } from './usage.import.ts';
 
 const tags = ['success'];
@@ -116,6 +122,39 @@ export function registerUsageRoutes(app: FastifyInstance, platform: Platform): v
     async (req) => {
       const actor = actorOf(req);
       return { data: await ingestUsage(tdbOf(actor.tenantId), actor, req.body, todayIn(actor.timeZone)) };
+    },
+  );
+
+  const SettingsSchema = z.strictObject({
+    externalIdField: z
+      .string()
+      .describe(`${STANDARD_EXTERNAL_ID_FIELDS.join(' | ')} or a custom text field \`xxx__c\``),
+  });
+  r.get(
+    '/api/v1/success/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Telemetry settings: the account field external ids are matched against',
+        response: responses({ 200: dataOf(SettingsSchema) }),
+      },
+    },
+    async (req) => ({ data: { externalIdField: await externalIdField(tdbOf(actorOf(req).tenantId)) } }),
+  );
+  r.put(
+    '/api/v1/success/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Set the account field external ids are matched against (administrators)',
+        body: SettingsSchema,
+        response: responses({ 200: dataOf(SettingsSchema) }),
+      },
+      ...passThrough,
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      return { data: { externalIdField: await saveExternalIdField(tdbOf(actor.tenantId), actor, req.body) } };
     },
   );
 

@@ -311,3 +311,29 @@ export async function readUsage(
     order by day`);
   return { account_id: accountId, from, to, rows };
 }
+
+/** Stores the external-id field (administrators): a standard field above or a custom `xxx__c` field. */
+export async function saveExternalIdField(tdb: TenantDb, actor: Actor, body: unknown): Promise<string> {
+  if (!actor.isAdmin) throw forbidden();
+  const f = (body as { externalIdField?: unknown } | null)?.externalIdField;
+  if (
+    typeof f !== 'string' ||
+    !((STANDARD_EXTERNAL_ID_FIELDS as readonly string[]).includes(f) || CUSTOM_FIELD_RE.test(f))
+  )
+    throw invalid([{ field: 'externalIdField', issue: 'invalid_value' }]);
+  await tdb.transaction(async (tx) => {
+    const before = await externalIdField(tx);
+    await tx.exec0(sql`update tenant set settings = jsonb_set(coalesce(settings, '{}'::jsonb), '{success}',
+        coalesce(settings->'success', '{}'::jsonb) || ${JSON.stringify({ externalIdField: f })}::jsonb)
+      where id = ${tx.tenantId}`);
+    await writeAudit(tx, actor, [
+      {
+        action: 'admin',
+        object: 'settings',
+        recordId: null,
+        changes: { 'success.externalIdField': [before, f] },
+      },
+    ]);
+  });
+  return f;
+}

@@ -368,6 +368,23 @@ export const messages = {
   date_in_future: { 'zh-CN': '不能晚于今天（{today}）', 'en-US': 'must not be after today ({today})' },
   before_from: { 'zh-CN': '不能早于开始日期', 'en-US': 'must not be before the start date' },
   duplicate_column: { 'zh-CN': '该列重复出现', 'en-US': 'appears more than once' },
+  // customer success: CSM incentive statements
+  incentive_statement_state_conflict: {
+    'zh-CN': '客户成功激励结算单当前状态（{status}）不允许此操作',
+    'en-US': 'The CSM incentive statement is {status}, which does not allow this',
+  },
+  // customer success: warning work orders
+  work_order_state_conflict: {
+    'zh-CN': '预警工单当前状态（{status}）不允许此操作',
+    'en-US': 'The work order is {status}, which does not allow this',
+  },
+  // customer success: renewal-probability model
+  not_enough_history: {
+    'zh-CN':
+      '续费历史不足，无法训练模型：可用的已决续费 {examples} 条（续费 {renewed}、流失 {churned}）；至少需要 {min} 条，且续费与流失各至少 {min_class} 条',
+    'en-US':
+      'Not enough renewal history to train: {examples} usable decided renewals ({renewed} renewed, {churned} churned); at least {min} are needed, with {min_class} of each outcome',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
