@@ -32,6 +32,7 @@ import { benchSales } from './sales.ts';
 import { benchWeb } from './web.ts';
 import { benchCash } from './cash.ts';
 import { benchSubscriptions } from './subscriptions.ts';
+import { benchSuccess } from './success.ts';
 import { compare, latencyRow, table, throughputRow, time, type Row } from './lib.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -53,7 +54,10 @@ const CASH_INSTALMENTS = arg('cash-instalments', smoke ? 1_000 : 100_000);
 const AGING_INSTALMENTS = arg('aging-instalments', smoke ? 20_000 : 1_000_000);
 const SUB_CUSTOMERS = arg('sub-customers', smoke ? 2_000 : 50_000);
 const SUB_LINES = arg('sub-lines', smoke ? 20_000 : 500_000);
-// --only=cash (or a comma list of accounts, leads, sales, cash, subscriptions, web) runs just those parts
+const SUCCESS_CUSTOMERS = arg('success-customers', smoke ? 500 : 10_000);
+const SUCCESS_DAYS = arg('success-days', smoke ? 120 : 365);
+const SUCCESS_INGEST_ROWS = arg('success-ingest-rows', smoke ? 60_000 : 1_000_000);
+// --only=cash (or a comma list of accounts, leads, sales, cash, subscriptions, success, web) runs just those parts
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -426,6 +430,17 @@ async function main(): Promise<void> {
           customers: SUB_CUSTOMERS,
           lines: SUB_LINES,
           iterations: ITER,
+          log,
+        })),
+      );
+
+    if (part('success'))
+      rows.push(
+        ...(await benchSuccess(p, raw, {
+          customers: SUCCESS_CUSTOMERS,
+          days: SUCCESS_DAYS,
+          ingestRows: SUCCESS_INGEST_ROWS,
+          iterations: smoke ? 5 : 3,
           log,
         })),
       );

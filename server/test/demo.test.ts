@@ -544,3 +544,45 @@ describe('demo subscriptions', () => {
     expect(rates.renewal_rate).toBeLessThan(1);
   });
 });
+
+describe('demo customer success', () => {
+  it('has scored customers in every state, a CSM book, work orders in the loop, statements and a model', async () => {
+    const health = json<{
+      data: Array<{ account_id: string; status: string; csm_id: string | null }>;
+      meta: { health_rate: number | null };
+    }>(await admin.get('/api/v1/success/health'));
+    expect(health.data.length).toBeGreaterThanOrEqual(25);
+    const statuses = new Set(health.data.map((r) => r.status));
+    for (const s of ['healthy', 'sub_healthy', 'unhealthy']) expect(statuses.has(s), s).toBe(true);
+    expect(health.data.every((r) => r.csm_id !== null)).toBe(true);
+    expect(health.meta.health_rate).toBeGreaterThan(0.2);
+    expect(health.meta.health_rate).toBeLessThan(1);
+    // a CSM signs in and sees only the customers they serve
+    const csm = await login(built.app, 'csm1@flywheel.local', 'Flywheel-Demo-2026', slug);
+    const mine = json<{ data: Array<{ csm_id: string }> }>(await csm.get('/api/v1/success/health')).data;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.length).toBeLessThan(health.data.length);
+    expect(new Set(mine.map((r) => r.csm_id)).size).toBe(1);
+    const wo = await tdb.query(sql<{
+      status: string;
+      n: number;
+    }>`select status, count(*)::int as n from work_order
+      where tenant_id = ${tdb.tenantId} group by status`);
+    const by = Object.fromEntries(wo.map((w) => [w.status, w.n]));
+    expect(by.open ?? 0).toBeGreaterThan(0);
+    expect(by.resolved ?? 0).toBeGreaterThan(0);
+    const evaluated = await tdb.one(sql<{ n: number }>`select count(*)::int as n from work_order
+      where tenant_id = ${tdb.tenantId} and effectiveness is not null`);
+    expect(evaluated?.n ?? 0).toBeGreaterThan(0);
+    const st = await tdb.query(
+      sql<{ status: string }>`select status from csm_statement where tenant_id = ${tdb.tenantId}`,
+    );
+    expect(st.some((s) => s.status === 'locked')).toBe(true);
+    expect(st.some((s) => s.status === 'draft')).toBe(true);
+    expect(Number(summary.renewal_model_version)).toBeGreaterThan(0);
+    const model = json<{ data: { metrics: { model: { auc: number | null } } } | null }>(
+      await admin.get('/api/v1/success/model'),
+    ).data;
+    expect(model?.metrics.model.auc).not.toBeNull();
+  });
+});

@@ -5,11 +5,20 @@ import { TenantDb } from '../platform/db/tenant-db.ts';
 import { todayIn } from '../platform/jobs/dates.rules.ts';
 import { addDaysIso, mondayOf } from '../modules/success/health.rules.ts';
 import { scoreCustomers } from '../modules/success/health.service.ts';
+import { successWeeklyJob } from '../modules/success/success.jobs.ts';
+import { trainRenewalModel } from '../modules/success/renewal-model.service.ts';
+import { WorkOrdersService } from '../modules/success/work-orders.service.ts';
+import { IncentiveService, recomputeIncentiveMonth } from '../modules/success/incentive.service.ts';
+import { shiftMonth } from '../modules/success/month.rules.ts';
+import { loadActor } from '../platform/identity/actor.ts';
+import { AppError } from '../platform/http/errors.ts';
 import { intBetween, personName, type Rng } from './generator.ts';
 
 const DEMO_PASSWORD = 'Flywheel-Demo-2026';
-/** How far back telemetry and weekly scores go (enough history to train the renewal model). */
-const HISTORY_WEEKS = 78;
+/** How far back telemetry and weekly scores go: the whole installed base, enough to train the renewal model. */
+const HISTORY_WEEKS = 130;
+/** The last weeks run the whole Monday job, not only the scoring. */
+const FULL_RUNS = 6;
 
 /** A customer's usage level (0–1) on a day, by its story. */
 type Story = (day: string) => number;
@@ -22,13 +31,17 @@ const daysBetween = (a: string, b: string): number =>
   Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /**
- * The customer-success team and a year and a half of product telemetry for the installed base
+ * The customer-success team and two and a half years of product telemetry for the installed base
  * (demo-subscriptions.ts): a CS director and three CSMs each serving a book; customers who later
  * churned fade out over the half year before their due date, most renewing customers use the
  * product steadily, a few are sliding now or picking up. Weekly health scores are back-filled
  * week by week with `asOf`, exactly as the Monday job computes them.
  */
-export async function loadDemoSuccess(p: Platform, admin: Actor, rng: Rng): Promise<Record<string, number>> {
+export async function loadDemoSuccess(
+  p: Platform,
+  admin: Actor,
+  rng: Rng,
+): Promise<Record<string, number | string>> {
   const t = admin.tenantId;
   const tdb = TenantDb.for(p.db, t);
   const today = todayIn(admin.timeZone);
@@ -160,11 +173,77 @@ export async function loadDemoSuccess(p: Platform, admin: Actor, rng: Rng): Prom
     rows += batch.length;
   }
 
-  // weekly scores, oldest first, as the Monday runs would have stored them
+  // weekly scores, oldest first, as the Monday runs would have stored them; the last weeks run
+  // the whole job (probabilities, alerts and work orders, effectiveness, digest)
+  const lastMonday = mondayOf(today);
+  const fullFrom = addDaysIso(lastMonday, -7 * (FULL_RUNS - 1));
   let weeks = 0;
-  for (let monday = addDaysIso(historyStart, 7); monday <= today; monday = addDaysIso(monday, 7)) {
+  for (let monday = addDaysIso(historyStart, 7); monday < fullFrom; monday = addDaysIso(monday, 7)) {
     await scoreCustomers(tdb, monday);
     weeks++;
   }
-  return { csm_users: csms.length, usage_rows: rows, health_weeks: weeks };
+  const job = successWeeklyJob(p);
+  const workOrders = new WorkOrdersService(p);
+  const csmActors = new Map<string, Actor>();
+  let resolved = 0;
+  for (let monday = fullFrom; monday <= today; monday = addDaysIso(monday, 7)) {
+    await job.run({ tenantId: t, asOf: monday, tdb });
+    weeks++;
+    if (monday >= addDaysIso(lastMonday, -7)) continue;
+    // CSMs work through about half of what was raised for them that week within two days
+    const raised = await tdb.query(sql<{
+      id: string;
+      owner_id: string;
+      alert_type: string;
+    }>`select id, owner_id, alert_type
+      from work_order where tenant_id = ${t} and status = 'open' and raised_week = ${addDaysIso(monday, -7)}::date
+      order by id`);
+    for (const [i, w] of raised.entries()) {
+      if (i % 2 === 1) continue;
+      let who = csmActors.get(w.owner_id);
+      if (!who) {
+        who = (await loadActor(p.db, t, { userId: w.owner_id })) ?? admin;
+        csmActors.set(w.owner_id, who);
+      }
+      await workOrders.act(who, w.id, 'resolve', { action_taken: ACTIONS[i % ACTIONS.length] }, monday);
+      await tdb.exec0(sql`update work_order set resolved_at = (${addDaysIso(monday, 2)}::date + time '16:30') at time zone ${admin.timeZone},
+          updated_at = (${addDaysIso(monday, 2)}::date + time '16:30') at time zone ${admin.timeZone}
+        where tenant_id = ${t} and id = ${w.id}`);
+      resolved++;
+    }
+  }
+  // the renewal model trained this morning on every decided renewal so far (as `POST
+  // /success/model/train` would); it re-predicts the latest week
+  let modelVersion = 0;
+  let modelHistory = '';
+  try {
+    modelVersion = (await trainRenewalModel(tdb, today)).version;
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    modelHistory = JSON.stringify(e.params);
+  }
+  // CSM incentive: last month's statements as drafts, the month before approved and locked
+  const thisMonth = today.slice(0, 7);
+  const months = [shiftMonth(thisMonth, -2), shiftMonth(thisMonth, -1)];
+  for (const m of months) await recomputeIncentiveMonth(tdb, m);
+  const incentives = new IncentiveService(p.db);
+  for (const s of await incentives.list(admin, months[0] ?? thisMonth)) {
+    const approved = await incentives.approve(admin, s.id, s.version);
+    await incentives.lock(admin, approved.id, approved.version);
+  }
+  return {
+    csm_users: csms.length,
+    usage_rows: rows,
+    health_weeks: weeks,
+    renewal_model_version: modelVersion,
+    ...(modelHistory ? { renewal_model_history: modelHistory } : {}),
+    work_orders_resolved: resolved,
+  };
 }
+
+const ACTIONS = [
+  '已电话回访系统管理员，安排了一次线上培训，下周跟进登录情况',
+  '与客户业务负责人开会，梳理了报表需求，已配置 BI 看板',
+  '上门拜访，确认新任管理员并完成交接，更新了关键联系人',
+  '已发送续费方案并约定下周续费沟通会',
+];

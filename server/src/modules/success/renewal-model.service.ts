@@ -61,7 +61,7 @@ const daysBetween = (from: string, to: string): number =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
 /** The feature vector of a row that has a scored snapshot (null otherwise). */
-export function vectorOf(r: FeatureRow): number[] | null {
+function vectorOf(r: FeatureRow): number[] | null {
   if (r.score === null || r.week_start === null) return null;
   const dims: Record<string, number> = {};
   for (const [k, v] of Object.entries(r.dimensions ?? {}))
@@ -315,10 +315,14 @@ export async function predictSnapshots(tdb: TenantDb, weekStart: string): Promis
       from health_snapshot h where h.tenant_id = ${tdb.tenantId} and h.week_start = ${weekStart}::date
         and h.score is not null`,
   );
+  // a model stored by an older release may list other features: values are matched by name
+  // (a feature this release no longer computes counts as its training mean, i.e. no push)
+  const at = stored.model.features.map((f) => (FEATURES as readonly string[]).indexOf(f));
   const out: { account_id: string; probability: number; factors: Factor[] }[] = [];
   for (const r of rows) {
-    const x = vectorOf(r);
-    if (!x) continue;
+    const v = vectorOf(r);
+    if (!v) continue;
+    const x = at.map((i, j) => (i >= 0 ? (v[i] ?? 0) : (stored.model.means[j] ?? 0)));
     out.push({
       account_id: r.account_id,
       probability: r4(predictProbability(stored.model, x)),
