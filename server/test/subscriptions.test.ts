@@ -658,4 +658,22 @@ describe('grouping by customer success manager (issue 8)', () => {
       expect.objectContaining({ key: null, label: null, due_arr: 8 * W, renewed_arr: 0, renewal_rate: 0 }), // H
     ]);
   });
+
+  it('ARR and renewal rates group by the serving partner (the partner segment), named', async () => {
+    const partner = await account('云帆渠道伙伴有限公司');
+    for (const k of ['A', 'B']) {
+      const p = await admin.patch(`/api/v1/objects/account/${acc[k]}`, { partner_id: partner });
+      expect(p.statusCode, p.body).toBe(200);
+    }
+    const d = json<{
+      data: { arr: number; groups: Array<{ key: string | null; label: string | null; arr: number }> };
+    }>(await admin.get('/api/v1/metrics/arr?as_of=2025-09-30&group_by=partner')).data;
+    const by = new Map(d.groups.map((g) => [g.key, g]));
+    expect(by.get(partner)).toMatchObject({ label: '云帆渠道伙伴有限公司', arr: 22 * W });
+    expect(by.get(null)?.arr).toBe(d.arr - 22 * W);
+    const ren = json<{ data: { groups: Array<{ key: string | null; renewal_rate: number | null }> } }>(
+      await admin.get('/api/v1/metrics/renewals?from=2026-01&to=2026-01&group_by=partner'),
+    ).data;
+    expect(ren.groups.find((g) => g.key === partner)?.renewal_rate).toBe(0.4545);
+  });
 });

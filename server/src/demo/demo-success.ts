@@ -78,8 +78,16 @@ export async function loadDemoSuccess(
         })
       ).id,
     );
-  for (const [i, c] of customers.entries())
-    await p.records.update(admin, 'account', c.id, { csm_id: csms[i % csms.length] });
+  // every fifth customer is served by a channel partner (the partner segment of renewal rates)
+  const partners = await tdb.query(sql<{ id: string }>`select id from account
+    where tenant_id = ${t} and type = 'partner' and deleted_at is null order by created_at, id limit 2`);
+  for (const [i, c] of customers.entries()) {
+    const partner = i % 5 === 4 ? partners[i % Math.max(1, partners.length)]?.id : undefined;
+    await p.records.update(admin, 'account', c.id, {
+      csm_id: csms[i % csms.length],
+      ...(partner && partner !== c.id ? { partner_id: partner } : {}),
+    });
+  }
 
   // what happened at each due date decides the story before it
   const dues = await tdb.query(sql<{

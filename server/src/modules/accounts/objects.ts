@@ -86,6 +86,8 @@ export const accountObject = defineObject({
     { apiName: 'parent_id', type: 'lookup', lookup: 'account', label: L('上级客户', 'Parent account') },
     // who serves the customer after the sale: health alerts open work orders for this user
     { apiName: 'csm_id', type: 'user', label: L('客户成功经理', 'Customer success manager') },
+    // the channel partner serving the customer (an account of type partner): the partner segment
+    { apiName: 'partner_id', type: 'lookup', lookup: 'account', label: L('服务伙伴', 'Serving partner') },
     { apiName: 'description', type: 'long_text', label: L('备注', 'Description') },
     // pool moves go through the claim / return / transfer actions, never a plain edit
     {

@@ -15,7 +15,7 @@ import {
 import { divHalfUp, isDate, monthEnd, monthsBetween, shiftMonth } from './term.rules.ts';
 import { baseCurrency } from './ledger.service.ts';
 
-export const GROUPS = ['owner', 'department', 'industry', 'grade', 'csm'] as const;
+export const GROUPS = ['owner', 'department', 'industry', 'grade', 'csm', 'partner'] as const;
 export type GroupBy = (typeof GROUPS)[number];
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -62,6 +62,11 @@ function groupCols(g: GroupBy | undefined): {
       return {
         key: sql`a.csm_id::text`,
         label: sql`(select c.name from app_user c where c.tenant_id = a.tenant_id and c.id = a.csm_id)`,
+      };
+    case 'partner':
+      return {
+        key: sql`a.partner_id::text`,
+        label: sql`(select pa.name from account pa where pa.tenant_id = a.tenant_id and pa.id = a.partner_id)`,
       };
     default:
       return { key: sql`null::text`, label: sql`null::text` };

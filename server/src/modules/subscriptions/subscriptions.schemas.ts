@@ -7,7 +7,7 @@ const minor = z.number().int().describe('integer minor units of the base currenc
 const rate = z.number().nullable().describe('a decimal rounded to 4 places (0.9234); null without a base');
 const month = z.string().describe('YYYY-MM');
 const date = z.string().describe('YYYY-MM-DD');
-const groupBy = z.enum(['owner', 'department', 'industry', 'grade', 'csm']);
+const groupBy = z.enum(['owner', 'department', 'industry', 'grade', 'csm', 'partner']);
 
 export const ArrGroup = z.strictObject({
   key: z.string().nullable(),
