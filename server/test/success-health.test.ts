@@ -288,3 +288,25 @@ describe('the model', () => {
     expect(bad2.statusCode).toBe(422);
   });
 });
+
+describe('input the database cannot hold', () => {
+  it('refuses text with U+0000 and dates in year 0 as 422s naming the field, not 500s', async () => {
+    const nul = await admin.post('/api/v1/objects/account', { name: 'x\u0000y' });
+    expect(nul.statusCode).toBe(422);
+    expect([...new Set(fields(nul))]).toEqual(['name']);
+    const y0 = await admin.get('/api/v1/success/health?as_of=0000-01-01');
+    expect(y0.statusCode).toBe(422);
+    expect(fields(y0)).toEqual(['as_of']);
+  });
+  it('a role that reads every account but manages nobody sees no CSM incentive statements', async () => {
+    await admin.post('/api/v1/success/csm-incentive/recompute?month=2026-11');
+    const all = json<{ data: unknown[] }>(
+      await admin.get('/api/v1/success/csm-incentive?month=2026-11'),
+    ).data;
+    expect(all.length).toBeGreaterThan(0);
+    const ro = await userWithRole(admin, 'read_only');
+    expect(
+      json<{ data: unknown[] }>(await ro.get('/api/v1/success/csm-incentive?month=2026-11')).data,
+    ).toEqual([]);
+  });
+});

@@ -666,6 +666,26 @@ describe('bad input', () => {
       'to:range_too_long',
     ]);
     expect(codes(await admin.get('/api/v1/success/health-rate?to=2025-3'))).toEqual(['to:invalid_month']);
+    // year 0 is no date in PostgreSQL (and the month before 0001-01 is in it): 422, not 500
+    expect(codes(await admin.get('/api/v1/success/health-rate?from=0001-01&to=2025-02'))).toEqual([
+      'from:invalid_month',
+    ]);
+    expect(codes(await admin.get('/api/v1/success/health-rate/customers?month=0001-01'))).toEqual([
+      'month:invalid_month',
+    ]);
+    expect(codes(await admin.get('/api/v1/success/nine-grid?as_of=0000-03-01'))).toEqual([
+      'as_of:invalid_date',
+    ]);
+    expect(codes(await admin.get('/api/v1/success/health?as_of=0001-01-03'))).toEqual(['as_of:invalid_date']);
+    expect(
+      codes(
+        await admin.put('/api/v1/success/nine-grid/cells/3', { strategy: 'a\u0000', task_templates: [] }),
+      ),
+    ).toEqual(['strategy:invalid_value']);
+    // the last month of year 9999 is one month, not a runaway loop past year 10000
+    const last = await admin.get('/api/v1/success/health-rate?from=9999-12&to=9999-12');
+    expect(last.statusCode, last.body).toBe(200);
+    expect((last.json() as { data: { month: string }[] }).data.map((x) => x.month)).toEqual(['9999-12']);
     expect(codes(await admin.get('/api/v1/success/health-rate?group_by=owner'))).toEqual([
       'group_by:invalid_value',
     ]);

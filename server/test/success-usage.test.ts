@@ -249,6 +249,9 @@ describe('POST /api/v1/usage', () => {
       /* 13 */ 'not an object',
       /* 14 */ row({ external_id: 'y'.repeat(201) }, d(1)),
       /* 15 */ row(A, d(1), { quotas: 'full', department_heads: 'a;b' }),
+      // year 0 is no date in PostgreSQL; U+0000 cannot be stored in text: 422s, not 500s
+      /* 16 */ row(A, '0000-01-01', { admin_user: 'a\u0000b' }),
+      /* 17 */ row({ external_id: 'x\u0000' }, d(1), { department_heads: ['ok', 'b\u0000'] }),
     ]);
     expect(res.statusCode, res.body).toBe(422);
     expect(codes(res)).toEqual([
@@ -278,6 +281,10 @@ describe('POST /api/v1/usage', () => {
       'rows[14].external_id:too_long',
       'rows[15].quotas:expected_type',
       'rows[15].department_heads:expected_type',
+      'rows[16].date:invalid_date',
+      'rows[16].admin_user:invalid_value',
+      'rows[17].external_id:invalid_value',
+      'rows[17].department_heads[1]:invalid_value',
     ]);
     expect(await countRows()).toBe(before);
   });
@@ -557,6 +564,7 @@ describe('GET /api/v1/accounts/{id}/usage', () => {
   it('refuses bad parameters and unknown accounts', async () => {
     const base = `/api/v1/accounts/${acc.A}/usage`;
     expect(codes(await admin.get(`${base}?from=2026-13-01`))).toEqual(['from:invalid_date']);
+    expect(codes(await admin.get(`${base}?to=0001-01-05`))).toEqual(['to:invalid_date']);
     expect(codes(await admin.get(`${base}?from=${d(1)}&to=${d(2)}`))).toEqual(['to:before_from']);
     expect(codes(await admin.get(`${base}?from=2020-01-01&to=2024-01-01`))).toEqual(['to:range_too_long']);
     expect(codes(await admin.get('/api/v1/accounts/nope/usage'))).toEqual(['id:invalid_value']);

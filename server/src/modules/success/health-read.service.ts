@@ -5,11 +5,11 @@ import type { Db } from '../../platform/db/pool.ts';
 import { AppError, forbidden, invalid } from '../../platform/http/errors.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { parseBody } from '../../platform/http/zod-issues.ts';
-import { isValidDate } from '../../platform/metadata/values.rules.ts';
 import { accountReadPredicate } from '../accounts/scopes.ts';
 import { healthModelSchema, modelIssues, type HealthModel } from './health-model.ts';
 import { loadHealthModel, saveHealthModel } from './health.service.ts';
 import { addDaysIso } from './health.rules.ts';
+import { isDay } from './month.rules.ts';
 import type { HealthStatus } from './health.rules.ts';
 
 export const HEALTH_STATUSES: HealthStatus[] = ['healthy', 'sub_healthy', 'unhealthy', 'no_data'];
@@ -44,7 +44,7 @@ export interface HealthListMeta {
 /** A date query parameter (YYYY-MM-DD), or the default; a bad value is a 422 naming it. */
 export function parseDay(v: string | undefined, field: string, fallback: string): string {
   if (v === undefined || v === '') return fallback;
-  if (!isValidDate(v)) throw invalid([{ field, issue: 'invalid_date' }]);
+  if (!isDay(v)) throw invalid([{ field, issue: 'invalid_date' }]);
   return v;
 }
 

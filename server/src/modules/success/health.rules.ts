@@ -45,7 +45,9 @@ export function bandScore(bands: Band[], num: number, den: number): number {
 /** Points of the modules with at least one new record. */
 export function modulePoints(model: HealthModel, modules: Record<string, number>): number {
   let points = 0;
-  for (const [k, n] of Object.entries(modules)) if (n > 0) points += model.modulePoints[k] ?? 0;
+  // own keys only: a module reported as `constructor` must not pick up Object.prototype's
+  for (const [k, n] of Object.entries(modules))
+    if (n > 0 && Object.hasOwn(model.modulePoints, k)) points += model.modulePoints[k] ?? 0;
   return points;
 }
 

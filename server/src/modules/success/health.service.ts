@@ -16,9 +16,21 @@ export async function loadHealthModel(tdb: TenantDb): Promise<{ version: number;
   const row = await tdb.one(sql<{ version: number; config: unknown }>`select version, config from health_model
     where tenant_id = ${tdb.tenantId} order by version desc limit 1`);
   if (!row) return { version: 0, model: DEFAULT_HEALTH_MODEL };
-  // a version saved by an older release may miss keys added since: the defaults fill them in
-  const parsed = healthModelSchema.safeParse({ ...DEFAULT_HEALTH_MODEL, ...(row.config as object) });
+  // a version saved by an older release may miss keys added since (at any depth): the defaults
+  // fill them in
+  const parsed = healthModelSchema.safeParse(withDefaults(DEFAULT_HEALTH_MODEL, row.config));
   return { version: row.version, model: parsed.success ? parsed.data : DEFAULT_HEALTH_MODEL };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `stored` over `defaults`, object by object (arrays and values are taken whole from `stored`). */
+export function withDefaults(defaults: unknown, stored: unknown): unknown {
+  if (!isPlainObject(defaults) || !isPlainObject(stored)) return stored === undefined ? defaults : stored;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(stored)) out[k] = k in defaults ? withDefaults(defaults[k], v) : v;
+  return out;
 }
 
 /** Stores a new version (the caller validated it); returns its number. */
@@ -147,7 +159,9 @@ export async function scoreCustomers(tdb: TenantDb, asOf: string): Promise<Score
   const { weekStart, windowStart, weekEnd } = scoredWeek(asOf, model.windowWeeks);
   const [weeks, latest, arr, delayed] = await Promise.all([
     usageWeeks(tdb, windowStart, weekEnd),
-    latestRows(tdb, windowStart, weekEnd),
+    // quotas, admin and department heads as of the scored week only: a customer silent this week
+    // raises no quota or key-person alert from older data
+    latestRows(tdb, weekStart, weekEnd),
     arrOn(tdb, weekEnd),
     delayedOn(tdb, weekEnd),
   ]);
@@ -190,6 +204,10 @@ export async function scoreCustomers(tdb: TenantDb, asOf: string): Promise<Score
     });
   }
   await tdb.transaction(async (tx) => {
+    // two runs of the same week (a manual run beside the schedule) write one after the other
+    await tx.exec0(
+      sql`select pg_advisory_xact_lock(hashtext('health_snapshot:' || ${tx.tenantId} || ${weekStart}))`,
+    );
     await tx.exec0(
       sql`delete from health_snapshot where tenant_id = ${tx.tenantId} and week_start = ${weekStart}::date`,
     );

@@ -88,6 +88,8 @@ function toStatement(r: StatementRow): IncentiveStatement {
 /** Departments whose CSMs' statements the actor sees and approves: by their account scope. */
 function managedDepartments(actor: Actor): 'all' | string[] {
   if (actor.isAdmin) return 'all';
+  // reading every account (e.g. a read-only role) is not managing CSMs: own statement only
+  if (!managesSuccess(actor)) return [];
   const { scope } = objectPermission(actor, 'account');
   if (scope === 'all') return 'all';
   if (scope === 'subtree') return actor.subtreeDepartmentIds;

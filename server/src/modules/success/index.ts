@@ -10,6 +10,11 @@ import { registerUsageRoutes } from './usage.routes.ts';
 import { registerSuccessMetricsRoutes } from './success-metrics.routes.ts';
 import { successIncentiveJob } from './incentive.jobs.ts';
 import { registerWorkOrderRoutes, WORK_ORDER_EVENTS } from './work-orders.routes.ts';
+import { complaintObject, trafficLightObject } from './engagement.objects.ts';
+import { registerLightRoutes, LIGHT_EVENTS } from './lights.routes.ts';
+import { successLightsJob } from './lights.jobs.ts';
+import { surveyObject, surveyResponseObject } from './surveys.objects.ts';
+import { registerPublicSurveyRoutes, registerSurveyRoutes, SURVEY_EVENTS } from './surveys.routes.ts';
 
 /**
  * Customer success (DOMAIN.md §6.1–§6.3, §6.7; docs/HEALTH.md): usage telemetry, weekly health
@@ -19,14 +24,25 @@ import { registerWorkOrderRoutes, WORK_ORDER_EVENTS } from './work-orders.routes
 export const successModule: ModuleDef = {
   name: 'success',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  objects: [workOrderObject],
-  jobs: (platform) => [successWeeklyJob(platform), successIncentiveJob, successModelJob()],
-  events: ['csm_statement.approved', 'csm_statement.locked', ...WORK_ORDER_EVENTS],
+  objects: [workOrderObject, trafficLightObject, complaintObject, surveyObject, surveyResponseObject],
+  jobs: (platform) => [successWeeklyJob(platform), successIncentiveJob, successModelJob(), successLightsJob],
+  events: [
+    'csm_statement.approved',
+    'csm_statement.locked',
+    ...WORK_ORDER_EVENTS,
+    ...LIGHT_EVENTS,
+    ...SURVEY_EVENTS,
+  ],
   routes(app, platform) {
     registerHealthRoutes(app, platform);
     registerRenewalModelRoutes(app, platform);
     registerUsageRoutes(app, platform);
     registerSuccessMetricsRoutes(app, platform);
     registerWorkOrderRoutes(app, platform);
+    registerLightRoutes(app, platform);
+    registerSurveyRoutes(app, platform);
+  },
+  async publicRoutes(app, platform) {
+    await registerPublicSurveyRoutes(app, platform);
   },
 };

@@ -4,9 +4,22 @@
  * Kept here rather than imported from subscriptions' internals (modules meet through index.ts).
  */
 
+import { isValidDate } from '../../platform/metadata/values.rules.ts';
+
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-export const isMonth = (v: unknown): v is string => typeof v === 'string' && MONTH_RE.test(v);
+/**
+ * The earliest day (and month) accepted from a request or a telemetry row. Year 0 is no date in
+ * PostgreSQL, and the arithmetic on a query date (a week back, the month before) would carry a
+ * year-1 date there: an error, not an answer. Nothing in a CRM is dated before 1900.
+ */
+export const MIN_DAY = '1900-01-01';
+
+export const isMonth = (v: unknown): v is string =>
+  typeof v === 'string' && MONTH_RE.test(v) && v >= MIN_DAY.slice(0, 7);
+
+/** A calendar date YYYY-MM-DD on or after MIN_DAY. */
+export const isDay = (v: unknown): v is string => typeof v === 'string' && isValidDate(v) && v >= MIN_DAY;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -26,8 +39,14 @@ export function shiftMonth(month: string, k: number): string {
 
 /** Months from `from` to `to`, both included; empty when to < from. */
 export function monthsBetween(from: string, to: string): string[] {
+  // compared as month indexes: as text, year 10000 would sort before 9999 and never end the loop
+  const index = (m: string): number => {
+    const [y, mm] = m.split('-').map(Number) as [number, number];
+    return y * 12 + (mm - 1);
+  };
+  const n = index(to) - index(from);
   const out: string[] = [];
-  for (let m = from; m <= to; m = shiftMonth(m, 1)) out.push(m);
+  for (let k = 0; k <= n; k++) out.push(shiftMonth(from, k));
   return out;
 }
 

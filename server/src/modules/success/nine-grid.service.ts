@@ -72,12 +72,14 @@ export interface TaskRun {
   tasks: Array<{ id: string; account_id: string; subject: string; owner_id: string | null; due_at: string }>;
 }
 
+// PostgreSQL text cannot hold U+0000: a 422 naming the field, not a failed insert
+const noNul = (s: string): boolean => !s.includes('\u0000');
 const cellBody = z.strictObject({
-  strategy: z.string().max(2000),
+  strategy: z.string().max(2000).refine(noNul),
   task_templates: z
     .array(
       z.strictObject({
-        subject: z.string().trim().min(1).max(200),
+        subject: z.string().trim().min(1).max(200).refine(noNul),
         due_days: z.number().int().min(0).max(365),
         priority: z.enum(['high', 'normal', 'low']).default('normal'),
       }),

@@ -86,7 +86,16 @@ function vectorOf(r: FeatureRow): number[] | null {
 async function featureRows(tdb: TenantDb, base: RawBuilder<unknown>): Promise<FeatureRow[]> {
   const tz = await tenantTimeZone(tdb);
   const t = tdb.tenantId;
-  return tdb.query(sql<FeatureRow>`with base as (${base})
+  // open work orders are counted in one grouped join, not a subquery per row: work_order has no
+  // index on the account for every status, so a per-row count would scan the tenant's work orders
+  // once per snapshot (10,000 customers × every work order ever raised in the weekly run)
+  return tdb.query(sql<FeatureRow>`with base as (${base}),
+    wo as (select b.key, count(*)::int as n from base b
+      join work_order w on w.tenant_id = ${t} and w.account_id = b.account_id
+      where w.deleted_at is null
+        and w.created_at < (b.feature_date::timestamp at time zone ${tz})
+        and (w.resolved_at is null or w.resolved_at >= (b.feature_date::timestamp at time zone ${tz}))
+      group by b.key)
     select b.key, b.account_id, to_char(b.feature_date, 'YYYY-MM-DD') as feature_date,
       to_char(b.due_date, 'YYYY-MM-DD') as due_date, b.status, to_char(s.week_start, 'YYYY-MM-DD') as week_start,
       s.score::float8 as score, s.dimensions, s.arr::float8 as arr,
@@ -99,10 +108,7 @@ async function featureRows(tdb: TenantDb, base: RawBuilder<unknown>): Promise<Fe
     left join lateral (select min(l.service_start) as first_start from subscription_line l
       where l.tenant_id = ${t} and l.account_id = b.account_id and l.deleted_at is null and l.status <> 'cancelled'
         and l.service_start <= b.feature_date) fs on true
-    left join lateral (select count(*)::int as n from work_order w
-      where w.tenant_id = ${t} and w.account_id = b.account_id and w.deleted_at is null
-        and w.created_at < (b.feature_date::timestamp at time zone ${tz})
-        and (w.resolved_at is null or w.resolved_at >= (b.feature_date::timestamp at time zone ${tz}))) wo on true
+    left join wo on wo.key = b.key
     order by b.key`);
 }
 

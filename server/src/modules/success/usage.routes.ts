@@ -8,7 +8,7 @@ import { invalid } from '../../platform/http/errors.ts';
 import { isUuid } from '../../platform/db/ids.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { addDays, todayIn } from '../../platform/jobs/dates.rules.ts';
-import { isValidDate } from '../../platform/metadata/values.rules.ts';
+import { isDay } from './month.rules.ts';
 import { MAX_USAGE_ROWS } from './usage.rules.ts';
 import {
   externalIdField,
@@ -96,7 +96,7 @@ const AccountUsageSchema = z
 
 function day(v: string | undefined, field: string, fallback: string): string {
   if (v === undefined || v === '') return fallback;
-  if (!isValidDate(v)) throw invalid([{ field, issue: 'invalid_date' }]);
+  if (!isDay(v)) throw invalid([{ field, issue: 'invalid_date' }]);
   return v;
 }
 

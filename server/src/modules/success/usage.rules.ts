@@ -8,7 +8,7 @@
 // - quota used > limit: a customer over quota is exactly the expansion signal alerts look for.
 import type { FieldIssue } from '../../platform/http/errors.ts';
 import { isUuid } from '../../platform/db/ids.ts';
-import { isValidDate } from '../../platform/metadata/values.rules.ts';
+import { isDay } from './month.rules.ts';
 
 /** Most rows per request or file. */
 export const MAX_USAGE_ROWS = 10_000;
@@ -90,6 +90,11 @@ function text(v: unknown, field: string, issues: FieldIssue[]): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string') {
     issues.push({ field, issue: 'expected_type', params: { type: 'string' } });
+    return null;
+  }
+  // PostgreSQL text cannot hold U+0000: refused here rather than failing the whole batch in SQL
+  if (v.includes('\u0000')) {
+    issues.push({ field, issue: 'invalid_value' });
     return null;
   }
   const t = v.trim();
@@ -198,8 +203,7 @@ export function checkUsageRow(raw: unknown, at: string, today: string): Checked 
   const d = raw.date;
   let date = '';
   if (d === undefined || d === null || d === '') issues.push({ field: `${at}.date`, issue: 'required' });
-  else if (typeof d !== 'string' || !isValidDate(d))
-    issues.push({ field: `${at}.date`, issue: 'invalid_date' });
+  else if (!isDay(d)) issues.push({ field: `${at}.date`, issue: 'invalid_date' });
   else if (d > today) issues.push({ field: `${at}.date`, issue: 'date_in_future', params: { today } });
   else date = d;
 

@@ -7,7 +7,7 @@ import { dataOf, responses, timestamp } from '../../platform/http/response-schem
 import { invalid } from '../../platform/http/errors.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import { isUuid } from '../../platform/db/ids.ts';
-import { isValidDate } from '../../platform/metadata/values.rules.ts';
+import { isDay } from './month.rules.ts';
 import { ALERT_TYPE_KEYS, LEVEL_KEYS, NATURE_KEYS } from './alerts.rules.ts';
 import { WORK_ORDER_ACTIONS, WorkOrdersService, type WorkOrderAction } from './work-orders.service.ts';
 
@@ -169,7 +169,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, platform: Platform
     },
     async (req) => {
       const q = req.query;
-      if (q.week !== undefined && q.week !== '' && !isValidDate(q.week))
+      if (q.week !== undefined && q.week !== '' && !isDay(q.week))
         throw invalid([{ field: 'week', issue: 'invalid_date' }]);
       if (q.account_id !== undefined && q.account_id !== '' && !isUuid(q.account_id))
         throw invalid([{ field: 'account_id', issue: 'invalid_value' }]);
@@ -204,7 +204,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, platform: Platform
     },
     async (req) => {
       const asOf = req.query.as_of;
-      if (asOf !== undefined && asOf !== '' && !isValidDate(asOf))
+      if (asOf !== undefined && asOf !== '' && !isDay(asOf))
         throw invalid([{ field: 'as_of', issue: 'invalid_date' }]);
       return { data: await svc.summary(actorOf(req), asOf || today(req)) };
     },

@@ -50,7 +50,12 @@ export function workOrderVisible(actor: Actor): RawBuilder<boolean> {
   return sql<boolean>`(${scopePredicate(actor, 'work_order')} or ${servedAccounts(actor, 'a')})`;
 }
 
-const text = (max: number) => z.string().max(max, { message: 'too_long' });
+// PostgreSQL text cannot hold U+0000: a 422 naming the field, not a failed update
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, { message: 'too_long' })
+    .refine((s) => !s.includes('\u0000'));
 const bodies = {
   start: z.object({ version: z.number().int().min(1).optional() }),
   resolve: z.object({ version: z.number().int().min(1).optional(), action_taken: text(4000) }),

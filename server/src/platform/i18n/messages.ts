@@ -385,6 +385,48 @@ export const messages = {
     'en-US':
       'Not enough renewal history to train: {examples} usable decided renewals ({renewed} renewed, {churned} churned); at least {min} are needed, with {min_class} of each outcome',
   },
+  // customer success: traffic lights (按灯) and complaints
+  traffic_light_state_conflict: {
+    'zh-CN': '按灯当前状态（{status}）不允许此操作',
+    'en-US': 'The traffic light is {status}, which does not allow this',
+  },
+  not_your_attachment: {
+    'zh-CN': '只能使用你在该客户上上传的附件',
+    'en-US': 'must be a file you uploaded on this account',
+  },
+  // customer engagement: NPS and CSAT surveys
+  score_out_of_range: {
+    'zh-CN': '须为 {min} 到 {max} 之间的整数',
+    'en-US': 'must be a whole number from {min} to {max}',
+  },
+  duplicate_key: { 'zh-CN': '与其他问题的标识重复', 'en-US': 'is the key of another question too' },
+  survey_not_active: {
+    'zh-CN': '问卷当前状态（{status}）不能发送，请先启用',
+    'en-US': 'The survey is {status}; activate it before sending',
+  },
+  survey_kind_locked: {
+    'zh-CN': '问卷已发出，不能再修改类型',
+    'en-US': 'The survey has been sent; its kind can no longer change',
+  },
+  survey_link_not_found: { 'zh-CN': '问卷链接无效', 'en-US': 'This survey link is not valid' },
+  survey_link_used: {
+    'zh-CN': '该问卷已提交过，感谢您的反馈',
+    'en-US': 'This survey has already been answered. Thank you for your feedback',
+  },
+  survey_link_expired: { 'zh-CN': '问卷链接已过期', 'en-US': 'This survey link has expired' },
+  survey_closed: { 'zh-CN': '问卷已结束', 'en-US': 'This survey has closed' },
+  survey_response_read_only: {
+    'zh-CN': '问卷答复只能由客户通过问卷链接提交，不能修改',
+    'en-US': 'Survey responses come only from the survey link and cannot be changed',
+  },
+  unknown_contact: {
+    'zh-CN': '找不到该联系人（或你无权查看其客户）',
+    'en-US': 'names no contact of a customer you can see',
+  },
+  survey_callback_not_due: {
+    'zh-CN': '该答复没有回访任务（红灯关闭后才会生成）',
+    'en-US': 'This response has no call-back task (one is made when its red light closes)',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;

@@ -20,7 +20,8 @@ const LONG_TEXT_MAX = 100_000;
 const MONEY_MAX = Number.MAX_SAFE_INTEGER;
 
 export function isValidDate(s: string): boolean {
-  if (!DATE_RE.test(s)) return false;
+  // PostgreSQL has no year 0
+  if (!DATE_RE.test(s) || s.startsWith('0000')) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
@@ -45,6 +46,8 @@ export function coerceValue(f: FieldDef, raw: unknown, fromText = false, default
     case 'phone':
     case 'url': {
       if (typeof raw !== 'string') return bad('expected_type', { type: 'string' });
+      // PostgreSQL text cannot hold U+0000
+      if (raw.includes('\u0000')) return bad('invalid_value');
       // full-width digits and letters (typed with a Chinese IME) count as their ASCII forms here
       const s = (
         f.type === 'phone' || f.type === 'email' || f.type === 'url' ? raw.normalize('NFKC') : raw

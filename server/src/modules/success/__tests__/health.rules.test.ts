@@ -27,6 +27,13 @@ describe('module usage', () => {
   it('counts each module with at least one new record once, by its points; unknown modules score 0', () => {
     expect(modulePoints(M, { account: 3, contact: 1, opportunity: 2, contract: 1, foo: 5, lead: 0 })).toBe(9);
   });
+  it('a module named like an Object.prototype member scores 0, not NaN', () => {
+    // telemetry names modules freely; `constructor` passes the key check and must not reach the prototype
+    expect(modulePoints(M, { constructor: 4, account: 1 })).toBe(1);
+    const s = scoreWeek(M, week({ modules: { constructor: 4, account: 1 } }));
+    // module 1/20 → 5 × 45%; instance 5/100 → 10 × 20%; activation 100/100 → 100 × 10%: 2.25 + 2 + 10
+    expect(s.total).toBe(14.3);
+  });
   it('caps at the full-score points', () => {
     const all = Object.fromEntries(Object.keys(M.modulePoints).map((k) => [k, 1]));
     expect(modulePoints(M, all)).toBe(28);
