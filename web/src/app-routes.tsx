@@ -50,6 +50,8 @@ const OrderSplitsPage = lazy(() => import('./performance/order-splits-page'));
 const OrderSplitsSection = lazy(() => import('./performance/order-splits-section'));
 const ArrDashboardPage = lazy(() => import('./subscriptions/arr-dashboard-page'));
 const DueRenewalsPage = lazy(() => import('./subscriptions/renewals-page'));
+const SuccessCockpitPage = lazy(() => import('./success/cockpit-page'));
+const CsmIncentivePage = lazy(() => import('./success/incentive-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -159,6 +161,8 @@ export function AppRoutes() {
         <Route path="cash/aging" element={page(<AgingPage />)} />
         <Route path="subscriptions/arr" element={page(<ArrDashboardPage />)} />
         <Route path="subscriptions/renewals" element={page(<DueRenewalsPage />)} />
+        <Route path="success" element={page(<SuccessCockpitPage />)} />
+        <Route path="success/incentive" element={page(<CsmIncentivePage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

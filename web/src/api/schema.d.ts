@@ -11007,7 +11007,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Red-letter (红字) credit invoice for an issued invoice: negative amounts; the original becomes reversed. Answers the credit invoice */
+    /** Red-letter (红字) credit invoice for all or part of an issued invoice: negative amounts; the original becomes reversed once fully credited. Answers the credit invoice */
     post: {
       parameters: {
         query?: never;
@@ -11025,6 +11025,8 @@ export interface paths {
             invoice_no?: string;
             /** @description YYYY-MM-DD */
             issue_date?: string;
+            /** @description tax included, positive; default: all that is left to credit. Credit notes add up to at most the original */
+            amount?: number;
           };
         };
       };
@@ -11121,13 +11123,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** ARR and MRR on a date (today by default), optionally per owner, department, industry or grade */
+    /** ARR and MRR on a date (today by default), optionally per owner, department, industry, grade or CSM */
     get: {
       parameters: {
         query?: {
           /** @description YYYY-MM-DD */
           as_of?: string;
-          /** @description owner | department | industry | grade */
+          /** @description owner | department | industry | grade | csm | partner */
           group_by?: string;
         };
         header?: never;
@@ -11287,7 +11289,7 @@ export interface paths {
           to?: string;
           /** @description business (by order date, default) | finance (by first payment) */
           view?: string;
-          /** @description owner | department | industry | grade */
+          /** @description owner | department | industry | grade | csm | partner */
           group_by?: string;
         };
         header?: never;
@@ -11766,6 +11768,2822 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/success/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Health of every customer the caller may see, from the weekly scores current on a date (today by default) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD */
+          as_of?: string;
+          /** @description healthy | sub_healthy | unhealthy | no_data */
+          status?: string;
+          csm_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['HealthRow'][];
+              meta: {
+                as_of: string;
+                week_start: string | null;
+                model_version: number | null;
+                total_arr: number;
+                healthy_arr: number;
+                health_rate: number | null;
+                distribution: {
+                  /** @enum {string} */
+                  status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data';
+                  customers: number;
+                  arr: number;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One customer's health: the latest score with its breakdown (why this score) and the weekly trend */
+    get: {
+      parameters: {
+        query?: {
+          /** @description how many weeks of trend, 1–104 (default 26) */
+          weeks?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                account_id: string;
+                account_name: string;
+                latest: components['schemas']['HealthSnapshot'] | null;
+                trend: {
+                  week_start: string;
+                  score: number | null;
+                  /** @enum {string} */
+                  status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data';
+                  probability: number | null;
+                }[];
+                model: {
+                  version: number;
+                  weights: {
+                    [key: string]: number;
+                  };
+                  healthyMin: number;
+                  unhealthyBelow: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/health-model': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The health model in force (weights, points, bands, window, thresholds) and its versions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @description 0: the defaults, never saved */
+                version: number;
+                model: components['schemas']['HealthModel'];
+                versions: {
+                  version: number;
+                  /** Format: date-time */
+                  created_at: string;
+                  created_by_name: string | null;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Save a new version of the health model (administrators); scores from the next run use it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['HealthModelInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @description 0: the defaults, never saved */
+                version: number;
+                model: components['schemas']['HealthModel'];
+                versions: {
+                  version: number;
+                  /** Format: date-time */
+                  created_at: string;
+                  created_by_name: string | null;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/model': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The renewal-probability model in force: version, metrics on the time split beside the health-score baseline, weights (data: null before the first training) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['RenewalModel'] | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/model/train': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Train the renewal-probability model on the outcomes due on or before as_of (today by default) and store it as the next version (administrators, CS directors); 409 not_enough_history when there are too few */
+    post: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD */
+          as_of?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                version: number;
+                /** Format: date-time */
+                trained_at: string;
+                as_of: string;
+                metrics: components['schemas']['RenewalModelMetrics'];
+                /** @description the latest scored week, re-predicted with the new model */
+                repredicted: {
+                  week_start: string;
+                  model_version: number | null;
+                  predicted: number;
+                } | null;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/renewal-probability': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One customer's latest renewal probability and the factors behind it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                account_id: string;
+                /** @description the latest scored week (null: never scored) */
+                week_start: string | null;
+                /** @description renewal probability 0–1 */
+                probability: number | null;
+                /**
+                 * @description model: the renewal model; score: score ÷ 100 (no model trained yet)
+                 * @enum {string|null}
+                 */
+                source: 'model' | 'score' | null;
+                /** @description the three features pushing hardest, contribution = weight × standardised value */
+                factors:
+                  | {
+                      feature: string;
+                      contribution: number;
+                      /** @enum {string} */
+                      direction: 'up' | 'down';
+                    }[]
+                  | null;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Push daily usage telemetry: 1–10,000 rows, all or none; a resend of a customer-day replaces it
+     * @description Needs update permission on accounts (a product’s telemetry key is normally an administrator’s API key). Rows naming a customer the caller cannot read, or none at all, are refused as `rows[i].account_id` / `rows[i].external_id`: `unknown_customer`. Within a batch, a later row for the same customer and date wins.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            rows: components['schemas']['UsageRowInputInput'][];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['UsageIngestResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Telemetry settings: the account field external ids are matched against */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @description credit_code | name | phone | website or a custom text field `xxx__c` */
+                externalIdField: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Set the account field external ids are matched against (administrators) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description credit_code | name | phone | website or a custom text field `xxx__c` */
+            externalIdField: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @description credit_code | name | phone | website or a custom text field `xxx__c` */
+                externalIdField: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/usage/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import usage telemetry from a CSV/XLSX file (multipart field `file`): the same rows as POST /api/v1/usage, all or none
+     * @description Columns: account_id or external_id, date, purchased_seats, activated_seats, logged_in_users_7d, bi_users_7d, then module records as a `module_records` JSON column and/or one `module:<key>` column per module, optional `quotas` (JSON), admin_user, department_heads (separated by ; or ,). Issues name the sheet row: `rows[5].activated_seats` (row 2 is the first data row).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['UsageIngestResult'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One customer's daily telemetry between two dates (default: the last 90 days) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default: 89 days before `to`) */
+          from?: string;
+          /** @description YYYY-MM-DD (default: today) */
+          to?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['AccountUsage'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/health-rate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Health rate (健康率) per month end, month-over-month (环比) and the healthy-ARR bridge; optionally per CSM */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default 11 months before `to`) */
+          from?: string;
+          /** @description YYYY-MM (default this month); at most 36 months */
+          to?: string;
+          /** @description csm */
+          group_by?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['HealthRateMonth'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/health-rate/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customers behind a month’s healthy-ARR bridge (drill-down), biggest change first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM */
+          month?: string;
+          /** @description new_healthy | winback_healthy | expansion | to_healthy | contraction | to_unhealthy | churned_or_delayed */
+          kind?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['HealthyArrBridgeCustomer'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/nine-grid': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Customer-value nine-grid (九宫格) on a date: per cell the customers, their count and ARR */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default today) */
+          as_of?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['NineGrid'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/nine-grid/cells': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The nine cells’ follow-up strategies and task templates */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['NineGridCell'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/nine-grid/cells/{cell}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace a cell’s strategy and task templates (administrators, CS directors) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          cell: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            strategy: string;
+            task_templates: {
+              subject: string;
+              due_days: number;
+              /** @enum {string} */
+              priority?: 'high' | 'normal' | 'low';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['NineGridCell'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/nine-grid/{cell}/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create the cell’s template tasks for every customer of the cell the caller may read (owned by the CSM); idempotent */
+    post: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default today) */
+          as_of?: string;
+        };
+        header?: never;
+        path: {
+          cell: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['NineGridTaskRun'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/csm-incentive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** CSM incentive statements of a month: mine, and those of the CSMs I manage */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default last month) */
+          month?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CsmIncentiveStatement'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/csm-incentive/recompute': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Recompute the month’s draft statements of the CSMs I manage (administrators, CS directors) */
+    post: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM (default last month) */
+          month?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @description YYYY-MM */
+                month: string;
+                /** @description draft statements created or recomputed */
+                written: number;
+                statements: components['schemas']['CsmIncentiveStatement'][];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/csm-incentive/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A CSM incentive statement */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CsmIncentiveStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/csm-incentive/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a draft statement at the version shown (managers of the CSM, administrators) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CsmIncentiveStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/csm-incentive/{id}/lock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Lock an approved statement: it is never recomputed again */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['CsmIncentiveStatement'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/work-orders/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start working on a warning work order (open | reopened → in_progress) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['WorkOrder'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/work-orders/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a warning work order with the action taken (→ resolved; the current health score is kept) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description required */
+            action_taken: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['WorkOrder'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/work-orders/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a resolved work order (resolved → verified; CS leads only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['WorkOrder'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/work-orders/{id}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen a resolved or verified work order with a reason (→ reopened; CS leads only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description required */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['WorkOrder'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One week's change alerts on the customers the caller may read, most severe first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD, read as the Monday of its week (default: the latest scored week) */
+          week?: string;
+          /** @description high | mid | low */
+          level?: string;
+          /** @description benign | malignant */
+          nature?: string;
+          /** @description health_down | health_up | activity_down | activity_up | probability_down | probability_up | quota_tight | key_person_changed | expiry_3m | expiry_1m | expired */
+          type?: string;
+          account_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['HealthAlert'][];
+              meta: {
+                week_start: string | null;
+                total: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/work-orders/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Warning work orders per owner: open, in progress, reopened, overdue, resolved and verified this month */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default today) */
+          as_of?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                as_of: string;
+                month: string;
+                rows: {
+                  owner_id: string | null;
+                  owner_name: string | null;
+                  /** @description open (reopened ones are counted apart) */
+                  open: number;
+                  in_progress: number;
+                  reopened: number;
+                  overdue: number;
+                  resolved_this_month: number;
+                  verified_this_month: number;
+                }[];
+                total: {
+                  /** @description open (reopened ones are counted apart) */
+                  open: number;
+                  in_progress: number;
+                  reopened: number;
+                  overdue: number;
+                  resolved_this_month: number;
+                  verified_this_month: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/lights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Raise a red or yellow light on a customer the caller may read */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            color: 'red' | 'yellow';
+            /** @enum {string} */
+            reason:
+              | 'bug_instability'
+              | 'product_gap'
+              | 'delivery_delayed'
+              | 'key_person_left'
+              | 'price_budget'
+              | 'competitor'
+              | 'other';
+            description: string;
+            /** @description evidence: files the caller uploaded on the account; they move onto the light */
+            attachment_ids?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File a complaint on a customer: opens a red light linked to it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description phone | email | wechat | meeting | other */
+            channel: string;
+            /** @description low | mid | high (default mid) */
+            severity?: string;
+            description: string;
+            contact_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                complaint_id: string;
+                light: components['schemas']['TrafficLight'];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}/schedule-meeting': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Schedule the meeting on a light (open | meeting_scheduled → meeting_scheduled) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            meeting_at: string;
+            attendees: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}/action-plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add action-plan tasks (created on the account, for the CSM or named owners) (→ action_plan) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            tasks: {
+              subject: string;
+              due_date: string;
+              owner_id?: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a light with its root cause and a note (→ resolved) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description required: defect | product_limitation | implementation | training_adoption | service_response | communication | commercial | customer_change | competitor | other */
+            root_cause: string;
+            /** @description required */
+            note: string;
+            product_area?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a resolved light (resolved → closed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen a resolved or closed light with a reason (→ open) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description required */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lights/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One traffic light the caller may see */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/lights': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The traffic-light board: lights the caller may see, with age and escalation */
+    get: {
+      parameters: {
+        query?: {
+          /** @description open | meeting_scheduled | action_plan | resolved | closed */
+          status?: string;
+          /** @description red | yellow */
+          color?: string;
+          account_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TrafficLight'][];
+              meta: {
+                total: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/lights/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Root-cause report of lights raised in a period: by cause, reason, product area, repeat causes, mean time to resolve, ARR band */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default: 90 days before to) */
+          from?: string;
+          /** @description YYYY-MM-DD (default today) */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                from: string;
+                to: string;
+                total: number;
+                resolved: number;
+                mean_hours_to_resolve: number | null;
+                by_cause: {
+                  /** @enum {string} */
+                  root_cause:
+                    | 'defect'
+                    | 'product_limitation'
+                    | 'implementation'
+                    | 'training_adoption'
+                    | 'service_response'
+                    | 'communication'
+                    | 'commercial'
+                    | 'customer_change'
+                    | 'competitor'
+                    | 'other';
+                  label: string;
+                  lights: number;
+                }[];
+                by_reason: {
+                  /** @enum {string} */
+                  reason:
+                    | 'bug_instability'
+                    | 'product_gap'
+                    | 'delivery_delayed'
+                    | 'key_person_left'
+                    | 'price_budget'
+                    | 'competitor'
+                    | 'other';
+                  label: string;
+                  lights: number;
+                }[];
+                by_product_area: {
+                  product_area: string;
+                  lights: number;
+                }[];
+                repeat_causes: {
+                  account_id: string;
+                  account_name: string;
+                  /** @enum {string} */
+                  root_cause:
+                    | 'defect'
+                    | 'product_limitation'
+                    | 'implementation'
+                    | 'training_adoption'
+                    | 'service_response'
+                    | 'communication'
+                    | 'commercial'
+                    | 'customer_change'
+                    | 'competitor'
+                    | 'other';
+                  label: string;
+                  lights: number;
+                }[];
+                by_arr_band: {
+                  /** @enum {string} */
+                  band: 'large' | 'mid' | 'small' | 'none';
+                  accounts: number;
+                  lights: number;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/lights/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Light routing (reason → role or the account owner’s manager) and escalation limits */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                routing: {
+                  bug_instability:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  product_gap:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  delivery_delayed:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  key_person_left:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  price_budget:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  competitor:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  other:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                };
+                escalation: {
+                  days: {
+                    A: number;
+                    B: number;
+                    C: number;
+                    other: number;
+                  };
+                  renewalWindowDays: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace light routing and escalation limits (administrators) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            routing?: unknown;
+            escalation?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                routing: {
+                  bug_instability:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  product_gap:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  delivery_delayed:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  key_person_left:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  price_budget:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  competitor:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                  other:
+                    | {
+                        role: string;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        accountOwnerManager: true;
+                      };
+                };
+                escalation: {
+                  days: {
+                    A: number;
+                    B: number;
+                    C: number;
+                    other: number;
+                  };
+                  renewalWindowDays: number;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/surveys/{id}/questions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A survey's extra questions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                id: string;
+                version: number;
+                questions: components['schemas']['SurveyQuestion'][];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replaces a survey's extra questions (at most 20) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            questions: components['schemas']['SurveyQuestionInput'][];
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                id: string;
+                version: number;
+                questions: components['schemas']['SurveyQuestion'][];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/surveys/{id}/send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** E-mails single-use survey links to contacts and to the key users of customers (one per survey, round and contact) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description e.g. 2026-01 or 2026-H1; 1–40 characters */
+            round: string;
+            contact_ids?: string[];
+            /** @description the customers' key users are invited */
+            account_ids?: string[];
+            /**
+             * @description the mail's and page's language (tenant default)
+             * @enum {string}
+             */
+            locale?: 'zh-CN' | 'en-US';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                survey_id: string;
+                round: string;
+                invited: {
+                  invitation_id: string;
+                  contact_id: string;
+                  contact_name: string;
+                  account_id: string;
+                  email: string;
+                  /** Format: date-time */
+                  expires_at: string;
+                  /**
+                   * @description stored: no SMTP configured, kept in the mail outbox
+                   * @enum {string}
+                   */
+                  mail: 'sent' | 'stored' | 'failed';
+                }[];
+                skipped: {
+                  contact_id: string;
+                  contact_name: string;
+                  account_id: string;
+                  /** @enum {string} */
+                  reason: 'no_email' | 'already_invited';
+                }[];
+                accounts_without_key_users: string[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/survey-responses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One survey response with its extra answers and call-back */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SurveyResponse'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/survey-responses/{id}/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Records the call-back's outcome (after the response's red light closed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            outcome: string;
+            version?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SurveyResponse'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/surveys/{id}/results': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** NPS or CSAT by month and group, the score distribution and the latest comments */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default: first day of the month eleven months before `to`) */
+          from?: string;
+          /** @description YYYY-MM-DD (default today) */
+          to?: string;
+          /** @description csm | partner | grade | industry */
+          group_by?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['SurveyResults'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -11852,6 +14670,107 @@ export interface paths {
               data: {
                 contract_id: string;
                 status: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/surveys/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A survey link: its questions and the company name (no sign-in) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description zh-CN | en-US (default: the invitation language) */
+          lang?: string;
+        };
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['PublicSurvey'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Answers a survey link once (409 survey_link_used after that, 410 when expired or closed, 404 unknown) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description NPS 0–10, CSAT 1–5 */
+            score: number;
+            /** @description at most 2000 characters */
+            comment?: string;
+            /** @description extra questions by key */
+            answers?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                /** @enum {boolean} */
+                ok: true;
               };
             };
           };
@@ -12062,6 +14981,104 @@ export interface components {
           };
         };
       };
+    };
+    HealthModelInput: {
+      weights: {
+        module_usage: number;
+        instance_ratio: number;
+        activation_rate: number;
+        login_rate: number;
+        bi_usage: number;
+      };
+      modulePoints: {
+        [key: string]: number;
+      };
+      fullScorePoints: number;
+      bands: {
+        instance_ratio: {
+          min: number;
+          score: number;
+        }[];
+        activation_rate: {
+          min: number;
+          score: number;
+        }[];
+        login_rate: {
+          min: number;
+          score: number;
+        }[];
+        bi_usage: {
+          min: number;
+          score: number;
+        }[];
+      };
+      windowWeeks: number;
+      healthyMin: number;
+      unhealthyBelow: number;
+      alerts: {
+        scoreChange: number;
+        loginChange: number;
+        probabilityChange: number;
+        quotaUsed: number;
+        dueDays: {
+          high: number;
+          mid: number;
+          low: number;
+        };
+      };
+      valueTiers: {
+        large: number;
+        mid: number;
+      };
+      probabilityTiers: {
+        high: number;
+        mid: number;
+      };
+      incentive: {
+        mrrRate: number;
+        coefficients: {
+          min: number;
+          coefficient: number;
+        }[];
+      };
+    };
+    UsageRowInputInput: {
+      /** @description the customer (account id) — or external_id */
+      account_id?: string;
+      /** @description the customer by the account field named in `settings.success.externalIdField` (default credit_code) */
+      external_id?: string;
+      /** @description YYYY-MM-DD, not after the tenant’s today */
+      date: string;
+      purchased_seats: number;
+      activated_seats: number;
+      /** @description distinct users who logged in over the 7 days ending `date` */
+      logged_in_users_7d: number;
+      /** @description distinct users who used BI over the 7 days ending `date` */
+      bi_users_7d: number;
+      /** @description new records created that day per module key, e.g. {"account": 12, "contract": 3} */
+      module_records?: {
+        [key: string]: number;
+      };
+      /** @description per resource: `{ used, limit }` (e.g. users, bi, custom_objects) */
+      quotas?: {
+        [key: string]: {
+          used: number;
+          limit: number;
+        };
+      } | null;
+      /** @description system administrator (identifier) */
+      admin_user?: string | null;
+      department_heads?: string[] | null;
+    };
+    SurveyQuestionInput: {
+      /** @description a–z, 0–9, _; unique in the survey */
+      key: string;
+      label: string;
+      /** @enum {string} */
+      type: 'text' | 'choice';
+      /** @description choice only: 2–20 options */
+      options?: string[];
+      required: boolean;
     };
     /** @enum {string} */
     Locale: 'zh-CN' | 'en-US';
@@ -14472,7 +17489,7 @@ export interface components {
       /** @description lines not counted: no exchange rate for their currency yet */
       pending_rate_lines: number;
       /** @enum {string|null} */
-      group_by: 'owner' | 'department' | 'industry' | 'grade' | null;
+      group_by: 'owner' | 'department' | 'industry' | 'grade' | 'csm' | 'partner' | null;
       groups: {
         key: string | null;
         label: string | null;
@@ -14696,6 +17713,782 @@ export interface components {
     SubscriptionSettings: {
       renewalGraceDays: number;
       renewalOpportunityDays: number | null;
+    };
+    HealthRow: {
+      account_id: string;
+      account_name: string;
+      csm_id: string | null;
+      csm_name: string | null;
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description Monday of the scored week */
+      week_start: string;
+      score: number | null;
+      /** @enum {string} */
+      status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data';
+      /** @description a due renewal passed without renewal (延期): unhealthy whatever the score */
+      delayed: boolean;
+      /** @description per dimension (module_usage, instance_ratio, activation_rate, login_rate, bi_usage), averaged over the window */
+      dimensions: {
+        [key: string]: {
+          /** @description module usage: points; the others: the ratio (null: nothing to divide by) */
+          raw: number | null;
+          score: number;
+          /** @description percent */
+          weight: number;
+        };
+      };
+      arr: number;
+      /** @description renewal probability 0–1 */
+      probability: number | null;
+    };
+    HealthSnapshot: {
+      week_start: string;
+      model_version: number;
+      score: number | null;
+      /** @enum {string} */
+      status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data';
+      delayed: boolean;
+      /** @description per dimension (module_usage, instance_ratio, activation_rate, login_rate, bi_usage), averaged over the window */
+      dimensions: {
+        [key: string]: {
+          /** @description module usage: points; the others: the ratio (null: nothing to divide by) */
+          raw: number | null;
+          score: number;
+          /** @description percent */
+          weight: number;
+        };
+      };
+      weekly_totals: {
+        week_start: string;
+        total: number;
+      }[];
+      login_rate: number | null;
+      quotas: {
+        [key: string]: {
+          used: number;
+          limit: number;
+        };
+      } | null;
+      admin_user: string | null;
+      department_heads: string[] | null;
+      arr: number;
+      probability: number | null;
+      factors:
+        | {
+            feature: string;
+            contribution: number;
+            direction: string;
+          }[]
+        | null;
+    };
+    HealthModel: {
+      weights: {
+        module_usage: number;
+        instance_ratio: number;
+        activation_rate: number;
+        login_rate: number;
+        bi_usage: number;
+      };
+      modulePoints: {
+        [key: string]: number;
+      };
+      fullScorePoints: number;
+      bands: {
+        instance_ratio: {
+          min: number;
+          score: number;
+        }[];
+        activation_rate: {
+          min: number;
+          score: number;
+        }[];
+        login_rate: {
+          min: number;
+          score: number;
+        }[];
+        bi_usage: {
+          min: number;
+          score: number;
+        }[];
+      };
+      windowWeeks: number;
+      healthyMin: number;
+      unhealthyBelow: number;
+      alerts: {
+        scoreChange: number;
+        loginChange: number;
+        probabilityChange: number;
+        quotaUsed: number;
+        dueDays: {
+          high: number;
+          mid: number;
+          low: number;
+        };
+      };
+      valueTiers: {
+        large: number;
+        mid: number;
+      };
+      probabilityTiers: {
+        high: number;
+        mid: number;
+      };
+      incentive: {
+        mrrRate: number;
+        coefficients: {
+          min: number;
+          coefficient: number;
+        }[];
+      };
+    };
+    RenewalModelMetrics: {
+      /** @description features describe the customer this many days before the due date */
+      horizon_days: number;
+      examples: number;
+      renewed: number;
+      churned: number;
+      skipped_no_snapshot: number;
+      skipped_no_score: number;
+      /** @description first due date of the test part */
+      split_date: string | null;
+      train: {
+        n: number;
+        positives: number;
+        /** @description earliest due date */
+        from: string | null;
+        /** @description latest due date */
+        to: string | null;
+      };
+      test: {
+        n: number;
+        positives: number;
+        /** @description earliest due date */
+        from: string | null;
+        /** @description latest due date */
+        to: string | null;
+      };
+      /** @description fitted on the train part, judged on the test part */
+      model: {
+        n: number;
+        /** @description renewed */
+        positives: number;
+        /** @description rank AUC (null when the test part lacks an outcome) */
+        auc: number | null;
+        /** @description share right at a 0.5 threshold */
+        accuracy: number | null;
+        /** @description mean squared error of the probabilities */
+        brier: number | null;
+        /** @description ten equal-width probability bins */
+        calibration: {
+          from: number;
+          to: number;
+          count: number;
+          mean_predicted: number | null;
+          observed_rate: number | null;
+        }[];
+      };
+      /** @description health score ÷ 100 on the same test part */
+      baseline: {
+        n: number;
+        /** @description renewed */
+        positives: number;
+        /** @description rank AUC (null when the test part lacks an outcome) */
+        auc: number | null;
+        /** @description share right at a 0.5 threshold */
+        accuracy: number | null;
+        /** @description mean squared error of the probabilities */
+        brier: number | null;
+        /** @description ten equal-width probability bins */
+        calibration: {
+          from: number;
+          to: number;
+          count: number;
+          mean_predicted: number | null;
+          observed_rate: number | null;
+        }[];
+      };
+      fit: {
+        lambda: number;
+        iterations: number;
+        converged: boolean;
+      };
+      /** @description features without a data source yet */
+      features_missing: string[];
+    };
+    RenewalModel: {
+      version: number;
+      /** Format: date-time */
+      trained_at: string;
+      as_of: string;
+      metrics: components['schemas']['RenewalModelMetrics'];
+      intercept: number;
+      features: {
+        name: string;
+        /** @description on the standardised feature (log-odds per standard deviation) */
+        weight: number;
+        mean: number;
+        /** @description standard deviation in the training data */
+        scale: number;
+      }[];
+    };
+    UsageIngestResult: {
+      /** @description rows in the request */
+      received: number;
+      /** @description customer-days that had no row yet */
+      inserted: number;
+      /** @description customer-days replaced (a resend); received − inserted − replaced = rows superseded by a later row of the batch */
+      replaced: number;
+    };
+    AccountUsage: {
+      account_id: string;
+      from: string;
+      to: string;
+      /** @description one per day with telemetry, oldest first */
+      rows: {
+        date: string;
+        purchased_seats: number;
+        activated_seats: number;
+        logged_in_users_7d: number;
+        bi_users_7d: number;
+        module_records: {
+          [key: string]: number;
+        };
+        quotas: {
+          [key: string]: {
+            used: number;
+            limit: number;
+          };
+        } | null;
+        admin_user: string | null;
+        department_heads: string[] | null;
+        /** Format: date-time */
+        received_at: string;
+      }[];
+    };
+    HealthyArrBridge: {
+      /** @description healthy ARR at the end of the previous month */
+      start: number;
+      /** @description + first-ever ARR, healthy */
+      new_healthy: number;
+      /** @description + had ARR before, churned, back and healthy */
+      winback_healthy: number;
+      /** @description + healthy both months, ARR up */
+      expansion: number;
+      /** @description + unhealthy / sub-healthy / no data → healthy: its ARR now */
+      to_healthy: number;
+      /** @description − healthy both months, ARR down (negative) */
+      contraction: number;
+      /** @description − healthy → not healthy: its earlier ARR (negative) */
+      to_unhealthy: number;
+      /** @description − healthy before, no ARR now or delayed: its earlier ARR (negative) */
+      churned_or_delayed: number;
+      /** @description healthy ARR at the month end = start + the seven amounts, exactly */
+      end: number;
+    };
+    HealthRateMonth: {
+      /** @description YYYY-MM */
+      month: string;
+      /** @description YYYY-MM-DD */
+      month_end: string;
+      /** @description the month has not ended yet: figures may still change */
+      open: boolean;
+      /** @description ARR of the customers at the month end (ledger) */
+      total_arr: number;
+      /** @description ARR of those healthy then (latest snapshot healthy, not delayed) */
+      healthy_arr: number;
+      /** @description healthy_arr ÷ total_arr */
+      health_rate: number | null;
+      /** @description healthy ARR at the end of the previous month */
+      healthy_arr_prev: number;
+      /** @description health-rate month-over-month: healthy_arr ÷ healthy_arr_prev */
+      mom: number | null;
+      customers: number;
+      healthy_customers: number;
+      bridge: components['schemas']['HealthyArrBridge'];
+      /** @description with group_by=csm: per current CSM (key null: customers without one) */
+      groups: {
+        key: string | null;
+        label: string | null;
+        /** @description ARR of the customers at the month end (ledger) */
+        total_arr: number;
+        /** @description ARR of those healthy then (latest snapshot healthy, not delayed) */
+        healthy_arr: number;
+        /** @description healthy_arr ÷ total_arr */
+        health_rate: number | null;
+        /** @description healthy ARR at the end of the previous month */
+        healthy_arr_prev: number;
+        /** @description health-rate month-over-month: healthy_arr ÷ healthy_arr_prev */
+        mom: number | null;
+        customers: number;
+        healthy_customers: number;
+      }[];
+    };
+    HealthyArrBridgeCustomer: {
+      account_id: string;
+      account_name: string;
+      /** @enum {string} */
+      kind:
+        | 'new_healthy'
+        | 'winback_healthy'
+        | 'expansion'
+        | 'to_healthy'
+        | 'contraction'
+        | 'to_unhealthy'
+        | 'churned_or_delayed';
+      /** @description integer minor units of the base currency (fen) */
+      arr_prev: number;
+      /**
+       * @description null: no ARR at the previous month end
+       * @enum {string|null}
+       */
+      status_prev: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data' | null;
+      /** @description integer minor units of the base currency (fen) */
+      arr_now: number;
+      /**
+       * @description null: no ARR at the month end
+       * @enum {string|null}
+       */
+      status_now: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data' | null;
+      delayed_now: boolean;
+      /** @description signed change of the customer’s healthy ARR */
+      amount: number;
+    };
+    NineGrid: {
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      value_tiers: {
+        /** @description integer minor units of the base currency (fen) */
+        large: number;
+        /** @description integer minor units of the base currency (fen) */
+        mid: number;
+      };
+      probability_tiers: {
+        high: number;
+        mid: number;
+      };
+      total_customers: number;
+      /** @description integer minor units of the base currency (fen) */
+      total_arr: number;
+      cells: {
+        cell: number;
+        /** @enum {string} */
+        value_tier: 'small' | 'mid' | 'large';
+        /** @enum {string} */
+        probability_tier: 'low' | 'mid' | 'high';
+        strategy: string;
+        task_templates: {
+          subject: string;
+          /** @description the task is due this many days after it is created */
+          due_days: number;
+          /** @enum {string} */
+          priority: 'high' | 'normal' | 'low';
+        }[];
+        count: number;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number;
+        customers: {
+          account_id: string;
+          account_name: string;
+          /** @description integer minor units of the base currency (fen) */
+          arr: number;
+          score: number | null;
+          /** @enum {string} */
+          status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data';
+          /** @description renewal probability used (model, else score ÷ 100); null → low */
+          probability: number | null;
+          /** @description the snapshot used; null when none */
+          week_start: string | null;
+          csm_id: string | null;
+          csm_name: string | null;
+          owner_id: string | null;
+        }[];
+      }[];
+    };
+    NineGridCell: {
+      cell: number;
+      /** @enum {string} */
+      value_tier: 'small' | 'mid' | 'large';
+      /** @enum {string} */
+      probability_tier: 'low' | 'mid' | 'high';
+      strategy: string;
+      task_templates: {
+        subject: string;
+        /** @description the task is due this many days after it is created */
+        due_days: number;
+        /** @enum {string} */
+        priority: 'high' | 'normal' | 'low';
+      }[];
+      /** @description false while the seeded default applies */
+      customised: boolean;
+      /** Format: date-time */
+      updated_at: string | null;
+    };
+    NineGridTaskRun: {
+      cell: number;
+      /** @description YYYY-MM-DD */
+      as_of: string;
+      /** @description customers of the cell the caller may read */
+      customers: number;
+      created: number;
+      /** @description an open task with the same subject already existed */
+      skipped: number;
+      tasks: {
+        id: string;
+        account_id: string;
+        subject: string;
+        owner_id: string | null;
+        due_at: string;
+      }[];
+    };
+    CsmIncentiveStatement: {
+      id: string;
+      user_id: string;
+      user_name: string;
+      department_id: string | null;
+      /** @description YYYY-MM */
+      month: string;
+      /** @enum {string} */
+      status: 'draft' | 'approved' | 'locked';
+      currency: string;
+      /** @description healthy ARR of the CSM’s book at the month end */
+      healthy_arr: number;
+      /** @description healthy ARR of the same book at the previous month end */
+      healthy_arr_prev: number;
+      /** @description integer minor units of the base currency (fen) */
+      total_arr: number;
+      /** @description a decimal rounded half-up to 4 places (0.9234) from the integer figures beside it; null without a base */
+      mom: number | null;
+      mrr_rate: number;
+      /** @description round(healthy_arr ÷ 12 × mrr_rate), half-up */
+      base: number;
+      coefficient: number;
+      /** @description round(base × coefficient), half-up */
+      amount: number;
+      lines: {
+        account_id: string;
+        account_name: string;
+        /** @description integer minor units of the base currency (fen) */
+        arr: number;
+        /** @enum {string|null} */
+        status: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data' | null;
+        delayed: boolean;
+        /** @description integer minor units of the base currency (fen) */
+        healthy_arr: number;
+        /** @description integer minor units of the base currency (fen) */
+        arr_prev: number;
+        /** @enum {string|null} */
+        status_prev: 'healthy' | 'sub_healthy' | 'unhealthy' | 'no_data' | null;
+        /** @description integer minor units of the base currency (fen) */
+        healthy_arr_prev: number;
+      }[];
+      /** Format: date-time */
+      computed_at: string;
+      approved_by: string | null;
+      /** Format: date-time */
+      approved_at: string | null;
+      locked_by: string | null;
+      /** Format: date-time */
+      locked_at: string | null;
+      version: number;
+    };
+    WorkOrder: {
+      id: string;
+      version: number;
+      account_id: string;
+      account_name: string;
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description warning */
+      type: string;
+      /** @enum {string} */
+      alert_type:
+        | 'health_down'
+        | 'health_up'
+        | 'activity_down'
+        | 'activity_up'
+        | 'probability_down'
+        | 'probability_up'
+        | 'quota_tight'
+        | 'key_person_changed'
+        | 'expiry_3m'
+        | 'expiry_1m'
+        | 'expired';
+      /** @enum {string} */
+      level: 'high' | 'mid' | 'low';
+      subject: string;
+      detail: string | null;
+      /** @enum {string} */
+      status: 'open' | 'in_progress' | 'resolved' | 'verified' | 'reopened';
+      due_date: string;
+      /** @description open, in progress or reopened and past its due date today */
+      overdue: boolean;
+      raised_week: string;
+      last_raised_week: string;
+      times_raised: number;
+      action_taken: string | null;
+      /** Format: date-time */
+      resolved_at: string | null;
+      resolved_by: string | null;
+      /** @description the latest health score when resolved */
+      score_at_resolution: number | null;
+      /** Format: date-time */
+      verified_at: string | null;
+      verified_by: string | null;
+      /** @enum {string|null} */
+      effectiveness: 'effective' | 'ineffective' | null;
+      evaluated_on: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    HealthAlert: {
+      id: string;
+      account_id: string;
+      account_name: string;
+      csm_id: string | null;
+      csm_name: string | null;
+      week_start: string;
+      /** @enum {string} */
+      type:
+        | 'health_down'
+        | 'health_up'
+        | 'activity_down'
+        | 'activity_up'
+        | 'probability_down'
+        | 'probability_up'
+        | 'quota_tight'
+        | 'key_person_changed'
+        | 'expiry_3m'
+        | 'expiry_1m'
+        | 'expired';
+      /** @description the type in the request language */
+      label: string;
+      /** @enum {string} */
+      level: 'high' | 'mid' | 'low';
+      /** @enum {string} */
+      nature: 'benign' | 'malignant';
+      /** @description what changed: from/to/change, quotas, key people, due date */
+      detail: {
+        [key: string]: unknown;
+      };
+      /** @description the detail as one line in the request language */
+      text: string;
+      work_order_id: string | null;
+      /** @enum {string|null} */
+      work_order_status: 'open' | 'in_progress' | 'resolved' | 'verified' | 'reopened' | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    TrafficLight: {
+      id: string;
+      version: number;
+      account_id: string;
+      account_name: string;
+      subject: string;
+      /** @enum {string} */
+      color: 'red' | 'yellow';
+      /** @enum {string} */
+      reason:
+        | 'bug_instability'
+        | 'product_gap'
+        | 'delivery_delayed'
+        | 'key_person_left'
+        | 'price_budget'
+        | 'competitor'
+        | 'other';
+      description: string;
+      /** @enum {string} */
+      source: 'manual' | 'survey' | 'complaint';
+      survey_response_id: string | null;
+      complaint_id: string | null;
+      /** @enum {string} */
+      status: 'open' | 'meeting_scheduled' | 'action_plan' | 'resolved' | 'closed';
+      /** @description the customer's CSM (else the account owner) */
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description the person the light is routed (or escalated) to */
+      responsible_id: string | null;
+      responsible_name: string | null;
+      /** @description who raised it (null: the system) */
+      created_by: string | null;
+      /**
+       * Format: date-time
+       * @description raised, or last reopened
+       */
+      opened_at: string;
+      reopened_count: number;
+      /** @description days from opened_at to resolution, or to today while unresolved */
+      age_days: number;
+      /** Format: date-time */
+      meeting_at: string | null;
+      meeting_attendees: string[];
+      /** @description tasks of the action plan (on the account) */
+      action_task_ids: string[];
+      /** @description 0 = not escalated; up to 3 */
+      escalation_level: number;
+      /** @enum {string} */
+      priority: 'normal' | 'high' | 'urgent';
+      /** Format: date-time */
+      escalated_at: string | null;
+      /** @enum {string|null} */
+      root_cause:
+        | 'defect'
+        | 'product_limitation'
+        | 'implementation'
+        | 'training_adoption'
+        | 'service_response'
+        | 'communication'
+        | 'commercial'
+        | 'customer_change'
+        | 'competitor'
+        | 'other'
+        | null;
+      root_cause_note: string | null;
+      product_area: string | null;
+      /** Format: date-time */
+      resolved_at: string | null;
+      /** Format: date-time */
+      closed_at: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    SurveyQuestion: {
+      /** @description a–z, 0–9, _; unique in the survey */
+      key: string;
+      label: string;
+      /** @enum {string} */
+      type: 'text' | 'choice';
+      /** @description choice only: 2–20 options */
+      options?: string[];
+      required: boolean;
+    };
+    PublicSurvey: {
+      /** @enum {string} */
+      locale: 'zh-CN' | 'en-US';
+      /** @description the tenant's display name */
+      company: string;
+      survey: {
+        name: string;
+        /** @enum {string} */
+        kind: 'nps' | 'csat';
+        intro: string | null;
+        /** @description the NPS or CSAT question in `locale` */
+        question: string;
+        scale: {
+          min: number;
+          max: number;
+          min_label: string;
+          max_label: string;
+        };
+        comment_label: string;
+        comment_max: number;
+        questions: components['schemas']['SurveyQuestion'][];
+      };
+      /** Format: date-time */
+      expires_at: string;
+    };
+    SurveyResponse: {
+      id: string;
+      survey_id: string;
+      round: string;
+      account_id: string;
+      account_name: string;
+      contact_id: string;
+      contact_name: string | null;
+      /** @enum {string} */
+      kind: 'nps' | 'csat';
+      score: number;
+      /** @enum {string} */
+      category: 'promoter' | 'passive' | 'detractor' | 'satisfied' | 'neutral' | 'dissatisfied';
+      comment: string | null;
+      answers: {
+        [key: string]: string;
+      };
+      key_user: boolean;
+      /** @description the red light this answer opened (or joined) */
+      light_id: string | null;
+      /** Format: date-time */
+      submitted_at: string;
+      callback_task_id: string | null;
+      callback_outcome: string | null;
+      /** Format: date-time */
+      callback_at: string | null;
+      callback_by: string | null;
+      version: number;
+    };
+    SurveyResults: {
+      survey: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        kind: 'nps' | 'csat';
+      };
+      from: string;
+      to: string;
+      /** @enum {string|null} */
+      group_by: 'csm' | 'partner' | 'grade' | 'industry' | null;
+      overall: {
+        responses: number;
+        /** @description NPS (−100.0 … 100.0) or CSAT (% of 4–5 answers); null without answers */
+        value: number | null;
+        /** @description NPS: promoter, passive, detractor; CSAT: satisfied, neutral, dissatisfied */
+        categories: {
+          [key: string]: number;
+        };
+        distribution: {
+          score: number;
+          count: number;
+        }[];
+      };
+      periods: {
+        month: string;
+        responses: number;
+        /** @description NPS (−100.0 … 100.0) or CSAT (% of 4–5 answers); null without answers */
+        value: number | null;
+        /** @description NPS: promoter, passive, detractor; CSAT: satisfied, neutral, dissatisfied */
+        categories: {
+          [key: string]: number;
+        };
+      }[];
+      groups: {
+        /** @description user id, partner account id, grade or industry; null: none */
+        key: string | null;
+        label: string | null;
+        responses: number;
+        /** @description NPS (−100.0 … 100.0) or CSAT (% of 4–5 answers); null without answers */
+        value: number | null;
+        /** @description NPS: promoter, passive, detractor; CSAT: satisfied, neutral, dissatisfied */
+        categories: {
+          [key: string]: number;
+        };
+        periods: {
+          month: string;
+          responses: number;
+          /** @description NPS (−100.0 … 100.0) or CSAT (% of 4–5 answers); null without answers */
+          value: number | null;
+          /** @description NPS: promoter, passive, detractor; CSAT: satisfied, neutral, dissatisfied */
+          categories: {
+            [key: string]: number;
+          };
+        }[];
+      }[];
+      comments: {
+        id: string;
+        /** Format: date-time */
+        submitted_at: string;
+        account_id: string;
+        account_name: string;
+        contact_name: string | null;
+        score: number;
+        /** @enum {string} */
+        category: 'promoter' | 'passive' | 'detractor' | 'satisfied' | 'neutral' | 'dissatisfied';
+        key_user: boolean;
+        comment: string;
+      }[];
     };
     Attachment: {
       id: string;

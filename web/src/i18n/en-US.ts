@@ -13,6 +13,7 @@ import { contractsEnUS } from '../contracts/i18n.en-US';
 import { quotesEnUS } from '../quotes/i18n.en-US';
 import { performanceEnUS } from '../performance/i18n.en-US';
 import { subscriptionsEnUS } from '../subscriptions/i18n.en-US';
+import { successEnUS } from '../success/i18n.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -29,6 +30,7 @@ export const enUS: Record<MessageKey, string> = {
   ...quotesEnUS,
   ...performanceEnUS,
   ...subscriptionsEnUS,
+  ...successEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

@@ -12,6 +12,7 @@ import { contractsZhCN } from '../contracts/i18n.zh-CN';
 import { quotesZhCN } from '../quotes/i18n.zh-CN';
 import { performanceZhCN } from '../performance/i18n.zh-CN';
 import { subscriptionsZhCN } from '../subscriptions/i18n.zh-CN';
+import { successZhCN } from '../success/i18n.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -29,6 +30,7 @@ export const zhCN = {
   ...quotesZhCN,
   ...performanceZhCN,
   ...subscriptionsZhCN,
+  ...successZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -56,6 +56,7 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
     () => import('../cash/account-orders-panel'),
     () => import('../receivables/account-receivables-panel'),
     () => import('../subscriptions/account-subscriptions-panel'),
+    () => import('../success/account-health-panel'),
   ),
 };
 

@@ -48,7 +48,23 @@ const objects = [obj('account', 'accounts'), obj('contact', 'accounts'), obj('pr
 describe('navigation', () => {
   it('shows admins every object and Settings', () => {
     const nav = buildNav(me(true, {}), objects);
-    expect(nav.map((g) => g.key)).toEqual(['marketing', 'sales', 'cash', 'analytics', 'custom', 'settings']);
+    expect(nav.map((g) => g.key)).toEqual([
+      'marketing',
+      'sales',
+      'cash',
+      'success',
+      'analytics',
+      'custom',
+      'settings',
+    ]);
+  });
+  it('shows the customer-success cockpit and incentive to roles that read accounts', () => {
+    const nav = buildNav(me(false, { account: readOnly }), []);
+    expect(nav.find((g) => g.key === 'success')?.items.map((i) => i.path)).toEqual([
+      '/success',
+      '/success/incentive',
+    ]);
+    expect(buildNav(me(false, { lead: readOnly }), []).some((g) => g.key === 'success')).toBe(false);
   });
   it('shows the receivables pages by payment, invoice and plan permissions', () => {
     const nav = buildNav(me(false, { payment: readOnly, payment_plan: readOnly }), []);

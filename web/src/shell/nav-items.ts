@@ -180,6 +180,19 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     label: 'nav.dueRenewals',
     visible: (me) => canDo(me, 'due_renewal', 'read'),
   },
+  {
+    // health, alerts and work orders are read through the account scope (a CSM: their book)
+    group: 'success',
+    path: '/success',
+    label: 'nav.successCockpit',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
+  {
+    group: 'success',
+    path: '/success/incentive',
+    label: 'nav.csmIncentive',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
 ];
 
 /** Groups and items the signed-in role may open; empty groups are left out. */

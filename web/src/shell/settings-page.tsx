@@ -20,6 +20,7 @@ import { PipelinesSection } from '../sales/pipelines-section';
 import { AccountSettingsSection } from '../accounts/settings-section';
 import { ApprovalsSettingsSection } from '../approvals/designer-section';
 import { SubscriptionSettingsSection } from '../subscriptions/settings-section';
+import { HealthModelSection } from '../success/settings-section';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -38,6 +39,7 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'accounts', label: 'accounts.settings.tab', render: () => <AccountSettingsSection /> },
   { key: 'approvals', label: 'settings.tab.approvals', render: () => <ApprovalsSettingsSection /> },
   { key: 'subscriptions', label: 'sub.settings.tab', render: () => <SubscriptionSettingsSection /> },
+  { key: 'health-model', label: 'cs.settings.tab', render: () => <HealthModelSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */

@@ -546,10 +546,12 @@ const GROUP_LABEL: Record<RenewalGroupBy, MessageKey> = {
   department: 'sub.renewal.group.department',
   industry: 'sub.renewal.group.industry',
   grade: 'sub.renewal.group.grade',
+  csm: 'sub.renewal.group.csm',
+  partner: 'sub.renewal.group.partner',
 };
 
 /**
- * The renewal rate of the selected months by owner, department, industry or grade (largest due
+ * The renewal rate of the selected months by owner, department, industry, grade or CSM (largest due
  * ARR first), with the total below; the grouping lives in the URL.
  */
 function RenewalGroups({

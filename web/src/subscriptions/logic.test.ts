@@ -32,6 +32,7 @@ describe('renewal-rate groups', () => {
     expect(label('d-1', '华东销售部', 'department')).toBe('华东销售部');
     expect(label('internet', 'internet', 'industry')).toBe('互联网');
     expect(label('A', 'A', 'grade')).toBe('重点客户');
+    expect(label('u-2', '李娜', 'csm')).toBe('李娜');
   });
 
   it('show a retired option as stored, and a group without a value as not set', () => {

@@ -21,7 +21,7 @@ export function trimDecimal(v: string): string {
 }
 
 /**
- * The name of one renewal-rate group. Owners and departments come named by the server; industry
+ * The name of one renewal-rate group. Owners, departments and CSMs come named by the server; industry
  * and grade come as the account field's option values, named here from its options (a value no
  * longer among them shows as stored). A group without a value (no owner, no industry) is `none`.
  */

@@ -44,6 +44,7 @@ describe('dashboard URL state', () => {
     // unknown view, unknown kind, drill month outside the range
     expect(q('view=cash').view).toBe('business');
     expect(q('group=region').group).toBeNull();
+    expect(q('group=csm').group).toBe('csm');
     expect(q('month=2025-05&kind=upsell').drill).toBeNull();
     expect(q('from=2025-06&to=2025-08&month=2025-01&kind=new').drill).toBeNull();
   });

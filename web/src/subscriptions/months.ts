@@ -11,7 +11,7 @@ export const MOVEMENT_KINDS = ['new', 'expansion', 'reactivation', 'contraction'
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 export type RenewalView = 'business' | 'finance';
 /** What the renewal rate can be broken down by (GET /api/v1/metrics/renewals?group_by=…). */
-export const RENEWAL_GROUPS = ['owner', 'department', 'industry', 'grade'] as const;
+export const RENEWAL_GROUPS = ['owner', 'department', 'industry', 'grade', 'csm', 'partner'] as const;
 export type RenewalGroupBy = (typeof RENEWAL_GROUPS)[number];
 export const isRenewalGroup = (v: string | null | undefined): v is RenewalGroupBy =>
   RENEWAL_GROUPS.some((g) => g === v);
@@ -47,7 +47,7 @@ export interface ArrQuery {
   from: string;
   to: string;
   view: RenewalView;
-  /** the renewal rate broken down by owner, department, industry or grade; null = not broken down */
+  /** the renewal rate broken down by owner, department, industry, grade or CSM; null = not broken down */
   group: RenewalGroupBy | null;
   /** the movement figure whose customers the drawer lists */
   drill: { month: string; kind: MovementKind } | null;
