@@ -48,7 +48,7 @@ test('session expiry sends the user to login and back to the same page', async (
   await context.clearCookies();
   await context.addCookies(cookies.filter((c) => c.name !== 'fw_session'));
   // Any API call now answers 401: the next navigation inside the app triggers the redirect.
-  await page.getByTestId('side-nav').getByText('客户').click();
+  await page.getByTestId('side-nav').getByText('客户', { exact: true }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Fo%2Faccount/);
   await expect(page.getByText('登录已过期，请重新登录。')).toBeVisible();
 
