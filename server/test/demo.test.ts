@@ -586,3 +586,33 @@ describe('demo customer success', () => {
     expect(model?.metrics.model.auc).not.toBeNull();
   });
 });
+
+describe('demo customer engagement', () => {
+  it('has lights in every state incl. an escalated one, a repeat cause, NPS results and a survey light', async () => {
+    const lights = json<{
+      data: Array<{ status: string; escalation_level: number; source: string; complaint_id: string | null }>;
+    }>(await admin.get('/api/v1/success/lights')).data;
+    const statuses = new Set(lights.map((l) => l.status));
+    for (const s of ['open', 'meeting_scheduled', 'action_plan', 'resolved', 'closed'])
+      expect(statuses.has(s), s).toBe(true);
+    expect(lights.some((l) => l.escalation_level > 0)).toBe(true);
+    expect(lights.some((l) => l.source === 'survey')).toBe(true);
+    expect(lights.filter((l) => l.source === 'complaint' && l.complaint_id !== null).length).toBe(2);
+    const report = json<{
+      data: { repeat_causes: Array<{ lights: number }>; mean_hours_to_resolve: number | null };
+    }>(await admin.get('/api/v1/success/lights/report')).data;
+    expect(report.repeat_causes.length).toBeGreaterThanOrEqual(2);
+    // hours to days, not minutes and not months
+    expect(report.mean_hours_to_resolve).toBeGreaterThan(12);
+    expect(report.mean_hours_to_resolve).toBeLessThan(24 * 7);
+    const nps = await tdb.one(sql<{ id: string }>`select id from survey
+      where tenant_id = ${tdb.tenantId} and kind = 'nps'`);
+    const res = json<{ data: { overall: { responses: number; value: number | null }; periods: unknown[] } }>(
+      await admin.get(`/api/v1/success/surveys/${String(nps?.id)}/results`),
+    ).data;
+    expect(res.overall.responses).toBeGreaterThan(15);
+    expect(res.overall.value).toBeGreaterThan(0);
+    expect(res.overall.value).toBeLessThan(60);
+    expect(res.periods.length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -9,6 +9,7 @@ import { loadDemoSales } from './demo-sales.ts';
 import { loadDemoCash } from './demo-cash.ts';
 import { loadDemoSubscriptions } from './demo-subscriptions.ts';
 import { loadDemoSuccess } from './demo-success.ts';
+import { loadDemoEngagement } from './demo-engagement.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -129,6 +130,8 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const subscriptions = await loadDemoSubscriptions(p, actor);
   // the CS team, product telemetry and weekly health scores of the installed base (demo-success.ts)
   const success = await loadDemoSuccess(p, actor, rng);
+  // traffic lights, complaints and NPS/CSAT surveys on the installed base (demo-engagement.ts)
+  const engagement = await loadDemoEngagement(p, actor);
   return {
     users: users.length,
     accounts: createdAccounts.length,
@@ -138,6 +141,7 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
     ...cash,
     ...subscriptions,
     ...success,
+    ...engagement,
     user_password: DEMO_PASSWORD,
   };
 }
