@@ -52,6 +52,8 @@ const ArrDashboardPage = lazy(() => import('./subscriptions/arr-dashboard-page')
 const DueRenewalsPage = lazy(() => import('./subscriptions/renewals-page'));
 const SuccessCockpitPage = lazy(() => import('./success/cockpit-page'));
 const CsmIncentivePage = lazy(() => import('./success/incentive-page'));
+const LightsPage = lazy(() => import('./success/lights-page'));
+const SurveyPublicPage = lazy(() => import('./success/survey-public-page'));
 
 const fallback = <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
@@ -61,6 +63,14 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route
+        path="/s/:token"
+        element={
+          <Suspense fallback={fallback}>
+            <SurveyPublicPage />
+          </Suspense>
+        }
+      />
       <Route
         element={
           <RequireSession>
@@ -163,6 +173,7 @@ export function AppRoutes() {
         <Route path="subscriptions/renewals" element={page(<DueRenewalsPage />)} />
         <Route path="success" element={page(<SuccessCockpitPage />)} />
         <Route path="success/incentive" element={page(<CsmIncentivePage />)} />
+        <Route path="success/lights" element={page(<LightsPage />)} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

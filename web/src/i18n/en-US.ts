@@ -14,6 +14,7 @@ import { quotesEnUS } from '../quotes/i18n.en-US';
 import { performanceEnUS } from '../performance/i18n.en-US';
 import { subscriptionsEnUS } from '../subscriptions/i18n.en-US';
 import { successEnUS } from '../success/i18n.en-US';
+import { lightsEnUS } from '../success/i18n-lights.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -31,6 +32,7 @@ export const enUS: Record<MessageKey, string> = {
   ...performanceEnUS,
   ...subscriptionsEnUS,
   ...successEnUS,
+  ...lightsEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

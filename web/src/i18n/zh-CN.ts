@@ -13,6 +13,7 @@ import { quotesZhCN } from '../quotes/i18n.zh-CN';
 import { performanceZhCN } from '../performance/i18n.zh-CN';
 import { subscriptionsZhCN } from '../subscriptions/i18n.zh-CN';
 import { successZhCN } from '../success/i18n.zh-CN';
+import { lightsZhCN } from '../success/i18n-lights.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -31,6 +32,7 @@ export const zhCN = {
   ...performanceZhCN,
   ...subscriptionsZhCN,
   ...successZhCN,
+  ...lightsZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -57,6 +57,7 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
     () => import('../receivables/account-receivables-panel'),
     () => import('../subscriptions/account-subscriptions-panel'),
     () => import('../success/account-health-panel'),
+    () => import('../success/account-lights-panel'),
   ),
 };
 

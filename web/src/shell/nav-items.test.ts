@@ -63,6 +63,7 @@ describe('navigation', () => {
     expect(nav.find((g) => g.key === 'success')?.items.map((i) => i.path)).toEqual([
       '/success',
       '/success/incentive',
+      '/success/lights',
     ]);
     expect(buildNav(me(false, { lead: readOnly }), []).some((g) => g.key === 'success')).toBe(false);
   });

@@ -193,6 +193,12 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     label: 'nav.csmIncentive',
     visible: (me) => canDo(me, 'account', 'read'),
   },
+  {
+    group: 'success',
+    path: '/success/lights',
+    label: 'nav.lights',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
 ];
 
 /** Groups and items the signed-in role may open; empty groups are left out. */
