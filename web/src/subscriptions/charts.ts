@@ -3,6 +3,7 @@
 import type { EChartsOption } from 'echarts';
 import type { MovementRow } from './api';
 import type { MovementKind } from './months';
+import { axisMoney, floatingBarsOption, grid, yuan } from '../format/charts';
 
 export type StepKey = 'start' | MovementKind | 'end';
 export const STEP_KEYS: readonly StepKey[] = [
@@ -75,69 +76,17 @@ export interface ChartText {
   month: (m: string) => string;
 }
 
-const yuan = (fen: number): number => fen / 100;
-/** An axis value (yuan) in the caller's money format. */
-const axisMoney = (text: ChartText) => (v: number) => text.money(Math.round(v * 100));
-const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
-
 /** Start → new, expansion, reactivation, −contraction, −churn → end, as floating bars. */
 export function waterfallOption(
   steps: readonly WaterfallStep[],
   text: ChartText & { step: (k: StepKey) => string },
   animation: boolean,
 ): EChartsOption {
-  const tip = (i: number): string => {
-    const s = steps[i];
-    return s ? `${text.step(s.key)}: ${text.money(s.amount)}` : '';
-  };
-  return {
+  return floatingBarsOption(
+    steps.map((s) => ({ ...s, label: text.step(s.key), color: STEP_COLORS[s.key] })),
+    text,
     animation,
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      confine: true,
-      formatter: (p: unknown) => tip(firstIndex(p)),
-    },
-    grid,
-    xAxis: { type: 'category', data: steps.map((s) => text.step(s.key)) },
-    yAxis: { type: 'value', axisLabel: { formatter: axisMoney(text) } },
-    series: [
-      {
-        // the invisible part each floating bar stands on
-        name: 'base',
-        type: 'bar',
-        stack: 'waterfall',
-        silent: true,
-        itemStyle: { color: 'transparent' },
-        data: steps.map((s) => yuan(s.base)),
-      },
-      {
-        name: 'value',
-        type: 'bar',
-        stack: 'waterfall',
-        barMaxWidth: 56,
-        label: {
-          show: true,
-          position: 'top',
-          formatter: (p: { dataIndex: number }) => {
-            const s = steps[p.dataIndex];
-            return s && s.amount !== 0 ? text.money(s.amount) : '';
-          },
-        },
-        data: steps.map((s) => ({ value: yuan(s.height), itemStyle: { color: STEP_COLORS[s.key] } })),
-      },
-    ],
-  } as EChartsOption;
-}
-
-/** The data index of the first item of an axis tooltip (ECharts passes an array of params). */
-function firstIndex(p: unknown): number {
-  const first: unknown = Array.isArray(p) ? p[0] : p;
-  if (typeof first === 'object' && first !== null && 'dataIndex' in first) {
-    const i = first.dataIndex;
-    if (typeof i === 'number') return i;
-  }
-  return -1;
+  );
 }
 
 const pct = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 1000) / 10);

@@ -2,6 +2,7 @@
 // Amounts arrive in fen; axes show yuan, labels the caller's money format.
 import type { EChartsOption } from 'echarts';
 import { STATUS_COLOR, type HealthStatus } from './logic';
+import { floatingBarsOption, grid, type FloatingBar } from '../format/charts';
 
 export interface ChartText {
   /** fen as money */
@@ -9,10 +10,6 @@ export interface ChartText {
   /** a decimal rate (0.9234) as a percentage */
   percent: (rate: number) => string;
 }
-
-const yuan = (fen: number): number => fen / 100;
-const axisMoney = (text: ChartText) => (v: number) => text.money(Math.round(v * 100));
-const grid = { left: 8, right: 16, top: 36, bottom: 8, containLabel: true };
 
 /** Customers per status as a doughnut; the tooltip adds their ARR. */
 export function distributionOption(
@@ -145,69 +142,13 @@ export function rateLineOption(
   } as EChartsOption;
 }
 
-export interface Step {
+export interface Step extends FloatingBar {
   key: string;
-  label: string;
-  /** signed change in fen; the total for the first and last step */
-  amount: number;
-  /** where the visible bar starts and how tall it is, in fen */
-  base: number;
-  height: number;
-  color: string;
 }
 
 /** Floating bars: totals from zero, each change standing on the running total. */
 export function waterfallOption(steps: readonly Step[], text: ChartText, animation: boolean): EChartsOption {
-  return {
-    animation,
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      confine: true,
-      formatter: (p: unknown) => {
-        const s = steps[firstIndex(p)];
-        return s ? `${s.label}: ${text.money(s.amount)}` : '';
-      },
-    },
-    grid,
-    xAxis: { type: 'category', data: steps.map((s) => s.label), axisLabel: { interval: 0 } },
-    yAxis: { type: 'value', axisLabel: { formatter: axisMoney(text) } },
-    series: [
-      {
-        name: 'base',
-        type: 'bar',
-        stack: 'waterfall',
-        silent: true,
-        itemStyle: { color: 'transparent' },
-        data: steps.map((s) => yuan(s.base)),
-      },
-      {
-        name: 'value',
-        type: 'bar',
-        stack: 'waterfall',
-        barMaxWidth: 56,
-        label: {
-          show: true,
-          position: 'top',
-          formatter: (p: { dataIndex: number }) => {
-            const s = steps[p.dataIndex];
-            return s && s.amount !== 0 ? text.money(s.amount) : '';
-          },
-        },
-        data: steps.map((s) => ({ value: yuan(s.height), itemStyle: { color: s.color } })),
-      },
-    ],
-  } as EChartsOption;
-}
-
-/** The data index of the first item of an axis tooltip (ECharts passes an array of params). */
-function firstIndex(p: unknown): number {
-  const first: unknown = Array.isArray(p) ? p[0] : p;
-  if (typeof first === 'object' && first !== null && 'dataIndex' in first) {
-    const i = first.dataIndex;
-    if (typeof i === 'number') return i;
-  }
-  return -1;
+  return floatingBarsOption(steps, text, animation, { axisLabel: { interval: 0 } });
 }
 
 /** Calibration: per probability bin, the mean predicted probability beside the observed renewal rate. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Actor } from '../../platform/access/permissions.ts';
+import { can, type Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { AppError, forbidden, invalid } from '../../platform/http/errors.ts';
@@ -70,7 +70,7 @@ export class HealthReadService {
     asOf: string,
     filter: { status?: HealthStatus; csm_id?: string },
   ): Promise<{ data: HealthRow[]; meta: HealthListMeta }> {
-    if (!actor.isAdmin && !(actor.permissions.objects.account?.read ?? false)) throw forbidden();
+    if (!can(actor, 'account', 'read')) throw forbidden();
     const tdb = this.tdb(actor);
     const week = await this.currentWeek(tdb, asOf);
     const empty: HealthListMeta = {
@@ -160,7 +160,7 @@ export class HealthReadService {
 
   /** The model in force and its saved versions. */
   async model(actor: Actor): Promise<ModelView> {
-    if (!actor.isAdmin && !(actor.permissions.objects.account?.read ?? false)) throw forbidden();
+    if (!can(actor, 'account', 'read')) throw forbidden();
     const tdb = this.tdb(actor);
     const { version, model } = await loadHealthModel(tdb);
     const versions = await tdb.query(sql<{
