@@ -56,15 +56,18 @@ test('save the current filter as a view and bring it back', async ({ page }) => 
   await expect(page.getByTestId('filter-chip')).toHaveText(/客户类型 等于 成交客户/);
   const filteredTotal = await page.getByTestId('list-total').textContent();
 
+  // A name of its own per attempt: a retry must not meet the view the first attempt saved.
+  const viewName = `成交客户视图 ${Date.now().toString(36)}`;
   await page.getByRole('button', { name: '另存为视图' }).click();
-  await page.getByLabel('视图名称').fill('成交客户视图');
+  await page.getByLabel('视图名称').fill(viewName);
   await page.getByLabel('视图名称').press('Enter');
-  await expect(page.getByText('视图“成交客户视图”已保存')).toBeVisible();
+  await expect(page.getByText(`视图“${viewName}”已保存`)).toBeVisible();
 
   await page.getByRole('button', { name: '清除筛选' }).click();
   await expect(page.getByTestId('list-total')).toHaveText(allTotal ?? '');
   await page.getByTestId('view-select').click();
-  await page.locator('.ant-select-dropdown:visible').getByText('成交客户视图').click();
+  await page.locator('.ant-select-dropdown:visible').getByText(viewName, { exact: true }).click();
+  await expect(page).toHaveURL(/[?&]filter=/);
   await expect(page.getByTestId('filter-chip')).toHaveText(/客户类型 等于 成交客户/);
   await expect(page.getByTestId('list-total')).toHaveText(filteredTotal ?? '');
 });

@@ -563,6 +563,18 @@ describe('demo customer success', () => {
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.length).toBeLessThan(health.data.length);
     expect(new Set(mine.map((r) => r.csm_id)).size).toBe(1);
+    // a partner user sees only the customers their partner serves, and holds their work orders
+    const partner = await login(built.app, 'partner1@flywheel.local', 'Flywheel-Demo-2026', slug);
+    const served = json<{ data: Array<{ partner_id: string | null }> }>(
+      await partner.get('/api/v1/objects/account?limit=200'),
+    ).data;
+    expect(served.length).toBeGreaterThan(0);
+    expect(new Set(served.map((a) => a.partner_id)).size).toBe(1);
+    expect(served[0]?.partner_id).not.toBeNull();
+    const partnerWo = await tdb.one(sql<{ n: number }>`select count(*)::int as n from work_order w
+      join app_user u on u.tenant_id = w.tenant_id and u.id = w.owner_id
+      where w.tenant_id = ${tdb.tenantId} and u.partner_account_id is not null`);
+    expect(partnerWo?.n ?? 0).toBeGreaterThan(0);
     const wo = await tdb.query(sql<{
       status: string;
       n: number;

@@ -88,6 +88,16 @@ export async function loadDemoSuccess(
       ...(partner && partner !== c.id ? { partner_id: partner } : {}),
     });
   }
+  // one person per partner signs in (partner1@, partner2@): they read the partner's customers,
+  // raise lights on them and get those customers' warning work orders from the weekly runs below
+  for (const [i, partner] of partners.entries())
+    await p.users.createUser(admin, {
+      email: `partner${i + 1}@flywheel.local`,
+      name: `${personName(rng)}（渠道伙伴）`,
+      password: DEMO_PASSWORD,
+      role: 'partner',
+      partner_account_id: partner.id,
+    });
 
   // what happened at each due date decides the story before it
   const dues = await tdb.query(sql<{

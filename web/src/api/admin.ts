@@ -14,6 +14,7 @@ export interface AdminUser {
   role_id: string;
   role_key: string;
   department_id: string | null;
+  partner_account_id: string | null;
   status: string;
   locale: string | null;
   totp_enabled: boolean;
@@ -78,12 +79,14 @@ export interface UserCreateBody {
   password: string;
   role: string;
   department_id?: string | null;
+  partner_account_id?: string | null;
 }
 
 export interface UserPatchBody {
   name?: string;
   role?: string;
   department_id?: string | null;
+  partner_account_id?: string | null;
   status?: UserStatus;
 }
 

@@ -529,6 +529,7 @@ export interface paths {
             password: string;
             role: string;
             department_id?: string | null;
+            partner_account_id?: string | null;
             /** @enum {string|null} */
             locale?: 'zh-CN' | 'en-US' | null;
           };
@@ -576,7 +577,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Update a user (role, department, status) */
+    /** Update a user (role, department, partner, status) */
     patch: {
       parameters: {
         query?: never;
@@ -592,6 +593,7 @@ export interface paths {
             name?: string;
             role?: string;
             department_id?: string | null;
+            partner_account_id?: string | null;
             /** @enum {string} */
             status?: 'active' | 'disabled';
             /** @enum {string|null} */
@@ -15230,6 +15232,8 @@ export interface components {
       role_id: string;
       role_key: string;
       department_id: string | null;
+      /** @description the channel partner (an account of type partner) the user works for */
+      partner_account_id: string | null;
       /** @enum {string} */
       status: 'active' | 'disabled';
       locale: components['schemas']['Locale'] | null;

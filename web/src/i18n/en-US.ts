@@ -199,6 +199,11 @@ export const enUS: Record<MessageKey, string> = {
   'settings.users.password': 'Initial password',
   'settings.users.role': 'Role',
   'settings.users.department': 'Department',
+  'settings.users.partner': 'Partner',
+  'settings.users.partnerHint':
+    'A channel partner\'s employee: sees only the customers that partner serves and gets their warning work orders. Pick the role "Partner user".',
+  'settings.users.partnerNone': 'Our own staff',
+  'settings.users.partnerEmpty': 'No partners yet: create an account of type Partner first',
   'settings.users.status': 'Status',
   'settings.users.active': 'Active',
   'settings.users.disabled': 'Disabled',

@@ -198,6 +198,11 @@ export const zhCN = {
   'settings.users.password': '初始密码',
   'settings.users.role': '角色',
   'settings.users.department': '部门',
+  'settings.users.partner': '所属伙伴',
+  'settings.users.partnerHint':
+    '合作伙伴的员工：只看到该伙伴服务的客户，并接收这些客户的预警工单。角色请选“合作伙伴用户”。',
+  'settings.users.partnerNone': '本公司员工',
+  'settings.users.partnerEmpty': '还没有合作伙伴：先建一个类型为“合作伙伴”的客户',
   'settings.users.status': '状态',
   'settings.users.active': '启用',
   'settings.users.disabled': '已停用',

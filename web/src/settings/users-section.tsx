@@ -15,7 +15,8 @@ import {
   TreeSelect,
 } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { listRecords } from '../api/endpoints';
 import {
   adminKeys,
   createDepartment,
@@ -42,10 +43,33 @@ interface UserFormValues {
   password?: string;
   role: string;
   department_id?: string | null;
+  partner_account_id?: string | null;
   status?: UserStatus;
 }
 
-const USER_FIELDS = ['email', 'name', 'password', 'role', 'department_id', 'status'] as const;
+const USER_FIELDS = [
+  'email',
+  'name',
+  'password',
+  'role',
+  'department_id',
+  'partner_account_id',
+  'status',
+] as const;
+
+/** Accounts of type partner (a handful per tenant): whom a partner user works for. */
+function usePartners() {
+  return useQuery({
+    queryKey: ['records', 'account', 'partners'],
+    queryFn: () =>
+      listRecords('account', {
+        filter: [{ field: 'type', op: 'eq', value: 'partner' }],
+        sort: 'name',
+        limit: 200,
+      }).then((r) => r.data.map((a) => ({ id: a.id, name: String(a.name ?? '') }))),
+    staleTime: 60_000,
+  });
+}
 
 function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
   const { t, pick } = useI18n();
@@ -53,6 +77,7 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
   const qc = useQueryClient();
   const roles = useRoles().data ?? [];
   const depts = useDepartments().data ?? [];
+  const partners = usePartners();
   const [form] = Form.useForm<UserFormValues>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -66,6 +91,7 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
           name: v.name,
           role: v.role,
           department_id: v.department_id ?? null,
+          partner_account_id: v.partner_account_id ?? null,
           status: v.status,
         });
       else
@@ -75,6 +101,7 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
           password: v.password ?? '',
           role: v.role,
           department_id: v.department_id ?? null,
+          partner_account_id: v.partner_account_id ?? null,
         });
       await qc.invalidateQueries({ queryKey: adminKeys.users });
       message.success(t('common.saved'));
@@ -107,6 +134,7 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
                 name: user.name,
                 role: user.role_key,
                 department_id: user.department_id,
+                partner_account_id: user.partner_account_id,
                 status: user.status === 'disabled' ? 'disabled' : 'active',
               }
             : { role: roles.find((r) => !r.is_admin)?.key }
@@ -132,6 +160,21 @@ function UserModal({ user, onClose }: { user: AdminUser | null; onClose: () => v
         </Form.Item>
         <Form.Item name="department_id" label={t('settings.users.department')}>
           <TreeSelect allowClear treeDefaultExpandAll treeData={buildDeptTree(depts)} />
+        </Form.Item>
+        <Form.Item
+          name="partner_account_id"
+          label={t('settings.users.partner')}
+          extra={t('settings.users.partnerHint')}
+        >
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            data-testid="user-partner"
+            loading={partners.isLoading}
+            placeholder={t('settings.users.partnerNone')}
+            notFoundContent={t('settings.users.partnerEmpty')}
+            options={(partners.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          />
         </Form.Item>
         {user && (
           <Form.Item name="status" label={t('settings.users.status')}>
@@ -324,6 +367,7 @@ export function UsersSection() {
   const users = useAdminUsers();
   const roles = useRoles().data ?? [];
   const depts = useDepartments().data ?? [];
+  const partnersList = usePartners().data ?? [];
   const [editing, setEditing] = useState<AdminUser | null | 'new'>(null);
   const [resetting, setResetting] = useState<AdminUser | null>(null);
 
@@ -371,6 +415,18 @@ export function UsersSection() {
               key: 'dept',
               title: t('settings.users.department'),
               render: (_, u) => depts.find((d) => d.id === u.department_id)?.name ?? t('common.empty'),
+            },
+            {
+              key: 'partner',
+              title: t('settings.users.partner'),
+              render: (_, u) =>
+                u.partner_account_id ? (
+                  <Tag color="purple">
+                    {partnersList.find((p) => p.id === u.partner_account_id)?.name ?? t('common.empty')}
+                  </Tag>
+                ) : (
+                  t('common.empty')
+                ),
             },
             {
               key: 'status',

@@ -21,6 +21,7 @@ const me = (isAdmin: boolean, objects: Me['role']['permissions']['objects']): Me
     role_id: 'ri',
     role_key: 'r',
     department_id: null,
+    partner_account_id: null,
     status: 'active',
     locale: null,
     totp_enabled: false,

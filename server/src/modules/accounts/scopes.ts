@@ -16,14 +16,18 @@ export const myTeamAccounts = (a: Actor, editOnly = false): RawBuilder<unknown> 
   }`;
 
 /**
- * Customers served by the actor as their success manager (account.csm_id) — with a department or
- * subtree scope on accounts, also those served by CSMs of those departments (a CS director sees
- * the team's book), over alias `t`.
+ * Customers served by the actor as their success manager (account.csm_id) or, for a partner user,
+ * through their partner (account.partner_id) — with a department or subtree scope on accounts,
+ * also those served by CSMs of those departments (a CS director sees the team's book), over alias
+ * `t`.
  */
 export function servedAccounts(a: Actor, alias = 't'): RawBuilder<boolean> {
   if (a.userId === null) return sql<boolean>`false`;
   const col = sql.ref(`${alias}.csm_id`);
-  const me = sql<boolean>`${col} = ${a.userId}`;
+  // a partner user serves the partner's customers as a CSM serves their book
+  const me = a.partnerAccountId
+    ? sql<boolean>`(${col} = ${a.userId} or ${sql.ref(`${alias}.partner_id`)} = ${a.partnerAccountId})`
+    : sql<boolean>`${col} = ${a.userId}`;
   const { scope } = objectPermission(a, 'account');
   if (scope === 'all') return sql<boolean>`true`;
   if (scope === 'own' || a.departmentId === null) return me;

@@ -34,6 +34,8 @@ interface SnapshotPair {
   account_name: string;
   csm_id: string | null;
   owner_id: string | null;
+  /** For a partner-served customer: the partner's active user who gets its work orders. */
+  partner_user_id: string | null;
   score: number | null;
   status: AlertSnapshot['status'];
   login_rate: number | null;
@@ -71,9 +73,16 @@ function snapshotPairs(tdb: TenantDb, week: string, asOf: string): Promise<Snaps
       p.account_id is not null as has_prev, p.score::float8 as p_score, p.status as p_status,
       p.login_rate::float8 as p_login_rate, p.probability::float8 as p_probability, p.quotas as p_quotas,
       p.admin_user as p_admin_user, p.department_heads as p_department_heads,
-      d.due_date, d.status as due_status
+      d.due_date, d.status as due_status, pu.id as partner_user_id
     from health_snapshot s
     join account a on a.tenant_id = s.tenant_id and a.id = s.account_id and a.deleted_at is null
+    left join lateral (
+      select u.id from app_user u
+      where a.partner_id is not null and u.tenant_id = a.tenant_id and u.partner_account_id = a.partner_id
+        and u.status = 'active'
+      order by (select count(*) from work_order w where w.tenant_id = u.tenant_id and w.owner_id = u.id
+          and w.status in ('open', 'in_progress', 'reopened') and w.deleted_at is null), u.created_at, u.id
+      limit 1) pu on true
     left join health_snapshot p on p.tenant_id = s.tenant_id and p.account_id = s.account_id
       and p.week_start = ${addDaysIso(week, -7)}::date
     left join lateral (
@@ -137,8 +146,9 @@ interface OpenWorkOrder {
  * not have, so nothing is raised twice). Each new malignant alert opens a warning work order for
  * the customer's CSM — the account owner when it has none — due `dueDays[level]` after the run
  * date, or raises the open one of that customer and type again (times raised + 1, level never
- * lowered, due date kept or brought forward). Partner-served customers: there is no partner module
- * yet; when there is, their work orders go to the partner's users here.
+ * lowered, due date kept or brought forward). A partner-served customer's work order goes to that
+ * partner's users instead (DOMAIN.md §6.3): the active one with the fewest open work orders when
+ * the run starts, so a partner's team shares the load; every user of the partner sees it.
  */
 export const alertsStep: WeeklyStep = async (_platform, ctx, run) => {
   const { tdb, asOf } = ctx;
@@ -195,7 +205,7 @@ export const alertsStep: WeeklyStep = async (_platform, ctx, run) => {
       creates.push({
         id,
         account_id: a.account_id,
-        owner_id: acc.csm_id ?? acc.owner_id,
+        owner_id: acc.partner_user_id ?? acc.csm_id ?? acc.owner_id,
         alert_type: a.type,
         level: a.level,
         subject: workOrderSubject(acc.account_name, a.type, locale),

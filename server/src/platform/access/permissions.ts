@@ -37,6 +37,11 @@ export interface Actor {
   departmentId: string | null;
   /** The user's department and every department below it. */
   subtreeDepartmentIds: string[];
+  /**
+   * For a partner user (DOMAIN.md §8): the partner's account. Such a user reads the customers
+   * that partner serves (account.partner_id) beyond their role's scope. Absent or null otherwise.
+   */
+  partnerAccountId?: string | null;
   locale: Locale;
   timeZone: string;
   currency: string;

@@ -170,6 +170,9 @@ export const User = z
     role_id: id,
     role_key: z.string(),
     department_id: id.nullable(),
+    partner_account_id: id
+      .nullable()
+      .describe('the channel partner (an account of type partner) the user works for'),
     status: z.enum(['active', 'disabled']),
     locale: Locale.nullable(),
     totp_enabled: z.boolean(),

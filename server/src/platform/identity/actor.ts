@@ -15,6 +15,7 @@ interface ActorRow {
   currency: string;
   tenant_locale: string;
   subtree: string[] | null;
+  partner_account_id: string | null;
 }
 
 /** Loads what permission checks need about a user (or an API key's role) in one query. */
@@ -53,7 +54,7 @@ async function loadActorUncached(
   who: { userId: string | null; roleId?: string; apiKeyId?: string | null },
 ): Promise<Actor | undefined> {
   const r = await sql<ActorRow>`
-    select u.id as user_id, u.department_id, u.locale as user_locale,
+    select u.id as user_id, u.department_id, u.locale as user_locale, u.partner_account_id,
            r.id as role_id, r.key as role_key, r.is_admin, r.permissions,
            tn.time_zone, tn.currency, tn.locale as tenant_locale,
            (case when u.department_id is null then null else (
@@ -83,6 +84,7 @@ async function loadActorUncached(
     permissions: rolePermissionsSchema.parse(row.permissions),
     departmentId: row.department_id,
     subtreeDepartmentIds: row.subtree ?? [],
+    partnerAccountId: row.partner_account_id,
     locale,
     timeZone: row.time_zone,
     currency: row.currency,

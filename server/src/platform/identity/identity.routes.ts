@@ -263,6 +263,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
             password: z.string().max(1024),
             role: z.string().max(40),
             department_id: z.string().nullable().optional(),
+            partner_account_id: z.string().nullable().optional(),
             locale: z.enum(LOCALES).nullable().optional(),
           }),
         },
@@ -274,13 +275,14 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: IdentityRoute
       {
         schema: {
           tags: admin,
-          summary: 'Update a user (role, department, status)',
+          summary: 'Update a user (role, department, partner, status)',
           response: responses({ 200: dataOf(User) }),
           params: idParams,
           body: z.strictObject({
             name: z.string().max(80).optional(),
             role: z.string().max(40).optional(),
             department_id: z.string().nullable().optional(),
+            partner_account_id: z.string().nullable().optional(),
             status: z.enum(['active', 'disabled']).optional(),
             locale: z.enum(LOCALES).nullable().optional(),
           }),

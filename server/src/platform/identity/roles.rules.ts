@@ -78,6 +78,18 @@ export function defaultRoles(objects: StandardObject[]): RoleTemplate[] {
       isAdmin: false,
       permissions: { objects: each(full('subtree')), fields: {} },
     },
+    // a channel partner's people (DOMAIN.md §8): what they create and own, plus the customers their
+    // partner serves (app_user.partner_account_id = account.partner_id) with those customers'
+    // contacts, work orders and traffic lights; nothing of the tenant beyond that
+    {
+      key: 'partner',
+      name: { 'zh-CN': '合作伙伴用户', 'en-US': 'Partner user' },
+      isAdmin: false,
+      permissions: {
+        objects: each({ ...full('own'), delete: false, import: false, export: false }),
+        fields: {},
+      },
+    },
     {
       key: 'read_only',
       name: { 'zh-CN': '只读用户', 'en-US': 'Read-only' },

@@ -15,6 +15,7 @@ export interface UserView {
   role_id: string;
   role_key: string;
   department_id: string | null;
+  partner_account_id: string | null;
   status: string;
   locale: string | null;
   totp_enabled: boolean;
@@ -49,7 +50,7 @@ export class UsersService {
 
   async listUsers(tenantId: string): Promise<UserView[]> {
     return this.tdb(tenantId).query(sql<UserView>`
-      select u.id, u.email, u.name, u.role_id, r.key as role_key, u.department_id, u.status, u.locale, u.totp_enabled, u.locked_until, u.created_at
+      select u.id, u.email, u.name, u.role_id, r.key as role_key, u.department_id, u.partner_account_id, u.status, u.locale, u.totp_enabled, u.locked_until, u.created_at
       from app_user u join role r on r.tenant_id = u.tenant_id and r.id = u.role_id
       where u.tenant_id = ${tenantId} order by u.created_at`);
   }
@@ -69,6 +70,7 @@ export class UsersService {
       password: string;
       role: string;
       department_id?: string | null;
+      partner_account_id?: string | null;
       locale?: string | null;
     },
   ): Promise<UserView> {
@@ -84,6 +86,7 @@ export class UsersService {
     if (!role) issues.push({ field: 'role', issue: 'invalid_option', params: { value: input.role } });
     if (input.department_id !== undefined && input.department_id !== null)
       await this.checkDepartment(tdb, input.department_id, issues);
+    if (input.partner_account_id) await this.checkPartner(tdb, input.partner_account_id, issues);
     if (issues.length) throw invalid(issues);
     const dup = await tdb.one(
       sql<{ id: string }>`select id from app_user where tenant_id = ${actor.tenantId} and email = ${email}`,
@@ -93,14 +96,19 @@ export class UsersService {
     const h = await hashPassword(input.password);
     await tdb.transaction(async (tx) => {
       await tx.exec0(
-        sql`insert into app_user (tenant_id, id, email, name, password_hash, role_id, department_id, locale) values (${actor.tenantId}, ${id}, ${email}, ${input.name.trim()}, ${h}, ${role?.id}, ${input.department_id ?? null}, ${input.locale ?? null})`,
+        sql`insert into app_user (tenant_id, id, email, name, password_hash, role_id, department_id, partner_account_id, locale) values (${actor.tenantId}, ${id}, ${email}, ${input.name.trim()}, ${h}, ${role?.id}, ${input.department_id ?? null}, ${input.partner_account_id ?? null}, ${input.locale ?? null})`,
       );
       await writeAudit(tx, actor, [
         {
           action: 'admin',
           object: 'user',
           recordId: id,
-          changes: { email: [null, email], name: [null, input.name], role: [null, input.role] },
+          changes: {
+            email: [null, email],
+            name: [null, input.name],
+            role: [null, input.role],
+            ...(input.partner_account_id ? { partner_account_id: [null, input.partner_account_id] } : {}),
+          },
         },
       ]);
     });
@@ -120,6 +128,17 @@ export class UsersService {
       issues.push({ field, issue: 'invalid_reference' });
   }
 
+  /** A partner user's partner must be a live account of type partner. */
+  private async checkPartner(tdb: TenantDb, id: string, issues: FieldIssue[]): Promise<void> {
+    if (
+      !isUuid(id) ||
+      !(await tdb.one(
+        sql`select 1 from account where tenant_id = ${tdb.tenantId} and id = ${id} and type = 'partner' and deleted_at is null`,
+      ))
+    )
+      issues.push({ field: 'partner_account_id', issue: 'invalid_reference' });
+  }
+
   async updateUser(
     actor: Actor,
     id: string,
@@ -127,6 +146,7 @@ export class UsersService {
       name?: string;
       role?: string;
       department_id?: string | null;
+      partner_account_id?: string | null;
       status?: 'active' | 'disabled';
       locale?: string | null;
     },
@@ -144,6 +164,7 @@ export class UsersService {
     }
     if (input.department_id !== undefined && input.department_id !== null)
       await this.checkDepartment(tdb, input.department_id, issues);
+    if (input.partner_account_id) await this.checkPartner(tdb, input.partner_account_id, issues);
     if (input.name !== undefined && !input.name.trim()) issues.push({ field: 'name', issue: 'required' });
     if (issues.length) throw invalid(issues);
     await tdb.transaction(async (tx) => {
@@ -151,6 +172,7 @@ export class UsersService {
           name = coalesce(${input.name?.trim() ?? null}, name),
           role_id = coalesce(${roleId ?? null}::uuid, role_id),
           department_id = case when ${input.department_id !== undefined} then ${input.department_id ?? null}::uuid else department_id end,
+          partner_account_id = case when ${input.partner_account_id !== undefined} then ${input.partner_account_id ?? null}::uuid else partner_account_id end,
           status = coalesce(${input.status ?? null}, status),
           locale = case when ${input.locale !== undefined} then ${input.locale ?? null} else locale end,
           updated_at = now(), version = version + 1
@@ -164,6 +186,8 @@ export class UsersService {
       if (input.role !== undefined) changes.role = [before.role_key, input.role];
       if (input.department_id !== undefined)
         changes.department_id = [before.department_id, input.department_id];
+      if (input.partner_account_id !== undefined)
+        changes.partner_account_id = [before.partner_account_id, input.partner_account_id];
       if (input.status !== undefined) changes.status = [before.status, input.status];
       await writeAudit(tx, actor, [{ action: 'admin', object: 'user', recordId: id, changes }]);
     });
