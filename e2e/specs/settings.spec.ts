@@ -40,6 +40,51 @@ test('admin creates a user (server errors on the fields) and the new user signs 
   await expect(page.getByTestId('user-menu')).toContainText('New Hire');
 });
 
+test('admin makes a partner user: they see only the customers their partner serves (zh-CN)', async ({
+  page,
+}) => {
+  await signIn(page, ADMIN, 'zh-CN');
+  // a partner that serves customers in the demo
+  const all = (await (await page.request.get('/api/v1/objects/account?limit=200')).json()).data as {
+    partner_id: string | null;
+  }[];
+  const partnerId = all.find((a) => a.partner_id)?.partner_id ?? '';
+  const partner = (await (await page.request.get(`/api/v1/objects/account/${partnerId}`)).json()).data as {
+    id: string;
+    name: string;
+  };
+  await page.goto('/settings/users');
+  await page.getByRole('button', { name: '新建用户' }).click();
+  const form = page.getByTestId('user-form');
+  const email = `partner-${Date.now().toString(36)}@e2e.local`;
+  await form.getByLabel('邮箱').fill(email);
+  await form.getByLabel('姓名').fill('伙伴 同事');
+  await form.getByLabel('初始密码').fill('Tangerine-Orbit-2026');
+  await form.getByLabel('角色').click();
+  await page.locator('.ant-select-dropdown:visible').getByText('合作伙伴用户', { exact: true }).click();
+  // keyboard: type to search, Enter picks the match
+  await form.getByLabel('所属伙伴').fill(partner.name);
+  await expect(
+    page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: partner.name }),
+  ).toHaveCount(1);
+  await form.getByLabel('所属伙伴').press('Enter');
+  await expect(form.getByTestId('user-partner')).toContainText(partner.name);
+  await screenshot(page, 'user-partner-zh-CN');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('users-table')).toContainText(email);
+  await expect(page.getByTestId('users-table').locator('tr', { hasText: email })).toContainText(partner.name);
+
+  await page.context().clearCookies();
+  await signIn(page, { email, password: 'Tangerine-Orbit-2026' }, 'zh-CN');
+  await page.goto('/o/account');
+  await expect(page.getByTestId('list-total')).toHaveText(/^共 \d+ 条$/);
+  const served = await page.request.get('/api/v1/objects/account?limit=200');
+  const rows = (await served.json()).data as { partner_id: string | null }[];
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => r.partner_id === partner.id)).toBe(true);
+  await expect(page.getByTestId('list-total')).toHaveText(`共 ${rows.length} 条`);
+});
+
 test('granting and revoking a permission in the matrix changes the user’s navigation', async ({ page }) => {
   await signIn(page, ADMIN, 'zh-CN');
   const headers = { 'X-CSRF-Token': await csrfOf(page) };
