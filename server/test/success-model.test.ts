@@ -3,6 +3,7 @@
 // the time split's metrics beside the score-only baseline, the counted skips and exclusions,
 // probabilities written into the weekly snapshots, not_enough_history, permissions and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
 import { TenantDb } from '../src/platform/db/tenant-db.ts';
@@ -82,6 +83,43 @@ async function accounts(names: string[], csm: (i: number) => string | null): Pro
   return json<{ data: { id: string }[] }>(r).data.map((x) => x.id);
 }
 
+/**
+ * The first planted customer (due 2025-01-06, features on 2024-10-08, Asia/Shanghai): two traffic
+ * lights in the 90 days before (one a day before), one before that window and one on the day
+ * itself (neither counts); NPS answers 3 and 6 within the year before (mean 4.5), one older and one
+ * CSAT answer (neither counts).
+ */
+async function lightsAndNps(accountId: string): Promise<void> {
+  for (const at of ['2024-07-09 12:00', '2024-09-20 10:00', '2024-10-07 23:30', '2024-10-08 09:00'])
+    await tdb()
+      .exec0(sql`insert into traffic_light (tenant_id, id, account_id, color, reason, subject, created_at)
+      values (${t.tenantId}, gen_random_uuid(), ${accountId}, 'red', 'other', '按灯', (${at}::timestamp at time zone 'Asia/Shanghai'))`);
+  const contact = json<{ data: { id: string } }>(
+    await admin.post('/api/v1/objects/contact', { name: '关键用户', account_id: accountId }),
+  ).data.id;
+  const answers: [string, string, number][] = [
+    ['nps', '2023-10-01 10:00', 0],
+    ['nps', '2024-05-01 10:00', 3],
+    ['nps', '2024-09-01 10:00', 6],
+    ['csat', '2024-09-02 10:00', 1],
+  ];
+  for (const [kind, at, score] of answers) {
+    const survey = json<{ data: { id: string } }>(
+      await admin.post('/api/v1/objects/survey', { name: `${kind} ${at}`, kind }),
+    ).data.id;
+    const inv = crypto.randomUUID();
+    await tdb()
+      .exec0(sql`insert into survey_invitation (tenant_id, id, survey_id, round, account_id, contact_id, email,
+        token_hash, expires_at)
+      values (${t.tenantId}, ${inv}, ${survey}, ${at.slice(0, 7)}, ${accountId}, ${contact}, 'k@example.test', ${inv}, now())`);
+    await tdb()
+      .exec0(sql`insert into survey_response (tenant_id, id, survey_id, invitation_id, round, kind, account_id,
+        contact_id, score, category, submitted_at)
+      values (${t.tenantId}, gen_random_uuid(), ${survey}, ${inv}, ${at.slice(0, 7)}, ${kind}, ${accountId}, ${contact},
+        ${score}, ${kind === 'nps' ? 'detractor' : 'dissatisfied'}, (${at}::timestamp at time zone 'Asia/Shanghai'))`);
+  }
+}
+
 async function dept(name: string): Promise<string> {
   return json<{ data: { id: string } }>(
     await admin.post('/api/v1/admin/departments', { name, parent_id: null }),
@@ -123,6 +161,7 @@ beforeAll(async () => {
     () => csm1.userId,
   );
   Object.assign(extra, { x1, x2, x3, x4, x5, x6, p1, p2, p3 });
+  await lightsAndNps(planted[0]?.id as string);
   // skipped: no snapshot at all; a snapshot older than 26 weeks before the feature date
   await due(x1 as string, '2025-06-02', 'churned');
   await due(x2 as string, '2025-09-01', 'churned');
@@ -281,7 +320,7 @@ describe('training', () => {
       churned: 30,
       skipped_no_snapshot: 2,
       skipped_no_score: 1,
-      features_missing: ['traffic_lights', 'nps'],
+      features_missing: [],
     });
     // sorted by due date: the first 42 train, the last 18 test
     const test = planted.slice(42);
@@ -326,6 +365,11 @@ describe('training', () => {
     // nothing varies in ARR, tenure, work orders here: standardised to 0, weight 0
     expect(w.arr_log).toBe(0);
     expect(w.open_work_orders).toBe(0);
+    // lights and NPS (one customer of 60, see lightsAndNps): 2 lights, answered, mean 4.5
+    const mean = Object.fromEntries(m.features.map((f) => [f.name, f.mean]));
+    expect(mean.lights_90d).toBeCloseTo(2 / 60, 4);
+    expect(mean.nps_answered).toBeCloseTo(1 / 60, 4);
+    expect(mean.nps_mean).toBeCloseTo(4.5 / 60, 4);
   });
 
   it('the weekly run writes the model probability and top factors into the snapshots', async () => {
@@ -351,6 +395,9 @@ describe('training', () => {
       arr_log: 0,
       tenure_months: 0,
       open_work_orders: 0,
+      lights_90d: 0,
+      nps_answered: 0,
+      nps_mean: 0,
     };
     const eta = m.features.reduce(
       (s, f) => s + (f.weight * ((x[f.name] ?? 0) - f.mean)) / f.scale,

@@ -346,4 +346,7 @@ export const successEnUS: Record<keyof typeof successZhCN, string> = {
   'cs.feature.arr_log': 'ARR size',
   'cs.feature.tenure_months': 'Months as a customer',
   'cs.feature.open_work_orders': 'Open warning work orders',
+  'cs.feature.lights_90d': 'Traffic lights in the last 90 days',
+  'cs.feature.nps_answered': 'Answered NPS in the last year',
+  'cs.feature.nps_mean': 'Mean NPS answer in the last year',
 };

@@ -329,4 +329,7 @@ export const successZhCN = {
   'cs.feature.arr_log': 'ARR 规模',
   'cs.feature.tenure_months': '合作月数',
   'cs.feature.open_work_orders': '未关闭预警工单数',
+  'cs.feature.lights_90d': '近 90 天按灯次数',
+  'cs.feature.nps_answered': '一年内有 NPS 回答',
+  'cs.feature.nps_mean': '一年内 NPS 平均分',
 };

@@ -34,6 +34,9 @@ const FEATURE_LABEL: Record<string, MessageKey> = {
   arr_log: 'cs.feature.arr_log',
   tenure_months: 'cs.feature.tenure_months',
   open_work_orders: 'cs.feature.open_work_orders',
+  lights_90d: 'cs.feature.lights_90d',
+  nps_answered: 'cs.feature.nps_answered',
+  nps_mean: 'cs.feature.nps_mean',
 };
 
 /** A renewal-model feature in the UI language (a feature added on the server later shows as named there). */

@@ -24,6 +24,9 @@ export const FEATURES = [
   'arr_log',
   'tenure_months',
   'open_work_orders',
+  'lights_90d',
+  'nps_answered',
+  'nps_mean',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -39,9 +42,17 @@ export interface FeatureInput {
   arr: number;
   tenureMonths: number;
   openWorkOrders: number;
+  /** traffic lights raised on the customer in the 90 days before the day */
+  lights90d: number;
+  /** mean NPS answer (0–10) of the customer's contacts in the year before the day; null without one */
+  npsMean: number | null;
 }
 
-/** The feature vector (FEATURES order): trends are 0 when the earlier score is missing; ARR as log1p(yuan). */
+/**
+ * The feature vector (FEATURES order): trends are 0 when the earlier score is missing; ARR as
+ * log1p(yuan); a customer nobody answered a survey for has nps_answered 0 and nps_mean 0 — the
+ * indicator lets the model tell "no answer" from "answered 0".
+ */
 export function featureVector(f: FeatureInput): number[] {
   const dim = (k: string): number => f.dimensions[k] ?? 0;
   return [
@@ -56,6 +67,9 @@ export function featureVector(f: FeatureInput): number[] {
     Math.log1p(Math.max(0, f.arr) / 100),
     Math.max(0, f.tenureMonths),
     Math.max(0, f.openWorkOrders),
+    Math.max(0, f.lights90d),
+    f.npsMean === null ? 0 : 1,
+    f.npsMean ?? 0,
   ];
 }
 

@@ -32,6 +32,10 @@ export const MIN_EXAMPLES = 30;
 export const MIN_PER_CLASS = 5;
 /** A snapshot older than this before the feature date no longer describes the customer. */
 const MAX_STALE_DAYS = 26 * 7;
+/** Traffic lights raised this many days before the feature date count (a quarter of trouble). */
+const LIGHTS_DAYS = 90;
+/** NPS answers this many days before the feature date count (surveys run once or twice a year). */
+const NPS_DAYS = 365;
 /** L2 penalty on the standardised weights (mild: a dozen features, tens to thousands of examples). */
 const LAMBDA = 1;
 const TRAIN_SHARE = 0.7;
@@ -54,6 +58,8 @@ interface FeatureRow {
   score_13w: number | null;
   first_start: string | null;
   open_work_orders: number;
+  lights_90d: number;
+  nps_mean: number | null;
 }
 
 const DAYS_PER_MONTH = 365.25 / 12;
@@ -74,14 +80,17 @@ function vectorOf(r: FeatureRow): number[] | null {
     arr: r.arr ?? 0,
     tenureMonths: r.first_start ? daysBetween(r.first_start, r.feature_date) / DAYS_PER_MONTH : 0,
     openWorkOrders: r.open_work_orders,
+    lights90d: r.lights_90d,
+    npsMean: r.nps_mean,
   });
 }
 
 /**
  * Features for `base` rows (key, account_id, feature_date, week_start, due_date, status): the
  * snapshot of `week_start` with the scores 4 and 13 weeks before it, the first subscription start
- * on or before the feature date, and the warning work orders open on it (created before the day
- * began in the tenant's time zone, not resolved by then).
+ * on or before the feature date, the warning work orders open on it (created before the day
+ * began in the tenant's time zone, not resolved by then), the traffic lights raised in the 90
+ * days before it and the mean NPS answer of the year before it.
  */
 async function featureRows(tdb: TenantDb, base: RawBuilder<unknown>): Promise<FeatureRow[]> {
   const tz = await tenantTimeZone(tdb);
@@ -95,12 +104,25 @@ async function featureRows(tdb: TenantDb, base: RawBuilder<unknown>): Promise<Fe
       where w.deleted_at is null
         and w.created_at < (b.feature_date::timestamp at time zone ${tz})
         and (w.resolved_at is null or w.resolved_at >= (b.feature_date::timestamp at time zone ${tz}))
+      group by b.key),
+    lt as (select b.key, count(*)::int as n from base b
+      join traffic_light l on l.tenant_id = ${t} and l.account_id = b.account_id
+      where l.deleted_at is null
+        and l.created_at < (b.feature_date::timestamp at time zone ${tz})
+        and l.created_at >= ((b.feature_date - ${LIGHTS_DAYS}::int)::timestamp at time zone ${tz})
+      group by b.key),
+    nps as (select b.key, avg(r.score)::float8 as mean from base b
+      join survey_response r on r.tenant_id = ${t} and r.account_id = b.account_id
+      where r.deleted_at is null and r.kind = 'nps'
+        and r.submitted_at < (b.feature_date::timestamp at time zone ${tz})
+        and r.submitted_at >= ((b.feature_date - ${NPS_DAYS}::int)::timestamp at time zone ${tz})
       group by b.key)
     select b.key, b.account_id, to_char(b.feature_date, 'YYYY-MM-DD') as feature_date,
       to_char(b.due_date, 'YYYY-MM-DD') as due_date, b.status, to_char(s.week_start, 'YYYY-MM-DD') as week_start,
       s.score::float8 as score, s.dimensions, s.arr::float8 as arr,
       s4.score::float8 as score_4w, s13.score::float8 as score_13w,
-      to_char(fs.first_start, 'YYYY-MM-DD') as first_start, coalesce(wo.n, 0) as open_work_orders
+      to_char(fs.first_start, 'YYYY-MM-DD') as first_start, coalesce(wo.n, 0) as open_work_orders,
+      coalesce(lt.n, 0) as lights_90d, nps.mean as nps_mean
     from base b
     left join health_snapshot s on s.tenant_id = ${t} and s.account_id = b.account_id and s.week_start = b.week_start
     left join health_snapshot s4 on s4.tenant_id = ${t} and s4.account_id = b.account_id and s4.week_start = b.week_start - 28
@@ -109,6 +131,8 @@ async function featureRows(tdb: TenantDb, base: RawBuilder<unknown>): Promise<Fe
       where l.tenant_id = ${t} and l.account_id = b.account_id and l.deleted_at is null and l.status <> 'cancelled'
         and l.service_start <= b.feature_date) fs on true
     left join wo on wo.key = b.key
+    left join lt on lt.key = b.key
+    left join nps on nps.key = b.key
     order by b.key`);
 }
 
@@ -277,7 +301,7 @@ export async function fitRenewalModel(
       baseline: roundEval(baseEval),
       fit: { lambda: LAMBDA, iterations: final.iterations, converged: final.converged },
       // traffic lights and NPS (DOMAIN.md §6.4–§6.5) have no tables yet: features once they do
-      features_missing: ['traffic_lights', 'nps'],
+      features_missing: [],
     },
   };
 }

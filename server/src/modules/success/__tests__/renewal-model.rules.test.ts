@@ -193,9 +193,24 @@ describe('features and the time split', () => {
       arr: 12_000_000,
       tenureMonths: 14.5,
       openWorkOrders: 2,
+      lights90d: 3,
+      npsMean: 4.5,
     });
     expect(v).toHaveLength(FEATURES.length);
-    expect(v).toEqual([62.5, 50, 80, 70, 75, 40, -7.5, 0, Math.log1p(120_000), 14.5, 2]);
+    expect(v).toEqual([62.5, 50, 80, 70, 75, 40, -7.5, 0, Math.log1p(120_000), 14.5, 2, 3, 1, 4.5]);
+    // nobody answered: the indicator says so, the mean is not read as a 0
+    const none = featureVector({
+      score: 62.5,
+      dimensions: {},
+      score4wAgo: null,
+      score13wAgo: null,
+      arr: 0,
+      tenureMonths: 0,
+      openWorkOrders: 0,
+      lights90d: 0,
+      npsMean: null,
+    });
+    expect(none.slice(-3)).toEqual([0, 0, 0]);
   });
   it('trains on the earliest 70 % by due date and tests on the rest', () => {
     const ex = Array.from({ length: 10 }, (_, i) => ({
