@@ -19,6 +19,7 @@ import {
   type Client,
   type TestTenant,
 } from './harness.ts';
+import { insertWeek, TOP, WEAK, type Day } from './usage-weeks.ts';
 
 type Err = { error: { code: string; key: string; details: { field: string; code: string }[] } };
 const issues = (r: { json(): unknown }) =>
@@ -32,30 +33,7 @@ const acc: Record<string, string> = {};
 const users: Record<string, { id: string; client: Client }> = {};
 const tdb = () => TenantDb.for(built.platform.db, t.tenantId);
 
-interface Day {
-  purchased: number;
-  activated: number;
-  login: number;
-  bi: number;
-  modules: Record<string, number>;
-}
-// 96.0 and 5.3 with the default weights (hand-computed in success-alerts.test.ts)
-const TOP: Day = {
-  purchased: 20,
-  activated: 18,
-  login: 15,
-  bi: 6,
-  modules: { account: 2, contract: 1, order: 1, payment: 1, invoice: 1 },
-};
-const WEAK: Day = { purchased: 50, activated: 20, login: 3, bi: 0, modules: { account: 1 } };
-
-async function week(accountId: string, monday: string, d: Day): Promise<void> {
-  await tdb().exec0(sql`insert into usage_daily (tenant_id, account_id, day, purchased_seats, activated_seats,
-      logged_in_users_7d, bi_users_7d, module_records)
-    select ${t.tenantId}, ${accountId}, g::date, ${d.purchased}, ${d.activated}, ${d.login}, ${d.bi},
-      ${JSON.stringify(d.modules)}::jsonb
-    from generate_series(${monday}::date, ${monday}::date + 6, interval '1 day') g`);
-}
+const week = (accountId: string, monday: string, d: Day) => insertWeek(tdb(), accountId, monday, d);
 
 async function account(key: string, body: Record<string, unknown>): Promise<void> {
   const r = await admin.post('/api/v1/objects/account', { name: `${key} 渠道测试有限公司`, ...body });
