@@ -15,6 +15,7 @@ import { performanceEnUS } from '../performance/i18n.en-US';
 import { subscriptionsEnUS } from '../subscriptions/i18n.en-US';
 import { successEnUS } from '../success/i18n.en-US';
 import { lightsEnUS } from '../success/i18n-lights.en-US';
+import { surveysEnUS } from '../success/i18n-surveys.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -33,6 +34,7 @@ export const enUS: Record<MessageKey, string> = {
   ...subscriptionsEnUS,
   ...successEnUS,
   ...lightsEnUS,
+  ...surveysEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

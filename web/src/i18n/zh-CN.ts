@@ -14,6 +14,7 @@ import { performanceZhCN } from '../performance/i18n.zh-CN';
 import { subscriptionsZhCN } from '../subscriptions/i18n.zh-CN';
 import { successZhCN } from '../success/i18n.zh-CN';
 import { lightsZhCN } from '../success/i18n-lights.zh-CN';
+import { surveysZhCN } from '../success/i18n-surveys.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -33,6 +34,7 @@ export const zhCN = {
   ...subscriptionsZhCN,
   ...successZhCN,
   ...lightsZhCN,
+  ...surveysZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -97,6 +97,10 @@ describe('navigation', () => {
     expect(item?.path).toBe('/cash/price-lists');
     expect(item?.object?.api_name).toBe('price_list');
   });
+  it('opens surveys in their customer-success page instead of the generic list', () => {
+    const nav = buildNav(me(false, { survey: readOnly }), [obj('survey', 'success')]);
+    expect(nav.find((g) => g.key === 'success')?.items[0]?.path).toBe('/success/surveys');
+  });
   it('hides what a role may not read, and Settings for non-admins', () => {
     const nav = buildNav(me(false, { contact: readOnly }), objects);
     // the approvals inbox is everyone's: anyone may be named an approver

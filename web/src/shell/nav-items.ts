@@ -47,6 +47,7 @@ const MODULE_GROUP: Record<string, NavGroupKey> = {
  */
 const OBJECT_PAGE: Record<string, string> = {
   price_list: '/cash/price-lists',
+  survey: '/success/surveys',
 };
 
 export interface NavGroup {
