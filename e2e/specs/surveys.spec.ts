@@ -176,4 +176,25 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await expect(listed.getByTestId('survey-responses')).toHaveText('1');
   await expect(listed).toContainText('-100.0');
   await screenshot(page, 'surveys-list');
+
+  // (e) the light is resolved and closed: the call-back is due on the customer's page, and recorded there
+  const lights = (await api.get(`/api/v1/success/lights?account_id=${acc.id}`)).data as { id: string }[];
+  const lightId = lights[0]?.id ?? '';
+  await api.post(`/api/v1/lights/${lightId}/resolve`, {
+    root_cause: 'defect',
+    note: '月结报表导出超时，已优化查询',
+  });
+  await api.post(`/api/v1/lights/${lightId}/close`, {});
+  await page.goto(`/o/account/${acc.id}`);
+  const feedback = page.getByTestId('account-feedback').getByTestId('feedback-item');
+  await expect(feedback).toHaveCount(1);
+  await expect(feedback).toContainText('NPS 2');
+  await feedback.getByRole('button', { name: '记录回访结果' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(dialog.getByText('请填写回访结果')).toBeVisible();
+  await dialog.getByLabel('回访结果').fill('已回访财务负责人，导出已恢复，客户认可');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(feedback.getByTestId('callback-outcome')).toContainText('导出已恢复');
+  await screenshot(page, 'surveys-callback-recorded');
 });

@@ -97,6 +97,15 @@ describe('navigation', () => {
     expect(item?.path).toBe('/cash/price-lists');
     expect(item?.object?.api_name).toBe('price_list');
   });
+  it('lists the traffic-light board once: the object opens the board', () => {
+    const nav = buildNav(me(false, { traffic_light: readOnly, account: readOnly }), [
+      obj('traffic_light', 'success'),
+    ]);
+    const paths = nav.flatMap((g) => g.items.map((i) => i.path));
+    expect(paths.filter((p) => p === '/success/lights')).toHaveLength(1);
+    expect(paths).not.toContain('/o/traffic_light');
+  });
+
   it('opens surveys in their customer-success page instead of the generic list', () => {
     const nav = buildNav(me(false, { survey: readOnly }), [obj('survey', 'success')]);
     expect(nav.find((g) => g.key === 'success')?.items[0]?.path).toBe('/success/surveys');

@@ -48,6 +48,7 @@ const MODULE_GROUP: Record<string, NavGroupKey> = {
 const OBJECT_PAGE: Record<string, string> = {
   price_list: '/cash/price-lists',
   survey: '/success/surveys',
+  traffic_light: '/success/lights',
 };
 
 export interface NavGroup {
@@ -216,7 +217,11 @@ export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
     const path = OBJECT_PAGE[o.api_name] ?? `/o/${o.api_name}`;
     add(group, { key: path, path, object: o });
   }
-  for (const p of PAGES) if (p.visible(me)) add(p.group, { key: p.path, path: p.path, label: p.label });
+  for (const p of PAGES) {
+    // a page an object already opens (the traffic-light board) is listed once, under the object
+    if (!p.visible(me) || groups.get(p.group)?.items.some((i) => i.key === p.path)) continue;
+    add(p.group, { key: p.path, path: p.path, label: p.label });
+  }
   if (me.role.is_admin) add('settings', { key: '/settings', path: '/settings' });
   return NAV_GROUP_ORDER.flatMap((k) => {
     const g = groups.get(k);
