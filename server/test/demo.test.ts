@@ -628,3 +628,57 @@ describe('demo customer engagement', () => {
     expect(res.periods.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('demo service tiers and touch rate', () => {
+  it('has tiered customers, a touch rate of 60–92% differing per CSM, overdue touches, a reassigned book', async () => {
+    const r = json<{
+      data: {
+        overall: { due: number; touched: number; rate: number | null };
+        by_csm: Array<{ csm_name: string | null; due: number; rate: number | null }>;
+        by_tier: Array<{ tier_key: string; customers: number }>;
+        trend: Array<{ due: number; rate: number | null }>;
+        last_run_on: string | null;
+      };
+    }>(await admin.get('/api/v1/success/touch-rate')).data;
+    console.log(
+      'demo touch rate',
+      r.overall,
+      r.by_csm.map((c) => c.rate),
+      r.trend.map((p) => p.rate),
+    );
+    expect(r.last_run_on).toBe(today());
+    expect(r.overall.due).toBeGreaterThan(15);
+    expect(r.overall.rate).toBeGreaterThanOrEqual(60);
+    expect(r.overall.rate).toBeLessThanOrEqual(92);
+    expect(new Set(r.by_csm.map((c) => c.rate)).size).toBeGreaterThan(1);
+    for (const k of ['A', 'B', 'C'])
+      expect(r.by_tier.find((x) => x.tier_key === k)?.customers, k).toBeGreaterThan(0);
+    expect(r.trend.filter((p) => p.due > 0).length).toBeGreaterThanOrEqual(5);
+    const overdue = json<{ data: unknown[] }>(await admin.get('/api/v1/success/touches/overdue')).data;
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(Number(summary.tier_reassigned)).toBeGreaterThan(0);
+  });
+});
+
+describe('demo lifecycle journeys', () => {
+  it('has journeys at several stages: some completed, some on time, some overdue with a task each', async () => {
+    const keys = Object.keys(summary).filter((k) => k.startsWith('journey'));
+    console.log('demo journeys', JSON.stringify(Object.fromEntries(keys.map((k) => [k, summary[k]]))));
+    expect(Number(summary.journeys)).toBeGreaterThanOrEqual(8);
+    expect(Number(summary.journeys_completed)).toBeGreaterThan(0);
+    expect(Number(summary.journeys_overdue)).toBeGreaterThan(0);
+    expect(Number(summary.journey_overdue_tasks)).toBe(Number(summary.journeys_overdue));
+    const active = json<{ data: Array<{ current_stage: string | null; overdue: boolean }> }>(
+      await admin.get('/api/v1/success/journeys'),
+    ).data;
+    expect(new Set(active.map((j) => j.current_stage)).size).toBeGreaterThanOrEqual(3);
+    expect(active.some((j) => !j.overdue)).toBe(true);
+    const report = json<{
+      data: { stages: Array<{ key: string; completed: number; mean_days: number | null; open: number }> };
+    }>(await admin.get('/api/v1/success/journeys/report')).data;
+    expect(report.stages.filter((s) => s.completed > 0).length).toBeGreaterThanOrEqual(3);
+    expect(report.stages.every((s) => s.completed === 0 || s.mean_days !== null)).toBe(true);
+    // the trial run's completion sent the milestone CSAT to key users
+    expect(Number(summary.journey_csat_invited)).toBeGreaterThan(0);
+  });
+});

@@ -53,6 +53,8 @@ const DueRenewalsPage = lazy(() => import('./subscriptions/renewals-page'));
 const SuccessCockpitPage = lazy(() => import('./success/cockpit-page'));
 const CsmIncentivePage = lazy(() => import('./success/incentive-page'));
 const LightsPage = lazy(() => import('./success/lights-page'));
+const JourneysPage = lazy(() => import('./success/journeys-page'));
+const TouchPage = lazy(() => import('./success/touch-page'));
 const SurveysPage = lazy(() => import('./success/surveys-page'));
 const SurveyPage = lazy(() => import('./success/survey-page'));
 const SurveyPublicPage = lazy(() => import('./success/survey-public-page'));
@@ -176,6 +178,8 @@ export function AppRoutes() {
         <Route path="success" element={page(<SuccessCockpitPage />)} />
         <Route path="success/incentive" element={page(<CsmIncentivePage />)} />
         <Route path="success/lights" element={page(<LightsPage />)} />
+        <Route path="success/journeys" element={page(<JourneysPage />)} />
+        <Route path="success/touch" element={page(<TouchPage />)} />
         <Route path="success/surveys" element={page(<SurveysPage />)} />
         <Route path="success/surveys/:id" element={page(<SurveyPage />)} />
         <Route path="*" element={<NotFoundPage />} />

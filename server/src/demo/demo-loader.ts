@@ -10,6 +10,8 @@ import { loadDemoCash } from './demo-cash.ts';
 import { loadDemoSubscriptions } from './demo-subscriptions.ts';
 import { loadDemoSuccess } from './demo-success.ts';
 import { loadDemoEngagement } from './demo-engagement.ts';
+import { loadDemoJourneys } from './demo-journeys.ts';
+import { loadDemoTiers } from './demo-tiers.ts';
 import type { Rng } from './generator.ts';
 import {
   company,
@@ -132,6 +134,10 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
   const success = await loadDemoSuccess(p, actor, rng);
   // traffic lights, complaints and NPS/CSAT surveys on the installed base (demo-engagement.ts)
   const engagement = await loadDemoEngagement(p, actor);
+  // lifecycle journeys of the recently signed customers, some done, some late (demo-journeys.ts)
+  const journeys = await loadDemoJourneys(p, actor);
+  // service tiers, the CSMs' calls and visits, touch rate and round-robin assignment (demo-tiers.ts)
+  const tiers = await loadDemoTiers(p, actor);
   return {
     users: users.length,
     accounts: createdAccounts.length,
@@ -142,6 +148,8 @@ export async function loadDemoData(p: Platform, tenantId: string): Promise<Recor
     ...subscriptions,
     ...success,
     ...engagement,
+    ...journeys,
+    ...tiers,
     user_password: DEMO_PASSWORD,
   };
 }

@@ -14586,6 +14586,825 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/success/journeys/template': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's journey template: stages, planned days, key tasks and their result kinds */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['JourneyTemplate'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Saves a new version of the journey template (administrators; journeys under way keep theirs) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the current version (409 when it moved) */
+            version?: number;
+            /** @description 0–3650, default 90 */
+            start_window_days?: number;
+            stages: {
+              key: string;
+              name: string;
+              planned_days?: number | null;
+              csat?: boolean;
+              tasks?: {
+                key: string;
+                name: string;
+                /** @enum {string} */
+                result: 'checkbox' | 'note' | 'file';
+                required?: boolean;
+              }[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['JourneyTemplate'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/journeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Journeys the caller may see (under way by default), overdue first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description active | completed | cancelled */
+          status?: string;
+          /** @description true: only journeys whose current stage is overdue */
+          overdue?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['JourneySummary'][];
+              meta: {
+                total: number;
+                overdue: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/journeys/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stage durations of a period: per stage completed, mean and median days, late, under way and overdue */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default: 180 days before to) */
+          from?: string;
+          /** @description YYYY-MM-DD (default today) */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['JourneyDurations'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts/{id}/journey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's journey (the one under way, else the latest) and all its journeys */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'] | null;
+              meta: {
+                journeys: components['schemas']['JourneySummary'][];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Starts a journey by hand (409 journey_exists while one is under way) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description YYYY-MM-DD, not after today (default today) */
+            started_on?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/journeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One journey with its stages and key tasks */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/journeys/{id}/stages/{stage}/tasks/{task}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Records a key task's verifiable result on a stage not yet completed */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          stage: string;
+          task: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description checkbox tasks */
+            done?: boolean;
+            /** @description note tasks (≤ 2000; empty clears) */
+            note?: string | null;
+            /** @description file tasks: a file attached to the customer (null clears) */
+            attachment_id?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/journeys/{id}/complete-stage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Completes the current stage once its required key tasks have their results; the next stage starts that day */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description the current stage (409 journey_stage_not_current otherwise) */
+            stage_key: string;
+            /** @description YYYY-MM-DD: not before the stage was entered, not after today */
+            completed_on?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'];
+              meta: {
+                surveys: {
+                  survey_id: string;
+                  survey_name: string;
+                  round: string;
+                  invited: number;
+                  skipped: number;
+                  no_key_users: boolean;
+                  /** @description why nothing was sent (e.g. survey_not_active) */
+                  error: string | null;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/journeys/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancels a journey under way with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            version?: number;
+            /** @description required, ≤ 500 */
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['Journey'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/tiers/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service tier rules (first match wins), cadence, teams and which activities count as touches */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ServiceTierSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    /** Replace the tier rules and/or the touch mapping (administrators) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tiers?: {
+              key: string;
+              /** @description null: the UI shows “Tier {key}” */
+              label: string | null;
+              /**
+               * @description all: every set condition holds; any: one is enough
+               * @enum {string}
+               */
+              match: 'all' | 'any';
+              /** @description ARR on the day ≥ this, in minor units (fen); null: no ARR condition */
+              min_arr_fen: number | null;
+              /** @description account grade one of these; empty: any */
+              grades: string[];
+              /** @description account industry one of these (case-insensitive); empty: any */
+              industries: string[];
+              call_every_days: number | null;
+              visit_every_days: number | null;
+              team: {
+                /** @description the CSMs of the tier; empty: the department’s CSMs, else every active CSM */
+                user_ids: string[];
+                /**
+                 * Format: uuid
+                 * @description with no user_ids: active users with role csm in this department and below
+                 */
+                department_id: string | null;
+              };
+            }[];
+            touch_types?: {
+              call: ('visit' | 'call' | 'meeting' | 'email' | 'wechat' | 'demo' | 'note')[];
+              visit: ('visit' | 'call' | 'meeting' | 'email' | 'wechat' | 'demo' | 'note')[];
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['ServiceTierSettings'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/tiers/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run the success.tiers job now (administrators): re-tier customers, assign CSMs by round robin, remind overdue touches */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description YYYY-MM-DD (default today) */
+            as_of?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['JobRun'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/touch-rate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Touch rate (翻动率) on a day of the customers the caller serves: overall, per CSM, per tier, trend by period */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default today) */
+          as_of?: string;
+          /** @description week | month | quarter (default month): the trend's periods */
+          period?: string;
+          /** @description one CSM's book (within the caller's) */
+          csm_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['TouchRate'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/touches/overdue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Required touches overdue on a day among the customers the caller serves, most overdue first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description YYYY-MM-DD (default today) */
+          as_of?: string;
+          csm_id?: string;
+          /** @description call | visit */
+          kind?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: components['schemas']['OverdueTouch'][];
+              meta: {
+                total: number;
+                as_of: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/public/forms/{form_key}': {
     parameters: {
       query?: never;
@@ -18493,6 +19312,268 @@ export interface components {
         key_user: boolean;
         comment: string;
       }[];
+    };
+    JourneyTemplateTask: {
+      /** @description a–z, 0–9, _ (starts with a letter, ≤ 24); unique in its stage */
+      key: string;
+      name: string;
+      /**
+       * @description checkbox: ticked; note: a written note; file: a file on the customer
+       * @enum {string}
+       */
+      result: 'checkbox' | 'note' | 'file';
+      required: boolean;
+    };
+    JourneyTemplateStage: {
+      /** @description a–z, 0–9, _ (starts with a letter, ≤ 24); unique */
+      key: string;
+      name: string;
+      /** @description days to its due day (null: no due day) */
+      planned_days: number | null;
+      /** @description completing it sends the active journey_stage surveys */
+      csat: boolean;
+      tasks: components['schemas']['JourneyTemplateTask'][];
+    };
+    JourneyTemplate: {
+      /** @description 0: the built-in template */
+      version: number;
+      is_default: boolean;
+      /** @description a confirmed new order signed at most this many days ago starts a journey (0: never) */
+      start_window_days: number;
+      stages: components['schemas']['JourneyTemplateStage'][];
+      /** Format: date-time */
+      updated_at: string | null;
+      updated_by_name: string | null;
+    };
+    JourneyTask: {
+      key: string;
+      name: string;
+      /** @enum {string} */
+      result: 'checkbox' | 'note' | 'file';
+      required: boolean;
+      /** @description the verifiable result is recorded */
+      done: boolean;
+      /** Format: date-time */
+      done_at: string | null;
+      done_by: string | null;
+      done_by_name: string | null;
+      note: string | null;
+      attachment_id: string | null;
+      file_name: string | null;
+      /** @description the file is still attached to the customer */
+      file_present: boolean;
+    };
+    JourneyStage: {
+      key: string;
+      name: string;
+      position: number;
+      planned_days: number | null;
+      csat: boolean;
+      /** @enum {string} */
+      state: 'done' | 'current' | 'pending' | 'skipped';
+      /** @description YYYY-MM-DD */
+      entered_on: string | null;
+      /** @description YYYY-MM-DD */
+      due_on: string | null;
+      /** @description YYYY-MM-DD */
+      completed_on: string | null;
+      completed_by: string | null;
+      completed_by_name: string | null;
+      /** @description entered → completed, or → today while under way */
+      days: number | null;
+      overdue: boolean;
+      overdue_days: number;
+      /** @description the task the overdue check made */
+      overdue_task_id: string | null;
+      tasks: components['schemas']['JourneyTask'][];
+    };
+    JourneySummary: {
+      id: string;
+      account_id: string;
+      account_name: string;
+      /** @enum {string} */
+      status: 'active' | 'completed' | 'cancelled';
+      current_stage: string | null;
+      current_stage_name: string | null;
+      /** @description YYYY-MM-DD */
+      current_due_on: string | null;
+      /** @description the current stage is past its due day */
+      overdue: boolean;
+      overdue_days: number;
+      /** @description the customer's CSM, else the account owner */
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description YYYY-MM-DD */
+      started_on: string;
+      /** @description YYYY-MM-DD */
+      completed_on: string | null;
+      stages_done: number;
+      stages_total: number;
+    };
+    Journey: {
+      id: string;
+      account_id: string;
+      account_name: string;
+      /** @enum {string} */
+      status: 'active' | 'completed' | 'cancelled';
+      current_stage: string | null;
+      current_stage_name: string | null;
+      /** @description YYYY-MM-DD */
+      current_due_on: string | null;
+      /** @description the current stage is past its due day */
+      overdue: boolean;
+      overdue_days: number;
+      /** @description the customer's CSM, else the account owner */
+      owner_id: string | null;
+      owner_name: string | null;
+      /** @description YYYY-MM-DD */
+      started_on: string;
+      /** @description YYYY-MM-DD */
+      completed_on: string | null;
+      stages_done: number;
+      stages_total: number;
+      version: number;
+      /** @description the confirmed order that started it (null: by hand) */
+      order_id: string | null;
+      order_number: string | null;
+      template_version: number;
+      /** Format: date-time */
+      cancelled_at: string | null;
+      cancel_reason: string | null;
+      /** @description the caller may record results, complete stages and cancel */
+      may_advance: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      stages: components['schemas']['JourneyStage'][];
+    };
+    JourneyDurations: {
+      /** @description YYYY-MM-DD */
+      from: string;
+      /** @description YYYY-MM-DD */
+      to: string;
+      /** @description the day stages under way are counted on (to, or today) */
+      as_of: string;
+      started: number;
+      completed: number;
+      cancelled: number;
+      stages: {
+        key: string;
+        name: string;
+        planned_days: number | null;
+        completed: number;
+        mean_days: number | null;
+        median_days: number | null;
+        completed_late: number;
+        open: number;
+        open_overdue: number;
+      }[];
+    };
+    ServiceTierSettings: {
+      tiers: {
+        key: string;
+        /** @description null: the UI shows “Tier {key}” */
+        label: string | null;
+        /**
+         * @description all: every set condition holds; any: one is enough
+         * @enum {string}
+         */
+        match: 'all' | 'any';
+        /** @description ARR on the day ≥ this, in minor units (fen); null: no ARR condition */
+        min_arr_fen: number | null;
+        /** @description account grade one of these; empty: any */
+        grades: string[];
+        /** @description account industry one of these (case-insensitive); empty: any */
+        industries: string[];
+        call_every_days: number | null;
+        visit_every_days: number | null;
+        team: {
+          /** @description the CSMs of the tier; empty: the department’s CSMs, else every active CSM */
+          user_ids: string[];
+          /**
+           * Format: uuid
+           * @description with no user_ids: active users with role csm in this department and below
+           */
+          department_id: string | null;
+        };
+      }[];
+      touch_types: {
+        call: ('visit' | 'call' | 'meeting' | 'email' | 'wechat' | 'demo' | 'note')[];
+        visit: ('visit' | 'call' | 'meeting' | 'email' | 'wechat' | 'demo' | 'note')[];
+      };
+    };
+    TouchRate: {
+      as_of: string;
+      /** @enum {string} */
+      period: 'week' | 'month' | 'quarter';
+      /** @description the period holding as_of */
+      from: string;
+      to: string;
+      /** @description as_of of the last successful success.tiers run */
+      last_run_on: string | null;
+      overall: {
+        /** @description customers due: in a tier that requires touches */
+        due: number;
+        /** @description of those, every required touch within cadence */
+        touched: number;
+        /** @description touched ÷ due × 100, one decimal; null when nobody is due */
+        rate: number | null;
+      };
+      by_csm: {
+        csm_id: string | null;
+        csm_name: string | null;
+        /** @description customers due: in a tier that requires touches */
+        due: number;
+        /** @description of those, every required touch within cadence */
+        touched: number;
+        /** @description touched ÷ due × 100, one decimal; null when nobody is due */
+        rate: number | null;
+        /** @description customers with an overdue call */
+        overdue_calls: number;
+        /** @description customers with an overdue visit */
+        overdue_visits: number;
+      }[];
+      by_tier: {
+        tier_key: string;
+        label: string;
+        call_every_days: number | null;
+        visit_every_days: number | null;
+        customers: number;
+        /** @description customers due: in a tier that requires touches */
+        due: number;
+        /** @description of those, every required touch within cadence */
+        touched: number;
+        /** @description touched ÷ due × 100, one decimal; null when nobody is due */
+        rate: number | null;
+      }[];
+      trend: {
+        from: string;
+        to: string;
+        as_of: string;
+        /** @description customers due: in a tier that requires touches */
+        due: number;
+        /** @description of those, every required touch within cadence */
+        touched: number;
+        /** @description touched ÷ due × 100, one decimal; null when nobody is due */
+        rate: number | null;
+      }[];
+    };
+    OverdueTouch: {
+      account_id: string;
+      account_name: string;
+      tier_key: string;
+      tier_label: string;
+      csm_id: string | null;
+      csm_name: string | null;
+      /** @enum {string} */
+      kind: 'call' | 'visit';
+      every_days: number;
+      last_touch_on: string | null;
+      /** @description the last day the touch was on time */
+      due_on: string;
+      on_cadence: boolean;
+      days_overdue: number;
     };
     Attachment: {
       id: string;

@@ -15,7 +15,9 @@ import { performanceEnUS } from '../performance/i18n.en-US';
 import { subscriptionsEnUS } from '../subscriptions/i18n.en-US';
 import { successEnUS } from '../success/i18n.en-US';
 import { lightsEnUS } from '../success/i18n-lights.en-US';
+import { journeysEnUS } from '../success/i18n-journeys.en-US';
 import { surveysEnUS } from '../success/i18n-surveys.en-US';
+import { tiersEnUS } from '../success/i18n-tiers.en-US';
 
 export const enUS: Record<MessageKey, string> = {
   ...leadsEnUS,
@@ -34,7 +36,9 @@ export const enUS: Record<MessageKey, string> = {
   ...subscriptionsEnUS,
   ...successEnUS,
   ...lightsEnUS,
+  ...journeysEnUS,
   ...surveysEnUS,
+  ...tiersEnUS,
   'app.name': 'Flywheel CRM',
   'common.loading': 'Loading…',
   'common.save': 'Save',

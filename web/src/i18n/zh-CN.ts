@@ -14,7 +14,9 @@ import { performanceZhCN } from '../performance/i18n.zh-CN';
 import { subscriptionsZhCN } from '../subscriptions/i18n.zh-CN';
 import { successZhCN } from '../success/i18n.zh-CN';
 import { lightsZhCN } from '../success/i18n-lights.zh-CN';
+import { journeysZhCN } from '../success/i18n-journeys.zh-CN';
 import { surveysZhCN } from '../success/i18n-surveys.zh-CN';
+import { tiersZhCN } from '../success/i18n-tiers.zh-CN';
 
 // Module pages keep their messages next to their code; the parity test covers them too.
 export const zhCN = {
@@ -34,7 +36,9 @@ export const zhCN = {
   ...subscriptionsZhCN,
   ...successZhCN,
   ...lightsZhCN,
+  ...journeysZhCN,
   ...surveysZhCN,
+  ...tiersZhCN,
   'app.name': 'Flywheel CRM',
   'common.loading': '加载中…',
   'common.save': '保存',

@@ -58,6 +58,7 @@ export const RECORD_PANELS: Partial<Record<string, Panel>> = {
     () => import('../subscriptions/account-subscriptions-panel'),
     () => import('../success/account-health-panel'),
     () => import('../success/account-lights-panel'),
+    () => import('../success/account-journey-panel'),
     () => import('../success/account-feedback-panel'),
   ),
 };

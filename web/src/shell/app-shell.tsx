@@ -10,7 +10,7 @@ import {
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe, useObjects } from '../api/queries';
 import { useI18n } from '../i18n/i18n-context';
-import { buildNav, NAV_GROUP_LABEL } from './nav-items';
+import { buildNav, NAV_GROUP_LABEL, selectedNavKey } from './nav-items';
 import { GlobalSearch } from './global-search';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
@@ -60,7 +60,10 @@ export function AppShell() {
       ),
     })),
   }));
-  const selected = nav.flatMap((g) => g.items).find((i) => location.pathname.startsWith(i.path))?.key;
+  const selected = selectedNavKey(
+    nav.flatMap((g) => g.items),
+    location.pathname,
+  );
 
   const menu = (inDrawer: boolean) =>
     objects.isLoading ? (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Me, ObjectMeta } from '../api/types';
-import { buildNav } from './nav-items';
+import { buildNav, selectedNavKey } from './nav-items';
 
 const obj = (api_name: string, module: string, is_custom = false): ObjectMeta => ({
   api_name,
@@ -65,6 +65,8 @@ describe('navigation', () => {
       '/success',
       '/success/incentive',
       '/success/lights',
+      '/success/journeys',
+      '/success/touch',
     ]);
     expect(buildNav(me(false, { lead: readOnly }), []).some((g) => g.key === 'success')).toBe(false);
   });
@@ -122,5 +124,19 @@ describe('navigation', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('selectedNavKey', () => {
+  const items = ['/success', '/success/lights', '/o/account', '/o/account_pool', '/'].map((p) => ({
+    key: p,
+    path: p,
+  }));
+  it('picks the longest path the URL is inside, on a segment boundary', () => {
+    expect(selectedNavKey(items, '/success/lights')).toBe('/success/lights');
+    expect(selectedNavKey(items, '/success')).toBe('/success');
+    expect(selectedNavKey(items, '/o/account_pool/12')).toBe('/o/account_pool');
+    expect(selectedNavKey(items, '/o/account/12')).toBe('/o/account');
+    expect(selectedNavKey(items, '/settings')).toBe('/');
   });
 });

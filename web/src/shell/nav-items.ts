@@ -201,6 +201,20 @@ const PAGES: { group: NavGroupKey; path: string; label: MessageKey; visible: (me
     label: 'nav.lights',
     visible: (me) => canDo(me, 'account', 'read'),
   },
+  {
+    // journeys are read through the account scope, like lights
+    group: 'success',
+    path: '/success/journeys',
+    label: 'nav.journeys',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
+  {
+    // the touch rate of the book the caller serves (a CSM: their own customers)
+    group: 'success',
+    path: '/success/touch',
+    label: 'nav.touchRate',
+    visible: (me) => canDo(me, 'account', 'read'),
+  },
 ];
 
 /** Groups and items the signed-in role may open; empty groups are left out. */
@@ -227,4 +241,18 @@ export function buildNav(me: Me, objects: ObjectMeta[]): NavGroup[] {
     const g = groups.get(k);
     return g ? [g] : [];
   });
+}
+
+/**
+ * The item the current path belongs to: the longest item path it starts with, on a segment
+ * boundary — /success/lights is the board, not the cockpit at /success; /o/account is not
+ * /o/account_pool.
+ */
+export function selectedNavKey(items: { key: string; path: string }[], pathname: string): string | undefined {
+  let best: { key: string; path: string } | undefined;
+  for (const i of items) {
+    const inside = pathname === i.path || pathname.startsWith(i.path.endsWith('/') ? i.path : `${i.path}/`);
+    if (inside && (!best || i.path.length > best.path.length)) best = i;
+  }
+  return best?.key;
 }

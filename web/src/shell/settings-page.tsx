@@ -21,6 +21,8 @@ import { AccountSettingsSection } from '../accounts/settings-section';
 import { ApprovalsSettingsSection } from '../approvals/designer-section';
 import { SubscriptionSettingsSection } from '../subscriptions/settings-section';
 import { HealthModelSection } from '../success/settings-section';
+import { JourneyTemplateSection } from '../success/journey-template-section';
+import { TierSettingsSection } from '../success/tiers-settings';
 
 const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode }[] = [
   { key: 'users', label: 'settings.tab.users', render: () => <UsersSection /> },
@@ -40,6 +42,8 @@ const SECTIONS: { key: string; label: MessageKey; render: () => React.ReactNode 
   { key: 'approvals', label: 'settings.tab.approvals', render: () => <ApprovalsSettingsSection /> },
   { key: 'subscriptions', label: 'sub.settings.tab', render: () => <SubscriptionSettingsSection /> },
   { key: 'health-model', label: 'cs.settings.tab', render: () => <HealthModelSection /> },
+  { key: 'journeys', label: 'journeys.settings.tab', render: () => <JourneyTemplateSection /> },
+  { key: 'service-tiers', label: 'tiers.settings.tab', render: () => <TierSettingsSection /> },
 ];
 
 /** Administration; the server refuses every admin call for other roles (403) as well. */

@@ -15,6 +15,11 @@ import { registerLightRoutes, LIGHT_EVENTS } from './lights.routes.ts';
 import { successLightsJob } from './lights.jobs.ts';
 import { surveyObject, surveyResponseObject } from './surveys.objects.ts';
 import { registerPublicSurveyRoutes, registerSurveyRoutes, SURVEY_EVENTS } from './surveys.routes.ts';
+import { registerJourneyRoutes } from './journeys.routes.ts';
+import { JOURNEY_EVENTS } from './journeys.service.ts';
+import { journeysSubscriber, successJourneysJob } from './journeys.jobs.ts';
+import { registerTierRoutes } from './tiers.routes.ts';
+import { successTiersJob, TIER_EVENTS } from './tiers.jobs.ts';
 
 /**
  * Customer success (DOMAIN.md §6.1–§6.3, §6.7; docs/HEALTH.md): usage telemetry, weekly health
@@ -25,13 +30,22 @@ export const successModule: ModuleDef = {
   name: 'success',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   objects: [workOrderObject, trafficLightObject, complaintObject, surveyObject, surveyResponseObject],
-  jobs: (platform) => [successWeeklyJob(platform), successIncentiveJob, successModelJob(), successLightsJob],
+  jobs: (platform) => [
+    successWeeklyJob(platform),
+    successIncentiveJob,
+    successModelJob(),
+    successLightsJob,
+    successJourneysJob,
+    successTiersJob,
+  ],
   events: [
     'csm_statement.approved',
     'csm_statement.locked',
     ...WORK_ORDER_EVENTS,
     ...LIGHT_EVENTS,
     ...SURVEY_EVENTS,
+    ...JOURNEY_EVENTS,
+    ...TIER_EVENTS,
   ],
   routes(app, platform) {
     registerHealthRoutes(app, platform);
@@ -41,7 +55,11 @@ export const successModule: ModuleDef = {
     registerWorkOrderRoutes(app, platform);
     registerLightRoutes(app, platform);
     registerSurveyRoutes(app, platform);
+    registerJourneyRoutes(app, platform);
+    registerTierRoutes(app, platform);
   },
+  // a confirmed new order starts its customer's journey (journeys.jobs.ts)
+  subscribers: () => [journeysSubscriber()],
   async publicRoutes(app, platform) {
     await registerPublicSurveyRoutes(app, platform);
   },

@@ -427,6 +427,42 @@ export const messages = {
     'zh-CN': '该答复没有回访任务（红灯关闭后才会生成）',
     'en-US': 'This response has no call-back task (one is made when its red light closes)',
   },
+  // customer engagement: service tiers and touch cadence
+  duplicate_tier_key: { 'zh-CN': '与其他服务等级的标识重复', 'en-US': 'is the key of another tier too' },
+  tier_unreachable: {
+    'zh-CN': '前面的服务等级「{key}」没有条件、已包含所有客户，此等级永远不会匹配',
+    'en-US': 'can never match: tier {key} before it has no conditions and takes every customer',
+  },
+  // customer engagement: lifecycle journeys
+  duplicate_journey_key: {
+    'zh-CN': '与其他阶段（或本阶段其他关键任务）的标识重复',
+    'en-US': 'is the key of another stage (or another task of the stage) too',
+  },
+  result_required: {
+    'zh-CN': '须先记录该关键任务的可验证结果',
+    'en-US': 'needs its verifiable result before the stage is completed',
+  },
+  not_account_file: { 'zh-CN': '须是该客户上的附件', 'en-US': 'must be a file attached to this customer' },
+  before_entered: {
+    'zh-CN': '不能早于进入该阶段的日期（{entered}）',
+    'en-US': 'must not be before the day the stage was entered ({entered})',
+  },
+  journey_state_conflict: {
+    'zh-CN': '客户旅程当前状态（{status}）不允许此操作',
+    'en-US': 'The journey is {status}, which does not allow this',
+  },
+  journey_stage_not_current: {
+    'zh-CN': '阶段「{stage}」不是当前阶段（当前：{current}）',
+    'en-US': 'Stage {stage} is not the current stage ({current})',
+  },
+  journey_stage_completed: {
+    'zh-CN': '该阶段已完成，关键任务结果不能再修改',
+    'en-US': 'The stage is completed; its key task results can no longer change',
+  },
+  journey_exists: {
+    'zh-CN': '该客户已有进行中的客户旅程',
+    'en-US': 'This customer already has a journey under way',
+  },
 } as const satisfies Record<string, Labels>;
 
 export type MessageKey = keyof typeof messages;
