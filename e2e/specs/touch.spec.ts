@@ -43,3 +43,32 @@ test('touch rate: the dashboard, an overdue call logged from its row leaves the 
   await expect(settings.getByTestId('tier-card-1').locator('.ant-form-item-explain-error')).toBeVisible();
   await screenshot(page, 'tiers-settings-error');
 });
+
+test("a CSM's day lists their overdue calls and visits, and a call logged there leaves the list", async ({
+  page,
+}) => {
+  const api = await page.request.post('/api/v1/auth/login', {
+    data: { email: 'csm1@flywheel.local', password: 'Flywheel-Demo-2026' },
+  });
+  expect(api.ok()).toBe(true);
+  const me = (await (await page.request.get('/api/v1/me')).json()).data.user as { id: string };
+  const overdue = (await (await page.request.get(`/api/v1/success/touches/overdue?csm_id=${me.id}`)).json())
+    .data as { account_name: string; kind: string }[];
+  expect(overdue.length).toBeGreaterThan(0);
+  await signIn(page, { email: 'csm1@flywheel.local', password: 'Flywheel-Demo-2026' }, 'zh-CN');
+  await page.goto('/my-day');
+  const card = page.getByTestId('my-day-touches');
+  await expect(card.getByTestId('my-day-touches-count')).toContainText(String(overdue.length));
+  const rows = card.getByTestId('my-day-touch');
+  const call = overdue.find((o) => o.kind === 'call');
+  test.skip(!call, 'no overdue call in this book');
+  const row = rows.filter({ hasText: call?.account_name ?? '' }).filter({ hasText: '回访逾期' });
+  await expect(row).toHaveCount(1);
+  await screenshot(page, 'my-day-touches');
+  await row.getByTestId('my-day-touch-log').click();
+  const dialog = page.getByTestId('activity-quick-add');
+  await expect(dialog.getByLabel('主题')).toHaveValue(`电话 · ${call?.account_name ?? ''}`);
+  await dialog.getByTestId('activity-submit').click();
+  await expect(page.getByText('已记录跟进')).toBeVisible();
+  await expect(row).toHaveCount(0);
+});

@@ -34,6 +34,7 @@ import {
   type RelatedObject,
 } from './api';
 import { useActivityQuickAdd } from './log-activity-button';
+import { tierKeys, useMyOverdueTouches, type OverdueTouch } from '../success/tiers-api';
 import { OBJECT_LABEL, TYPE_ICON } from './type-icons';
 import { liveSearch } from '../objects/live-search';
 
@@ -97,6 +98,11 @@ export default function MyDayPage({ asHome = false }: { asHome?: boolean }) {
   const mayRead = canDo(me, 'activity', 'read') || canDo(me, 'task', 'read');
   const q = useMyDay(date, !!me && mayRead);
   const quick = useActivityQuickAdd();
+  // a CSM's calls and visits past their tier's cadence (docs/ENGAGEMENT.md "touch rate")
+  const touches = useMyOverdueTouches(q.data?.date, me?.user.id);
+  const refreshTouches = () => qc.invalidateQueries({ queryKey: tierKeys.touch });
+  const callLog = useActivityQuickAdd({ defaultType: 'call', onLogged: refreshTouches });
+  const visitLog = useActivityQuickAdd({ defaultType: 'visit', onLogged: refreshTouches });
   const [completing, setCompleting] = useState<string | null>(null);
   const now = q.dataUpdatedAt;
   const timeZone = q.data?.time_zone ?? me?.tenant.time_zone ?? 'Asia/Shanghai';
@@ -189,6 +195,47 @@ export default function MyDayPage({ asHome = false }: { asHome?: boolean }) {
           </div>
         </div>
       </Space>
+    </div>
+  );
+
+  const touchRow = (r: OverdueTouch) => (
+    <div
+      key={`${r.account_id}:${r.kind}`}
+      style={{ ...rowStyle, display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' }}
+      data-testid="my-day-touch"
+    >
+      <div style={{ flex: '1 1 180px', minWidth: 0 }}>
+        <Link to={`/o/account/${r.account_id}`}>{r.account_name}</Link>
+        <div>
+          <Space size={[8, 0]} wrap>
+            <Tag color={r.days_overdue > r.every_days ? 'red' : 'orange'}>
+              {t(r.kind === 'call' ? 'myDay.touchCall' : 'myDay.touchVisit', { n: r.days_overdue })}
+            </Tag>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {r.last_touch_on
+                ? t('myDay.lastFollowed', { date: formatDate(r.last_touch_on, locale) })
+                : t('myDay.neverFollowed')}
+              {' · '}
+              {r.tier_label}
+            </Typography.Text>
+          </Space>
+        </div>
+      </div>
+      {callLog.canLog && (
+        <Button
+          size="small"
+          onClick={() =>
+            (r.kind === 'call' ? callLog : visitLog).open({
+              object: 'account',
+              id: r.account_id,
+              name: r.account_name,
+            })
+          }
+          data-testid="my-day-touch-log"
+        >
+          {t('myDay.logFollowUp')}
+        </Button>
+      )}
     </div>
   );
 
@@ -343,9 +390,22 @@ export default function MyDayPage({ asHome = false }: { asHome?: boolean }) {
               )}
             </SectionCard>
           </Col>
+          {touches.data && touches.data.meta.total > 0 && (
+            <Col xs={24} lg={12}>
+              <SectionCard title={t('myDay.touches')} count={touches.data.meta.total} testId="my-day-touches">
+                {touches.data.data.slice(0, 10).map(touchRow)}
+                {more(touches.data.meta.total, Math.min(10, touches.data.data.length))}
+                <Link to="/success/touch" style={{ display: 'block', marginTop: 8, fontSize: 12 }}>
+                  {t('myDay.touchesAll')}
+                </Link>
+              </SectionCard>
+            </Col>
+          )}
         </Row>
       )}
       {quick.element}
+      {callLog.element}
+      {visitLog.element}
     </div>
   );
 }

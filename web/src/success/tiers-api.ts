@@ -51,3 +51,12 @@ export const fetchOverdue = (asOf: string, csm: string | null) =>
   apiFetch<{ data: OverdueTouch[]; meta: { total: number; as_of: string } }>(
     `/api/v1/success/touches/overdue${buildQuery({ as_of: asOf, csm_id: csm })}`,
   );
+
+/** My day: the caller's own overdue calls and visits (customers they serve as CSM) on `asOf`. */
+export const useMyOverdueTouches = (asOf: string | undefined, userId: string | undefined) =>
+  useQuery({
+    queryKey: tierKeys.overdue(asOf ?? '', userId ?? null),
+    queryFn: () => fetchOverdue(asOf ?? '', userId ?? null),
+    enabled: !!asOf && !!userId,
+    retry: false,
+  });
