@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Button, Grid, Layout, Menu, Spin } from 'antd';
 import {
   AppstoreOutlined,
@@ -35,6 +35,11 @@ export function AppShell() {
   const objects = useObjects();
   const location = useLocation();
   const navigate = useNavigate();
+  // a new page starts at its top (the browser keeps the old page's scroll in a single-page app);
+  // filters and tabs change only the query string and keep the reader where they are
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [location.pathname]);
   const [collapsed, setCollapsed] = useState(false);
   // Phones (< 768 px): no sider; the same menu opens in a drawer from a header button.
   const screens = Grid.useBreakpoint();

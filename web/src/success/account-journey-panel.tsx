@@ -451,11 +451,21 @@ function CompleteModal({
       if (invited > 0) void message.info(t('journeys.csatSent', { n: invited }));
       onClose();
     } catch (err) {
+      // name each task the server refused on (`tasks.<key>`), and re-read the journey: what the
+      // page showed (a file still attached) may be what changed meanwhile
+      const taskName = (field: string | undefined) =>
+        field?.startsWith('tasks.') ? s.tasks.find((k) => `tasks.${k.key}` === field)?.name : undefined;
       setProblem(
         err instanceof ApiError && err.details.length
-          ? err.details.map((d) => d.issue).join('; ')
+          ? err.details
+              .map((d) => {
+                const name = taskName(d.field);
+                return name ? `${name}: ${d.issue}` : d.issue;
+              })
+              .join('; ')
           : errorText(err, t),
       );
+      void qc.invalidateQueries({ queryKey: journeyKeys.all });
     } finally {
       setBusy(false);
     }
