@@ -61,7 +61,8 @@ test("a CSM's day lists their overdue calls and visits, and a call logged there 
   await expect(card.getByTestId('my-day-touches-count')).toContainText(String(overdue.length));
   const rows = card.getByTestId('my-day-touch');
   const call = overdue.find((o) => o.kind === 'call');
-  test.skip(!call, 'no overdue call in this book');
+  // the demo leaves every CSM's book with late calls (docs/ENGAGEMENT.md "In the demo")
+  expect(call, "an overdue call in csm1's book").toBeTruthy();
   const row = rows.filter({ hasText: call?.account_name ?? '' }).filter({ hasText: '回访逾期' });
   await expect(row).toHaveCount(1);
   await screenshot(page, 'my-day-touches');
