@@ -130,7 +130,7 @@ test("a customer's journey: the first stage's results recorded on the account pa
     await complete.click();
     const dialog = page.getByRole('dialog');
     await expect(dialog).toContainText(`完成阶段「${first.name}」`);
-    await dialog.getByTestId('journey-complete-submit').click();
+    await dialog.getByRole('button', { name: '完成本阶段' }).click();
     await expect(dialog.getByRole('alert')).toContainText('须先记录该关键任务的可验证结果');
     await screenshot(page, 'journeys-complete-refused');
     await dialog.getByRole('button', { name: /取\s*消/ }).click();
@@ -150,7 +150,7 @@ test("a customer's journey: the first stage's results recorded on the account pa
   await complete.click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByRole('textbox', { name: '完成日期' })).toHaveValue(today);
-  await dialog.getByTestId('journey-complete-submit').click();
+  await dialog.getByRole('button', { name: '完成本阶段' }).click();
   await expect(page.getByText(`已完成「${first.name}」`)).toBeVisible();
   await expect(dialog).toBeHidden();
   await expect(step(first.name)).toHaveClass(/ant-steps-item-finish/);

@@ -478,7 +478,6 @@ function CompleteModal({
       onOk={() => void submit()}
       confirmLoading={busy}
       okText={t('journeys.complete')}
-      okButtonProps={{ 'data-testid': 'journey-complete-submit' } as Record<string, string>}
       destroyOnHidden
     >
       {problem && <Alert type="error" showIcon role="alert" title={problem} style={{ marginBottom: 12 }} />}
