@@ -184,6 +184,10 @@ describe('raising a light', () => {
     expect(issues(bad)).toEqual(['color:invalid_value', 'reason:invalid_value']);
     const empty = await raise(csm1, 'A', { color: 'red', reason: 'other', description: '  ' });
     expect(issues(empty)).toEqual(['description:required']);
+    // a field the endpoint does not know is named itself, beside the other problems
+    const extra = await raise(csm1, 'A', { color: 'red', reason: 'other', description: 'x', colour: 'red' });
+    expect(extra.statusCode).toBe(422);
+    expect(issues(extra)).toEqual(['colour:unknown_field']);
     // a sales rep who cannot read A, a CSM of another customer book: no such customer for them
     expect((await raise(rep, 'A', { color: 'red', reason: 'other', description: 'x' })).statusCode).toBe(404);
     expect((await raise(csm2, 'A', { color: 'red', reason: 'other', description: 'x' })).statusCode).toBe(

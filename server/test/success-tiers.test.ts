@@ -227,7 +227,7 @@ describe('tier settings', () => {
     // zh-CN by default: the message names the catch-all tier in front of it
     expect(msg.find((d) => d.field === 'tiers[2]')?.issue).toContain('「C」');
     expect(issues(await put(admin, { tiers: [] }))).toEqual(['tiers:invalid_value']);
-    expect(issues(await put(admin, { nope: 1 }))).toEqual(['body:invalid_value']);
+    expect(issues(await put(admin, { nope: 1 }))).toEqual(['nope:unknown_field']);
     const after = json<{ data: unknown }>(await admin.get('/api/v1/success/tiers/settings')).data;
     expect(after).toEqual(DEFAULT_TIER_SETTINGS);
   });

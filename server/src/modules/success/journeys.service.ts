@@ -4,8 +4,8 @@ import type { Platform } from '../../platform/platform.ts';
 import { objectPermission, type Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
 import { isUuid } from '../../platform/db/ids.ts';
-import { AppError, forbidden, invalid, notFound, type FieldIssue } from '../../platform/http/errors.ts';
-import { zodIssues } from '../../platform/http/zod-issues.ts';
+import { AppError, forbidden, invalid, notFound } from '../../platform/http/errors.ts';
+import { parseBody } from '../../platform/http/zod-issues.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
 import { emitEvents } from '../../platform/events/outbox.ts';
 import { isValidDate } from '../../platform/metadata/values.rules.ts';
@@ -242,22 +242,6 @@ const TaskBody = z.strictObject({
 });
 const CompleteBody = z.strictObject({ version, stage_key: z.string(), completed_on: dateText.optional() });
 const CancelBody = z.strictObject({ version, reason: text(500) });
-
-/**
- * A body parsed by a strict schema; every problem a 422 naming its field — an unknown key as
- * `<key>: unknown_field` rather than the whole body.
- */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const unknown: FieldIssue[] = r.error.issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => ({ field: [...i.path.map(String), k].join('.'), issue: 'unknown_field' as const }))
-      : [],
-  );
-  const rest = new z.ZodError(r.error.issues.filter((i) => i.code !== 'unrecognized_keys'));
-  throw invalid([...unknown, ...(rest.issues.length ? zodIssues('', rest) : [])]);
-}
 
 export class JourneysService {
   constructor(private readonly p: Platform) {}
