@@ -596,6 +596,39 @@ describe('team performance', () => {
   });
 });
 
+describe('concurrent settlement', () => {
+  // last: its credit would change the figures the tests above check
+  beforeAll(async () => settings({ creditSource: 'order' }));
+
+  it('two events of one order settled at the same moment book its credit once', async () => {
+    const o = await order(rep, 5_000);
+    expect((await rep.post(`/api/v1/orders/${o.id}/confirm`, {})).statusCode).toBe(200);
+    const ev = await tdb()
+      .one(sql<StoredEvent>`select id, tenant_id, type, object, record_id, actor_user_id, payload, created_at
+      from outbox_event where tenant_id = ${t.tenantId} and type = 'order.confirmed' and record_id = ${o.id}`);
+    if (!ev) throw new Error('no order.confirmed event');
+    // the first settlement stays open while a second one (another node, another event of the
+    // same order) starts: it must wait and then see the credit already booked
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let settled = (): void => undefined;
+    const firstSettled = new Promise<void>((r) => (settled = r));
+    const first = tdb().transaction(async (tx) => {
+      await performanceSubscriber().handle(ev, tx);
+      settled();
+      await held;
+    });
+    await firstSettled;
+    const second = tdb().transaction((tx) => performanceSubscriber().handle(ev, tx));
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await Promise.all([first, second]);
+    expect(await totals(o.id)).toEqual({ 'rep:revenue': 5_000 });
+    await drain();
+    expect(await totals(o.id)).toEqual({ 'rep:revenue': 5_000 });
+  });
+});
+
 describe('dispatch', () => {
   it('every event of the tenant was delivered without a subscriber error', async () => {
     await drain();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Platform } from '../../platform/platform.ts';
 import { objectPermission, type Actor } from '../../platform/access/permissions.ts';
 import { TenantDb } from '../../platform/db/tenant-db.ts';
+import { lockInTenant } from '../../platform/db/locks.ts';
 import { isUuid, newId } from '../../platform/db/ids.ts';
 import { AppError, badRequest, forbidden, invalid } from '../../platform/http/errors.ts';
 import { writeAudit } from '../../platform/audit/audit.ts';
@@ -365,6 +366,10 @@ export function performanceSubscriber(): Subscriber {
     name: 'cash.performance',
     types: [...ORDER_EVENTS, 'order.updated', ...PAYMENT_EVENTS, 'sales_target.updated'],
     async handle(ev: StoredEvent, tx: TenantDb): Promise<void> {
+      // Settlement reads the credit booked so far and writes the difference: two nodes settling
+      // events of the same order or payment at once would both see the old state and book twice
+      // (or both create a month's statement). One settlement at a time per tenant; they are short.
+      await lockInTenant(tx, 'cash.performance');
       if (ev.type === 'sales_target.updated') {
         await recomputeStatements(tx, await targetMonths(tx, ev.payload.ids));
         return;
