@@ -67,10 +67,14 @@ test("a customer's journey: the first stage's results recorded on the account pa
   // the stages as a timeline, the first under way since today
   const steps = panel.getByTestId('journey-steps');
   for (const s of journey.stages) await expect(steps.getByText(s.name, { exact: true })).toBeVisible();
-  const step = (name: string) => steps.locator('.ant-steps-item').filter({ hasText: name });
-  await expect(step(first.name)).toHaveClass(/ant-steps-item-process/);
-  await expect(step(first.name)).toContainText(today);
-  await expect(step(second.name)).toHaveClass(/ant-steps-item-wait/);
+  const step = (key: string) => steps.getByTestId(`journey-stage-${key}`);
+  const stepDates = (key: string) => steps.getByTestId(`journey-stage-${key}-dates`);
+  await expect(step(first.key)).toHaveText(first.name);
+  await expect(step(first.key)).toHaveAttribute('data-state', 'current');
+  await expect(step(first.key)).toHaveAttribute('aria-current', 'step');
+  await expect(stepDates(first.key)).toContainText(today);
+  await expect(step(second.key)).toHaveAttribute('data-state', 'pending');
+  await expect(step(second.key)).not.toHaveAttribute('aria-current');
 
   // the first stage's key tasks, each with the kind of result it needs
   const detail = panel.getByTestId('journey-stage');
@@ -78,12 +82,16 @@ test("a customer's journey: the first stage's results recorded on the account pa
   for (const k of first.tasks)
     await expect(detail.getByTestId(`journey-task-${k.key}`)).toContainText(k.name);
 
-  // nothing recorded yet: completing is refused, and the button says how many results are missing
+  // nothing recorded yet: completing is refused, and the stage says — as text anyone can read, the
+  // disabled button described by it — which results are still needed
   const complete = detail.getByTestId('journey-complete');
+  const needed = detail.getByTestId('journey-still-needed');
+  const stillNeeded = (tasks: Task[]) => `还需完成：${tasks.map((k) => k.name).join('、')}`;
   await expect(complete).toBeDisabled();
-  await complete.hover();
-  await expect(page.getByRole('tooltip')).toBeVisible();
-  await expect(page.getByRole('tooltip')).toHaveText(`还有 ${required.length} 项关键任务缺少可验证结果`);
+  await expect(needed).toBeVisible();
+  await expect(needed).toHaveText(stillNeeded(required));
+  await expect(complete).toHaveAccessibleDescription(stillNeeded(required));
+  await detail.scrollIntoViewIfNeeded();
   await screenshot(page, 'journeys-panel-start');
   // the server refuses it too, naming every missing result
   const refused = await page.request.post(`/api/v1/journeys/${journey.id}/complete-stage`, {
@@ -96,9 +104,11 @@ test("a customer's journey: the first stage's results recorded on the account pa
   );
   expect(fields.sort()).toEqual(required.map((k) => `tasks.${k.key}`).sort());
 
-  // the results, from the panel: ticks, notes, the signed file
+  // the results, from the panel: ticks, notes, the signed file; the hint shrinks as they come in
+  const recorded: string[] = [];
   for (const k of first.tasks) {
     const row = detail.getByTestId(`journey-task-${k.key}`);
+    await expect(row).toHaveAttribute('data-done', 'false');
     if (k.result === 'checkbox') {
       const box = row.getByRole('checkbox');
       await box.check();
@@ -113,8 +123,14 @@ test("a customer's journey: the first stage's results recorded on the account pa
       await expect(row.getByRole('link', { name: `${k.name}-${u}.pdf` })).toBeVisible();
       await expect(row.getByRole('img', { name: '已完成' })).toBeVisible();
     }
+    await expect(row).toHaveAttribute('data-done', 'true');
+    recorded.push(k.key);
+    const left = required.filter((r) => !recorded.includes(r.key));
+    if (left.length) await expect(needed).toHaveText(stillNeeded(left));
   }
+  await expect(needed).toBeHidden();
   await expect(complete).toBeEnabled();
+  await expect(complete).not.toHaveAttribute('aria-describedby');
   // the file also sits in the customer's files
   if (fileTask)
     await expect(page.getByTestId('record-attachments')).toContainText(`${fileTask.name}-${u}.pdf`);
@@ -139,10 +155,38 @@ test("a customer's journey: the first stage's results recorded on the account pa
     await page.reload();
     const row = detail.getByTestId(`journey-task-${fileTask.key}`);
     await expect(row.locator('del')).toHaveText(`${fileTask.name}-${u}.pdf`);
+    await expect(row).toHaveAttribute('data-done', 'false');
     await expect(complete).toBeDisabled();
+    await expect(needed).toHaveText(stillNeeded([fileTask]));
     // the signed file again
     await row.locator('input[type="file"]').setInputFiles(signedFile(`${fileTask.name}-${u}-2.pdf`));
     await expect(row.getByRole('link', { name: `${fileTask.name}-${u}-2.pdf` })).toBeVisible();
+    await expect(complete).toBeEnabled();
+
+    // removed on this page, from the customer's files: the journey panel follows at once (no
+    // reload) — the task is open again and the stage says so
+    const files = page.getByTestId('record-attachments');
+    const secondFile = `${fileTask.name}-${u}-2.pdf`;
+    await files
+      .getByTestId('attachment-row')
+      .filter({ hasText: secondFile })
+      .getByRole('button', { name: `删除 ${secondFile}` })
+      .click();
+    await page.getByRole('button', { name: /^删\s*除$/ }).click();
+    await expect(files.getByTestId('attachment-row').filter({ hasText: secondFile })).toHaveCount(0);
+    await expect(row).toHaveAttribute('data-done', 'false');
+    await expect(row.locator('del')).toHaveText(secondFile);
+    await expect(row.getByRole('img', { name: '已完成' })).toBeHidden();
+    await expect(needed).toHaveText(stillNeeded([fileTask]));
+    await expect(complete).toBeDisabled();
+    await expect(complete).toHaveAccessibleDescription(stillNeeded([fileTask]));
+    await detail.scrollIntoViewIfNeeded();
+    await screenshot(page, 'journeys-file-removed');
+    // and once more from the panel, which also lists it among the customer's files
+    await row.locator('input[type="file"]').setInputFiles(signedFile(`${fileTask.name}-${u}-3.pdf`));
+    await expect(row.getByRole('link', { name: `${fileTask.name}-${u}-3.pdf` })).toBeVisible();
+    await expect(files).toContainText(`${fileTask.name}-${u}-3.pdf`);
+    await expect(needed).toBeHidden();
     await expect(complete).toBeEnabled();
   }
 
@@ -153,9 +197,10 @@ test("a customer's journey: the first stage's results recorded on the account pa
   await dialog.getByRole('button', { name: '完成本阶段' }).click();
   await expect(page.getByText(`已完成「${first.name}」`)).toBeVisible();
   await expect(dialog).toBeHidden();
-  await expect(step(first.name)).toHaveClass(/ant-steps-item-finish/);
-  await expect(step(first.name)).toContainText(`${today} → ${today}`);
-  await expect(step(second.name)).toHaveClass(/ant-steps-item-process/);
+  await expect(step(first.key)).toHaveAttribute('data-state', 'done');
+  await expect(stepDates(first.key)).toContainText(`${today} → ${today}`);
+  await expect(step(second.key)).toHaveAttribute('data-state', 'current');
+  await expect(step(second.key)).toHaveAttribute('aria-current', 'step');
   await expect(detail).toContainText(second.name);
   for (const k of second.tasks)
     await expect(detail.getByTestId(`journey-task-${k.key}`)).toContainText(k.name);

@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/i18n-context';
 import type { RecordPanelProps } from '../objects/record-panels';
 import { useRenderContext } from '../objects/use-render-context';
 import { useDirectoryUsers } from '../sales/forecast-api';
+import { invalidateAccountJourneys } from '../success/journeys-api';
 import {
   attachmentUrl,
   fileKeys,
@@ -41,7 +42,12 @@ export default function AttachmentsPanel({ meta, record }: RecordPanelProps) {
   const [uploading, setUploading] = useState<Uploading[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const canEdit = canDo(me, meta.api_name, 'update');
-  const reload = () => qc.invalidateQueries({ queryKey: fileKeys.ofRecord(meta.api_name, record.id) });
+  const reload = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: fileKeys.ofRecord(meta.api_name, record.id) }),
+      // a journey's file result is a file on the customer: its panel shows whether it is still there
+      ...(meta.api_name === 'account' ? [invalidateAccountJourneys(qc, record.id)] : []),
+    ]);
 
   const upload = async (file: File) => {
     if (file.size > MAX_ATTACHMENT_BYTES) {

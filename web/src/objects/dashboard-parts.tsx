@@ -34,7 +34,7 @@ export function KpiCard({
       <Statistic
         title={<HintTitle title={title} hint={hint} />}
         value={value}
-        valueStyle={{ fontSize: 20 }}
+        styles={{ content: { fontSize: 20 } }}
       />
       {extra}
     </Card>

@@ -67,7 +67,7 @@ export default function AccountHealthPanel({ record }: RecordPanelProps) {
                 <Statistic
                   title={t('cs.account.probability')}
                   value={format.rate(latest.probability)}
-                  valueStyle={{ fontSize: 18 }}
+                  styles={{ content: { fontSize: 18 } }}
                 />
                 {latest.probability !== null && latest.factors === null && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import {
   Alert,
@@ -20,7 +20,12 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { CheckCircleFilled, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  CheckCircleFilled,
+  ExclamationCircleOutlined,
+  PaperClipOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMe } from '../api/queries';
@@ -43,7 +48,7 @@ import {
   type JourneyTask,
   type TaskBody,
 } from './journeys-api';
-import { missingTasks, stepStatus } from './journeys-logic';
+import { hasResult, stageState, stepStatus, stillNeeded } from './journeys-logic';
 
 /**
  * The customer's lifecycle journey (DOMAIN.md §6.6): its stages as a timeline with entry, due and
@@ -173,9 +178,22 @@ function JourneyTimeline({ journey: j, accountId }: { journey: Journey; accountI
         onChange={setShown}
         data-testid="journey-steps"
         items={j.stages.map((s) => ({
-          title: s.name,
+          // stable hooks for tests and assistive tech, whatever classes the Steps render
+          title: (
+            <span
+              data-testid={`journey-stage-${s.key}`}
+              data-state={stageState(s)}
+              aria-current={s.state === 'current' ? 'step' : undefined}
+            >
+              {s.name}
+            </span>
+          ),
           status: stepStatus(s),
-          description: <StageDates stage={s} />,
+          content: (
+            <span data-testid={`journey-stage-${s.key}-dates`}>
+              <StageDates stage={s} />
+            </span>
+          ),
         }))}
       />
       {j.status === 'cancelled' && (
@@ -225,8 +243,12 @@ function StageDetail({
 }) {
   const { t } = useI18n();
   const [completing, setCompleting] = useState(false);
+  const hintId = useId();
   const editable = j.may_advance && j.status === 'active' && s.state !== 'done';
-  const missing = missingTasks(s.tasks);
+  // why the stage cannot be completed yet, as visible text (a tooltip on a disabled button reaches
+  // neither the keyboard nor a touch screen); the button points at it
+  const needed =
+    s.state === 'current' && j.status === 'active' ? stillNeeded(s.tasks, t('journeys.taskSep')) : null;
   return (
     <Card
       size="small"
@@ -246,20 +268,27 @@ function StageDetail({
       extra={
         s.state === 'current' &&
         j.may_advance && (
-          <Tooltip title={missing.length ? t('journeys.completeBlocked', { n: missing.length }) : ''}>
-            <Button
-              type="primary"
-              size="small"
-              disabled={missing.length > 0}
-              onClick={() => setCompleting(true)}
-              data-testid="journey-complete"
-            >
-              {t('journeys.complete')}
-            </Button>
-          </Tooltip>
+          <Button
+            type="primary"
+            size="small"
+            disabled={needed !== null}
+            aria-describedby={needed !== null ? hintId : undefined}
+            onClick={() => setCompleting(true)}
+            data-testid="journey-complete"
+          >
+            {t('journeys.complete')}
+          </Button>
         )
       }
     >
+      {needed !== null && (
+        <Typography.Paragraph style={{ marginBottom: 8 }}>
+          <ExclamationCircleOutlined style={{ color: '#d48806', marginInlineEnd: 6 }} aria-hidden />
+          <span id={hintId} data-testid="journey-still-needed">
+            {t('journeys.stillNeeded', { tasks: needed })}
+          </span>
+        </Typography.Paragraph>
+      )}
       {s.tasks.length === 0 ? (
         <Typography.Text type="secondary">{t('journeys.noTasks')}</Typography.Text>
       ) : (
@@ -267,7 +296,7 @@ function StageDetail({
           size="small"
           dataSource={s.tasks}
           renderItem={(k) => (
-            <List.Item data-testid={`journey-task-${k.key}`}>
+            <List.Item data-testid={`journey-task-${k.key}`} data-done={hasResult(k)}>
               <TaskRow journey={j} stage={s} task={k} editable={editable} accountId={accountId} />
             </List.Item>
           )}

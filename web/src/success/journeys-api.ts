@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { apiFetch, buildQuery } from '../api/http-client';
 import type { components } from '../api/schema';
 import type { JsonBody, ResponseBody } from '../api/types';
@@ -33,6 +33,28 @@ export const journeyKeys = {
     ['records', 'account', 'success', 'journeys', 'report', from, to] as const,
   template: ['records', 'account', 'success', 'journeys', 'template'] as const,
 };
+
+/**
+ * The journey queries that show a customer's key-task results: its journey under way and each
+ * earlier one the panel may have open (their ids from the cached account answer). A file result is
+ * a file on the customer, so a change in the account's files must re-read these.
+ */
+export function accountJourneyKeys(
+  accountId: string,
+  cached: { meta: { journeys: readonly { id: string }[] } } | undefined,
+): QueryKey[] {
+  return [
+    journeyKeys.ofAccount(accountId),
+    ...(cached?.meta.journeys ?? []).map((j) => journeyKeys.one(j.id)),
+  ];
+}
+
+export const invalidateAccountJourneys = (qc: QueryClient, accountId: string) =>
+  Promise.all(
+    accountJourneyKeys(accountId, qc.getQueryData<AccountJourney>(journeyKeys.ofAccount(accountId))).map(
+      (queryKey) => qc.invalidateQueries({ queryKey }),
+    ),
+  );
 
 export const fetchAccountJourney = (accountId: string) =>
   apiFetch<AccountJourney>(`/api/v1/accounts/${enc(accountId)}/journey`);

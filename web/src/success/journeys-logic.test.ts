@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { durationsOption, fieldPath, hasResult, missingTasks, newKey, stepStatus } from './journeys-logic';
+import { QueryClient } from '@tanstack/react-query';
+import { accountJourneyKeys, invalidateAccountJourneys, journeyKeys } from './journeys-api';
+import {
+  durationsOption,
+  fieldPath,
+  hasResult,
+  missingTasks,
+  newKey,
+  stageState,
+  stepStatus,
+  stillNeeded,
+} from './journeys-logic';
 
 const task = (over: Partial<Parameters<typeof hasResult>[0]>) => ({
   key: 'k',
@@ -31,7 +42,68 @@ describe('journey results', () => {
   });
 });
 
+describe('why a stage cannot be completed yet', () => {
+  const named = ({ name, ...over }: Partial<Parameters<typeof hasResult>[0]> & { name: string }) => ({
+    ...task(over),
+    name,
+  });
+  it('names the required tasks still without their result, in the stage order', () => {
+    const tasks = [
+      named({ key: 'contract', name: '合同签订', done: true }),
+      named({ key: 'kickoff', name: '项目启动会', result: 'note', done: true, note: ' ' }),
+      named({ key: 'survey', name: '需求调研', required: false }),
+      named({ key: 'spec', name: '需求确认书', result: 'file', done: true, file_present: false }),
+    ];
+    expect(stillNeeded(tasks, '、')).toBe('项目启动会、需求确认书');
+    expect(stillNeeded(tasks, ', ')).toBe('项目启动会, 需求确认书');
+  });
+  it('nothing once every required result is in (optional ones do not count)', () => {
+    expect(
+      stillNeeded(
+        [named({ key: 'a', name: 'A', done: true }), named({ key: 'b', name: 'B', required: false })],
+        '、',
+      ),
+    ).toBeNull();
+    expect(stillNeeded([], '、')).toBeNull();
+  });
+});
+
+describe('attachments and the journey panel', () => {
+  const cached = (ids: string[]) => ({ data: null, meta: { journeys: ids.map((id) => ({ id })) } });
+  it("a change in the customer's files re-reads its journey and the earlier ones the panel may show", () => {
+    expect(accountJourneyKeys('acc-1', undefined)).toEqual([journeyKeys.ofAccount('acc-1')]);
+    expect(accountJourneyKeys('acc-1', cached(['j1', 'j2']))).toEqual([
+      journeyKeys.ofAccount('acc-1'),
+      journeyKeys.one('j1'),
+      journeyKeys.one('j2'),
+    ]);
+  });
+  it("invalidates that account's journey queries only", async () => {
+    const qc = new QueryClient();
+    qc.setQueryData(journeyKeys.ofAccount('acc-1'), cached(['j1']));
+    qc.setQueryData(journeyKeys.one('j1'), {});
+    qc.setQueryData(journeyKeys.ofAccount('acc-2'), cached(['j9']));
+    qc.setQueryData(journeyKeys.one('j9'), {});
+    qc.setQueryData(journeyKeys.list(false), {});
+    await invalidateAccountJourneys(qc, 'acc-1');
+    const stale = (key: readonly unknown[]) => qc.getQueryState(key)?.isInvalidated;
+    expect(stale(journeyKeys.ofAccount('acc-1'))).toBe(true);
+    expect(stale(journeyKeys.one('j1'))).toBe(true);
+    expect(stale(journeyKeys.ofAccount('acc-2'))).toBe(false);
+    expect(stale(journeyKeys.one('j9'))).toBe(false);
+    expect(stale(journeyKeys.list(false))).toBe(false);
+  });
+});
+
 describe('timeline and editor helpers', () => {
+  it('stage state attribute: done, current, overdue, pending, skipped', () => {
+    expect(stageState({ state: 'done', overdue: false })).toBe('done');
+    expect(stageState({ state: 'done', overdue: true })).toBe('done');
+    expect(stageState({ state: 'current', overdue: false })).toBe('current');
+    expect(stageState({ state: 'current', overdue: true })).toBe('overdue');
+    expect(stageState({ state: 'pending', overdue: false })).toBe('pending');
+    expect(stageState({ state: 'skipped', overdue: false })).toBe('skipped');
+  });
   it('step status: done, under way, overdue, not reached', () => {
     expect(stepStatus({ state: 'done', overdue: false })).toBe('finish');
     expect(stepStatus({ state: 'current', overdue: false })).toBe('process');

@@ -27,6 +27,29 @@ export function missingTasks(tasks: readonly TaskLike[]): string[] {
   return tasks.filter((t) => t.required && !hasResult(t)).map((t) => t.key);
 }
 
+/**
+ * What the current stage still needs before it can be completed, by name: the visible hint next to
+ * the disabled button ("还需完成：需求确认书、项目启动会"); null when nothing is missing.
+ */
+export function stillNeeded(tasks: readonly (TaskLike & { name: string })[], sep: string): string | null {
+  const missing = new Set(missingTasks(tasks));
+  const names = tasks.filter((t) => missing.has(t.key)).map((t) => t.name);
+  return names.length ? names.join(sep) : null;
+}
+
+export type StageState = 'done' | 'current' | 'overdue' | 'pending' | 'skipped';
+
+/**
+ * A stage's state on the timeline as a stable attribute (`data-state`, for tests and styling):
+ * completed, under way, under way past its due day, not reached, or never reached (a journey that
+ * ended before it).
+ */
+export function stageState(s: { state: string; overdue: boolean }): StageState {
+  if (s.state === 'done') return 'done';
+  if (s.state === 'current') return s.overdue ? 'overdue' : 'current';
+  return s.state === 'skipped' ? 'skipped' : 'pending';
+}
+
 export type StepStatus = 'finish' | 'process' | 'wait' | 'error';
 
 /** A stage as a step of the timeline: done, under way (red when overdue), or not reached. */
