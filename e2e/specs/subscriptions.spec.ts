@@ -129,24 +129,29 @@ test('ARR from a confirmed subscription order: dashboard KPI, drill-down to the 
   await expect(page.getByTestId('cohort-heatmap')).toBeVisible();
   await screenshot(page, 'subscriptions-arr-dashboard');
 
-  // the renewal rate by owner: the API's groups, largest due ARR first; the grouping is in the URL
-  const byOwner = (await api.get('/api/v1/metrics/renewals?group_by=owner')).data as {
-    groups: { label: string | null; due_arr: number }[];
-  };
-  await page.getByTestId('renewal-group-by').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: '负责人' }).click();
-  await expect(page).toHaveURL(/group=owner/);
+  // the renewal rate by group: the API's groups, largest due ARR first; the grouping is in the URL
   const groups = page.getByTestId('renewal-groups');
-  await expect(groups.locator('.ant-table-row')).toHaveCount(Math.min(byOwner.groups.length, 20), {
-    timeout: 30_000,
-  });
-  const top = byOwner.groups[0];
-  if (top) {
-    const first = groups.locator('.ant-table-row').first();
-    await expect(first).toContainText(top.label ?? '未设置');
-    await expect(first).toContainText(zhMoney(top.due_arr));
-  }
+  const showGroups = async (groupBy: string, option: string): Promise<void> => {
+    const report = (await api.get(`/api/v1/metrics/renewals?group_by=${groupBy}`)).data as {
+      groups: { label: string | null; due_arr: number }[];
+    };
+    await page.getByTestId('renewal-group-by').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: option }).click();
+    await expect(page).toHaveURL(new RegExp(`group=${groupBy}`));
+    await expect(groups.locator('.ant-table-row')).toHaveCount(Math.min(report.groups.length, 20), {
+      timeout: 30_000,
+    });
+    const top = report.groups[0];
+    if (top) {
+      const first = groups.locator('.ant-table-row').first();
+      await expect(first).toContainText(top.label ?? '未设置');
+      await expect(first).toContainText(zhMoney(top.due_arr));
+    }
+  };
+  await showGroups('owner', '负责人');
   await screenshot(page, 'subscriptions-renewal-groups');
+  // the partner segment: customers served by each channel partner, the rest under "not set"
+  await showGroups('partner', '服务伙伴');
 
   // drill-down: the month's new ARR names our customer; the URL keeps the open drawer
   await page.getByTestId(`move-${startMonth}-new`).click();

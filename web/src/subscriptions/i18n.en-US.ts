@@ -82,7 +82,7 @@ export const subscriptionsEnUS: Record<keyof typeof subscriptionsZhCN, string> =
   'sub.renewal.groupBy': 'Group by',
   'sub.renewal.groupPick': 'Choose a grouping',
   'sub.renewal.groupHint':
-    'Renewal rate and customer renewal rate of the selected months by owner, department, industry, grade or customer success manager.',
+    'Renewal rate and customer renewal rate of the selected months by owner, department, industry, grade, customer success manager or serving partner.',
   'sub.renewal.group.owner': 'Owner',
   'sub.renewal.group.department': 'Department',
   'sub.renewal.group.industry': 'Industry',

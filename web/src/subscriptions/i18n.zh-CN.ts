@@ -74,7 +74,8 @@ export const subscriptionsZhCN = {
   'sub.renewal.groups': '续费率分组',
   'sub.renewal.groupBy': '分组方式',
   'sub.renewal.groupPick': '选择分组',
-  'sub.renewal.groupHint': '按负责人、部门、行业、客户等级或客户成功经理查看所选月份的续费率与续约率。',
+  'sub.renewal.groupHint':
+    '按负责人、部门、行业、客户等级、客户成功经理或服务伙伴查看所选月份的续费率与续约率。',
   'sub.renewal.group.owner': '负责人',
   'sub.renewal.group.department': '部门',
   'sub.renewal.group.industry': '行业',
