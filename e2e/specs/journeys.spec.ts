@@ -155,6 +155,10 @@ test("a customer's journey: the first stage's results recorded on the account pa
     await page.reload();
     const row = detail.getByTestId(`journey-task-${fileTask.key}`);
     await expect(row.locator('del')).toHaveText(`${fileTask.name}-${u}.pdf`);
+    // why, in words on the page (not a tooltip)
+    await expect(row.getByTestId(`journey-file-removed-${fileTask.key}`)).toContainText(
+      '已从客户附件中删除，不再作为可验证结果',
+    );
     await expect(row).toHaveAttribute('data-done', 'false');
     await expect(complete).toBeDisabled();
     await expect(needed).toHaveText(stillNeeded([fileTask]));

@@ -16,7 +16,6 @@ import {
   Spin,
   Steps,
   Tag,
-  Tooltip,
   Typography,
   Upload,
 } from 'antd';
@@ -423,11 +422,13 @@ function TaskRow({
                 {k.file_name}
               </a>
             ) : (
-              <Tooltip title={t('journeys.fileRemoved')}>
+              // said in text, not a tooltip: keyboard and touch users need the reason too
+              <Typography.Text type="danger" data-testid={`journey-file-removed-${k.key}`}>
                 <Typography.Text delete type="danger">
                   {k.file_name}
-                </Typography.Text>
-              </Tooltip>
+                </Typography.Text>{' '}
+                <span style={{ fontSize: 12 }}>{t('journeys.fileRemoved')}</span>
+              </Typography.Text>
             )}
           </Space>
         )}
