@@ -88,7 +88,7 @@ async function setUp(page: Page, access: 'hidden' | 'read'): Promise<{ a: string
     }
     const res = await page.request.post('/api/v1/objects/account', {
       headers,
-      // a revenue, so lists sorted by revenue (desc sorts put empty values first) are not led by these
+      // a revenue, like the demo's A-grade accounts (lists put empty values last in either direction)
       data: { name, grade: 'A', annual_revenue: { amount: 100_00, currency: 'CNY' }, [FIELD]: SECRET },
     });
     expect(res.status(), await res.text()).toBe(201);

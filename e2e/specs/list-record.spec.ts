@@ -30,14 +30,29 @@ test('list → filter → sort → open a record → inline edit → see it in H
   await header.click();
   await sorted;
   await expect(header).toHaveAttribute('aria-sort', 'descending');
-  // zh-CN money: the biggest accounts read in 万 or 亿 (accounts other specs made without a revenue
-  // come first: a descending sort puts empty values first)
-  await expect(
-    page
+  // zh-CN money: the biggest accounts read in 万 or 亿 and come first — accounts other specs made
+  // without a revenue sort last in both directions
+  await expect(page.locator('.ant-table-row').first()).toContainText(/¥[\d.]+(万|亿)/);
+  // the page shows the server's order: revenues never increase, and empty ones only at the end
+  // (polled: the rows of the ascending response may still be on screen for a moment)
+  const revenueOrder = async (): Promise<string> => {
+    const revenues = await page
       .locator('.ant-table-row')
-      .filter({ hasText: /¥[\d.]+(万|亿)/ })
-      .first(),
-  ).toBeVisible();
+      .evaluateAll((rows) =>
+        rows.map((r) => /¥([\d.,]+)(万|亿)?/.exec(r.textContent ?? '')?.slice(1, 3) ?? null),
+      );
+    const amounts = revenues.map((m) =>
+      m ? Number(m[0]?.replace(/,/g, '')) * (m[1] === '亿' ? 1e8 : m[1] === '万' ? 1e4 : 1) : null,
+    );
+    const firstEmpty = amounts.indexOf(null);
+    const present = firstEmpty < 0 ? amounts : amounts.slice(0, firstEmpty);
+    const ok =
+      present.length > 0 &&
+      amounts.slice(present.length).every((a) => a === null) &&
+      present.every((a, i) => i === 0 || (a ?? 0) <= (present[i - 1] ?? 0));
+    return ok ? 'descending, empty last' : JSON.stringify(amounts);
+  };
+  await expect.poll(revenueOrder).toBe('descending, empty last');
 
   // Open the first record and change its city inline.
   const firstName = page.locator('.ant-table-row').first().locator('td a').first();

@@ -94,7 +94,8 @@ describe('custom fields', () => {
     expect(await names(`filter[partner__c][eq]=${g.id}`)).toEqual(['CF-银牌']);
     expect(await names('filter[contract_value__c][gte]=100')).toEqual(['CF-金牌']);
     expect(await names('filter[tier__c][is_null]=true')).toEqual(['CF-无']);
-    expect(await names('sort=-seats__c')).toEqual(['CF-无', 'CF-金牌', 'CF-银牌']);
+    // empty values last in both directions
+    expect(await names('sort=-seats__c')).toEqual(['CF-金牌', 'CF-银牌', 'CF-无']);
     expect(await names('sort=seats__c')).toEqual(['CF-银牌', 'CF-金牌', 'CF-无']);
 
     const bad = await admin.post('/api/v1/objects/account', {

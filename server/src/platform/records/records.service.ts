@@ -14,7 +14,7 @@ import { writeAudit, type AuditEntry } from '../audit/audit.ts';
 import { emitEvents, type DomainEvent } from '../events/outbox.ts';
 import { assertNotInApproval } from '../approvals/lock.ts';
 import { compileFilter } from './filter.sql.ts';
-import { afterCursor, type KeyPart } from './keyset.sql.ts';
+import { listSegments, orderItem, type KeyPart } from './keyset.sql.ts';
 import { decodeCursor, encodeCursor, escapeLike, QuerySyntaxError, type ListQuery } from './query.rules.ts';
 import { columnValues, cursorValue, fieldExpr, rowToRecord, sameValue } from './storage.ts';
 
@@ -139,7 +139,7 @@ export class RecordsService {
     const keys: KeyPart[] = [];
     const sortFields: FieldDef[] = [];
     // The same keys over the outer query's alias `s` (see below).
-    const outerKeys: RawBuilder<unknown>[] = [];
+    const outerKeys: KeyPart[] = [];
     for (const s of q.sort) {
       const f = fieldOf(obj, s.field);
       if (!f || fieldAccess(actor, object, s.field) === 'hidden')
@@ -150,23 +150,20 @@ export class RecordsService {
         throw new AppError('bad_request', 'bad_request', [
           { field: `sort.${s.field}`, issue: 'not_sortable' },
         ]);
-      keys.push({
-        expr: fieldExpr(f),
-        desc: s.desc,
-        // created_by/updated_by are null for writes by user-less API keys
-        notNull: NOT_NULL_SYSTEM.has(f.apiName) || (f.required && !f.isCustom),
-      });
-      outerKeys.push(fieldExpr(f, 's'));
+      // created_by/updated_by are null for writes by user-less API keys
+      const notNull = NOT_NULL_SYSTEM.has(f.apiName) || (f.required && !f.isCustom);
+      keys.push({ expr: fieldExpr(f), desc: s.desc, notNull });
+      outerKeys.push({ expr: fieldExpr(f, 's'), desc: s.desc, notNull });
       sortFields.push(f);
     }
     const lastDesc = q.sort.length ? (q.sort[q.sort.length - 1]?.desc ?? true) : true;
     keys.push({ expr: sql.ref('t.id'), desc: lastDesc, notNull: true });
-    outerKeys.push(sql.ref('s.id'));
+    outerKeys.push({ expr: sql.ref('s.id'), desc: lastDesc, notNull: true });
     const sortSpec = q.sort.map((s) => `${s.desc ? '-' : ''}${s.field}`).join(',');
 
     const countWhere = sql.join(where, sql` and `);
+    let values: unknown[] | undefined;
     if (q.cursor) {
-      let values: unknown[];
       try {
         values = decodeCursor(q.cursor, sortSpec, keys.length);
       } catch (e) {
@@ -176,26 +173,34 @@ export class RecordsService {
       }
       if (!isUuid(values[values.length - 1]))
         throw new AppError('bad_request', 'bad_request', [{ field: 'cursor', issue: 'invalid_cursor' }]);
-      where.push(afterCursor(keys, values));
     }
-    const order = sql.join(keys.map((k) => (k.desc ? sql`${k.expr} desc` : sql`${k.expr} asc`)));
+    const segments = listSegments(keys, outerKeys, values);
     const tdb = this.tdb(actor);
-    const base = sql`select t.* from ${sql.table(obj.table)} t where ${sql.join(where, sql` and `)} order by ${order} limit ${q.limit + 1}`;
     // Timestamp columns keep microseconds that a JS Date drops: their cursor values come from
     // PostgreSQL as text — computed in an outer query over the page only, not for every row
     // the sort looks at. Every other key is exact in JS.
     const needsDbText = sortFields.some((f) => f.type === 'datetime' && !f.isCustom);
-    let rows: Row[];
-    let cursorOf: (row: Row) => unknown[];
-    if (needsDbText) {
-      const outerOrder = sql.join(outerKeys.map((e, i) => (keys[i]?.desc ? sql`${e} desc` : sql`${e} asc`)));
-      const keyCols = sql.join(outerKeys.map((e, i) => sql`(${e})::text as ${sql.ref(`__k${i}`)}`));
-      rows = await tdb.query(sql<Row>`select s.*, ${keyCols} from (${base}) s order by ${outerOrder}`);
-      cursorOf = (row) => keys.map((_, i) => row[`__k${i}`] ?? null);
-    } else {
-      rows = await tdb.query(sql<Row>`${base}`);
-      cursorOf = (row) => [...sortFields.map((f) => cursorValue(f, row)), row.id];
+    const keyCols = needsDbText
+      ? sql.join(outerKeys.map((k, i) => sql`(${k.expr})::text as ${sql.ref(`__k${i}`)}`))
+      : undefined;
+    const rows: Row[] = [];
+    // Segments run in list order, each only while the page is not full (usually just the first).
+    for (const seg of segments) {
+      const want = q.limit + 1 - rows.length;
+      if (want <= 0) break;
+      const order = sql.join(seg.keys.map(orderItem));
+      const base = sql`select t.* from ${sql.table(obj.table)} t where ${sql.join([...where, ...seg.where], sql` and `)} order by ${order} limit ${want}`;
+      rows.push(
+        ...(keyCols
+          ? await tdb.query(
+              sql<Row>`select s.*, ${keyCols} from (${base}) s order by ${sql.join(seg.outerKeys.map(orderItem))}`,
+            )
+          : await tdb.query(sql<Row>`${base}`)),
+      );
     }
+    const cursorOf = needsDbText
+      ? (row: Row): unknown[] => keys.map((_, i) => row[`__k${i}`] ?? null)
+      : (row: Row): unknown[] => [...sortFields.map((f) => cursorValue(f, row)), row.id];
     const hasMore = rows.length > q.limit;
     const page = hasMore ? rows.slice(0, q.limit) : rows;
     const last = page[page.length - 1];
