@@ -104,7 +104,7 @@ export async function copyAccounts(
 
 const fmtP95 = (fw: Stats, raw: Stats): string => `p95 ${fw.p95.toFixed(1)} vs ${raw.p95.toFixed(1)} ms`;
 
-const loud = (log: (m: string) => void, what: string, a: unknown, b: unknown): void => {
+export const loud = (log: (m: string) => void, what: string, a: unknown, b: unknown): void => {
   const line = '!'.repeat(100);
   log(line);
   log(`!!! MISMATCH in ${what}: Flywheel ${String(a)} vs raw ${String(b)}`);

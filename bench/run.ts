@@ -57,6 +57,8 @@ const SUB_LINES = arg('sub-lines', smoke ? 20_000 : 500_000);
 const SUCCESS_CUSTOMERS = arg('success-customers', smoke ? 500 : 10_000);
 const SUCCESS_DAYS = arg('success-days', smoke ? 120 : 365);
 const SUCCESS_INGEST_ROWS = arg('success-ingest-rows', smoke ? 60_000 : 1_000_000);
+const TOUCH_CUSTOMERS = arg('touch-customers', smoke ? 300 : 10_000);
+const JOURNEYS = arg('journeys', smoke ? 500 : 20_000);
 // --only=cash (or a comma list of accounts, leads, sales, cash, subscriptions, success, web) runs just those parts
 const only = process.argv
   .find((a) => a.startsWith('--only='))
@@ -441,6 +443,9 @@ async function main(): Promise<void> {
           days: SUCCESS_DAYS,
           ingestRows: SUCCESS_INGEST_ROWS,
           iterations: smoke ? 5 : 3,
+          touchCustomers: TOUCH_CUSTOMERS,
+          journeys: JOURNEYS,
+          readIterations: arg('read-iterations', smoke ? 10 : 20),
           log,
         })),
       );

@@ -7,7 +7,9 @@
  * - the weekly scoring of every customer (`scoreCustomers`) beside ONE hand-written SQL statement
  *   doing the same scoring (module points, bands, window average, half-up to one decimal, the
  *   delayed and no-data rules) in the same run — every customer's score and status must match;
- * - the renewal model's test AUC beside the health-score-only baseline on the same time split.
+ * - the renewal model's test AUC beside the health-score-only baseline on the same time split;
+ * - the touch rate (翻动率) over a tiered book with eight months of calls and visits, and the journey
+ *   stage-durations report over many journeys, each beside one hand-written statement, all equal.
  */
 import type pg from 'pg';
 import { v7 } from 'uuid';
@@ -18,8 +20,13 @@ import { scoreCustomers } from '../server/src/modules/success/health.service.ts'
 import { addDaysIso, mondayOf, scoredWeek } from '../server/src/modules/success/health.rules.ts';
 import { fitRenewalModel } from '../server/src/modules/success/renewal-model.service.ts';
 import { DEFAULT_HEALTH_MODEL } from '../server/src/modules/success/health-model.ts';
-import { intBetween, seededRng, type Rng } from '../server/src/demo/generator.ts';
-import { benchTenant, copyAccounts, copyRows } from './cash.ts';
+import { TiersService, type TouchRateView } from '../server/src/modules/success/tiers.service.ts';
+import { runTiers } from '../server/src/modules/success/tiers.jobs.ts';
+import type { RateCell, TierRule } from '../server/src/modules/success/tiers.rules.ts';
+import { currentTemplate, JourneysService } from '../server/src/modules/success/journeys.service.ts';
+import { daysBetween, dueOn, type StageDurations } from '../server/src/modules/success/journeys.rules.ts';
+import { intBetween, personName, pick, seededRng, type Rng } from '../server/src/demo/generator.ts';
+import { benchTenant, copyAccounts, copyRows, loud } from './cash.ts';
 import { compare, latencyRow, table, throughputRow, type Row } from './lib.ts';
 
 /** The last day of telemetry (a Sunday); the first is D − 1 days before. */
@@ -215,6 +222,11 @@ export async function benchSuccess(
     /** rows ingested both ways and timed; the rest goes in by COPY (the full run's 3.65 M rows take long) */
     ingestRows: number;
     iterations: number;
+    /** customers in the touch-rate book, journeys in the durations report */
+    touchCustomers: number;
+    journeys: number;
+    /** iterations of the two read reports */
+    readIterations: number;
     log: (msg: string) => void;
   },
 ): Promise<Row[]> {
@@ -397,6 +409,664 @@ export async function benchSuccess(
     ratio: (metrics.model.auc ?? 0) / (metrics.baseline.auc ?? 1),
     note: `raw column = health score ÷ 100 alone (the baseline); accuracy ${metrics.model.accuracy} vs ${metrics.baseline.accuracy}, Brier ${metrics.model.brier} vs ${metrics.baseline.brier}; ${metrics.skipped_no_snapshot + metrics.skipped_no_score} skipped without a scored snapshot; features + two fits in ${trainS.toFixed(1)} s`,
   });
+
+  // 4. touch rate and 5. journey stage durations, each on its own tenant
+  rows.push(
+    await benchTouchRate(p, raw, { customers: o.touchCustomers, iterations: o.readIterations, log: o.log }),
+  );
+  rows.push(
+    await benchJourneyDurations(p, raw, { journeys: o.journeys, iterations: o.readIterations, log: o.log }),
+  );
   o.log(`\n${table(rows)}`);
   return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Touch rate (翻动率) and journey stage durations over a large book (issue 9)
+
+const NULL = '\\N';
+
+/** Both sides' figures must agree exactly: a difference is printed loudly and fails the run (CI too). */
+function mismatch(log: (m: string) => void, what: string, a: unknown, b: unknown): void {
+  loud(log, what, JSON.stringify(a).slice(0, 3000), JSON.stringify(b).slice(0, 3000));
+  process.exitCode = 1;
+}
+
+/** The book's tiers: S and A want calls and visits, B and C calls, N (grade D) nothing. */
+function touchTiers(seniors: string[]): TierRule[] {
+  const team = { user_ids: [], department_id: null };
+  const tier = (t: Partial<TierRule> & Pick<TierRule, 'key'>): TierRule => ({
+    label: null,
+    match: 'any',
+    min_arr_fen: null,
+    grades: [],
+    industries: [],
+    call_every_days: null,
+    visit_every_days: null,
+    team,
+    ...t,
+  });
+  return [
+    tier({
+      key: 'S',
+      label: '战略客户',
+      match: 'all',
+      min_arr_fen: 50_000_000,
+      grades: ['A'],
+      call_every_days: 7,
+      visit_every_days: 60,
+      team: { user_ids: seniors, department_id: null },
+    }),
+    tier({ key: 'A', min_arr_fen: 30_000_000, grades: ['A'], call_every_days: 14, visit_every_days: 90 }),
+    tier({
+      key: 'B',
+      min_arr_fen: 10_000_000,
+      grades: ['B'],
+      industries: ['软件和信息技术服务业', '金融业'],
+      call_every_days: 30,
+      visit_every_days: 180,
+    }),
+    // grade D customers are tiered but owe no touches: counted per tier, never due
+    tier({ key: 'N', label: '自助客户', match: 'all', grades: ['D'] }),
+    tier({ key: 'C', call_every_days: 60 }),
+  ];
+}
+
+/** The trend's k-th measuring day back from $2 (0: $2 itself, else the month-end k months before). */
+const pointDay = (k: number | 'k'): string =>
+  `least((date_trunc('month', $2::timestamp) - make_interval(months => ${k}) + interval '1 month - 1 day')::date, $2::date)`;
+
+/** The latest touch day of a kind on each of the six measuring days, as an array (index k + 1). */
+const lastOn = (kind: 'call' | 'visit'): string =>
+  `array[${[0, 1, 2, 3, 4, 5].map((k) => `max(day) filter (where is_${kind} and day <= ${pointDay(k)})`).join(', ')}]`;
+
+/**
+ * The touch rate the obvious way, in one statement: the tier rules and touch types from the
+ * tenant's settings, the six month-end points, each customer's tier on each point (latest history
+ * row), its latest call and visit day (tenant calendar) up to each point — one pass over the
+ * touches with a filtered max per point —, the cadence arithmetic, then overall, per CSM (with the
+ * overdue calls and visits), per tier, per point, and the last run of the job. $1 tenant, $2 as-of
+ * day.
+ */
+const RAW_TOUCH_RATE = `
+with s as (
+  select t.time_zone as tz, t.settings->'success'->'serviceTiers' as st from tenant t where t.id = $1
+), tiers as (
+  select x.ord, x.t->>'key' as key, (x.t->>'call_every_days')::int as call_days,
+    (x.t->>'visit_every_days')::int as visit_days
+  from s cross join lateral jsonb_array_elements(s.st->'tiers') with ordinality as x(t, ord)
+), kinds as materialized (
+  select s.tz, array(select jsonb_array_elements_text(s.st->'touch_types'->'call')) as call_types,
+    array(select jsonb_array_elements_text(s.st->'touch_types'->'visit')) as visit_types from s
+), points as (
+  select k, ${pointDay('k')} as d from generate_series(0, 5) as k
+), book as (
+  select p.k, p.d, h.account_id, h.tier_key, h.since from points p cross join lateral (
+    select distinct on (account_id) account_id, tier_key, since from account_tier_history
+    where tenant_id = $1 and effective_on <= p.d order by account_id, effective_on desc) h
+  where h.tier_key is not null
+), touches as materialized (
+  select a.account_id, (a.occurred_at at time zone kinds.tz)::date as day,
+    a.type = any(kinds.call_types) as is_call, a.type = any(kinds.visit_types) as is_visit
+  from activity a cross join kinds
+  where a.tenant_id = $1 and a.deleted_at is null and a.occurred_at <= now() and a.account_id is not null
+    and (a.type = any(kinds.call_types) or a.type = any(kinds.visit_types))
+), last as (
+  select account_id, ${lastOn('call')} as call_on, ${lastOn('visit')} as visit_on
+  from touches group by account_id
+), ev as (
+  select b.k, b.tier_key, c.csm_id, u.name as csm_name,
+    (t.call_days is not null or t.visit_days is not null) as due,
+    coalesce(b.d > greatest(l.call_on[b.k + 1], b.since) + t.call_days, false) as call_late,
+    coalesce(b.d > greatest(l.visit_on[b.k + 1], b.since) + t.visit_days, false) as visit_late
+  from book b join tiers t on t.key = b.tier_key
+  join account c on c.tenant_id = $1 and c.id = b.account_id and c.deleted_at is null
+  left join app_user u on u.tenant_id = c.tenant_id and u.id = c.csm_id
+  left join last l on l.account_id = b.account_id
+), cells as (
+  select 'trend' as kind, null::bigint as ord, p.d::text as key, null as name, count(e.k) as customers,
+    count(*) filter (where e.due) as due, count(*) filter (where e.due and not e.call_late and not e.visit_late) as touched,
+    0 as late_calls, 0 as late_visits
+  from points p left join ev e on e.k = p.k group by p.d
+  union all
+  select 'overall', null, null, null, count(*), count(*) filter (where e.due),
+    count(*) filter (where e.due and not e.call_late and not e.visit_late), 0, 0
+  from ev e where e.k = 0
+  union all
+  select 'csm', null, e.csm_id::text, min(e.csm_name), count(*), count(*) filter (where e.due),
+    count(*) filter (where e.due and not e.call_late and not e.visit_late),
+    count(*) filter (where e.call_late), count(*) filter (where e.visit_late)
+  from ev e where e.k = 0 group by e.csm_id
+  union all
+  select 'tier', t.ord, t.key, null, count(e.k), count(*) filter (where e.due),
+    count(*) filter (where e.due and not e.call_late and not e.visit_late), 0, 0
+  from tiers t left join ev e on e.k = 0 and e.tier_key = t.key group by t.ord, t.key
+)
+select kind, key, name, customers::int, due::int, touched::int, late_calls::int, late_visits::int,
+  case when due > 0 then ((2000 * touched + due) / (2 * due))::float8 / 10 end as rate,
+  (select to_char(as_of, 'YYYY-MM-DD') from job_run where tenant_id = $1 and job = 'success.tiers'
+    and status = 'succeeded' order by finished_at desc nulls last limit 1) as last_run_on
+from cells order by kind, ord, key`;
+
+interface RawTouchRow {
+  kind: 'trend' | 'overall' | 'csm' | 'tier';
+  key: string | null;
+  name: string | null;
+  customers: number;
+  due: number;
+  touched: number;
+  late_calls: number;
+  late_visits: number;
+  rate: number | null;
+  last_run_on: string | null;
+}
+
+/** Both answers in one comparable shape (per-CSM rows by id: Flywheel sorts them by name). */
+function touchFigures(v: TouchRateView): unknown {
+  const cell = (c: RateCell) => [c.due, c.touched, c.rate];
+  return {
+    last_run_on: v.last_run_on,
+    overall: cell(v.overall),
+    by_csm: v.by_csm
+      .map((c) => [c.csm_id ?? '', c.csm_name, ...cell(c), c.overdue_calls, c.overdue_visits])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    by_tier: v.by_tier.map((t) => [t.tier_key, t.customers, ...cell(t)]),
+    trend: v.trend.map((t) => [t.as_of, ...cell(t)]),
+  };
+}
+
+function rawTouchFigures(rows: RawTouchRow[]): unknown {
+  const of = (k: RawTouchRow['kind']) => rows.filter((r) => r.kind === k);
+  const cell = (r: RawTouchRow | undefined) => [r?.due ?? 0, r?.touched ?? 0, r?.rate ?? null];
+  return {
+    last_run_on: rows[0]?.last_run_on ?? null,
+    overall: cell(of('overall')[0]),
+    by_csm: of('csm')
+      .map((r) => [r.key ?? '', r.name, ...cell(r), r.late_calls, r.late_visits])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    // in the settings' order, as Flywheel lists them
+    by_tier: of('tier').map((r) => [r.key, r.customers, ...cell(r)]),
+    trend: of('trend')
+      .sort((a, b) => String(a.key).localeCompare(String(b.key)))
+      .map((r) => [r.key, ...cell(r)]),
+  };
+}
+
+/**
+ * Touch rate over a large book: CSMs (real users), service tiers set through the settings API,
+ * subscription lines giving each customer its ARR over ~8 months (some start, grow or churn in
+ * that time), the `success.tiers` job itself run every other week over those months (it tiers the
+ * customers, writes account_tier_history and assigns the CSMs round robin), and the CSMs' calls,
+ * visits, meetings and e-mails by COPY (each CSM with their own diligence; some deleted). Then
+ * `TiersService.touchRate` (GET /success/touch-rate: overall, per CSM, per tier, six-month trend)
+ * beside RAW_TOUCH_RATE, every number compared.
+ */
+async function benchTouchRate(
+  p: Platform,
+  raw: pg.Client,
+  o: { customers: number; iterations: number; log: (m: string) => void },
+): Promise<Row> {
+  const rng = seededRng(9090);
+  const t0 = Date.now();
+  const { tenantId, admin } = await benchTenant(p, 'success-touch');
+  const owner = admin.userId ?? '';
+  const tdb = TenantDb.for(p.db, tenantId);
+  const asOf = END;
+  const start = addDaysIso(END, -240);
+
+  // the CSMs, created as an administrator would (one per ~400 customers)
+  const csmCount = Math.max(4, Math.round(o.customers / 400));
+  const csms: string[] = [];
+  for (let i = 0; i < csmCount; i++)
+    csms.push(
+      (
+        await p.users.createUser(admin, {
+          email: `csm${i}@success-touch.bench`,
+          name: personName(rng),
+          password: 'Bench-Password-2026',
+          role: 'csm',
+        })
+      ).id,
+    );
+  await new TiersService(p).putSettings(admin, { tiers: touchTiers(csms.slice(0, 3)) });
+
+  const accounts = await copyAccounts(raw, tenantId, owner, rng, o.customers, 82_000_000, () => ({
+    grade: pick(rng, ['A', 'B', 'B', 'C', 'C', 'C', 'D']),
+    type: 'customer',
+  }));
+  // one order per customer, its subscription lines: most began before the window, some in it;
+  // 10 % churn during it, 12 % grow mid-way (a second line: they may move up a tier)
+  const product = v7();
+  await raw.query(
+    `insert into product (tenant_id, id, sku, name, type) values ($1, $2, 'SAAS', '订阅', 'subscription')`,
+    [tenantId, product],
+  );
+  const orders = accounts.map(() => v7());
+  await copyRows(
+    raw,
+    'copy sales_order (tenant_id, id, owner_id, number, account_id, type, status, order_date, amount, amount_currency) from stdin',
+    accounts.length,
+    (i) =>
+      [tenantId, orders[i], owner, `TR-${i}`, accounts[i]?.id, 'new', 'confirmed', start, '0', 'CNY'].join(
+        '\t',
+      ),
+  );
+  const lines: string[][] = [];
+  accounts.forEach((a, i) => {
+    const arr = Math.round(20_000 * Math.exp(rng() * 3.8)) * 100;
+    const begin =
+      rng() < 0.85 ? addDaysIso(start, -intBetween(rng, 1, 300)) : addDaysIso(start, intBetween(rng, 0, 200));
+    const churn = rng() < 0.1 ? addDaysIso(start, intBetween(rng, 30, 230)) : null;
+    const end = churn !== null && churn > begin ? churn : addDaysIso(END, intBetween(rng, 30, 365));
+    const line = (from: string, fen: number) => [
+      tenantId,
+      v7(),
+      owner,
+      a.id,
+      orders[i] ?? '',
+      v7(),
+      'new',
+      start,
+      product,
+      from,
+      end,
+      String(fen),
+      'CNY',
+      '1',
+      String(fen),
+      'CNY',
+      String(fen),
+      'CNY',
+      'active',
+    ];
+    lines.push(line(begin, arr));
+    const grow = addDaysIso(begin, intBetween(rng, 30, 220));
+    if (rng() < 0.12 && grow < end) lines.push(line(grow, Math.round(arr * (0.5 + 1.5 * rng()))));
+  });
+  await copyRows(
+    raw,
+    `copy subscription_line (tenant_id, id, owner_id, account_id, order_id, order_line_id, order_type, order_date, product_id,
+      service_start, service_end, amount, amount_currency, fx_rate, amount_base, amount_base_currency, arr, arr_currency, status) from stdin`,
+    lines.length,
+    (i) => (lines[i] ?? []).join('\t'),
+  );
+  await raw.query('analyze account; analyze subscription_line');
+
+  // the daily job as it ran: every other week over the window (backfilled quietly), then on the
+  // as-of day through the job runner (recorded in job_run, reminders sent)
+  const j0 = Date.now();
+  let runs = 0;
+  for (let d = start; d < asOf; d = addDaysIso(d, 14), runs++) await runTiers(tdb, d, { remind: false });
+  const run = await p.jobs.run(tenantId, 'success.tiers', asOf, 'bench');
+  if (run.status !== 'succeeded') throw new Error(`success.tiers failed: ${run.error ?? ''}`);
+  const jobS = (Date.now() - j0) / 1000;
+
+  // the calls and visits: each customer at its tier's cadence on the as-of day, kept on time by its
+  // CSM's diligence, late otherwise; a twentieth never touched; e-mails and WeChat (no touch),
+  // meetings (a call), some deleted, at any hour of the tenant's day
+  const book = await raw.query<{
+    id: string;
+    csm_id: string | null;
+    call: number | null;
+    visit: number | null;
+  }>(
+    `select a.id, a.csm_id, (s->>'call_every_days')::int as call, (s->>'visit_every_days')::int as visit
+     from account a
+     left join lateral (select tier_key from account_tier_history h where h.tenant_id = a.tenant_id
+       and h.account_id = a.id and h.tier_key is not null order by effective_on desc limit 1) h on true
+     left join lateral (select x as s from tenant t, jsonb_array_elements(t.settings->'success'->'serviceTiers'->'tiers') x
+       where t.id = a.tenant_id and x->>'key' = h.tier_key) r on true
+     where a.tenant_id = $1 order by a.id`,
+    [tenantId],
+  );
+  const diligence = new Map(csms.map((c) => [c, 0.35 + 0.55 * rng()]));
+  const acts: string[] = [];
+  const at = (day: string) =>
+    `${day}T${String(intBetween(rng, 0, 23)).padStart(2, '0')}:${pick(rng, ['05', '30', '55'])}:00+08:00`;
+  const act = (c: { id: string; csm_id: string | null }, type: string, day: string, deleted = false) => {
+    const when = at(day);
+    acts.push(
+      [
+        tenantId,
+        v7(),
+        c.csm_id ?? owner,
+        c.csm_id ?? owner,
+        when,
+        when,
+        `${type} ${day}`,
+        type,
+        when,
+        c.id,
+        deleted ? when : NULL,
+      ].join('\t'),
+    );
+  };
+  for (const c of book.rows) {
+    if (rng() < 0.05) continue;
+    const p0 = c.csm_id === null ? 0.5 : (diligence.get(c.csm_id) ?? 0.5);
+    for (const [type, every] of [
+      ['call', c.call ?? 60],
+      ['visit', c.visit],
+    ] as const) {
+      if (every === null) continue;
+      for (let day = addDaysIso(start, intBetween(rng, 0, every - 1)); day <= asOf;) {
+        act(c, type === 'call' && rng() < 0.2 ? 'meeting' : type, day, rng() < 0.03);
+        const onTime = rng() < p0;
+        day = addDaysIso(
+          day,
+          Math.max(1, Math.round(every * (onTime ? 0.5 + 0.45 * rng() : 1.2 + 1.5 * rng()))),
+        );
+      }
+    }
+    for (let k = intBetween(rng, 0, 4); k > 0; k--)
+      act(c, pick(rng, ['email', 'wechat', 'note']), addDaysIso(start, intBetween(rng, 0, 240)));
+  }
+  await copyRows(
+    raw,
+    'copy activity (tenant_id, id, owner_id, created_by, created_at, updated_at, subject, type, occurred_at, account_id, deleted_at) from stdin',
+    acts.length,
+    (i) => acts[i] ?? [],
+  );
+  // after the last run: an administrator cleared a few customers' CSM (unassigned), a few customers
+  // were deleted
+  const every = (n: number, k: number) => accounts.filter((_, i) => i % n === k).map((x) => x.id);
+  await raw.query('update account set csm_id = null where tenant_id = $1 and id = any($2::uuid[])', [
+    tenantId,
+    every(50, 17),
+  ]);
+  await raw.query('update account set deleted_at = now() where tenant_id = $1 and id = any($2::uuid[])', [
+    tenantId,
+    every(200, 7),
+  ]);
+  await raw.query('analyze account; analyze account_tier_history; analyze activity');
+  const hist = await raw.query<{ n: number }>(
+    'select count(*)::int as n from account_tier_history where tenant_id = $1',
+    [tenantId],
+  );
+  o.log(
+    `touch rate: ${o.customers.toLocaleString('en-US')} customers, ${csmCount} CSMs, ${lines.length.toLocaleString('en-US')} subscription lines, ${runs + 1} tier-job runs (${hist.rows[0]?.n.toLocaleString('en-US')} tier-history rows) in ${jobS.toFixed(1)} s, ${acts.length.toLocaleString('en-US')} activities; loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const svc = new TiersService(p);
+  const flywheel = () => svc.touchRate(admin, { asOf, period: 'month', csmId: null });
+  const bare = () => raw.query<RawTouchRow>(RAW_TOUCH_RATE, [tenantId, asOf]);
+  const mine = await flywheel();
+  const a = touchFigures(mine);
+  const b = rawTouchFigures((await bare()).rows);
+  const same = JSON.stringify(a) === JSON.stringify(b);
+  if (!same) mismatch(o.log, 'touch rate', a, b);
+  o.log(
+    `touch rate on ${asOf}: ${mine.overall.touched} of ${mine.overall.due} on cadence (${mine.overall.rate}), ${mine.by_csm.length} CSM rows, trend ${mine.trend.map((x) => x.rate).join(' → ')} (${same ? 'same on both sides' : 'MISMATCH'})`,
+  );
+  const [fs, rs] = await compare(flywheel, bare, o.iterations, 1);
+  return latencyRow(
+    `touch rate over ${o.customers.toLocaleString('en-US')} customers (6-month trend)`,
+    fs,
+    rs,
+    `TiersService.touchRate (GET /success/touch-rate: overall, ${mine.by_csm.length} CSMs, ${mine.by_tier.length} tiers, 6 month-ends) vs one SQL statement; ${acts.length.toLocaleString('en-US')} activities; p95 ${fs.p95.toFixed(0)} vs ${rs.p95.toFixed(0)} ms; ${same ? 'all numbers equal' : '**NUMBERS DIFFER**'}`,
+  );
+}
+
+/**
+ * The stage-durations report the obvious way, in one statement: the current template's stages in
+ * order, the stage rows of readable journeys overlapping the period, per key the completed ones
+ * (count, mean half-up to tenths, median, late) and those under way on the as-of day (overdue),
+ * keys no longer in the template after by position; and the journeys started, completed and
+ * cancelled in the period. $1 tenant, $2 from, $3 to, $4 today.
+ */
+const RAW_DURATIONS = `
+with z as (select time_zone as tz, least($3::date, $4::date) as a from tenant where id = $1),
+tpl as (
+  select x.ord, x.s->>'key' as key, x.s->>'name' as name, (x.s->>'planned_days')::int as planned
+  from (select body from journey_template where tenant_id = $1 order by version desc limit 1) b
+  cross join lateral jsonb_array_elements(b.body->'stages') with ordinality as x(s, ord)
+), st as (
+  select s.key, s.name, s.position, s.planned_days, s.entered_on, s.due_on, s.completed_on,
+    s.completed_on between $2::date and $3::date as done,
+    s.entered_on <= z.a and (s.completed_on is null or s.completed_on > z.a)
+      and (j.cancelled_at is null or (j.cancelled_at at time zone z.tz)::date > z.a) as open, z.a
+  from journey_stage s cross join z
+  join journey j on j.tenant_id = s.tenant_id and j.id = s.journey_id
+  join account t on t.tenant_id = j.tenant_id and t.id = j.account_id and t.deleted_at is null
+  where s.tenant_id = $1 and s.entered_on is not null and s.entered_on <= $3::date
+    and (s.completed_on is null or s.completed_on >= $2::date)
+), agg as (
+  select key, min(name) as name, min(position) as position, min(planned_days) as planned,
+    count(*) filter (where done) as completed, sum(completed_on - entered_on) filter (where done) as days,
+    percentile_cont(0.5) within group (order by completed_on - entered_on) filter (where done) as median_days,
+    count(*) filter (where done and completed_on > due_on) as late,
+    count(*) filter (where open) as open, count(*) filter (where open and due_on < a) as overdue
+  from st group by key
+), n as (
+  select count(*) filter (where j.started_on between $2::date and $3::date) as started,
+    count(*) filter (where j.completed_on between $2::date and $3::date) as completed,
+    count(*) filter (where (j.cancelled_at at time zone z.tz)::date between $2::date and $3::date) as cancelled
+  from journey j cross join z
+  join account t on t.tenant_id = j.tenant_id and t.id = j.account_id and t.deleted_at is null
+  where j.tenant_id = $1
+)
+select coalesce(tpl.key, agg.key) as key, coalesce(tpl.name, agg.name) as name,
+  case when tpl.key is null then agg.planned else tpl.planned end as planned_days,
+  coalesce(agg.completed, 0)::int as completed,
+  case when agg.completed > 0 then ((20 * agg.days + agg.completed) / (2 * agg.completed))::float8 / 10 end as mean_days,
+  agg.median_days, coalesce(agg.late, 0)::int as completed_late, coalesce(agg.open, 0)::int as open,
+  coalesce(agg.overdue, 0)::int as open_overdue,
+  n.started::int as j_started, n.completed::int as j_completed, n.cancelled::int as j_cancelled
+from tpl full join agg on agg.key = tpl.key cross join n
+order by tpl.ord nulls last, agg.position, agg.key`;
+
+interface RawDurationRow extends StageDurations {
+  j_started: number;
+  j_completed: number;
+  j_cancelled: number;
+}
+
+const durationFigures = (r: {
+  started: number;
+  completed: number;
+  cancelled: number;
+  stages: StageDurations[];
+}): unknown => ({
+  started: r.started,
+  completed: r.completed,
+  cancelled: r.cancelled,
+  stages: r.stages.map((s) => [
+    s.key,
+    s.name,
+    s.planned_days,
+    s.completed,
+    s.mean_days,
+    s.median_days,
+    s.completed_late,
+    s.open,
+    s.open_overdue,
+  ]),
+});
+
+/**
+ * The stage-durations report (GET /success/journeys/report, "Stage durations of a period") over
+ * many journeys: a second template version saved through the service (a stage renamed — old
+ * journeys keep the old key —, one without a due day, one added), then journeys started over 18
+ * months, COPYed as startJourney writes them and with the stage completions completeIn writes —
+ * each customer at its own pace (half to 1.8 times the plan), 8 % cancelled on some day, the rest
+ * done or under way (some long overdue) on the as-of day; 1 % of the customers deleted. The
+ * service's report for the default period (180 days to today) beside RAW_DURATIONS, all equal.
+ */
+async function benchJourneyDurations(
+  p: Platform,
+  raw: pg.Client,
+  o: { journeys: number; iterations: number; log: (m: string) => void },
+): Promise<Row> {
+  const rng = seededRng(4040);
+  const t0 = Date.now();
+  const { tenantId, admin } = await benchTenant(p, 'success-journeys');
+  const owner = admin.userId ?? '';
+  const tdb = TenantDb.for(p.db, tenantId);
+  const today = END;
+  const svc = new JourneysService(p);
+  const v0 = await currentTemplate(tdb);
+  const v1 = await svc.putTemplate(admin, {
+    start_window_days: v0.start_window_days,
+    stages: [
+      ...v0.stages.map((s) =>
+        s.key === 'coaching'
+          ? { ...s, key: 'adoption', name: '使用推广期', planned_days: 45 }
+          : s.key === 'stable'
+            ? { ...s, planned_days: null }
+            : s,
+      ),
+      {
+        key: 'renewal',
+        name: '续约准备期',
+        planned_days: 30,
+        csat: false,
+        tasks: [{ key: 'review', name: '续约评估', result: 'note', required: true }],
+      },
+    ],
+  });
+  const cutover = addDaysIso(today, -200);
+
+  const accounts = await copyAccounts(raw, tenantId, owner, rng, o.journeys, 83_000_000);
+  const journeys: string[] = [];
+  const stages: string[] = [];
+  const tasks: string[] = [];
+  const at = (day: string) => `${day}T${String(intBetween(rng, 0, 23)).padStart(2, '0')}:20:00+08:00`;
+  for (const a of accounts) {
+    const id = v7();
+    const startedOn = addDaysIso(today, -intBetween(rng, 0, 540));
+    const tpl = startedOn < cutover ? v0 : v1;
+    const pace = 0.5 + 1.3 * rng();
+    const cancelOn =
+      rng() < 0.08
+        ? addDaysIso(startedOn, intBetween(rng, 0, Math.max(0, daysBetween(startedOn, today))))
+        : null;
+    let entered: string | null = startedOn;
+    let current: string | null = null;
+    let lastDone: string | null = null;
+    let done = 0;
+    for (const [i, s] of tpl.stages.entries()) {
+      let completed: string | null = null;
+      const enteredOn = entered;
+      if (enteredOn !== null && current === null) {
+        const d =
+          rng() < 0.02 ? 0 : Math.max(1, Math.round((s.planned_days ?? 60) * pace * (0.8 + 0.45 * rng())));
+        const finish = addDaysIso(enteredOn, d);
+        if (cancelOn !== null && cancelOn < finish) current = s.key;
+        else if (finish > today) current = s.key;
+        else completed = finish;
+      }
+      stages.push(
+        [
+          tenantId,
+          id,
+          s.key,
+          String(i + 1),
+          s.name,
+          s.planned_days === null ? NULL : String(s.planned_days),
+          String(s.csat),
+          enteredOn ?? NULL,
+          enteredOn === null ? NULL : (dueOn(enteredOn, s.planned_days) ?? NULL),
+          completed ?? NULL,
+          completed === null ? NULL : at(completed),
+          completed === null ? NULL : owner,
+        ].join('\t'),
+      );
+      s.tasks.forEach((k, j) =>
+        tasks.push(
+          [
+            tenantId,
+            id,
+            s.key,
+            k.key,
+            String(j + 1),
+            k.name,
+            k.result,
+            String(k.required),
+            completed === null ? NULL : at(completed),
+            completed === null ? NULL : owner,
+            completed !== null && k.result === 'note' ? `${k.name}已完成` : NULL,
+            completed !== null && k.result === 'file' ? `${k.name}.pdf` : NULL,
+          ].join('\t'),
+        ),
+      );
+      if (completed !== null) {
+        done++;
+        lastDone = completed;
+      }
+      entered = completed;
+    }
+    const status = current === null ? 'completed' : cancelOn !== null ? 'cancelled' : 'active';
+    journeys.push(
+      [
+        tenantId,
+        id,
+        a.id,
+        String(tpl.version),
+        status,
+        status === 'active' ? (current ?? NULL) : NULL,
+        startedOn,
+        status === 'completed' ? (lastDone ?? NULL) : NULL,
+        status === 'cancelled' && cancelOn ? at(cancelOn) : NULL,
+        status === 'cancelled' ? '客户项目暂停' : NULL,
+        String(1 + done + (status === 'cancelled' ? 1 : 0)),
+        `${startedOn}T18:00:00+08:00`,
+      ].join('\t'),
+    );
+  }
+  await copyRows(
+    raw,
+    `copy journey (tenant_id, id, account_id, template_version, status, current_stage, started_on, completed_on,
+      cancelled_at, cancel_reason, version, created_at) from stdin`,
+    journeys.length,
+    (i) => journeys[i] ?? [],
+  );
+  await copyRows(
+    raw,
+    `copy journey_stage (tenant_id, journey_id, key, position, name, planned_days, csat, entered_on, due_on,
+      completed_on, completed_at, completed_by) from stdin`,
+    stages.length,
+    (i) => stages[i] ?? [],
+  );
+  await copyRows(
+    raw,
+    `copy journey_task (tenant_id, journey_id, stage_key, key, position, name, result_kind, required, done_at,
+      done_by, note, file_name) from stdin`,
+    tasks.length,
+    (i) => tasks[i] ?? [],
+  );
+  // 1 % of the customers deleted since: their journeys drop out of every report
+  await raw.query('update account set deleted_at = now() where tenant_id = $1 and id = any($2::uuid[])', [
+    tenantId,
+    accounts.filter((_, i) => i % 100 === 3).map((x) => x.id),
+  ]);
+  await raw.query('analyze account; analyze journey; analyze journey_stage; analyze journey_task');
+  o.log(
+    `journeys: ${o.journeys.toLocaleString('en-US')} journeys, ${stages.length.toLocaleString('en-US')} stages, ${tasks.length.toLocaleString('en-US')} key tasks loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const from = addDaysIso(today, -180);
+  const flywheel = () => svc.report(admin, from, today, today);
+  const bare = () => raw.query<RawDurationRow>(RAW_DURATIONS, [tenantId, from, today, today]);
+  const mine = await flywheel();
+  const rows = (await bare()).rows;
+  const a = durationFigures(mine);
+  const b = durationFigures({
+    started: rows[0]?.j_started ?? 0,
+    completed: rows[0]?.j_completed ?? 0,
+    cancelled: rows[0]?.j_cancelled ?? 0,
+    stages: rows,
+  });
+  const same = JSON.stringify(a) === JSON.stringify(b);
+  if (!same) mismatch(o.log, 'stage durations', a, b);
+  const stageRows = mine.stages.reduce((n, s) => n + s.completed + s.open, 0);
+  o.log(
+    `journeys ${from} … ${today}: started ${mine.started}, completed ${mine.completed}, cancelled ${mine.cancelled}; ${mine.stages.length} stage keys, ${stageRows.toLocaleString('en-US')} stages completed or under way (${same ? 'same on both sides' : 'MISMATCH'})`,
+  );
+  const [fs, rs] = await compare(flywheel, bare, o.iterations, 1);
+  return latencyRow(
+    `journey stage durations, 180 days over ${o.journeys.toLocaleString('en-US')} journeys`,
+    fs,
+    rs,
+    `JourneysService.report (GET /success/journeys/report: per stage completed, mean/median days, late, under way, overdue; ${mine.stages.length} stage keys) vs one SQL statement; ${stages.length.toLocaleString('en-US')} stage rows; p95 ${fs.p95.toFixed(0)} vs ${rs.p95.toFixed(0)} ms; ${same ? 'all numbers equal' : '**NUMBERS DIFFER**'}`,
+  );
 }

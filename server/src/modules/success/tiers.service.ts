@@ -93,47 +93,80 @@ export interface BookRow {
 }
 
 /**
- * Customers in a tier on `day` (the latest history row on or before it) that `where` lets through
- * (over alias `t` = account), with their CSM now.
+ * Customers in a tier on each of `days` (the latest history row on or before the day) that `where`
+ * lets through (over alias `t` = account), with their CSM now: one list per day, by name. One
+ * statement for all the days (the touch-rate trend asks for six).
  */
-export async function bookOn(tdb: TenantDb, day: string, where: RawBuilder<boolean>): Promise<BookRow[]> {
-  return tdb.query(sql<BookRow>`select h.account_id, t.name as account_name, t.csm_id, u.name as csm_name,
-      h.tier_key, to_char(h.since, 'YYYY-MM-DD') as since
-    from (select distinct on (account_id) account_id, tier_key, since from account_tier_history
-        where tenant_id = ${tdb.tenantId} and effective_on <= ${day}::date
+export async function booksOn(
+  tdb: TenantDb,
+  days: string[],
+  where: RawBuilder<boolean>,
+): Promise<BookRow[][]> {
+  if (!days.length) return [];
+  const rows = await tdb.query(sql<BookRow & { i: number }>`select d.i::int as i, h.account_id,
+      t.name as account_name, t.csm_id, u.name as csm_name, h.tier_key, to_char(h.since, 'YYYY-MM-DD') as since
+    from unnest(${days}::date[]) with ordinality as d(day, i)
+    cross join lateral (select distinct on (account_id) account_id, tier_key, since from account_tier_history
+        where tenant_id = ${tdb.tenantId} and effective_on <= d.day
         order by account_id, effective_on desc) h
     join account t on t.tenant_id = ${tdb.tenantId} and t.id = h.account_id and t.deleted_at is null
     left join app_user u on u.tenant_id = t.tenant_id and u.id = t.csm_id
     where h.tier_key is not null and ${where}
-    order by t.name, t.id`);
+    order by d.i, t.name, t.id`);
+  const out = days.map((): BookRow[] => []);
+  for (const r of rows)
+    out[r.i - 1]?.push({
+      account_id: r.account_id,
+      account_name: r.account_name,
+      csm_id: r.csm_id,
+      csm_name: r.csm_name,
+      tier_key: r.tier_key,
+      since: r.since,
+    });
+  return out;
 }
 
 /**
- * The latest touch day (tenant calendar) per customer and kind on or before `day`: an activity on
- * the customer whose type the kind counts, that has happened (dated up to the end of `day` and not
- * after now — a planned visit is no touch yet) and is not deleted. Whoever logged it.
+ * The latest touch day (tenant calendar) per customer and kind on or before each of `days`: an
+ * activity on the customer whose type the kind counts, that has happened (dated up to the end of
+ * the day and not after now — a planned visit is no touch yet) and is not deleted. Whoever logged
+ * it. One pass over the touches for all the days (a filtered max per day), one map per day.
  */
-export async function lastTouches(
+export async function lastTouchesOn(
   tdb: TenantDb,
   accountIds: string[],
   types: TouchTypes,
-  day: string,
+  days: string[],
   tz: string,
-): Promise<Map<string, Partial<Record<TouchKind, string | null>>>> {
-  if (!accountIds.length) return new Map();
+): Promise<Map<string, Partial<Record<TouchKind, string | null>>>[]> {
+  if (!accountIds.length || !days.length) return days.map(() => new Map());
   const all = [...new Set([...types.call, ...types.visit])];
-  const rows = await tdb.query(sql<{ account_id: string; call: string | null; visit: string | null }>`select
-      a.account_id,
-      to_char(max((a.occurred_at at time zone ${tz})::date) filter (where a.type = any(${types.call}::text[])),
-        'YYYY-MM-DD') as call,
-      to_char(max((a.occurred_at at time zone ${tz})::date) filter (where a.type = any(${types.visit}::text[])),
-        'YYYY-MM-DD') as visit
-    from activity a
-    where a.tenant_id = ${tdb.tenantId} and a.deleted_at is null and a.account_id = any(${accountIds}::uuid[])
-      and a.type = any(${all}::text[]) and a.occurred_at <= now()
-      and a.occurred_at < ((${day}::date + 1)::timestamp at time zone ${tz})
-    group by a.account_id`);
-  return new Map(rows.map((r) => [r.account_id, { call: r.call, visit: r.visit }]));
+  const until = days.reduce((a, b) => (a > b ? a : b));
+  const upTo = (kind: 'is_call' | 'is_visit') =>
+    sql.join(
+      days.map(
+        (d) =>
+          sql`to_char(max(x.day) filter (where ${sql.ref(`x.${kind}`)} and x.day <= ${d}::date), 'YYYY-MM-DD')`,
+      ),
+    );
+  // the day of each touch computed once (materialized), not once per filtered max
+  const rows = await tdb.query(sql<{
+    account_id: string;
+    call: (string | null)[];
+    visit: (string | null)[];
+  }>`with
+    x as materialized (select a.account_id, (a.occurred_at at time zone ${tz})::date as day,
+        a.type = any(${types.call}::text[]) as is_call, a.type = any(${types.visit}::text[]) as is_visit
+      from activity a
+      where a.tenant_id = ${tdb.tenantId} and a.deleted_at is null and a.account_id = any(${accountIds}::uuid[])
+        and a.type = any(${all}::text[]) and a.occurred_at <= now()
+        and a.occurred_at < ((${until}::date + 1)::timestamp at time zone ${tz}))
+    select x.account_id, array[${upTo('is_call')}]::text[] as call, array[${upTo('is_visit')}]::text[] as visit
+    from x group by x.account_id`);
+  return days.map(
+    (_, i) =>
+      new Map(rows.map((r) => [r.account_id, { call: r.call[i] ?? null, visit: r.visit[i] ?? null }])),
+  );
 }
 
 export interface EvaluatedCustomer extends BookRow {
@@ -142,9 +175,37 @@ export interface EvaluatedCustomer extends BookRow {
 }
 
 /**
- * Each customer's required touches on `day`. A customer whose tier key is no longer in the
- * settings (the tier was renamed or removed and the job has not run since) is left out.
+ * Each customer's required touches on each of `days` (one list per day). A customer whose tier key
+ * is no longer in the settings (the tier was renamed or removed and the job has not run since) is
+ * left out.
  */
+export async function evaluateBooks(
+  tdb: TenantDb,
+  settings: TierSettings,
+  days: string[],
+  tz: string,
+  where: RawBuilder<boolean>,
+): Promise<EvaluatedCustomer[][]> {
+  const tiers = new Map(settings.tiers.map((t) => [t.key, t]));
+  const books = (await booksOn(tdb, days, where)).map((b) => b.filter((r) => tiers.has(r.tier_key)));
+  const last = await lastTouchesOn(
+    tdb,
+    [...new Set(books.flatMap((b) => b.map((r) => r.account_id)))],
+    settings.touch_types,
+    days,
+    tz,
+  );
+  return books.map((book, i) => {
+    const day = days[i] ?? '';
+    return book.flatMap((r) => {
+      const tier = tiers.get(r.tier_key);
+      if (!tier) return [];
+      return [{ ...r, tier, touch: customerTouch(tier, last[i]?.get(r.account_id) ?? {}, r.since, day) }];
+    });
+  });
+}
+
+/** Each customer's required touches on `day` (evaluateBooks for one day). */
 export async function evaluateBook(
   tdb: TenantDb,
   settings: TierSettings,
@@ -152,20 +213,7 @@ export async function evaluateBook(
   tz: string,
   where: RawBuilder<boolean>,
 ): Promise<EvaluatedCustomer[]> {
-  const tiers = new Map(settings.tiers.map((t) => [t.key, t]));
-  const book = (await bookOn(tdb, day, where)).filter((r) => tiers.has(r.tier_key));
-  const last = await lastTouches(
-    tdb,
-    book.map((r) => r.account_id),
-    settings.touch_types,
-    day,
-    tz,
-  );
-  return book.flatMap((r) => {
-    const tier = tiers.get(r.tier_key);
-    if (!tier) return [];
-    return [{ ...r, tier, touch: customerTouch(tier, last.get(r.account_id) ?? {}, r.since, day) }];
-  });
+  return (await evaluateBooks(tdb, settings, [day], tz, where))[0] ?? [];
 }
 
 export interface CsmRate extends RateCell {
@@ -306,19 +354,34 @@ export class TiersService {
     const tz = actor.timeZone;
     const settings = await loadTierSettings(tdb);
     const points = trendPoints(q.period, q.asOf, TREND_PERIODS);
-    const trend: TouchRateView['trend'] = [];
-    let now: EvaluatedCustomer[] = [];
-    for (const [i, p] of points.entries()) {
-      const rows = await evaluateBook(tdb, settings, p.as_of, tz, where);
-      trend.push({ from: p.from, to: p.to, as_of: p.as_of, ...touchRate(rows.map((r) => r.touch)) });
-      if (i === points.length - 1) now = rows;
-    }
+    // every point of the trend in one pass (the book and the touches of six days at once)
+    const books = await evaluateBooks(
+      tdb,
+      settings,
+      points.map((p) => p.as_of),
+      tz,
+      where,
+    );
+    const trend: TouchRateView['trend'] = points.map((p, i) => ({
+      from: p.from,
+      to: p.to,
+      as_of: p.as_of,
+      ...touchRate((books[i] ?? []).map((r) => r.touch)),
+    }));
+    const now = books[books.length - 1] ?? [];
     const touches = now.map((r) => r.touch);
     const byCsm = touchRateBy(touches, (i) => now[i]?.csm_id ?? null);
     const names = new Map(now.map((r) => [r.csm_id, r.csm_name]));
-    const overdue = (csm: string | null, kind: TouchKind) =>
-      now.filter((r) => r.csm_id === csm && r.touch.touches.some((x) => x.kind === kind && !x.on_cadence))
-        .length;
+    // customers with an overdue call / visit per CSM, counted in one pass over the book
+    const late = new Map<string | null, Record<TouchKind, number>>();
+    for (const r of now)
+      for (const x of r.touch.touches) {
+        if (x.on_cadence) continue;
+        const n = late.get(r.csm_id) ?? { call: 0, visit: 0 };
+        n[x.kind] += 1;
+        late.set(r.csm_id, n);
+      }
+    const overdue = (csm: string | null, kind: TouchKind) => late.get(csm)?.[kind] ?? 0;
     const byTier = touchRateBy(touches, (i) => now[i]?.tier_key ?? '');
     const run = await tdb.one(sql<{ as_of: string }>`select to_char(as_of, 'YYYY-MM-DD') as as_of from job_run
       where tenant_id = ${tdb.tenantId} and job = 'success.tiers' and status = 'succeeded'
