@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { test, expect, ADMIN, signIn, screenshot } from '../support/fixtures';
-import { apiSession, uniq } from '../support/api';
+import { apiSession, newUser, uniq } from '../support/api';
 
 /** The link in the invitation mail (no SMTP in e2e: the mail outbox keeps it). */
 async function surveyTokenFor(api: Awaited<ReturnType<typeof apiSession>>, email: string): Promise<string> {
@@ -57,7 +57,7 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await page.getByTestId('survey-intro').fill('感谢您使用我们的系统，请花一分钟告诉我们您的感受。');
   await screenshot(page, 'surveys-new');
   await page.getByTestId('survey-name').press('Enter');
-  await expect(page.getByTestId('survey-title')).toHaveText(name);
+  await expect(page.getByTestId('record-title')).toHaveText(name);
   const surveyPath = new URL(page.url()).pathname;
   expect(surveyPath).toMatch(/^\/success\/surveys\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId('survey-status')).toHaveText('草稿');
@@ -68,7 +68,7 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await page.getByRole('tab', { name: '问题' }).click();
   await expect(page.getByTestId('survey-q-empty')).toBeVisible();
   await page.getByTestId('survey-q-add-empty').click();
-  const row = page.getByTestId('survey-q-row');
+  const row = page.getByTestId('survey-q-row').first();
   await expect(row.getByTestId('survey-q-label')).toBeFocused();
   await page.keyboard.type('您最常用哪个模块？');
   await row.getByText('单选').click();
@@ -78,9 +78,17 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await expect(page.getByTestId('survey-q-problem')).toBeVisible();
   await expect(row.locator('.ant-form-item-explain-error')).toBeVisible();
   await row.getByTestId('survey-q-options').fill('报表\n审批\n移动端');
+  // and an open question; new questions get their keys from the server when saved
+  await page.getByTestId('survey-q-add').click();
+  const second = page.getByTestId('survey-q-row').nth(1);
+  await expect(second.getByTestId('survey-q-label')).toBeFocused();
+  await page.keyboard.type('还有什么建议？');
+  await expect(second.getByText('新问题')).toBeVisible();
   await page.getByTestId('survey-q-save').click();
   await expect(page.getByText('问题已保存')).toBeVisible();
   await expect(page.getByTestId('survey-q-problem')).toHaveCount(0);
+  await expect(row).toContainText('q1');
+  await expect(second).toContainText('q2');
   await screenshot(page, 'surveys-builder');
 
   // activate it (confirmed), then send it to the customer's key users
@@ -133,6 +141,7 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await mobile.getByTestId('survey-score-2').click();
   await mobile.getByTestId('survey-comment').fill('月底结账时系统很慢，报表经常导不出来');
   await mobile.getByText('报表', { exact: true }).click();
+  await mobile.getByLabel('还有什么建议？').fill('希望月结报表能定时导出');
   await expectFitsPhone(mobile);
   await screenshot(mobile, 'surveys-phone-answer');
   await mobile.getByTestId('survey-submit').click();
@@ -167,8 +176,35 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await page.locator('.ant-select-item-option').filter({ hasText: '按 CSM' }).click();
   await expect(page.getByTestId('survey-groups')).toBeVisible();
   await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
-  await page.getByTestId('survey-title').scrollIntoViewIfNeeded();
+  // the extra questions: the choice counted per option, the open answer with who gave it
+  const choice = page.getByTestId('survey-question-result').filter({ hasText: '您最常用哪个模块？' });
+  await expect(choice.getByTestId('survey-question-answered')).toHaveText('1 / 1 份答复作答');
+  const options = choice.getByTestId('survey-option-row');
+  await expect(options).toHaveCount(3);
+  await expect(options.filter({ hasText: '报表' }).getByTestId('survey-option-figures')).toHaveText(
+    '1 人 · 100.0%',
+  );
+  await expect(options.filter({ hasText: '审批' }).getByTestId('survey-option-figures')).toHaveText(
+    '0 人 · 0.0%',
+  );
+  const open = page.getByTestId('survey-question-result').filter({ hasText: '还有什么建议？' });
+  const openAnswer = open.getByTestId('survey-text-answer');
+  await expect(openAnswer).toHaveCount(1);
+  await expect(openAnswer).toContainText('希望月结报表能定时导出');
+  await expect(openAnswer).toContainText(customer);
+  await expect(openAnswer).toContainText(`王芳${u}`);
+  await open.scrollIntoViewIfNeeded();
+  await screenshot(page, 'surveys-question-results');
+  await page.getByTestId('record-title').scrollIntoViewIfNeeded();
   await screenshot(page, 'surveys-results');
+
+  // the generic record route of a survey (lists, lookups, search) opens the survey's own page
+  const surveyId = surveyPath.split('/').pop() ?? '';
+  await page.goto(`/o/survey/${surveyId}?tab=questions`);
+  await expect(page).toHaveURL(new RegExp(`/success/surveys/${surveyId}\\?tab=questions$`));
+  await expect(page.getByTestId('record-title')).toHaveText(name);
+  await expect(page.getByTestId('survey-questions')).toBeVisible();
+  await page.goto(surveyPath);
 
   // the list shows the survey with its answer
   await page.getByText('全部问卷').click();
@@ -197,4 +233,36 @@ test('an NPS survey from the builder to a detractor on a phone: a red light land
   await dialog.getByRole('button', { name: '保存' }).click();
   await expect(feedback.getByTestId('callback-outcome')).toContainText('导出已恢复');
   await screenshot(page, 'surveys-callback-recorded');
+});
+
+test('a CSM sees a survey and its results, sends it, and is told who changes it', async ({
+  page,
+  request,
+}) => {
+  const u = uniq();
+  const api = await apiSession(request);
+  const name = `季度 NPS ${u}`;
+  const survey = (await api.post('/api/v1/objects/survey', { name, kind: 'nps', status: 'active' })).data as {
+    id: string;
+  };
+  await api.put(`/api/v1/surveys/${survey.id}/questions`, {
+    questions: [{ label: '您最常用哪个模块？', type: 'choice', options: ['报表', '审批'], required: false }],
+  });
+  const csm = await newUser(api, { email: `csm${u}@e2e.local`, name: `CSM ${u}`, role: 'csm' });
+  await signIn(page, csm);
+
+  await page.goto('/success/surveys');
+  await expect(page.getByTestId('survey-new-disabled')).toBeDisabled();
+  await page.getByTestId('surveys-table').getByRole('link', { name }).click();
+  await expect(page.getByTestId('record-title')).toHaveText(name);
+  await expect(page.getByTestId('survey-admin-only')).toContainText('只有管理员可以修改问卷');
+  await expect(page.getByTestId('survey-send')).toBeEnabled();
+  await expect(page.getByTestId('survey-edit')).toHaveCount(0);
+  await expect(page.getByTestId('survey-step-closed')).toHaveCount(0);
+  await page.getByRole('tab', { name: '问题' }).click();
+  await expect(page.getByTestId('survey-q-row')).toHaveCount(1);
+  await expect(page.getByTestId('survey-q-label')).toBeDisabled();
+  await expect(page.getByTestId('survey-q-save')).toHaveCount(0);
+  await expect(page.getByTestId('survey-q-remove')).toHaveCount(0);
+  await screenshot(page, 'surveys-csm-read-only');
 });

@@ -30,6 +30,7 @@ let admin: Client;
 let csm1: Client;
 let csm2: Client;
 let director: Client;
+let salesRep: Client;
 const acc: Record<string, string> = {};
 const con: Record<string, string> = {};
 const tokens: Record<string, string> = {};
@@ -97,6 +98,7 @@ beforeAll(async () => {
   csm1 = await userWithRole(admin, 'csm', east);
   csm2 = await userWithRole(admin, 'csm', north);
   director = await userWithRole(admin, 'cs_director', east);
+  salesRep = await userWithRole(admin, 'sales_rep', east);
   for (const [k, csm] of [
     ['A', csm1.userId],
     ['B', csm2.userId],
@@ -165,9 +167,46 @@ describe('survey definitions', () => {
       200,
     );
     expect(body.data.questions).toHaveLength(2);
-    // CSMs read every definition (an admin wrote it) but change only their own
+    // CSMs read every definition (an admin wrote it) but change none
     expect((await csm1.get(`/api/v1/objects/survey/${npsId}`)).statusCode).toBe(200);
-    expect((await csm1.put(`/api/v1/surveys/${npsId}/questions`, { questions: [] })).statusCode).toBe(403);
+    expect((await csm1.get(`/api/v1/surveys/${npsId}/questions`)).statusCode).toBe(200);
+    const csm = await csm1.put(`/api/v1/surveys/${npsId}/questions`, { questions: [] });
+    expect(csm.statusCode).toBe(403);
+    expect(key(csm)).toBe('survey_admin_only');
+  });
+
+  it('keys are never reused: a new question gets a fresh key, a removed one is refused', async () => {
+    const r = await admin.post('/api/v1/objects/survey', { name: '问题标识', kind: 'csat' });
+    const id = json<{ data: { id: string } }>(r).data.id;
+    const put = (questions: unknown[]) => admin.put(`/api/v1/surveys/${id}/questions`, { questions });
+    type Q = { data: { questions: { key: string; label: string }[]; retired_keys: string[] } };
+    const q1 = { key: 'q1', label: '一', type: 'text', required: false };
+    const q2 = { key: 'q2', label: '二', type: 'choice', options: ['是', '否'], required: false };
+    const q3 = { key: 'q3', label: '三', type: 'text', required: false };
+    expect(json<Q>(await put([q1, q2, q3])).data.retired_keys).toEqual([]);
+    // the highest-numbered question goes: its key is kept as used
+    const removed = conformsTo<Q>(
+      built.app,
+      'PUT',
+      '/api/v1/surveys/:id/questions',
+      await put([q1, q2]),
+      200,
+    );
+    expect(removed.data.retired_keys).toEqual(['q3']);
+    // a question sent without a key is new: it gets q4, never q3 again
+    const added = json<Q>(await put([q1, q2, { label: '新问题', type: 'text' }])).data;
+    expect(added.questions.map((q) => `${q.key}:${q.label}`)).toEqual(['q1:一', 'q2:二', 'q4:新问题']);
+    const again = await put([q1, q2, { ...q3, label: '另一个问题' }]);
+    expect(again.statusCode).toBe(422);
+    expect(issues(again)).toEqual(['questions[2].key:key_retired']);
+    // keys sent for the questions a survey has keep them (moved, relabelled)
+    const moved = json<Q>(await put([{ ...q2, label: '二（改）' }, q1])).data;
+    expect(moved.questions.map((q) => q.key)).toEqual(['q2', 'q1']);
+    expect(moved.retired_keys.sort()).toEqual(['q3', 'q4']);
+    const stored = json<Q>(await admin.get(`/api/v1/surveys/${id}/questions`)).data;
+    expect(stored.retired_keys.sort()).toEqual(['q3', 'q4']);
+    const next = json<Q>(await put([q2, q1, { label: '再加一个', type: 'text' }])).data;
+    expect(next.questions[2]?.key).toBe('q5');
   });
 
   it('a draft survey is not sent', async () => {
@@ -314,7 +353,11 @@ describe('the public link', () => {
   });
 
   it('a detractor who is not a key user opens no light; the link works once', async () => {
-    const r = await answer(tokens.a3 ?? '', { score: 2, comment: '报表太慢', answers: { module: 'BI' } });
+    const r = await answer(tokens.a3 ?? '', {
+      score: 2,
+      comment: '报表太慢',
+      answers: { module: 'BI', wish: '导出报表要更快' },
+    });
     conformsTo(built.app, 'POST', PUB, r, 200);
     expect(await responseOf('a3', npsId)).toMatchObject({
       score: 2,
@@ -348,8 +391,13 @@ describe('the public link', () => {
 describe('red lights from unhappy key users', () => {
   it('a key-user detractor opens a red light; a second one in the round joins it', async () => {
     expect(
-      (await answer(tokens.a1 ?? '', { score: 3, comment: '经常宕机', answers: { module: 'CRM' } }))
-        .statusCode,
+      (
+        await answer(tokens.a1 ?? '', {
+          score: 3,
+          comment: '经常宕机',
+          answers: { module: 'CRM', wish: '希望有移动端' },
+        })
+      ).statusCode,
     ).toBe(200);
     const lights = await lightsOf(acc.A ?? '');
     expect(lights).toHaveLength(1);
@@ -366,7 +414,9 @@ describe('red lights from unhappy key users', () => {
     expect(await lightsOf(acc.A ?? '')).toHaveLength(1);
     expect((await responseOf('a2', npsId))?.light_id).toBe(lights[0]?.id);
     // key users of B are happy: no light
-    expect((await answer(tokens.b1 ?? '', { score: 10, answers: { module: 'BI' } })).statusCode).toBe(200);
+    expect(
+      (await answer(tokens.b1 ?? '', { score: 10, answers: { module: 'BI', wish: '很好用' } })).statusCode,
+    ).toBe(200);
     expect((await answer(tokens.b2 ?? '', { score: 9, answers: { module: 'BI' } })).statusCode).toBe(200);
     expect(await lightsOf(acc.B ?? '')).toEqual([]);
   });
@@ -495,6 +545,104 @@ describe('results and who sees them', () => {
     });
   });
 
+  type QR = {
+    key: string;
+    label: string;
+    type: string;
+    removed: boolean;
+    answered: number;
+    options: { option: string; count: number; share: number | null; removed: boolean }[];
+    answers: Record<string, unknown>[];
+  };
+  const MODULE = {
+    key: 'module',
+    label: '您最常用哪个模块？',
+    type: 'choice',
+    options: ['CRM', 'BI'],
+    required: true,
+  };
+
+  it('extra questions: counts and shares per option, the latest text answers and who gave them', async () => {
+    const d = conformsTo<{ data: { questions: QR[] } }>(
+      built.app,
+      'GET',
+      R,
+      await admin.get(`/api/v1/success/surveys/${npsId}/results`),
+      200,
+    ).data;
+    expect(d.questions.map((q) => `${q.key}:${q.type}:${q.answered}:${q.removed}`)).toEqual([
+      'module:choice:5:false',
+      'wish:text:3:false',
+    ]);
+    const [module, wish] = d.questions;
+    // a3 BI, a1 CRM, a2 CRM, b1 BI, b2 BI → CRM 2 of 5 (40.0 %), BI 3 (60.0 %)
+    expect(module?.options).toEqual([
+      { option: 'CRM', count: 2, share: 40, removed: false },
+      { option: 'BI', count: 3, share: 60, removed: false },
+    ]);
+    expect(module?.answers).toEqual([]);
+    expect(wish?.options).toEqual([]);
+    // newest first: b1 answered after a1, a1 after a3
+    expect(wish?.answers.map((a) => `${String(a.contact_name)}:${String(a.text)}`)).toEqual([
+      '陈静:很好用',
+      '张伟:希望有移动端',
+      '李娜:导出报表要更快',
+    ]);
+    expect(wish?.answers[0]).toMatchObject({
+      account_id: acc.B,
+      contact_id: con.b1,
+      score: 10,
+      category: 'promoter',
+      key_user: true,
+    });
+    // a CSM counts the answers of their own customers only
+    const mine = json<{ data: { questions: QR[] } }>(
+      await csm1.get(`/api/v1/success/surveys/${npsId}/results`),
+    ).data.questions;
+    expect(mine.map((q) => `${q.key}:${q.answered}`)).toEqual(['module:3', 'wish:2']);
+    expect(mine[0]?.options.map((o) => o.count)).toEqual([2, 1]);
+
+    // the text answers page on
+    const A = '/api/v1/success/surveys/:id/answers';
+    const page = (c: Client, qs: string) => c.get(`/api/v1/success/surveys/${npsId}/answers?${qs}`);
+    type Page = { data: { total: number; offset: number; limit: number; answers: { text: string }[] } };
+    const p1 = conformsTo<Page>(built.app, 'GET', A, await page(admin, 'key=wish&limit=2'), 200).data;
+    expect(p1).toMatchObject({ total: 3, offset: 0, limit: 2 });
+    expect(p1.answers.map((a) => a.text)).toEqual(['很好用', '希望有移动端']);
+    const p2 = json<Page>(await page(admin, 'key=wish&limit=2&offset=2')).data;
+    expect(p2.answers.map((a) => a.text)).toEqual(['导出报表要更快']);
+    const own = json<Page>(await page(csm2, 'key=wish')).data;
+    expect(own).toMatchObject({ total: 1, limit: 20 });
+    expect(issues(await page(admin, 'limit=0'))).toEqual(['key:required', 'limit:score_out_of_range']);
+    expect(issues(await page(admin, 'key=nope'))).toEqual(['key:invalid_value']);
+  });
+
+  it('a removed question keeps its answers in the results, and its key', async () => {
+    const put = (questions: unknown[]) => admin.put(`/api/v1/surveys/${npsId}/questions`, { questions });
+    const removed = json<{ data: { retired_keys: string[] } }>(await put([MODULE]));
+    expect(removed.data.retired_keys).toEqual(['wish']);
+    const d = json<{ data: { questions: QR[] } }>(
+      await admin.get(`/api/v1/success/surveys/${npsId}/results`),
+    ).data;
+    expect(d.questions.map((q) => `${q.key}:${q.label}:${q.answered}:${q.removed}`)).toEqual([
+      'module:您最常用哪个模块？:5:false',
+      'wish:还有什么建议？:3:true',
+    ]);
+    const reuse = [MODULE, { key: 'wish', label: '您希望我们改进什么？', type: 'text' }];
+    const refused = await put(reuse);
+    expect(refused.statusCode).toBe(422);
+    expect(issues(refused)).toEqual(['questions[1].key:key_retired']);
+    // answers stored under a key hold it even where the survey lost track of it (older data)
+    await tdb().exec0(sql`update survey set retired_questions = '[]'
+      where tenant_id = ${t.tenantId} and id = ${npsId}`);
+    expect(issues(await put(reuse))).toEqual(['questions[1].key:key_retired']);
+    const fresh = json<{ data: { questions: { key: string }[]; retired_keys: string[] } }>(
+      await put([MODULE, { label: '您希望我们改进什么？', type: 'text' }]),
+    ).data;
+    expect(fresh.questions.map((q) => q.key)).toEqual(['module', 'q1']);
+    expect(fresh.retired_keys).toEqual(['wish']);
+  });
+
   it('a CSM sees their own customers only; a director their department', async () => {
     const v = (c: Client) =>
       c
@@ -536,6 +684,87 @@ describe('results and who sees them', () => {
     const k = await admin.patch(`/api/v1/objects/survey/${npsId}`, { kind: 'csat', version: v });
     expect(k.statusCode).toBe(409);
     expect(key(k)).toBe('survey_kind_locked');
+  });
+});
+
+describe('who writes survey definitions', () => {
+  const snapshot = () =>
+    tdb().query(sql<{ row: string }>`select row_to_json(s)::text as row from survey s
+      where tenant_id = ${t.tenantId} order by id`);
+
+  it('only administrators: a CSM, a sales rep and a CS director get 403 and nothing changes', async () => {
+    // a survey a CS director owns (e.g. written before the rule) is within their delete scope
+    const own = json<{ data: { id: string } }>(
+      await admin.post('/api/v1/objects/survey', {
+        name: '总监的问卷',
+        kind: 'nps',
+        owner_id: director.userId,
+      }),
+    ).data.id;
+    const before = await snapshot();
+    const versionOf = async (id: string) =>
+      json<{ data: { version: number } }>(await admin.get(`/api/v1/objects/survey/${id}`)).data.version;
+    const refused = async (r: Promise<{ statusCode: number; json(): unknown }>, who: string) => {
+      const res = await r;
+      expect(res.statusCode, who).toBe(403);
+      expect(key(res), who).toBe('survey_admin_only');
+    };
+    for (const [who, c] of [
+      ['csm', csm1],
+      ['sales rep', salesRep],
+      ['director', director],
+    ] as const) {
+      await refused(
+        c.post('/api/v1/objects/survey', { name: `${who} 的问卷`, kind: 'nps' }),
+        `${who} create`,
+      );
+      await refused(
+        c.patch(`/api/v1/objects/survey/${csatId}`, { name: '改名', version: await versionOf(csatId) }),
+        `${who} edit`,
+      );
+      await refused(
+        c.patch(`/api/v1/objects/survey/${csatId}`, { status: 'closed', version: await versionOf(csatId) }),
+        `${who} close`,
+      );
+      await refused(
+        c.put(`/api/v1/surveys/${npsId}/questions`, {
+          questions: [{ label: '偷加的问题', type: 'text' }],
+        }),
+        `${who} questions`,
+      );
+    }
+    await refused(director.delete(`/api/v1/objects/survey/${own}`), 'director delete');
+    await refused(
+      director.patch(`/api/v1/objects/survey/${own}`, { status: 'active', version: await versionOf(own) }),
+      'director activate',
+    );
+    expect(await snapshot()).toEqual(before);
+    // the message says who may
+    const en = await csm1.patch(
+      `/api/v1/objects/survey/${csatId}`,
+      { name: 'x', version: await versionOf(csatId) },
+      { 'accept-language': 'en-US' },
+    );
+    expect((en.json() as { error: { message: string } }).error.message).toMatch(/^Only administrators/);
+  });
+
+  it('readers still see definitions and results; CSMs still send', async () => {
+    for (const c of [csm1, salesRep, director]) {
+      expect((await c.get(`/api/v1/objects/survey/${npsId}`)).statusCode).toBe(200);
+      conformsTo(
+        built.app,
+        'GET',
+        '/api/v1/success/surveys/:id/results',
+        await c.get(`/api/v1/success/surveys/${npsId}/results`),
+        200,
+      );
+    }
+    const sent = await csm1.post(`/api/v1/surveys/${csatId}/send`, {
+      round: 'CSM 发送',
+      contact_ids: [con.c1],
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(json<{ data: { invited: unknown[] } }>(sent).data.invited).toHaveLength(1);
   });
 });
 

@@ -7,6 +7,7 @@ import { NotFoundPage } from './shell/not-found-page';
 import { OrderNewRedirect, OrderRecordRedirect } from './cash/order-redirects';
 import { QuoteNewRedirect, QuoteRecordRedirect } from './quotes/quote-redirects';
 import { PriceListRecordRedirect } from './cash/price-list-redirects';
+import { SurveyRecordRedirect } from './success/survey-redirects';
 
 // Object views are the heavy part of the app; the login route should not pay for them, nor for
 // the signed-in shell (menu, header search, notifications): 344 → 297 KB gzip for /login.
@@ -182,6 +183,7 @@ export function AppRoutes() {
         <Route path="success/touch" element={page(<TouchPage />)} />
         <Route path="success/surveys" element={page(<SurveysPage />)} />
         <Route path="success/surveys/:id" element={page(<SurveyPage />)} />
+        <Route path="o/survey/:id" element={<SurveyRecordRedirect />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

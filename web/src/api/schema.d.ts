@@ -14269,6 +14269,8 @@ export interface paths {
                 id: string;
                 version: number;
                 questions: components['schemas']['SurveyQuestion'][];
+                /** @description keys of removed questions: their answers stay under them, so no question gets them again */
+                retired_keys: string[];
               };
             };
           };
@@ -14284,7 +14286,10 @@ export interface paths {
         };
       };
     };
-    /** Replaces a survey's extra questions (at most 20) */
+    /**
+     * Replaces a survey's extra questions (at most 20)
+     * @description Administrators only (403 survey_admin_only). A question keeps its key when moved or relabelled; keys are never reused.
+     */
     put: {
       parameters: {
         query?: never;
@@ -14297,7 +14302,16 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            questions: components['schemas']['SurveyQuestionInput'][];
+            questions: {
+              /** @description a–z, 0–9, _; unique in the survey. Omit it for a new question (the server gives q<n>); a key of a removed question is 422 key_retired */
+              key?: string;
+              label: string;
+              /** @enum {string} */
+              type: 'text' | 'choice';
+              /** @description choice only: 2–20 options */
+              options?: string[];
+              required?: boolean;
+            }[];
             version?: number;
           };
         };
@@ -14314,6 +14328,8 @@ export interface paths {
                 id: string;
                 version: number;
                 questions: components['schemas']['SurveyQuestion'][];
+                /** @description keys of removed questions: their answers stay under them, so no question gets them again */
+                retired_keys: string[];
               };
             };
           };
@@ -14564,6 +14580,72 @@ export interface paths {
           content: {
             'application/json': {
               data: components['schemas']['SurveyResults'];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/success/surveys/{id}/answers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One page of an extra question's answers over the results' responses, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description the question's key (a current or removed question) */
+          key?: string;
+          /** @description YYYY-MM-DD (default as for the results) */
+          from?: string;
+          /** @description YYYY-MM-DD (default today) */
+          to?: string;
+          /** @description answers to skip (default 0) */
+          offset?: string;
+          /** @description 1–100 (default 20) */
+          limit?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              data: {
+                key: string;
+                total: number;
+                offset: number;
+                limit: number;
+                answers: components['schemas']['SurveyTextAnswer'][];
+              };
             };
           };
         };
@@ -15890,16 +15972,6 @@ export interface components {
       /** @description system administrator (identifier) */
       admin_user?: string | null;
       department_heads?: string[] | null;
-    };
-    SurveyQuestionInput: {
-      /** @description a–z, 0–9, _; unique in the survey */
-      key: string;
-      label: string;
-      /** @enum {string} */
-      type: 'text' | 'choice';
-      /** @description choice only: 2–20 options */
-      options?: string[];
-      required: boolean;
     };
     /** @enum {string} */
     Locale: 'zh-CN' | 'en-US';
@@ -19243,6 +19315,41 @@ export interface components {
       callback_by: string | null;
       version: number;
     };
+    SurveyTextAnswer: {
+      response_id: string;
+      /** Format: date-time */
+      submitted_at: string;
+      account_id: string;
+      account_name: string;
+      contact_id: string;
+      contact_name: string | null;
+      score: number;
+      /** @enum {string} */
+      category: 'promoter' | 'passive' | 'detractor' | 'satisfied' | 'neutral' | 'dissatisfied';
+      key_user: boolean;
+      text: string;
+    };
+    SurveyQuestionResult: {
+      key: string;
+      label: string;
+      /** @enum {string} */
+      type: 'text' | 'choice';
+      /** @description no longer asked: answers given before it was removed */
+      removed: boolean;
+      /** @description responses in the period that answered it */
+      answered: number;
+      /** @description choice: the question's options in order (zeros included), then values no longer offered; text: [] */
+      options: {
+        option: string;
+        count: number;
+        /** @description % of the answers to the question, one decimal */
+        share: number | null;
+        /** @description not among its options now (renamed or removed) */
+        removed: boolean;
+      }[];
+      /** @description text: the latest 10, newest first (page on with /answers); choice: [] */
+      answers: components['schemas']['SurveyTextAnswer'][];
+    };
     SurveyResults: {
       survey: {
         id: string;
@@ -19312,6 +19419,8 @@ export interface components {
         key_user: boolean;
         comment: string;
       }[];
+      /** @description the extra questions now asked, in order, then removed ones answered in the period */
+      questions: components['schemas']['SurveyQuestionResult'][];
     };
     JourneyTemplateTask: {
       /** @description a–z, 0–9, _ (starts with a letter, ≤ 24); unique in its stage */

@@ -33,6 +33,10 @@ export const surveysEnUS: Record<keyof typeof surveysZhCN, string> = {
   'surveys.emptyBody':
     "Create an NPS or CSAT survey, activate it and send it to your customers' key users. Answers add up here to an NPS trend, a score distribution and comments; an unhappy key user raises a red light automatically.",
   'surveys.emptyAskAdmin': 'You may not create surveys: ask an administrator.',
+  'surveys.adminOnly':
+    'Only administrators create and change surveys (name, questions, activating, closing). You can see the results.',
+  'surveys.adminOnlySend':
+    'Only administrators change surveys (name, questions, activating, closing). You can send it and see the results.',
   'surveys.back': 'All surveys',
   'surveys.linkDays': 'Links valid for {days} days',
   'surveys.step.active': 'Activate',
@@ -77,6 +81,9 @@ export const surveysEnUS: Record<keyof typeof surveysZhCN, string> = {
   'surveys.q.required': 'Must be answered',
   'surveys.q.options': 'Options',
   'surveys.q.optionsHint': 'One option per line, 2–20, no repeats.',
+  'surveys.q.newKey': 'New',
+  'surveys.q.newKeyHint':
+    'Its key is given on save, never one of a removed question: earlier answers never count for a new question.',
 
   // sending
   'surveys.sendTitle': 'Send "{name}"',
@@ -147,6 +154,14 @@ export const surveysEnUS: Record<keyof typeof surveysZhCN, string> = {
   'surveys.r.commentsHint': 'The latest 100 at most',
   'surveys.r.noComments': 'No answer in this period came with a comment',
   'surveys.r.keyUser': 'Key user',
+  'surveys.r.questions': 'Extra questions',
+  'surveys.r.removedQuestion': 'Removed question',
+  'surveys.r.removedOption': 'no longer an option',
+  'surveys.r.answeredOf': 'answered in {n} of {total} responses',
+  'surveys.r.noAnswersYet': 'Nobody answered this question in this period',
+  'surveys.r.optionCount': '{n}',
+  'surveys.r.shownOf': 'Showing {n} of {total}',
+  'surveys.r.moreAnswers': 'Show more',
   'surveys.category.promoter': 'Promoter',
   'surveys.category.passive': 'Passive',
   'surveys.category.detractor': 'Detractor',

@@ -29,6 +29,8 @@ export const surveysZhCN = {
   'surveys.emptyBody':
     '新建一份 NPS 或 CSAT 问卷，启用后发送给客户的关键用户；答复会在这里汇总成 NPS 趋势、分数分布和客户意见，差评的关键用户会自动触发红灯。',
   'surveys.emptyAskAdmin': '您没有新建问卷的权限，请联系管理员。',
+  'surveys.adminOnly': '只有管理员可以新建和修改问卷（名称、问题、启用、结束）。您可以查看结果。',
+  'surveys.adminOnlySend': '只有管理员可以修改问卷（名称、问题、启用、结束）。您可以发送问卷并查看结果。',
   'surveys.back': '全部问卷',
   'surveys.linkDays': '链接有效 {days} 天',
   'surveys.step.active': '启用',
@@ -69,6 +71,8 @@ export const surveysZhCN = {
   'surveys.q.required': '必答',
   'surveys.q.options': '选项',
   'surveys.q.optionsHint': '每行一个选项，2–20 个，不能重复。',
+  'surveys.q.newKey': '新问题',
+  'surveys.q.newKeyHint': '保存时系统分配标识；标识不会与已删除问题重复，旧答复不会算到新问题上。',
 
   // sending
   'surveys.sendTitle': '发送「{name}」',
@@ -134,6 +138,14 @@ export const surveysZhCN = {
   'surveys.r.commentsHint': '最多显示最近 100 条',
   'surveys.r.noComments': '这段时间的答复都没有填写意见',
   'surveys.r.keyUser': '关键用户',
+  'surveys.r.questions': '附加问题',
+  'surveys.r.removedQuestion': '已删除的问题',
+  'surveys.r.removedOption': '已不是选项',
+  'surveys.r.answeredOf': '{n} / {total} 份答复作答',
+  'surveys.r.noAnswersYet': '这段时间没有人回答这个问题',
+  'surveys.r.optionCount': '{n} 人',
+  'surveys.r.shownOf': '显示 {n} / {total} 条',
+  'surveys.r.moreAnswers': '显示更多',
   'surveys.category.promoter': '推荐者',
   'surveys.category.passive': '中立者',
   'surveys.category.detractor': '贬损者',

@@ -15,7 +15,7 @@ import { SurveyQuestions } from './survey-questions';
 import { SurveyResultsView } from './survey-results';
 import { SendDialog } from './survey-send';
 import { surveyKeys } from './surveys-api';
-import { nextStatus, surveyOf, type SurveyDef } from './surveys-logic';
+import { mayEditSurveys, nextStatus, surveyOf, type SurveyDef } from './surveys-logic';
 
 const TABS = ['results', 'questions'] as const;
 type Tab = (typeof TABS)[number];
@@ -23,6 +23,7 @@ type Tab = (typeof TABS)[number];
 /**
  * One survey: its status steps (draft → active → closed), the builder of its extra questions,
  * sending it to customers' key users and contacts, and its results. The tab is in the URL.
+ * Administrators edit it; whoever may update surveys (a CSM) sends it; every reader sees it.
  */
 export default function SurveyPage() {
   const { id = '' } = useParams();
@@ -45,7 +46,9 @@ export default function SurveyPage() {
     return <RetryAlert message={errorText(record.error, t)} onRetry={() => void record.refetch()} />;
   if (!record.data) return <Spin />;
   const s = surveyOf(record.data);
-  const canEdit = canDo(me, 'survey', 'update');
+  // the server refuses the rest (403 survey_admin_only): the controls follow what it allows
+  const canEdit = mayEditSurveys(me);
+  const canSend = canDo(me, 'survey', 'update');
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="survey-page">
@@ -55,7 +58,7 @@ export default function SurveyPage() {
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, justifyContent: 'space-between' }}>
         <Space orientation="vertical" size={4}>
           <Space wrap align="center">
-            <Typography.Title level={3} style={{ margin: 0 }} data-testid="survey-title">
+            <Typography.Title level={3} style={{ margin: 0 }} data-testid="record-title">
               {s.name}
             </Typography.Title>
             <KindTag kind={s.kind} />
@@ -66,26 +69,38 @@ export default function SurveyPage() {
             {s.intro ? ` · ${s.intro}` : ''}
           </Typography.Text>
         </Space>
-        {canEdit && (
+        {(canEdit || canSend) && (
           <Space wrap>
-            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="survey-edit">
-              {t('common.edit')}
-            </Button>
-            <StatusStep survey={s} />
-            <Tooltip title={s.status === 'active' ? '' : t('surveys.sendNeedsActive')}>
-              <Button
-                type="primary"
-                icon={<SendOutlined />}
-                disabled={s.status !== 'active'}
-                onClick={() => setSending(true)}
-                data-testid="survey-send"
-              >
-                {t('surveys.send')}
+            {canEdit && (
+              <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="survey-edit">
+                {t('common.edit')}
               </Button>
-            </Tooltip>
+            )}
+            {canEdit && <StatusStep survey={s} />}
+            {canSend && (
+              <Tooltip title={s.status === 'active' ? '' : t('surveys.sendNeedsActive')}>
+                <Button
+                  type="primary"
+                  icon={<SendOutlined />}
+                  disabled={s.status !== 'active'}
+                  onClick={() => setSending(true)}
+                  data-testid="survey-send"
+                >
+                  {t('surveys.send')}
+                </Button>
+              </Tooltip>
+            )}
           </Space>
         )}
       </div>
+      {!canEdit && (
+        <Alert
+          type="info"
+          showIcon
+          title={canSend ? t('surveys.adminOnlySend') : t('surveys.adminOnly')}
+          data-testid="survey-admin-only"
+        />
+      )}
       {s.status === 'draft' && (
         <Alert type="info" showIcon title={t('surveys.draftHint')} data-testid="survey-draft-hint" />
       )}
@@ -97,7 +112,7 @@ export default function SurveyPage() {
           {
             key: 'results',
             label: t('surveys.tab.results'),
-            children: <SurveyResultsView survey={s} onSend={canEdit ? () => setSending(true) : null} />,
+            children: <SurveyResultsView survey={s} onSend={canSend ? () => setSending(true) : null} />,
           },
           {
             key: 'questions',

@@ -142,8 +142,10 @@ export default function SurveyPublicPage() {
               />
             ) : (
               <Input
+                aria-label={x.label}
                 value={answers[x.key] ?? ''}
                 onChange={(e) => setAnswers({ ...answers, [x.key]: e.target.value })}
+                data-testid={`survey-answer-${x.key}`}
               />
             )}
             {tried && missing.includes(x.key) && (

@@ -1,5 +1,20 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Empty, Form, Input, Radio, Space, Spin, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  Form,
+  Input,
+  Radio,
+  Space,
+  Spin,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/http-client';
@@ -12,7 +27,7 @@ import {
   isDirty,
   MAX_QUESTIONS,
   moveItem,
-  nextQuestionKey,
+  newDraftKey,
   questionIssues,
   questionsBody,
   type DraftQuestion,
@@ -52,8 +67,8 @@ function Editor({ survey, stored, canEdit }: { survey: SurveyDef; stored: Questi
   const patch = (i: number, p: Partial<DraftQuestion>) =>
     edit(drafts.map((d, j) => (j === i ? { ...d, ...p } : d)));
   const add = () => {
-    const key = nextQuestionKey(drafts);
-    edit([...drafts, { key, label: '', type: 'text', optionsText: '', required: false }]);
+    const key = newDraftKey(drafts);
+    edit([...drafts, { key, isNew: true, label: '', type: 'text', optionsText: '', required: false }]);
     setFocusKey(key);
   };
 
@@ -113,6 +128,7 @@ function Editor({ survey, stored, canEdit }: { survey: SurveyDef; stored: Questi
               draft={d}
               issues={issues.rows[i] ?? {}}
               autoFocus={d.key === focusKey}
+              canEdit={canEdit}
               onChange={(p) => patch(i, p)}
               onMove={(delta) => edit(moveItem(drafts, i, delta))}
               onRemove={() => edit(drafts.filter((_, j) => j !== i))}
@@ -157,6 +173,7 @@ function QuestionRow({
   draft,
   issues,
   autoFocus,
+  canEdit,
   onChange,
   onMove,
   onRemove,
@@ -166,6 +183,7 @@ function QuestionRow({
   draft: DraftQuestion;
   issues: Record<string, string>;
   autoFocus: boolean;
+  canEdit: boolean;
   onChange: (p: Partial<DraftQuestion>) => void;
   onMove: (delta: number) => void;
   onRemove: () => void;
@@ -182,38 +200,48 @@ function QuestionRow({
       title={
         <Space>
           {t('surveys.q.title', { n })}
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {draft.key}
-          </Typography.Text>
+          {draft.isNew ? (
+            <Tooltip title={t('surveys.q.newKeyHint')}>
+              <Tag bordered={false} color="blue" style={{ fontSize: 12 }}>
+                {t('surveys.q.newKey')}
+              </Tag>
+            </Tooltip>
+          ) : (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {draft.key}
+            </Typography.Text>
+          )}
         </Space>
       }
       extra={
-        <Space size={4}>
-          <Button
-            size="small"
-            icon={<ArrowUpOutlined />}
-            aria-label={t('surveys.q.up', { n })}
-            disabled={index === 0}
-            onClick={() => onMove(-1)}
-            data-testid="survey-q-up"
-          />
-          <Button
-            size="small"
-            icon={<ArrowDownOutlined />}
-            aria-label={t('surveys.q.down', { n })}
-            disabled={index === count - 1}
-            onClick={() => onMove(1)}
-            data-testid="survey-q-down"
-          />
-          <Button
-            size="small"
-            danger
-            icon={<DeleteOutlined />}
-            aria-label={t('surveys.q.remove', { n })}
-            onClick={onRemove}
-            data-testid="survey-q-remove"
-          />
-        </Space>
+        canEdit && (
+          <Space size={4}>
+            <Button
+              size="small"
+              icon={<ArrowUpOutlined />}
+              aria-label={t('surveys.q.up', { n })}
+              disabled={index === 0}
+              onClick={() => onMove(-1)}
+              data-testid="survey-q-up"
+            />
+            <Button
+              size="small"
+              icon={<ArrowDownOutlined />}
+              aria-label={t('surveys.q.down', { n })}
+              disabled={index === count - 1}
+              onClick={() => onMove(1)}
+              data-testid="survey-q-down"
+            />
+            <Button
+              size="small"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={t('surveys.q.remove', { n })}
+              onClick={onRemove}
+              data-testid="survey-q-remove"
+            />
+          </Space>
+        )
       }
     >
       <Form.Item

@@ -23,6 +23,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { Chart, chartAnimation } from '../marketing/chart';
 import { HintTitle } from '../objects/dashboard-parts';
 import { CategoryTag } from './survey-parts';
+import { QuestionResults } from './survey-question-results';
 import { useResults, type SurveyResults } from './surveys-api';
 import { scoreDistributionOption, surveyTrendOption } from './surveys-charts';
 import {
@@ -48,7 +49,8 @@ const MAX_GROUP_LINES = 6;
 /**
  * A survey's results over a period (default: the last twelve months): the NPS or CSAT value, the
  * answers per category, the distribution over the whole scale, the value by month, the same by
- * group (CSM, partner, grade, industry) and the latest comments. Period and grouping are in the URL.
+ * group (CSM, partner, grade, industry), the extra questions' answers and the latest comments.
+ * Period and grouping are in the URL.
  */
 export function SurveyResultsView({ survey, onSend }: { survey: SurveyDef; onSend: (() => void) | null }) {
   const { t } = useI18n();
@@ -265,6 +267,13 @@ function Figures({ survey, r }: { survey: SurveyDef; r: SurveyResults }) {
           />
         </Card>
       )}
+      <QuestionResults
+        surveyId={survey.id}
+        questions={r.questions}
+        responses={r.overall.responses}
+        from={r.from}
+        to={r.to}
+      />
       <Comments comments={r.comments} />
     </Space>
   );

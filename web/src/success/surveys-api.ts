@@ -9,6 +9,9 @@ import { surveyOf, type GroupBy } from './surveys-logic';
 type Schemas = components['schemas'];
 export type SurveyQuestion = Schemas['SurveyQuestion'];
 export type SurveyResults = Schemas['SurveyResults'];
+export type QuestionResult = Schemas['SurveyQuestionResult'];
+export type TextAnswer = Schemas['SurveyTextAnswer'];
+export type AnswersPage = ResponseBody<'/api/v1/success/surveys/{id}/answers', 'get'>['data'];
 export type QuestionsBody = JsonBody<'/api/v1/surveys/{id}/questions', 'put'>;
 export type SendBody = JsonBody<'/api/v1/surveys/{id}/send', 'post'>;
 export type SendResult = ResponseBody<'/api/v1/surveys/{id}/send', 'post'>['data'];
@@ -55,6 +58,23 @@ export const fetchResults = (id: string, q: ResultsQuery) =>
       `/api/v1/success/surveys/${enc(id)}/results${buildQuery({ from: q.from, to: q.to, group_by: q.group_by })}`,
     ),
   );
+/** One page of an extra question's answers, newest first (the results carry the first few). */
+export const fetchAnswers = (
+  id: string,
+  q: { key: string; from: string; to: string; offset: number; limit: number },
+) =>
+  data(
+    apiFetch<{ data: AnswersPage }>(
+      `/api/v1/success/surveys/${enc(id)}/answers${buildQuery({
+        key: q.key,
+        from: q.from,
+        to: q.to,
+        offset: String(q.offset),
+        limit: String(q.limit),
+      })}`,
+    ),
+  );
+
 export const useResults = (id: string, q: ResultsQuery, enabled = true) =>
   useQuery({
     queryKey: surveyKeys.results(id, q),

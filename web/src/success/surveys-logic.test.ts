@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scoreDistributionOption, surveyTrendOption } from './surveys-charts';
 import {
+  appendAnswers,
   categorise,
   categoryColor,
   defaultRound,
@@ -9,9 +10,10 @@ import {
   formatValue,
   isDirty,
   latestPeriod,
+  mayEditSurveys,
   monthsBetween,
   moveItem,
-  nextQuestionKey,
+  newDraftKey,
   nextStatus,
   outcomeCounts,
   parseOptions,
@@ -19,6 +21,7 @@ import {
   questionsBody,
   responsesByMonth,
   sendOutcomes,
+  shareText,
   surveyOf,
   valuesByMonth,
   type DraftQuestion,
@@ -26,6 +29,7 @@ import {
 
 const draft = (key: string, over: Partial<DraftQuestion> = {}): DraftQuestion => ({
   key,
+  isNew: false,
   label: `问题 ${key}`,
   type: 'text',
   optionsText: '',
@@ -133,9 +137,21 @@ describe('the question builder', () => {
       { key: 'q2', label: '问题 q2', type: 'text', required: false },
     ]);
   });
-  it('gives a new question a fresh key and keeps old keys when moving', () => {
-    expect(nextQuestionKey([])).toBe('q1');
-    expect(nextQuestionKey([draft('q2'), draft('usage'), draft('q7')])).toBe('q8');
+  it('sends a new question without a key: the server gives it one never used before', () => {
+    // the builder only knows the keys asked now; q3 may have been removed and answered earlier
+    expect(questionsBody([draft('q1'), draft('new-1', { isNew: true, label: ' 新问题 ' })])).toEqual([
+      { key: 'q1', label: '问题 q1', type: 'text', required: false },
+      { label: '新问题', type: 'text', required: false },
+    ]);
+    // new rows only need telling apart until saved
+    expect(newDraftKey([])).toBe('new-1');
+    expect(newDraftKey([draft('q2'), draft('new-1', { isNew: true }), draft('new-4', { isNew: true })])).toBe(
+      'new-5',
+    );
+    // an unsaved new row makes the builder dirty
+    expect(isDirty([draft('new-1', { isNew: true })], [])).toBe(true);
+  });
+  it('keeps old keys when moving', () => {
     const list = [draft('a'), draft('b'), draft('c')];
     expect(moveItem(list, 2, -1).map((d) => d.key)).toEqual(['a', 'c', 'b']);
     expect(moveItem(list, 0, 1).map((d) => d.key)).toEqual(['b', 'a', 'c']);
@@ -153,6 +169,31 @@ describe('the question builder', () => {
     expect(isDirty([{ ...drafts[0]!, label: '模块 ' }], stored)).toBe(false);
     expect(isDirty([{ ...drafts[0]!, required: false }], stored)).toBe(true);
     expect(isDirty([], stored)).toBe(true);
+  });
+});
+
+describe('who may edit', () => {
+  it('administrators edit survey definitions; everybody else only reads (or sends) them', () => {
+    expect(mayEditSurveys(undefined)).toBe(false);
+    expect(mayEditSurveys({ role: { is_admin: true } })).toBe(true);
+    expect(mayEditSurveys({ role: { is_admin: false } })).toBe(false);
+  });
+});
+
+describe('extra questions in the results', () => {
+  it('reads a share with one decimal, a dash without answers', () => {
+    expect(shareText(40)).toBe('40.0%');
+    expect(shareText(33.3)).toBe('33.3%');
+    expect(shareText(null)).toBe('—');
+  });
+  it('adds a further page of text answers, each response once', () => {
+    const a = (id: string) => ({ response_id: id, text: id });
+    expect(appendAnswers([a('3'), a('2')], [a('2'), a('1')]).map((x) => x.response_id)).toEqual([
+      '3',
+      '2',
+      '1',
+    ]);
+    expect(appendAnswers([], [a('1')])).toEqual([a('1')]);
   });
 });
 

@@ -124,7 +124,10 @@ export function responsesByMonth(
 // --- the question builder ---
 
 export interface DraftQuestion {
+  /** the stored key; a new row's is a local placeholder (new-1 …) and the server gives the real one */
   key: string;
+  /** added in the builder and not saved yet: sent without a key */
+  isNew: boolean;
   label: string;
   type: 'text' | 'choice';
   /** choice options as typed: one per line */
@@ -133,7 +136,7 @@ export interface DraftQuestion {
 }
 
 export interface SurveyQuestionBody {
-  key: string;
+  key?: string;
   label: string;
   type: 'text' | 'choice';
   options?: string[];
@@ -143,7 +146,8 @@ export interface SurveyQuestionBody {
 /** The builder's rows from the stored questions. */
 export const draftsOf = (qs: readonly SurveyQuestionBody[]): DraftQuestion[] =>
   qs.map((q) => ({
-    key: q.key,
+    key: q.key ?? '',
+    isNew: false,
     label: q.label,
     type: q.type,
     optionsText: (q.options ?? []).join('\n'),
@@ -159,11 +163,13 @@ export const parseOptions = (text: string): string[] =>
 
 /**
  * The PUT body: labels trimmed, options only on choice questions (the server refuses them on
- * text ones). Checks stay with the server, whose issues land on the row and field they name.
+ * text ones), a new question without a key — the server numbers it past every key the survey
+ * ever used, so answers to a removed question never pass to a new one. Checks stay with the
+ * server, whose issues land on the row and field they name.
  */
 export const questionsBody = (drafts: readonly DraftQuestion[]): SurveyQuestionBody[] =>
   drafts.map((d) => ({
-    key: d.key,
+    ...(d.isNew ? {} : { key: d.key }),
     label: d.label.trim(),
     type: d.type,
     ...(d.type === 'choice' ? { options: parseOptions(d.optionsText) } : {}),
@@ -171,16 +177,17 @@ export const questionsBody = (drafts: readonly DraftQuestion[]): SurveyQuestionB
   }));
 
 /**
- * A key for a new question: `q` and one more than the highest `q<n>` in use. Answers are stored
- * by key, so a question keeps its key when relabelled or moved.
+ * The placeholder of a row added in the builder (`new-<n>`, unique among the rows): it only tells
+ * rows apart until the save, where the server gives the question its key. Stored keys never
+ * change, so answers stay with the question they belong to when it is relabelled or moved.
  */
-export function nextQuestionKey(drafts: readonly { key: string }[]): string {
+export function newDraftKey(drafts: readonly { key: string }[]): string {
   let max = 0;
   for (const d of drafts) {
-    const m = /^q(\d+)$/.exec(d.key);
+    const m = /^new-(\d+)$/.exec(d.key);
     if (m) max = Math.max(max, Number(m[1]));
   }
-  return `q${max + 1}`;
+  return `new-${max + 1}`;
 }
 
 /** The list with item `i` moved by `delta` places (unchanged when it would leave the list). */
@@ -297,6 +304,31 @@ export function outcomeCounts(rows: readonly OutcomeRow[]): Record<SendOutcome, 
   const c: Record<SendOutcome, number> = { invited: 0, already_invited: 0, no_email: 0 };
   for (const r of rows) c[r.outcome] += 1;
   return c;
+}
+
+// --- who may do what (the server decides; the screens only follow) ---
+
+/**
+ * Whether the user may write survey definitions (create, edit, questions, activate, close, delete):
+ * administrators only, as the server enforces (403 survey_admin_only). Sending is a separate right
+ * (update permission on surveys, which CSMs have).
+ */
+export const mayEditSurveys = (me: { role: { is_admin: boolean } } | undefined): boolean =>
+  me?.role.is_admin === true;
+
+// --- extra questions in the results ---
+
+/** A share of answers (%, one decimal from the server) as text; a dash without answers. */
+export const shareText = (share: number | null | undefined): string =>
+  share === null || share === undefined ? '—' : `${share.toFixed(1)}%`;
+
+/** The text answers shown so far with a further page: newest first, each response once. */
+export function appendAnswers<A extends { response_id: string }>(
+  shown: readonly A[],
+  page: readonly A[],
+): A[] {
+  const seen = new Set(shown.map((a) => a.response_id));
+  return [...shown, ...page.filter((a) => !seen.has(a.response_id))];
 }
 
 /** A round for this month (`2026-05`), the default of the send dialog. */

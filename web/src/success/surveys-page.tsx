@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Button, Card, Empty, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { errorText } from '../api/error-text';
 import { useMe } from '../api/queries';
-import { canDo } from '../auth/permissions';
 import { useI18n } from '../i18n/i18n-context';
 import { DashboardHeader, RetryAlert } from '../objects/dashboard-parts';
 import { SurveyForm } from './survey-form';
 import { KindTag, StatusTag } from './survey-parts';
 import { useResults, useSurveys } from './surveys-api';
-import { formatValue, latestPeriod, type SurveyDef } from './surveys-logic';
+import { formatValue, latestPeriod, mayEditSurveys, type SurveyDef } from './surveys-logic';
 
 /**
  * Surveys (问卷): each NPS or CSAT definition with its status, its value over the last twelve
@@ -23,7 +22,8 @@ export default function SurveysPage() {
   const me = useMe().data;
   const surveys = useSurveys();
   const [creating, setCreating] = useState(false);
-  const canCreate = canDo(me, 'survey', 'create');
+  // administrators write surveys (the server refuses others with 403 survey_admin_only)
+  const canCreate = mayEditSurveys(me);
   const open = (s: SurveyDef) => navigate(`/success/surveys/${encodeURIComponent(s.id)}`);
 
   const newButton = (testId: string) =>
@@ -36,7 +36,16 @@ export default function SurveysPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="surveys-page">
       <DashboardHeader title={t('surveys.title')} subtitle={t('surveys.subtitle')}>
-        {newButton('survey-new')}
+        {canCreate
+          ? newButton('survey-new')
+          : me && (
+              // shown, but off: so a CSM learns who writes surveys rather than looking for the button
+              <Tooltip title={t('surveys.adminOnly')}>
+                <Button icon={<PlusOutlined />} disabled data-testid="survey-new-disabled">
+                  {t('surveys.new')}
+                </Button>
+              </Tooltip>
+            )}
       </DashboardHeader>
       {surveys.error ? (
         <RetryAlert message={errorText(surveys.error, t)} onRetry={() => void surveys.refetch()} />

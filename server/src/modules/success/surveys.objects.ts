@@ -3,6 +3,7 @@ import { defineObject, type ObjectDef, type SelectOption } from '../../platform/
 import type { Labels } from '../../platform/i18n/i18n.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { accountReadPredicate } from '../accounts/scopes.ts';
+import { mayEditSurveys } from './surveys.rules.ts';
 
 const L = (zh: string, en: string): Labels => ({ 'zh-CN': zh, 'en-US': en });
 const opt = (value: string, zh: string, en: string, color?: string): SelectOption => ({
@@ -25,10 +26,17 @@ export const CATEGORY_OPTIONS: SelectOption[] = [
   opt('dissatisfied', '不满意', 'Dissatisfied', 'red'),
 ];
 
+/** Survey definitions are written by administrators only (403 survey_admin_only), jobs aside. */
+const adminOnly = (hc: { isSystem: boolean; actor: { isAdmin: boolean } }): void => {
+  if (!hc.isSystem && !mayEditSurveys(hc.actor)) throw new AppError('forbidden', 'survey_admin_only');
+};
+
 /**
  * 问卷: an NPS or CSAT survey definition, edited through the generic API (extra questions through
  * PUT /surveys/{id}/questions: there is no JSON field type). Every reader of surveys sees every
- * definition — a CSM sends the surveys an administrator wrote. Its kind is fixed once it was sent.
+ * definition — a CSM sends the surveys an administrator wrote; only administrators create, change
+ * (activate, close) or delete one, whatever the role's object permissions say. Its kind is fixed
+ * once it was sent.
  */
 export const surveyObject: ObjectDef = {
   ...defineObject({
@@ -87,12 +95,19 @@ export const surveyObject: ObjectDef = {
     ],
   }),
   extraReadScope: () => sql<boolean>`true`,
+  // a reader who may not write gets a clear 403 from the hook rather than a 404 from the scope
+  extraWriteScope: () => sql<boolean>`true`,
   hooks: {
     async beforeWrite(hc, { op, before, after }) {
+      adminOnly(hc);
       if (op !== 'update' || !before || before.kind === after.kind) return;
       const sent = await hc.tx.one(sql<{ one: number }>`select 1 as one from survey_invitation
         where tenant_id = ${hc.tx.tenantId} and survey_id = ${String(after.id)}::uuid limit 1`);
       if (sent) throw new AppError('conflict', 'survey_kind_locked', [{ field: 'kind', issue: 'read_only' }]);
+    },
+    afterWrite(hc, { op }) {
+      // a delete or restore rolls back when refused (create and update were refused before)
+      if (op === 'delete' || op === 'restore') adminOnly(hc);
     },
   },
 };

@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform.ts';
 import { actorOf } from '../../platform/http/auth.hooks.ts';
 import { dataOf, responses, timestamp } from '../../platform/http/response-schemas.ts';
 import { CATEGORIES, SURVEY_KINDS } from './surveys.rules.ts';
-import { GROUP_BYS, SurveysService } from './surveys.service.ts';
+import { ANSWERS_PAGE_MAX, GROUP_BYS, SurveysService, TEXT_ANSWERS_IN_RESULTS } from './surveys.service.ts';
 
 const tags = ['success'];
 // bodies and queries are checked by the service so that a bad value is a 422 naming its field
@@ -28,10 +28,26 @@ const QuestionSchema = z
   })
   .meta({ id: 'SurveyQuestion' });
 
+const QuestionInputSchema = z.object({
+  key: z
+    .string()
+    .optional()
+    .describe(
+      'a–z, 0–9, _; unique in the survey. Omit it for a new question (the server gives q<n>); a key of a removed question is 422 key_retired',
+    ),
+  label: z.string(),
+  type: z.enum(['text', 'choice']),
+  options: z.array(z.string()).optional().describe('choice only: 2–20 options'),
+  required: z.boolean().optional(),
+});
+
 const QuestionsSchema = z.strictObject({
   id: z.string(),
   version: z.number().int(),
   questions: z.array(QuestionSchema),
+  retired_keys: z
+    .array(z.string())
+    .describe('keys of removed questions: their answers stay under them, so no question gets them again'),
 });
 
 const SendResultSchema = z.strictObject({
@@ -120,6 +136,53 @@ const Stats = {
     .describe('NPS: promoter, passive, detractor; CSAT: satisfied, neutral, dissatisfied'),
 };
 const Period = z.strictObject({ month: z.string(), ...Stats });
+const TextAnswerSchema = z
+  .strictObject({
+    response_id: z.string(),
+    submitted_at: timestamp,
+    account_id: z.string(),
+    account_name: z.string(),
+    contact_id: z.string(),
+    contact_name: z.string().nullable(),
+    score: z.number().int(),
+    category: Category,
+    key_user: z.boolean(),
+    text: z.string(),
+  })
+  .meta({ id: 'SurveyTextAnswer' });
+const QuestionResultSchema = z
+  .strictObject({
+    key: z.string(),
+    label: z.string(),
+    type: z.enum(['text', 'choice']),
+    removed: z.boolean().describe('no longer asked: answers given before it was removed'),
+    answered: z.number().int().describe('responses in the period that answered it'),
+    options: z
+      .array(
+        z.strictObject({
+          option: z.string(),
+          count: z.number().int(),
+          share: z.number().nullable().describe('% of the answers to the question, one decimal'),
+          removed: z.boolean().describe('not among its options now (renamed or removed)'),
+        }),
+      )
+      .describe(
+        "choice: the question's options in order (zeros included), then values no longer offered; text: []",
+      ),
+    answers: z
+      .array(TextAnswerSchema)
+      .describe(
+        `text: the latest ${TEXT_ANSWERS_IN_RESULTS}, newest first (page on with /answers); choice: []`,
+      ),
+  })
+  .meta({ id: 'SurveyQuestionResult' });
+const AnswersPageSchema = z.strictObject({
+  key: z.string(),
+  total: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  answers: z.array(TextAnswerSchema),
+});
 const ResultsSchema = z
   .strictObject({
     survey: z.strictObject({ id: z.string(), name: z.string(), kind: Kind }),
@@ -152,6 +215,9 @@ const ResultsSchema = z
         comment: z.string(),
       }),
     ),
+    questions: z
+      .array(QuestionResultSchema)
+      .describe('the extra questions now asked, in order, then removed ones answered in the period'),
   })
   .meta({ id: 'SurveyResults' });
 
@@ -198,7 +264,9 @@ export function registerSurveyRoutes(app: FastifyInstance, platform: Platform): 
         tags,
         summary: "Replaces a survey's extra questions (at most 20)",
         params,
-        body: z.object({ questions: z.array(QuestionSchema), version: z.number().int().optional() }),
+        description:
+          'Administrators only (403 survey_admin_only). A question keeps its key when moved or relabelled; keys are never reused.',
+        body: z.object({ questions: z.array(QuestionInputSchema), version: z.number().int().optional() }),
         response: responses({ 200: dataOf(QuestionsSchema) }),
       },
       ...passThrough,
@@ -277,6 +345,30 @@ export function registerSurveyRoutes(app: FastifyInstance, platform: Platform): 
     async (req) => {
       const q = req.query as { from?: string; to?: string; group_by?: string };
       return { data: await svc.results(actorOf(req), req.params.id, q) };
+    },
+  );
+
+  r.get(
+    '/api/v1/success/surveys/:id/answers',
+    {
+      schema: {
+        tags,
+        summary: "One page of an extra question's answers over the results' responses, newest first",
+        params,
+        querystring: z.object({
+          key: str.describe("the question's key (a current or removed question)"),
+          from: str.describe('YYYY-MM-DD (default as for the results)'),
+          to: str.describe('YYYY-MM-DD (default today)'),
+          offset: str.describe('answers to skip (default 0)'),
+          limit: str.describe(`1–${ANSWERS_PAGE_MAX} (default 20)`),
+        }),
+        response: responses({ 200: dataOf(AnswersPageSchema) }),
+      },
+      ...passThrough,
+    },
+    async (req) => {
+      const q = req.query as { key?: string; from?: string; to?: string; offset?: string; limit?: string };
+      return { data: await svc.answers(actorOf(req), req.params.id, q) };
     },
   );
 }

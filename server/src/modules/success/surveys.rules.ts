@@ -115,6 +115,13 @@ export function distribution(
   return out;
 }
 
+/**
+ * Who writes survey definitions (create, edit, questions, activate, close, delete): administrators,
+ * as for the other customer-success configuration (health model, service tiers, journey template).
+ * Everyone who reads surveys sees them and their results; sending is a separate right.
+ */
+export const mayEditSurveys = (actor: { isAdmin: boolean }): boolean => actor.isAdmin;
+
 /** Contact roles that make someone a key user even when not flagged (accounts contact.role values). */
 export const KEY_USER_ROLES = ['system_admin', 'department_head'] as const;
 
@@ -180,10 +187,16 @@ export interface ExtraQuestion {
 
 const KEY_RE = /^[a-z][a-z0-9_]{0,39}$/;
 
-/** Checks a survey's extra questions (`questions[i].field` issues); returns them normalised. */
-export function checkQuestions(raw: unknown): { questions: ExtraQuestion[]; issues: FieldIssue[] } {
+/** A checked question whose key is null when the client left it to the server (a new question). */
+export type QuestionInput = Omit<ExtraQuestion, 'key'> & { key: string | null };
+
+/**
+ * Checks a survey's extra questions (`questions[i].field` issues); returns them normalised. A
+ * question without `key` is new: settleQuestionKeys gives it one.
+ */
+export function checkQuestions(raw: unknown): { questions: QuestionInput[]; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
-  const questions: ExtraQuestion[] = [];
+  const questions: QuestionInput[] = [];
   if (!Array.isArray(raw)) return { questions, issues: [{ field: 'questions', issue: 'invalid_value' }] };
   if (raw.length > 20)
     return { questions, issues: [{ field: 'questions', issue: 'too_many', params: { max: 20 } }] };
@@ -195,10 +208,12 @@ export function checkQuestions(raw: unknown): { questions: ExtraQuestion[]; issu
       return;
     }
     const r = q as Record<string, unknown>;
-    const key = typeof r.key === 'string' ? r.key : '';
-    if (!KEY_RE.test(key)) issues.push({ field: at('key'), issue: 'invalid_value' });
-    else if (seen.has(key)) issues.push({ field: at('key'), issue: 'duplicate_key' });
-    seen.add(key);
+    const key = r.key === undefined || r.key === null ? null : typeof r.key === 'string' ? r.key : '';
+    if (key !== null) {
+      if (!KEY_RE.test(key)) issues.push({ field: at('key'), issue: 'invalid_value' });
+      else if (seen.has(key)) issues.push({ field: at('key'), issue: 'duplicate_key' });
+      seen.add(key);
+    }
     const label = typeof r.label === 'string' ? r.label.trim() : '';
     if (!label) issues.push({ field: at('label'), issue: 'required' });
     else if (label.length > 300) issues.push({ field: at('label'), issue: 'too_long', params: { max: 300 } });
@@ -224,6 +239,72 @@ export function checkQuestions(raw: unknown): { questions: ExtraQuestion[]; issu
       questions.push({ key, label, type, ...(options ? { options } : {}), required: r.required === true });
   });
   return { questions, issues };
+}
+
+/**
+ * Keys are never reused within a survey: answers are stored by key, so a key that named a removed
+ * question (kept in `retired`, or found in stored answers) may not name another one — 422
+ * `questions[i].key` `key_retired`. A question sent without a key gets `q<n>`, n past every key
+ * ever used (current, removed, answered, and the others of this request). Returns the questions
+ * with their keys and the removed questions to keep: the ones kept before, the current ones this
+ * change drops (their last definition) and answered keys known nowhere else (labelled by the key).
+ */
+export function settleQuestionKeys(
+  input: readonly QuestionInput[],
+  current: readonly ExtraQuestion[],
+  retired: readonly ExtraQuestion[],
+  answeredKeys: readonly string[] = [],
+): { questions: ExtraQuestion[]; retired: ExtraQuestion[]; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const live = new Set(current.map((q) => q.key));
+  const gone = new Map<string, ExtraQuestion>(retired.map((q) => [q.key, q]));
+  for (const k of answeredKeys)
+    if (!live.has(k) && !gone.has(k)) gone.set(k, { key: k, label: k, type: 'text', required: false });
+  input.forEach((q, i) => {
+    if (q.key !== null && !live.has(q.key) && gone.has(q.key))
+      issues.push({ field: `questions[${i}].key`, issue: 'key_retired' });
+  });
+  let max = 0;
+  for (const k of [...live, ...gone.keys(), ...input.map((q) => q.key ?? '')]) {
+    const m = /^q(\d+)$/.exec(k);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  const questions = input.map((q): ExtraQuestion => ({ ...q, key: q.key ?? `q${++max}` }));
+  const kept = new Set(questions.map((q) => q.key));
+  for (const q of current) if (!kept.has(q.key)) gone.set(q.key, q);
+  return { questions, retired: [...gone.values()].filter((q) => !kept.has(q.key)), issues };
+}
+
+export interface OptionCount {
+  option: string;
+  count: number;
+  /** count ÷ answers of the question × 100, one decimal; null without answers */
+  share: number | null;
+  /** not among the question's options now (renamed or removed, or answered while it was text) */
+  removed: boolean;
+}
+
+/**
+ * A choice question's answers per option: its options in their order (zeros included), then the
+ * answers that are no longer an option, most frequent first. `answered` is every answer counted.
+ */
+export function optionCounts(
+  options: readonly string[],
+  counts: ReadonlyMap<string, number>,
+): { answered: number; options: OptionCount[] } {
+  let answered = 0;
+  for (const n of counts.values()) answered += n;
+  const share = (n: number) => percentOneDecimal(n, answered);
+  const known = new Set(options);
+  const rows: OptionCount[] = options.map((o) => {
+    const n = counts.get(o) ?? 0;
+    return { option: o, count: n, share: share(n), removed: false };
+  });
+  const others = [...counts.entries()]
+    .filter(([o, n]) => !known.has(o) && n > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  for (const [o, n] of others) rows.push({ option: o, count: n, share: share(n), removed: true });
+  return { answered, options: rows };
 }
 
 export interface CheckedAnswer {

@@ -30,9 +30,13 @@ import {
   isNegative,
   KEY_USER_ROLES,
   linkState,
+  mayEditSurveys,
   nps,
+  optionCounts,
   parseSurveyToken,
   scaleOf,
+  settleQuestionKeys,
+  type OptionCount,
   type Category,
   type ExtraQuestion,
   type SurveyKind,
@@ -55,9 +59,55 @@ interface SurveyRow {
   kind: SurveyKind;
   intro: string | null;
   questions: ExtraQuestion[];
+  retired_questions: ExtraQuestion[];
   status: 'draft' | 'active' | 'closed';
   expires_days: number;
   version: number;
+}
+
+export interface QuestionsView {
+  id: string;
+  version: number;
+  questions: ExtraQuestion[];
+  /** keys of removed questions: never given to another question */
+  retired_keys: string[];
+}
+
+/** An answer to a text question, with who gave it. */
+export interface TextAnswer {
+  response_id: string;
+  submitted_at: Date;
+  account_id: string;
+  account_name: string;
+  contact_id: string;
+  contact_name: string | null;
+  score: number;
+  category: Category;
+  key_user: boolean;
+  text: string;
+}
+
+/** The answers to one extra question in the results' window. */
+export interface QuestionResult {
+  key: string;
+  label: string;
+  type: 'text' | 'choice';
+  /** no longer asked: answers given before it was removed */
+  removed: boolean;
+  /** responses in the window that answered it */
+  answered: number;
+  /** choice: per option (its options in order, then values no longer an option); text: [] */
+  options: OptionCount[];
+  /** text: the latest TEXT_ANSWERS_IN_RESULTS answers, newest first (page on with answers()); choice: [] */
+  answers: TextAnswer[];
+}
+
+export interface AnswersPage {
+  key: string;
+  total: number;
+  offset: number;
+  limit: number;
+  answers: TextAnswer[];
 }
 
 export interface SendResult {
@@ -144,7 +194,12 @@ export interface ResultsView {
     key_user: boolean;
     comment: string;
   }[];
+  questions: QuestionResult[];
 }
+
+/** Text answers per question that the results carry; the rest are paged by answers(). */
+export const TEXT_ANSWERS_IN_RESULTS = 10;
+export const ANSWERS_PAGE_MAX = 100;
 
 export const GROUP_BYS = ['csm', 'partner', 'grade', 'industry'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -236,43 +291,56 @@ export class SurveysService {
     if (!isUuid(id) || !can(actor, 'survey', 'read')) throw notFound();
     const db = tx ?? this.tdb(actor.tenantId);
     const s =
-      await db.one(sql<SurveyRow>`select id, name, kind, intro, questions, status, expires_days, version
+      await db.one(sql<SurveyRow>`select id, name, kind, intro, questions, retired_questions, status, expires_days,
+        version
       from survey where tenant_id = ${db.tenantId} and id = ${id} and deleted_at is null ${lock ? sql`for update` : sql``}`);
     if (!s) throw notFound();
     return s;
   }
 
-  async questions(
-    actor: Actor,
-    id: string,
-  ): Promise<{ id: string; version: number; questions: ExtraQuestion[] }> {
+  async questions(actor: Actor, id: string): Promise<QuestionsView> {
     const s = await this.survey(actor, id);
-    return { id: s.id, version: s.version, questions: s.questions };
+    return {
+      id: s.id,
+      version: s.version,
+      questions: s.questions,
+      retired_keys: s.retired_questions.map((q) => q.key),
+    };
   }
 
   /**
-   * Replaces a survey's extra questions (422 naming `questions[i].field`): needs update access to
-   * the survey record (role scope), audited like a record update.
+   * Replaces a survey's extra questions (422 naming `questions[i].field`): administrators only
+   * (403 survey_admin_only), audited like a record update. A question sent without a key is new
+   * and gets one; a key of a removed question is refused (settleQuestionKeys): keys are never
+   * reused, so stored answers always belong to the question that was asked.
    */
-  async setQuestions(
-    actor: Actor,
-    id: string,
-    body: unknown,
-  ): Promise<{ id: string; version: number; questions: ExtraQuestion[] }> {
+  async setQuestions(actor: Actor, id: string, body: unknown): Promise<QuestionsView> {
+    await this.survey(actor, id);
+    if (!mayEditSurveys(actor)) throw new AppError('forbidden', 'survey_admin_only');
     const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    const { questions, issues } = checkQuestions(b.questions);
+    const checked = checkQuestions(b.questions);
+    const issues = [...checked.issues];
     if (b.version !== undefined && (typeof b.version !== 'number' || !Number.isInteger(b.version)))
       issues.push({ field: 'version', issue: 'invalid_value' });
     if (issues.length) throw invalid(issues);
     return this.tdb(actor.tenantId).transaction(async (tx) => {
       const s = await this.survey(actor, id, tx, true);
-      if (!can(actor, 'survey', 'update')) throw forbidden();
-      const mine = await tx.one(sql<{ ok: boolean }>`select ${scopePredicate(actor, 'survey')} as ok
-        from survey t where t.tenant_id = ${tx.tenantId} and t.id = ${id}`);
-      if (!mine?.ok) throw forbidden();
       if (typeof b.version === 'number' && b.version !== s.version)
         throw new AppError('conflict', 'version_conflict');
-      await tx.exec0(sql`update survey set questions = ${JSON.stringify(questions)}::jsonb, version = version + 1,
+      // every key an answer was ever stored under, whatever the definition says now
+      const answered = await tx.query(sql<{ key: string }>`select distinct jsonb_object_keys(answers) as key
+        from survey_response where tenant_id = ${tx.tenantId} and survey_id = ${id}
+          and jsonb_typeof(answers) = 'object'`);
+      const settled = settleQuestionKeys(
+        checked.questions,
+        s.questions,
+        s.retired_questions,
+        answered.map((a) => a.key),
+      );
+      if (settled.issues.length) throw invalid(settled.issues);
+      const { questions, retired } = settled;
+      await tx.exec0(sql`update survey set questions = ${JSON.stringify(questions)}::jsonb,
+          retired_questions = ${JSON.stringify(retired)}::jsonb, version = version + 1,
           updated_at = now(), updated_by = ${actor.userId}
         where tenant_id = ${tx.tenantId} and id = ${id}`);
       const changes: Record<string, [unknown, unknown]> = { questions: [s.questions, questions] };
@@ -285,7 +353,7 @@ export class SurveysService {
           payload: { object: 'survey', id, changes: { questions: { old: s.questions, new: questions } } },
         },
       ]);
-      return { id, version: s.version + 1, questions };
+      return { id, version: s.version + 1, questions, retired_keys: retired.map((q) => q.key) };
     });
   }
 
@@ -721,15 +789,11 @@ export class SurveysService {
     id: string,
     q: { from?: string; to?: string; group_by?: string },
   ): Promise<ResultsView> {
-    const issues: FieldIssue[] = [];
-    if (q.from && !isValidDate(q.from)) issues.push({ field: 'from', issue: 'invalid_date' });
-    if (q.to && !isValidDate(q.to)) issues.push({ field: 'to', issue: 'invalid_date' });
+    const issues = periodIssues(q);
     if (q.group_by && !(GROUP_BYS as readonly string[]).includes(q.group_by))
       issues.push({ field: 'group_by', issue: 'invalid_value' });
     if (issues.length) throw invalid(issues);
-    const to = q.to || todayIn(actor.timeZone);
-    const from = q.from || `${addMonthsIso(to, -11).slice(0, 7)}-01`;
-    if (from > to) throw invalid([{ field: 'to', issue: 'before_from' }]);
+    const { from, to } = periodOf(actor, q);
     const groupBy = (q.group_by || null) as GroupBy | null;
     const s = await this.survey(actor, id);
     if (!can(actor, 'account', 'read')) throw forbidden();
@@ -741,9 +805,7 @@ export class SurveysService {
       industry: { key: sql`t.industry`, label: sql`t.industry` },
     };
     const g = groupBy ? group[groupBy] : { key: sql`null`, label: sql`null` };
-    const window = sql`r.tenant_id = ${tdb.tenantId} and r.survey_id = ${id} and r.deleted_at is null
-      and (r.submitted_at at time zone ${actor.timeZone})::date between ${from}::date and ${to}::date
-      and ${accountReadPredicate(actor)}`;
+    const window = windowOf(actor, id, from, to);
     const rows = await tdb.query(sql<{
       score: number;
       month: string;
@@ -816,8 +878,147 @@ export class SurveysService {
       periods: byMonth(rows),
       groups,
       comments,
+      questions: await this.questionResults(tdb, s, window),
     };
   }
+
+  /**
+   * The extra questions' answers in the window: each question now asked, in its order, then the
+   * removed ones that were answered in it. Choice: counts and shares per option; text: how many
+   * answered and the latest few (answers() pages on).
+   */
+  private async questionResults(
+    tdb: TenantDb,
+    s: SurveyRow,
+    window: RawBuilder<unknown>,
+  ): Promise<QuestionResult[]> {
+    const choiceKeys = [...s.questions, ...s.retired_questions]
+      .filter((q) => q.type === 'choice')
+      .map((q) => q.key);
+    // choice answers by value; a text question's answers only counted
+    const counted = await tdb.query(sql<{ key: string; value: string | null; n: number }>`select a.key,
+        case when a.key = any(${choiceKeys}::text[]) then a.value end as value, count(*)::int as n
+      from survey_response r
+      join account t on t.tenant_id = r.tenant_id and t.id = r.account_id
+      cross join lateral jsonb_each_text(case when jsonb_typeof(r.answers) = 'object' then r.answers
+        else '{}'::jsonb end) a
+      where ${window}
+      group by 1, 2`);
+    const byKey = new Map<string, Map<string, number>>();
+    const answered = new Map<string, number>();
+    for (const c of counted) {
+      answered.set(c.key, (answered.get(c.key) ?? 0) + c.n);
+      if (c.value === null) continue;
+      const m = byKey.get(c.key) ?? new Map<string, number>();
+      m.set(c.value, c.n);
+      byKey.set(c.key, m);
+    }
+    const live = new Set(s.questions.map((q) => q.key));
+    const asked: (ExtraQuestion & { removed: boolean })[] = [
+      ...s.questions.map((q) => ({ ...q, removed: false })),
+      ...s.retired_questions
+        .filter((q) => !live.has(q.key) && (answered.get(q.key) ?? 0) > 0)
+        .map((q) => ({ ...q, removed: true })),
+    ];
+    const textKeys = asked.filter((q) => q.type === 'text').map((q) => q.key);
+    const latest = textKeys.length
+      ? await tdb.query(sql<TextAnswer & { key: string }>`select x.key, x.response_id, x.submitted_at,
+            x.account_id, x.account_name, x.contact_id, x.contact_name, x.score, x.category, x.key_user, x.text
+          from (${textAnswersSql(window, sql`a.key = any(${textKeys}::text[])`)}) x
+          where x.rn <= ${TEXT_ANSWERS_IN_RESULTS} order by x.key, x.rn`)
+      : [];
+    const texts = new Map<string, TextAnswer[]>();
+    for (const { key, ...a } of latest) texts.set(key, [...(texts.get(key) ?? []), a]);
+    return asked.map((q) => {
+      const base = { key: q.key, label: q.label, type: q.type, removed: q.removed };
+      if (q.type === 'choice') {
+        const c = optionCounts(q.options ?? [], byKey.get(q.key) ?? new Map<string, number>());
+        return { ...base, answered: c.answered, options: c.options, answers: [] };
+      }
+      return { ...base, answered: answered.get(q.key) ?? 0, options: [], answers: texts.get(q.key) ?? [] };
+    });
+  }
+
+  /**
+   * One page of the answers to one extra question (a current or removed one; 422 `key`
+   * invalid_value otherwise) over the same responses as results(): newest first, `limit` 1–100
+   * (default 20) from `offset`, with the total.
+   */
+  async answers(
+    actor: Actor,
+    id: string,
+    q: { key?: string; from?: string; to?: string; offset?: string; limit?: string },
+  ): Promise<AnswersPage> {
+    const issues = periodIssues(q);
+    const int = (v: string | undefined, field: string, min: number, max: number, dflt: number) => {
+      if (v === undefined || v === '') return dflt;
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) {
+        issues.push({ field, issue: 'score_out_of_range', params: { min, max } });
+        return dflt;
+      }
+      return n;
+    };
+    const offset = int(q.offset, 'offset', 0, 1_000_000, 0);
+    const limit = int(q.limit, 'limit', 1, ANSWERS_PAGE_MAX, 20);
+    if (!q.key) issues.push({ field: 'key', issue: 'required' });
+    if (issues.length) throw invalid(issues);
+    const key = q.key ?? '';
+    const { from, to } = periodOf(actor, q);
+    const s = await this.survey(actor, id);
+    if (![...s.questions, ...s.retired_questions].some((x) => x.key === key))
+      throw invalid([{ field: 'key', issue: 'invalid_value' }]);
+    if (!can(actor, 'account', 'read')) throw forbidden();
+    const tdb = this.tdb(actor.tenantId);
+    const window = windowOf(actor, id, from, to);
+    const total = await tdb.one(sql<{ n: number }>`select count(*)::int as n from survey_response r
+      join account t on t.tenant_id = r.tenant_id and t.id = r.account_id
+      where ${window} and jsonb_typeof(r.answers) = 'object' and r.answers ->> ${key} is not null`);
+    const answers = await tdb.query(sql<TextAnswer>`select x.response_id, x.submitted_at, x.account_id,
+        x.account_name, x.contact_id, x.contact_name, x.score, x.category, x.key_user, x.text
+      from (${textAnswersSql(window, sql`a.key = ${key}`)}) x
+      where x.rn > ${offset} and x.rn <= ${offset + limit} order by x.rn`);
+    return { key, total: total?.n ?? 0, offset, limit, answers };
+  }
+}
+
+/** Issues of a results period: `from` and `to` must be dates when given. */
+function periodIssues(q: { from?: string; to?: string }): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (q.from && !isValidDate(q.from)) issues.push({ field: 'from', issue: 'invalid_date' });
+  if (q.to && !isValidDate(q.to)) issues.push({ field: 'to', issue: 'invalid_date' });
+  return issues;
+}
+
+/** The results period: default the first of the month eleven months before today, to today. */
+function periodOf(actor: Actor, q: { from?: string; to?: string }): { from: string; to: string } {
+  const to = q.to || todayIn(actor.timeZone);
+  const from = q.from || `${addMonthsIso(to, -11).slice(0, 7)}-01`;
+  if (from > to) throw invalid([{ field: 'to', issue: 'before_from' }]);
+  return { from, to };
+}
+
+/**
+ * The responses results count, over aliases `r` (survey_response) and `t` (its account): the
+ * survey's, submitted in the period (days in the actor's zone), on customers the actor reads.
+ */
+function windowOf(actor: Actor, id: string, from: string, to: string): RawBuilder<unknown> {
+  return sql`r.tenant_id = ${actor.tenantId} and r.survey_id = ${id} and r.deleted_at is null
+      and (r.submitted_at at time zone ${actor.timeZone})::date between ${from}::date and ${to}::date
+      and ${accountReadPredicate(actor)}`;
+}
+
+/** Answers (one row per response and key matching `keys`), numbered per key newest first (rn). */
+function textAnswersSql(window: RawBuilder<unknown>, keys: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select a.key, r.id as response_id, r.submitted_at, r.account_id, t.name as account_name,
+      r.contact_id, c.name as contact_name, r.score, r.category, r.key_user, a.value as text,
+      row_number() over (partition by a.key order by r.submitted_at desc, r.id desc) as rn
+    from survey_response r
+    join account t on t.tenant_id = r.tenant_id and t.id = r.account_id
+    left join contact c on c.tenant_id = r.tenant_id and c.id = r.contact_id
+    cross join lateral jsonb_each_text(case when jsonb_typeof(r.answers) = 'object' then r.answers
+      else '{}'::jsonb end) a
+    where ${window} and ${keys}`;
 }
 
 /** Locale of the tenant, for texts stored once (the call-back task's subject). */

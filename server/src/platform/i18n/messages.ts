@@ -400,6 +400,16 @@ export const messages = {
     'en-US': 'must be a whole number from {min} to {max}',
   },
   duplicate_key: { 'zh-CN': '与其他问题的标识重复', 'en-US': 'is the key of another question too' },
+  key_retired: {
+    'zh-CN': '该标识属于已删除的问题（其答复仍按此标识保存），新问题请使用新标识或不填',
+    'en-US':
+      'was the key of a removed question (its answers are still stored under it); give a new question a new key, or none',
+  },
+  survey_admin_only: {
+    'zh-CN': '只有管理员可以新建、修改、启用、结束或删除问卷；客户成功经理可以发送问卷并查看结果',
+    'en-US':
+      'Only administrators may create, edit, activate, close or delete surveys; customer success managers send them and see their results',
+  },
   survey_not_active: {
     'zh-CN': '问卷当前状态（{status}）不能发送，请先启用',
     'en-US': 'The survey is {status}; activate it before sending',

@@ -10,9 +10,12 @@ import {
   isKeyUser,
   isNegative,
   linkState,
+  mayEditSurveys,
   nps,
+  optionCounts,
   parseSurveyToken,
   percentOneDecimal,
+  settleQuestionKeys,
   type ExtraQuestion,
 } from '../surveys.rules.ts';
 
@@ -207,5 +210,97 @@ describe('question definitions', () => {
       'questions[2].options:invalid_value',
     ]);
     expect(checkQuestions('x').issues).toEqual([{ field: 'questions', issue: 'invalid_value' }]);
+  });
+
+  it('leave a new question without a key (null) and refuse an empty or non-text key', () => {
+    const r = checkQuestions([
+      { label: 'New', type: 'text' },
+      { key: null, label: 'Also new', type: 'text' },
+      { key: '', label: 'Empty', type: 'text' },
+      { key: 7, label: 'Number', type: 'text' },
+    ]);
+    expect(r.questions.map((q) => q.key)).toEqual([null, null, '', '']);
+    expect(r.issues.map((i) => `${i.field}:${i.issue}`)).toEqual([
+      'questions[2].key:invalid_value',
+      'questions[3].key:invalid_value',
+    ]);
+  });
+});
+
+describe('question keys are never reused', () => {
+  const q = (key: string, label = key): ExtraQuestion => ({ key, label, type: 'text', required: false });
+  const input = (key: string | null, label = key ?? 'new') => ({ ...q(key ?? '', label), key });
+
+  it('numbers a new question past every key ever used, not just the ones asked now', () => {
+    // q3 was removed: the next new question is q4, not q3 again
+    const r = settleQuestionKeys([input('q1'), input('q2'), input(null)], [q('q1'), q('q2')], [q('q3')]);
+    expect(r.issues).toEqual([]);
+    expect(r.questions.map((x) => x.key)).toEqual(['q1', 'q2', 'q4']);
+    expect(r.retired.map((x) => x.key)).toEqual(['q3']);
+    // answered keys count too, and so do the other keys of the request
+    const s = settleQuestionKeys([input(null), input('q9'), input(null)], [], [], ['q5']);
+    expect(s.questions.map((x) => x.key)).toEqual(['q10', 'q9', 'q11']);
+  });
+
+  it('keeps what a change drops as removed, with its last definition', () => {
+    const r = settleQuestionKeys([input('b')], [q('a', 'Old A'), q('b')], [q('z')]);
+    expect(r.retired).toEqual([q('z'), q('a', 'Old A')]);
+  });
+
+  it('refuses a removed or answered key for a question not asked now, naming the row', () => {
+    const r = settleQuestionKeys(
+      [input('q1'), input('q3', 'Another question'), input('legacy')],
+      [q('q1')],
+      [q('q3')],
+      ['legacy', 'q1'],
+    );
+    expect(r.issues.map((i) => `${i.field}:${i.issue}`)).toEqual([
+      'questions[1].key:key_retired',
+      'questions[2].key:key_retired',
+    ]);
+    // an answered key unknown to the definition is kept as removed, labelled by its key
+    expect(settleQuestionKeys([], [], [], ['legacy']).retired).toEqual([q('legacy')]);
+  });
+
+  it('lets a current question keep its key when moved or relabelled', () => {
+    const r = settleQuestionKeys([input('b', 'B2'), input('a')], [q('a'), q('b')], []);
+    expect(r.issues).toEqual([]);
+    expect(r.questions.map((x) => `${x.key}:${x.label}`)).toEqual(['b:B2', 'a:a']);
+    expect(r.retired).toEqual([]);
+  });
+});
+
+describe('choice answers per option', () => {
+  it("counts the question's options in order, zeros included, then values no longer offered", () => {
+    const counts = new Map([
+      ['BI', 3],
+      ['Old', 1],
+      ['CRM', 2],
+      ['Gone', 2],
+    ]);
+    expect(optionCounts(['CRM', 'BI', 'ERP'], counts)).toEqual({
+      answered: 8,
+      options: [
+        { option: 'CRM', count: 2, share: 25, removed: false },
+        { option: 'BI', count: 3, share: 37.5, removed: false },
+        { option: 'ERP', count: 0, share: 0, removed: false },
+        { option: 'Gone', count: 2, share: 25, removed: true },
+        { option: 'Old', count: 1, share: 12.5, removed: true },
+      ],
+    });
+    expect(optionCounts(['A', 'B'], new Map())).toEqual({
+      answered: 0,
+      options: [
+        { option: 'A', count: 0, share: null, removed: false },
+        { option: 'B', count: 0, share: null, removed: false },
+      ],
+    });
+  });
+});
+
+describe('who writes definitions', () => {
+  it('administrators only', () => {
+    expect(mayEditSurveys({ isAdmin: true })).toBe(true);
+    expect(mayEditSurveys({ isAdmin: false })).toBe(false);
   });
 });
