@@ -24,6 +24,11 @@ export interface Config {
   trustProxy: boolean;
   /** Sign-in attempts per minute per client IP. */
   loginRateLimit: number;
+  /**
+   * The address people outside reach this Flywheel at (`https://crm.example.com`): public links
+   * sent by e-mail (survey invitations) point there. Unset: the sender's own address.
+   */
+  publicUrl: string | undefined;
 }
 
 function intEnv(name: string, fallback: number): number {
@@ -32,6 +37,23 @@ function intEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+/** An http(s) origin from the environment, without a trailing slash; a path or other scheme is refused at start. */
+function originEnv(name: string): string | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  let u: URL | undefined;
+  try {
+    u = new URL(raw);
+  } catch {
+    u = undefined;
+  }
+  if (!u || !/^https?:$/.test(u.protocol) || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash)
+    throw new Error(
+      `${name} must be an http(s) address without a path, e.g. https://crm.example.com, got "${raw}"`,
+    );
+  return u.origin;
 }
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
@@ -49,6 +71,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     runJobs: process.env.FLYWHEEL_JOBS !== 'off',
     trustProxy: process.env.FLYWHEEL_TRUST_PROXY === 'true',
     loginRateLimit: intEnv('FLYWHEEL_LOGIN_RATE_LIMIT', 20),
+    publicUrl: originEnv('FLYWHEEL_PUBLIC_URL'),
     ...overrides,
   };
 }

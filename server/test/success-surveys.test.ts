@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
 import { TenantDb } from '../src/platform/db/tenant-db.ts';
+import { loadConfig } from '../src/config.ts';
 import { todayIn } from '../src/platform/jobs/dates.rules.ts';
 import {
   conformsTo,
@@ -350,6 +351,42 @@ describe('the public link', () => {
     ]);
     const missing = await answer(tokens.a3 ?? '', { score: 3 });
     expect(issues(missing)).toEqual(['answers.module:required']);
+  });
+
+  it('links point at FLYWHEEL_PUBLIC_URL when it is set, whatever Origin the sender sends', async () => {
+    const env = process.env.FLYWHEEL_PUBLIC_URL;
+    try {
+      process.env.FLYWHEEL_PUBLIC_URL = 'https://crm.example.com/';
+      expect(loadConfig().publicUrl).toBe('https://crm.example.com');
+      for (const bad of ['crm.example.com', 'ftp://crm.example.com', 'https://crm.example.com/app']) {
+        process.env.FLYWHEEL_PUBLIC_URL = bad;
+        expect(() => loadConfig()).toThrow(/FLYWHEEL_PUBLIC_URL/);
+      }
+    } finally {
+      if (env === undefined) delete process.env.FLYWHEEL_PUBLIC_URL;
+      else process.env.FLYWHEEL_PUBLIC_URL = env;
+    }
+    const before = built.platform.config.publicUrl;
+    built.platform.config.publicUrl = 'https://crm.example.com';
+    try {
+      const r = await built.app.inject({
+        method: 'POST',
+        url: `/api/v1/surveys/${npsId}/send`,
+        headers: {
+          ...admin.headers,
+          origin: 'https://phish.example.net',
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify({ round: '2026-01-public', contact_ids: [con.b2] }),
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      const mail = await tdb().one(sql<{ body: string }>`select body from mail_outbox
+        where tenant_id = ${t.tenantId} and to_address = 'b2@b.test' order by created_at desc limit 1`);
+      expect(mail?.body).toContain('https://crm.example.com/s/');
+      expect(mail?.body).not.toContain('phish.example.net');
+    } finally {
+      built.platform.config.publicUrl = before;
+    }
   });
 
   it('a detractor who is not a key user opens no light; the link works once', async () => {

@@ -7,7 +7,8 @@ import { dataOf, responses, timestamp } from '../../platform/http/response-schem
 import { invalid } from '../../platform/http/errors.ts';
 import { todayIn } from '../../platform/jobs/dates.rules.ts';
 import { isValidDate } from '../../platform/metadata/values.rules.ts';
-import { JOURNEY_STATUSES, RESULT_KINDS, STAGE_STATES, addDaysIso, linkOrigin } from './journeys.rules.ts';
+import { JOURNEY_STATUSES, RESULT_KINDS, STAGE_STATES, addDaysIso } from './journeys.rules.ts';
+import { surveyLinkBase } from './surveys.routes.ts';
 import { JourneysService } from './journeys.service.ts';
 
 const tags = ['success'];
@@ -389,13 +390,12 @@ export function registerJourneyRoutes(app: FastifyInstance, platform: Platform):
       ...passThrough,
     },
     async (req) => {
-      const o = req.headers.origin;
       return svc.completeStage(
         actorOf(req),
         req.params.id,
         req.body,
         today(req),
-        linkOrigin(typeof o === 'string' ? o : undefined, req.protocol, req.host),
+        surveyLinkBase(platform, req),
       );
     },
   );

@@ -5,6 +5,7 @@ import type { Platform } from '../../platform/platform.ts';
 import { actorOf } from '../../platform/http/auth.hooks.ts';
 import { dataOf, responses, timestamp } from '../../platform/http/response-schemas.ts';
 import { CATEGORIES, SURVEY_KINDS } from './surveys.rules.ts';
+import { linkOrigin } from './journeys.rules.ts';
 import { ANSWERS_PAGE_MAX, GROUP_BYS, SurveysService, TEXT_ANSWERS_IN_RESULTS } from './surveys.service.ts';
 
 const tags = ['success'];
@@ -222,13 +223,13 @@ const ResultsSchema = z
   .meta({ id: 'SurveyResults' });
 
 /**
- * Where the public link points: the app the sender is using (the Origin of their request, else
- * this server's own address) — the web app serves `/s/{token}`.
+ * Where public survey links point: FLYWHEEL_PUBLIC_URL when set (the address customers reach;
+ * a request's Origin is whatever the sender's client says), else the app the sender is using —
+ * the web app serves `/s/{token}`.
  */
-function originOf(req: FastifyRequest): string {
+export function surveyLinkBase(p: Platform, req: FastifyRequest): string {
   const o = req.headers.origin;
-  if (typeof o === 'string' && /^https?:\/\/[^/\s]+$/.test(o)) return o;
-  return `${req.protocol}://${req.host}`;
+  return p.config.publicUrl ?? linkOrigin(typeof o === 'string' ? o : undefined, req.protocol, req.host);
 }
 
 const services = new WeakMap<Platform, SurveysService>();
@@ -295,7 +296,9 @@ export function registerSurveyRoutes(app: FastifyInstance, platform: Platform): 
       },
       ...passThrough,
     },
-    async (req) => ({ data: await svc.send(actorOf(req), req.params.id, req.body, originOf(req)) }),
+    async (req) => ({
+      data: await svc.send(actorOf(req), req.params.id, req.body, surveyLinkBase(platform, req)),
+    }),
   );
 
   r.get(
