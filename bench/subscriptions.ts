@@ -1,17 +1,29 @@
 /**
  * Subscriptions benchmarks (issue 7): monthly ARR movements over 36 months and renewal rates for a
  * year, each beside a hand-written single SQL statement doing the same computation the obvious way
- * in the same run — and a check that both give the same numbers (printed loudly if not).
+ * in the same run — and a check that both give the same numbers (printed loudly if not). Also
+ * re-matching every customer's due renewals (a new grace period), batched beside the
+ * per-customer implementation it replaced, with a check that both write the same rows.
  */
 import type pg from 'pg';
+import { sql } from 'kysely';
 import { v7 } from 'uuid';
 import type { Platform } from '../server/src/platform/platform.ts';
 import { TenantDb } from '../server/src/platform/db/tenant-db.ts';
-import { MetricsService, refreshAccount } from '../server/src/modules/subscriptions/index.ts';
+import {
+  MetricsService,
+  refreshAccount,
+  refreshAccounts,
+} from '../server/src/modules/subscriptions/index.ts';
+import { REFRESH_BATCH } from '../server/src/modules/subscriptions/ledger.service.ts';
+import { storeSubscriptionSettings } from '../server/src/modules/subscriptions/settings.ts';
 import { addDays, addMonths, monthEnd, shiftMonth } from '../server/src/modules/subscriptions/term.rules.ts';
 import { intBetween, seededRng } from '../server/src/demo/generator.ts';
+import { refreshAccountReference } from '../server/test/subscriptions-reference.ts';
 import { benchTenant, copyAccounts, copyRows } from './cash.ts';
-import { compare, latencyRow, table, type Row } from './lib.ts';
+import { compare, latencyRow, table, throughputRow, type Row } from './lib.ts';
+
+const AS_OF = '2026-11-27';
 
 const FIRST = '2023-01';
 const FROM = '2024-01';
@@ -211,18 +223,25 @@ export async function benchSubscriptions(
     `subscriptions: ${accounts.length.toLocaleString('en-US')} customers, ${lines.length.toLocaleString('en-US')} lines in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 
-  // due renewals through the product's own code path (what booking does per customer)
+  // due renewals through the product's own code path, a transaction per batch as the nightly run does
   const t1 = Date.now();
   const tdb = TenantDb.for(p.db, tenantId);
-  for (const a of accounts) await tdb.transaction((tx) => refreshAccount(tx, a, '2026-11-27'));
+  const sorted = [...accounts].sort();
+  for (let i = 0; i < sorted.length; i += REFRESH_BATCH) {
+    const batch = sorted.slice(i, i + REFRESH_BATCH);
+    await tdb.transaction((tx) => refreshAccounts(tx, batch, AS_OF));
+  }
   const rebuildS = (Date.now() - t1) / 1000;
   o.log(
-    `subscriptions: due renewals for ${accounts.length.toLocaleString('en-US')} customers rebuilt in ${rebuildS.toFixed(1)} s (${Math.round(accounts.length / rebuildS)} customers/s)`,
+    `subscriptions: due renewals for ${accounts.length.toLocaleString('en-US')} customers built in ${rebuildS.toFixed(1)} s (${Math.round(accounts.length / rebuildS)} customers/s)`,
   );
   await raw.query('analyze due_renewal');
 
   const metrics = new MetricsService(p.db);
   const rows: Row[] = [];
+
+  // 0. re-matching every customer (a new grace period: what PUT settings does, in one transaction)
+  rows.push(...(await benchRematch(tdb, o)));
 
   // 1. movements for 36 months
   const fw = () => metrics.movements(admin, FROM, TO);
@@ -286,11 +305,118 @@ export async function benchSubscriptions(
       `renewal rates for a year (${ra.total.due_customers.toLocaleString('en-US')} due customers)`,
       fs2,
       rs2,
-      `Flywheel reads the matched due records (matching runs at booking: ${Math.round(accounts.length / rebuildS)} customers/s here); raw matches from the lines in one statement; p95 ${fs2.p95.toFixed(1)} vs ${rs2.p95.toFixed(1)} ms; ${same ? `totals equal (rate ${ra.total.renewal_rate})` : 'MISMATCH'}`,
+      `Flywheel reads the matched due records (matching runs at booking; built batched at ${Math.round(accounts.length / rebuildS)} customers/s here); raw matches from the lines in one statement; p95 ${fs2.p95.toFixed(1)} vs ${rs2.p95.toFixed(1)} ms; ${same ? `totals equal (rate ${ra.total.renewal_rate})` : 'MISMATCH'}`,
     ),
   );
   o.log(`\n${table(rows)}`);
   return rows;
+}
+
+class Rollback extends Error {
+  constructor(readonly result: { seconds: number; digest: string; rows: number; touched: number }) {
+    super('rollback');
+  }
+}
+
+/**
+ * Re-matches the due renewals of every customer that has some, with the grace period moved to
+ * 30 days, in one transaction that is rolled back (so each run starts from the same state): the
+ * time, and a digest of every due_renewal row as written.
+ */
+async function rematchAll(
+  tdb: TenantDb,
+  how: (tx: TenantDb, ids: string[]) => Promise<void>,
+): Promise<{ seconds: number; digest: string; rows: number; touched: number }> {
+  try {
+    await tdb.transaction(async (tx) => {
+      await storeSubscriptionSettings(tx, { renewalGraceDays: 30, renewalOpportunityDays: 90 });
+      const ids = (
+        await tx.query(sql<{ account_id: string }>`select distinct account_id from due_renewal
+          where tenant_id = ${tx.tenantId}`)
+      ).map((r) => r.account_id);
+      const t0 = process.hrtime.bigint();
+      await how(tx, ids);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const d = await tx.one(sql<{ digest: string; rows: number; touched: number }>`select
+          md5(string_agg((to_jsonb(r) - 'updated_at')::text, ',' order by r.account_id, r.due_date)) as digest,
+          count(*)::int as rows, (count(*) filter (where r.updated_at = now()))::int as touched
+        from due_renewal r where r.tenant_id = ${tx.tenantId}`);
+      throw new Rollback({ seconds, digest: d?.digest ?? '', rows: d?.rows ?? 0, touched: d?.touched ?? 0 });
+    });
+  } catch (e) {
+    if (e instanceof Rollback) return e.result;
+    throw e;
+  }
+  throw new Error('the re-match should have been rolled back');
+}
+
+/**
+ * Re-matching every customer: the batched `refreshAccounts` (run before and after, the slower
+ * counted) beside the per-customer implementation it replaced (one customer at a time, nine
+ * statements each), both in one transaction; both must write the same rows. Then one customer's
+ * refresh, the single-id path of `refreshAccounts` vs the old implementation, alternating.
+ */
+async function benchRematch(
+  tdb: TenantDb,
+  o: { customers: number; iterations: number; log: (m: string) => void },
+): Promise<Row[]> {
+  const batched = (tx: TenantDb, ids: string[]) => refreshAccounts(tx, ids, AS_OF);
+  const oneByOne = async (tx: TenantDb, ids: string[]) => {
+    for (const id of ids) await refreshAccountReference(tx, id, AS_OF);
+  };
+  const b1 = await rematchAll(tdb, batched);
+  const old = await rematchAll(tdb, oneByOne);
+  const b2 = await rematchAll(tdb, batched);
+  const customers =
+    (
+      await tdb.query(sql<{ n: number }>`select count(distinct account_id)::int as n from due_renewal
+      where tenant_id = ${tdb.tenantId}`)
+    )[0]?.n ?? 0;
+  const same = b1.digest === old.digest && b2.digest === old.digest && old.touched === old.rows;
+  if (!same) {
+    loud(
+      o.log,
+      're-matched due renewals',
+      `${b1.digest}/${b2.digest}`,
+      `${old.digest} (${old.touched}/${old.rows} rows)`,
+    );
+    process.exitCode = 1;
+  }
+  const newS = Math.max(b1.seconds, b2.seconds);
+  o.log(
+    `subscriptions: re-matching ${customers.toLocaleString('en-US')} customers (${old.rows.toLocaleString('en-US')} due records): batched ${b1.seconds.toFixed(2)} / ${b2.seconds.toFixed(2)} s, one by one ${old.seconds.toFixed(1)} s — ${(old.seconds / newS).toFixed(1)}× faster; ${same ? 'identical rows' : 'MISMATCH'}`,
+  );
+  // one customer (events, approvals): the new single-id path must not cost more than the old one
+  const sample = (
+    await tdb.query(sql<{ account_id: string }>`select distinct account_id from due_renewal
+      where tenant_id = ${tdb.tenantId} order by account_id limit ${Math.max(100, o.iterations)}`)
+  ).map((r) => r.account_id);
+  let i = 0;
+  let j = 0;
+  const next = (k: number) => sample[k % sample.length] ?? '';
+  const [ns, os] = await compare(
+    () => tdb.transaction((tx) => refreshAccount(tx, next(i++), AS_OF)),
+    () => tdb.transaction((tx) => refreshAccountReference(tx, next(j++), AS_OF)),
+    sample.length,
+    10,
+  );
+  return [
+    {
+      ...throughputRow(
+        `re-match every customer's due renewals (new grace period), ${customers.toLocaleString('en-US')} customers`,
+        customers / newS,
+        customers / old.seconds,
+        `raw column = the per-customer refreshAccount before batching (what PUT settings ran), both one transaction; batched ${REFRESH_BATCH.toLocaleString('en-US')} customers per round of 6 statements: ${newS.toFixed(1)} vs ${old.seconds.toFixed(1)} s; ${same ? `all ${old.rows.toLocaleString('en-US')} due records identical` : 'MISMATCH'}`,
+      ),
+      unit: 'customers/s',
+    },
+    latencyRow(
+      `refresh one customer's due renewals (${sample.length} customers, a transaction each)`,
+      ns,
+      os,
+      `refreshAccount = refreshAccounts with one id vs the per-customer implementation before batching; p95 ${ns.p95.toFixed(1)} vs ${os.p95.toFixed(1)} ms`,
+    ),
+  ];
 }
 
 function loud(log: (m: string) => void, what: string, a: unknown, b: unknown): void {

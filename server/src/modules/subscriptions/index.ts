@@ -29,5 +29,5 @@ export const subscriptionsModule: ModuleDef = {
   },
 };
 
-export { bookOrder, refreshAccount } from './ledger.service.ts';
+export { bookOrder, refreshAccount, refreshAccounts } from './ledger.service.ts';
 export { MetricsService } from './metrics.service.ts';

@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import type { TenantDb } from '../../platform/db/tenant-db.ts';
 import { newId } from '../../platform/db/ids.ts';
 import { bookLine } from './term.rules.ts';
-import { dueRecords, dueStatus, matchRenewals, type RenewalCandidate } from './renewal.rules.ts';
+import {
+  dueRecords,
+  dueStatus,
+  matchRenewals,
+  type DueInput,
+  type RenewalCandidate,
+} from './renewal.rules.ts';
 import { loadSubscriptionSettings } from './settings.ts';
 
 /**
@@ -139,7 +145,7 @@ export async function bookOrder(tx: TenantDb, orderId: string, asOf: string): Pr
           version = subscription_line.version + 1`);
     }
   }
-  for (const a of accounts) await refreshAccount(tx, a, asOf);
+  await refreshAccounts(tx, [...accounts], asOf);
   return { order_id: orderId, accounts: [...accounts], lines, pending_rate: pending };
 }
 
@@ -147,94 +153,167 @@ interface CandidateRow extends RenewalCandidate {
   account_id: string;
 }
 
+/** Customers re-matched per round of statements by `refreshAccounts`. */
+export const REFRESH_BATCH = 1_000;
+
 /**
  * Recomputes one customer's due renewals from its active lines: due records appear, change or go
  * with the lines; each is matched (business and finance views, as of `asOf`) and given its status.
  * Adjustments are kept by (account, due date), so they survive the rebuild.
  */
 export async function refreshAccount(tx: TenantDb, accountId: string, asOf: string): Promise<void> {
-  // one customer at a time: concurrent refreshes of the same customer would race on its due rows
-  await tx.exec0(
-    sql`select 1 from account where tenant_id = ${tx.tenantId} and id = ${accountId} for update`,
+  await refreshAccounts(tx, [accountId], asOf);
+}
+
+/**
+ * `refreshAccount` for many customers at once (a new grace period, the nightly run): customers
+ * are taken in id order, `batchSize` at a time, and each batch costs six statements — lock its
+ * accounts, read their lines, their orders' first payments and their approved adjustments, delete
+ * the due records that vanished, upsert the current ones with their matching — the same rules
+ * applied per customer in memory. The rows written are those of one-by-one refreshes.
+ */
+export async function refreshAccounts(
+  tx: TenantDb,
+  accountIds: readonly string[],
+  asOf: string,
+  batchSize = REFRESH_BATCH,
+): Promise<void> {
+  const ids = [...new Set(accountIds.map((a) => a.toLowerCase()))].sort();
+  let ctx: RefreshContext | undefined;
+  const context = async (): Promise<RefreshContext> => {
+    ctx ??= {
+      base: await baseCurrency(tx),
+      graceDays: (await loadSubscriptionSettings(tx)).renewalGraceDays,
+    };
+    return ctx;
+  };
+  for (let i = 0; i < ids.length; i += batchSize)
+    await refreshBatch(tx, ids.slice(i, i + batchSize), asOf, context);
+}
+
+interface RefreshContext {
+  base: string;
+  graceDays: number;
+}
+
+async function refreshBatch(
+  tx: TenantDb,
+  ids: string[],
+  asOf: string,
+  context: () => Promise<RefreshContext>,
+): Promise<void> {
+  // concurrent refreshes of the same customer would race on its due rows: lock the accounts, in
+  // id order so that two batches sharing customers never deadlock
+  const owners = new Map(
+    (
+      await tx.query(sql<{ id: string; owner_id: string | null }>`select id, owner_id from account
+        where tenant_id = ${tx.tenantId} and id = any(${ids}::uuid[]) order by id for update`)
+    ).map((a) => [a.id, a.owner_id]),
   );
-  const lines = await tx.query(sql<CandidateRow>`select l.id, l.order_id, l.order_type, l.account_id,
-      to_char(l.service_start, 'YYYY-MM-DD') as service_start, to_char(l.service_end, 'YYYY-MM-DD') as service_end,
-      l.arr, to_char(l.order_date, 'YYYY-MM-DD') as order_date,
-      (select to_char(min(pm.received_date), 'YYYY-MM-DD')
-         from payment_plan p
-         join sales_order o on o.tenant_id = p.tenant_id and o.id = l.order_id
-         join payment_instalment i on i.tenant_id = p.tenant_id and i.plan_id = p.id
-         join payment_allocation al on al.tenant_id = i.tenant_id and al.instalment_id = i.id
-         join payment pm on pm.tenant_id = al.tenant_id and pm.id = al.payment_id
-        where p.tenant_id = l.tenant_id and (p.order_id = l.order_id or (p.contract_id is not null and p.contract_id = o.contract_id))
-          and p.deleted_at is null) as first_payment_date
+  const rows = await tx.query(sql<Omit<CandidateRow, 'first_payment_date'>>`select l.id, l.order_id,
+      l.order_type, l.account_id, to_char(l.service_start, 'YYYY-MM-DD') as service_start,
+      to_char(l.service_end, 'YYYY-MM-DD') as service_end, l.arr, to_char(l.order_date, 'YYYY-MM-DD') as order_date
     from subscription_line l
-    where l.tenant_id = ${tx.tenantId} and l.account_id = ${accountId} and l.status = 'active'`);
-  const base = await baseCurrency(tx);
-  const owner = await tx.one(
-    sql<{
-      owner_id: string | null;
-    }>`select owner_id from account where tenant_id = ${tx.tenantId} and id = ${accountId}`,
-  );
-  const dues = dueRecords(lines).filter((d) => d.due_arr > 0);
-  const dates = dues.map((d) => d.due_date);
-  await tx.exec0(sql`delete from due_renewal where tenant_id = ${tx.tenantId} and account_id = ${accountId}
-      and not (due_date = any(${dates}::date[]))`);
-  if (!dues.length) return;
-  const stored = await tx.query(sql<{ id: string; due_date: string }>`insert into due_renewal
-      (tenant_id, id, owner_id, account_id, due_date, due_arr, due_arr_currency, renewed_arr_currency,
-       renewed_arr_finance_currency)
-    select ${tx.tenantId}, gen_random_uuid(), ${owner?.owner_id ?? null}, ${accountId}, d.due_date, d.due_arr,
-      ${base}, ${base}, ${base}
-    from unnest(${dates}::date[], ${dues.map((d) => d.due_arr)}::int8[]) as d(due_date, due_arr)
-    on conflict (tenant_id, account_id, due_date) do update set due_arr = excluded.due_arr,
-      renewed_arr = least(due_renewal.renewed_arr, excluded.due_arr),
-      renewed_arr_finance = least(due_renewal.renewed_arr_finance, excluded.due_arr),
-      owner_id = coalesce(due_renewal.owner_id, excluded.owner_id)
-    returning id, to_char(due_date, 'YYYY-MM-DD') as due_date`);
+    where l.tenant_id = ${tx.tenantId} and l.account_id = any(${ids}::uuid[]) and l.status = 'active'`);
+  const firstPaid = await firstPayments(tx, [...new Set(rows.map((l) => l.order_id))]);
+  const linesOf = new Map<string, CandidateRow[]>();
+  for (const l of rows) {
+    const list = linesOf.get(l.account_id) ?? [];
+    if (!list.length) linesOf.set(l.account_id, list);
+    list.push({ ...l, first_payment_date: firstPaid.get(l.order_id) ?? null });
+  }
+  const customers: Array<{ account: string; lines: CandidateRow[]; dues: DueInput[] }> = [];
+  for (const [account, lines] of linesOf) {
+    // a customer's due records are keyed by their due date: the matching needs no row id
+    const dues = dueRecords(lines)
+      .filter((d) => d.due_arr > 0)
+      .map((d) => ({ id: d.due_date, ...d }));
+    if (dues.length) customers.push({ account, lines, dues });
+  }
+  const keys = { account: [] as string[], date: [] as string[] };
+  for (const c of customers)
+    for (const d of c.dues) {
+      keys.account.push(c.account);
+      keys.date.push(d.due_date);
+    }
+  await tx.exec0(sql`delete from due_renewal r where r.tenant_id = ${tx.tenantId} and r.account_id = any(${ids}::uuid[])
+      and not exists (select 1 from unnest(${keys.account}::uuid[], ${keys.date}::date[]) as k(account_id, due_date)
+        where k.account_id = r.account_id and k.due_date = r.due_date)`);
+  if (!customers.length) return;
   const adjusted = new Set(
     (
-      await tx.query(sql<{ d: string }>`select to_char(due_date, 'YYYY-MM-DD') as d from renewal_adjustment
-        where tenant_id = ${tx.tenantId} and account_id = ${accountId} and status = 'approved' and deleted_at is null`)
-    ).map((r) => r.d),
+      await tx.query(sql<{ k: string }>`select account_id || '|' || to_char(due_date, 'YYYY-MM-DD') as k
+        from renewal_adjustment where tenant_id = ${tx.tenantId}
+          and account_id = any(${customers.map((c) => c.account)}::uuid[]) and status = 'approved' and deleted_at is null`)
+    ).map((r) => r.k),
   );
-  const settings = await loadSubscriptionSettings(tx);
-  const input = stored.map((s) => ({
-    id: s.id,
-    due_date: s.due_date,
-    due_arr: dues.find((d) => d.due_date === s.due_date)?.due_arr ?? 0,
-  }));
-  const business = matchRenewals(input, lines, {
-    graceDays: settings.renewalGraceDays,
-    view: 'business',
-    asOf,
-  });
-  const finance = matchRenewals(input, lines, {
-    graceDays: settings.renewalGraceDays,
-    view: 'finance',
-    asOf,
-  });
-  const ids: string[] = [];
-  const renewed: number[] = [];
-  const renewedFin: number[] = [];
-  const orders: Array<string | null> = [];
-  const statuses: string[] = [];
-  for (const d of input) {
-    const b = business.get(d.id) ?? { renewed_arr: 0, renewal_order_id: null };
-    const f = finance.get(d.id) ?? { renewed_arr: 0, renewal_order_id: null };
-    ids.push(d.id);
-    renewed.push(b.renewed_arr);
-    renewedFin.push(f.renewed_arr);
-    orders.push(b.renewal_order_id ?? f.renewal_order_id);
-    statuses.push(
-      dueStatus({ due_date: d.due_date, renewed_arr: b.renewed_arr }, adjusted.has(d.due_date), asOf),
-    );
+  const { base, graceDays } = await context();
+  const out = {
+    owners: [] as Array<string | null>,
+    arrs: [] as number[],
+    renewed: [] as number[],
+    renewedFin: [] as number[],
+    orders: [] as Array<string | null>,
+    statuses: [] as string[],
+  };
+  for (const { account, lines, dues } of customers) {
+    const business = matchRenewals(dues, lines, { graceDays, view: 'business', asOf });
+    const finance = matchRenewals(dues, lines, { graceDays, view: 'finance', asOf });
+    for (const d of dues) {
+      const b = business.get(d.id) ?? { renewed_arr: 0, renewal_order_id: null };
+      const f = finance.get(d.id) ?? { renewed_arr: 0, renewal_order_id: null };
+      out.owners.push(owners.get(account) ?? null);
+      out.arrs.push(d.due_arr);
+      out.renewed.push(b.renewed_arr);
+      out.renewedFin.push(f.renewed_arr);
+      out.orders.push(b.renewal_order_id ?? f.renewal_order_id);
+      out.statuses.push(
+        dueStatus(
+          { due_date: d.due_date, renewed_arr: b.renewed_arr },
+          adjusted.has(`${account}|${d.due_date}`),
+          asOf,
+        ),
+      );
+    }
   }
-  await tx.exec0(sql`update due_renewal r set renewed_arr = u.renewed, renewed_arr_finance = u.renewed_fin,
-      renewal_order_id = u.order_id, status = u.status, evaluated_on = ${asOf}::date, updated_at = now()
-    from unnest(${ids}::uuid[], ${renewed}::int8[], ${renewedFin}::int8[], ${orders}::uuid[], ${statuses}::text[])
-      as u(id, renewed, renewed_fin, order_id, status)
-    where r.tenant_id = ${tx.tenantId} and r.id = u.id`);
+  // one write per due record: a new one is created, an existing one (kept by account and due
+  // date, so its id, owner, opportunity and adjustments stay) takes the new figures
+  await tx.exec0(sql`insert into due_renewal (tenant_id, id, owner_id, account_id, due_date, due_arr,
+      due_arr_currency, renewed_arr, renewed_arr_currency, renewed_arr_finance, renewed_arr_finance_currency,
+      renewal_order_id, status, evaluated_on)
+    select ${tx.tenantId}, gen_random_uuid(), d.owner_id, d.account_id, d.due_date, d.due_arr, ${base}, d.renewed,
+      ${base}, d.renewed_fin, ${base}, d.order_id, d.status, ${asOf}::date
+    from unnest(${keys.account}::uuid[], ${out.owners}::uuid[], ${keys.date}::date[], ${out.arrs}::int8[],
+      ${out.renewed}::int8[], ${out.renewedFin}::int8[], ${out.orders}::uuid[], ${out.statuses}::text[])
+      as d(account_id, owner_id, due_date, due_arr, renewed, renewed_fin, order_id, status)
+    on conflict (tenant_id, account_id, due_date) do update set due_arr = excluded.due_arr,
+      renewed_arr = excluded.renewed_arr, renewed_arr_finance = excluded.renewed_arr_finance,
+      renewal_order_id = excluded.renewal_order_id, status = excluded.status, evaluated_on = excluded.evaluated_on,
+      owner_id = coalesce(due_renewal.owner_id, excluded.owner_id), updated_at = now()`);
+}
+
+/**
+ * The date the first payment arrived on each order: the earliest payment allocated to an
+ * instalment of a live payment plan of the order, or of the order's contract (finance view).
+ */
+async function firstPayments(tx: TenantDb, orderIds: string[]): Promise<Map<string, string>> {
+  if (!orderIds.length) return new Map();
+  const rows = await tx.query(sql<{ order_id: string; d: string }>`with o as (
+      select id as order_id, contract_id from sales_order where tenant_id = ${tx.tenantId} and id = any(${orderIds}::uuid[])
+    ), plans as (
+      select o.order_id, p.id from o join payment_plan p on p.tenant_id = ${tx.tenantId} and p.order_id = o.order_id
+        and p.deleted_at is null
+      union
+      select o.order_id, p.id from o join payment_plan p on p.tenant_id = ${tx.tenantId} and p.contract_id = o.contract_id
+        and p.deleted_at is null
+    )
+    select pl.order_id, to_char(min(pm.received_date), 'YYYY-MM-DD') as d
+    from plans pl
+    join payment_instalment i on i.tenant_id = ${tx.tenantId} and i.plan_id = pl.id
+    join payment_allocation al on al.tenant_id = i.tenant_id and al.instalment_id = i.id
+    join payment pm on pm.tenant_id = al.tenant_id and pm.id = al.payment_id
+    group by pl.order_id`);
+  return new Map(rows.map((r) => [r.order_id, r.d]));
 }
 
 /** Confirmed orders with subscription lines the ledger does not hold yet, or lines waiting for a rate. */

@@ -11,7 +11,7 @@ import { writeAudit } from '../../platform/audit/audit.ts';
 import type { ApprovalHandler } from '../../platform/approvals/approvals.types.ts';
 import { isUuid } from '../../platform/db/ids.ts';
 import { addMonths, isDate, monthEnd, monthOf, monthsBetween, shiftMonth } from './term.rules.ts';
-import { baseCurrency, bookOrder, refreshAccount } from './ledger.service.ts';
+import { baseCurrency, bookOrder, refreshAccount, refreshAccounts } from './ledger.service.ts';
 import {
   loadSubscriptionSettings,
   storeSubscriptionSettings,
@@ -294,8 +294,11 @@ export class RenewalsService {
           account_id: string;
         }>`select distinct account_id from due_renewal
           where tenant_id = ${tx.tenantId}`);
-        const today = todayIn(actor.timeZone);
-        for (const a of accounts) await refreshAccount(tx, a.account_id, today);
+        await refreshAccounts(
+          tx,
+          accounts.map((a) => a.account_id),
+          todayIn(actor.timeZone),
+        );
       }
       return loadSubscriptionSettings(tx);
     });

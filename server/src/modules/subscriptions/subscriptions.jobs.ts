@@ -6,7 +6,7 @@ import { systemActor } from '../leads/index.ts';
 import { addNotifications } from '../../platform/notify/notify.service.ts';
 import { tenantTimeZone } from '../../platform/jobs/tenant-zone.ts';
 import { addDays, monthOf, shiftMonth } from './term.rules.ts';
-import { baseCurrency, bookOrder, ordersToBook, refreshAccount } from './ledger.service.ts';
+import { baseCurrency, bookOrder, ordersToBook, REFRESH_BATCH, refreshAccounts } from './ledger.service.ts';
 import { MetricsService } from './metrics.service.ts';
 import { loadSubscriptionSettings } from './settings.ts';
 
@@ -36,7 +36,12 @@ export function subscriptionsDailyJob(platform: Platform): JobDef {
       const moving = await tdb.query(sql<{ account_id: string }>`select distinct account_id from due_renewal
         where tenant_id = ${tdb.tenantId} and deleted_at is null and status in ('upcoming', 'overdue')
           and due_date <= ${asOf}::date`);
-      for (const a of moving) await tdb.transaction((tx) => refreshAccount(tx, a.account_id, asOf));
+      // a batch of customers per transaction (refreshAccounts takes them in id order)
+      const ids = moving.map((a) => a.account_id).sort();
+      for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
+        const batch = ids.slice(i, i + REFRESH_BATCH);
+        await tdb.transaction((tx) => refreshAccounts(tx, batch, asOf));
+      }
       const snapshot = await recordSnapshot(platform, tdb, asOf);
       const opportunities = await openRenewalOpportunities(platform, tdb, asOf);
       return { booked_orders: booked, refreshed_accounts: moving.length, snapshot, opportunities };
