@@ -5,6 +5,7 @@
 // deleted adjustments, stale, soft-deleted and re-owned due rows — `refreshAccounts` writes exactly
 // the due_renewal rows (every column) that the per-customer implementation from before batching
 // writes one customer at a time, whatever the batch size; and PUT settings re-matches everyone.
+import { intBetween, pick, seededRng } from '../src/demo/generator.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { BuiltApp } from '../src/app.ts';
@@ -24,20 +25,9 @@ let accounts: string[] = [];
 
 const tdb = (): TenantDb => TenantDb.for(built.platform.db, t.tenantId);
 
-/** mulberry32 (as in subscriptions-property.test.ts): seeded, so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-const between = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+// the demo's seeded generator (mulberry32): a failure replays
+const rng = seededRng;
+const between = intBetween;
 
 /**
  * Random customers written straight into the tables: 1–4 orders in a row (new, then renewals,
